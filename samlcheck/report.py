@@ -1,0 +1,94 @@
+"""The result model every command reports through: one Result per message, key or document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from samlcheck.aws import EVALUATION_ORDER, AwsError
+from samlcheck.findings import Finding
+
+
+@dataclass(frozen=True)
+class RoleClaim:
+    """One value of the AWS Role attribute, split into its two ARNs."""
+
+    role_arn: str
+    provider_arn: str
+
+
+@dataclass(frozen=True)
+class Claims:
+    """What a SAML response asserts, as read from the signed view."""
+
+    issuer: str | None = None
+    name_id: str | None = None
+    audiences: tuple[str, ...] = ()
+    recipient: str | None = None
+    roles: tuple[RoleClaim, ...] = ()
+    role_session_name: str | None = None
+    source_identity: str | None = None
+    session_duration: str | None = None
+    principal_tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SignatureSummary:
+    """status: valid, invalid, unsigned, unverifiable or not-checked; signed: what is covered."""
+
+    status: str = "not-checked"
+    signed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """AWS's answer: accepted, or the first error in AWS's evaluation order."""
+
+    accepted: bool
+    aws_error: AwsError | None = None
+    finding: Finding | None = None
+    """The finding that leads to the error (None when accepted)."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything samlcheck found about one input (a SAML message, a metadata file, a key)."""
+
+    source: str
+    kind: str
+    findings: tuple[Finding, ...] = ()
+    signature: SignatureSummary = SignatureSummary()
+    claims: Claims | None = None
+    summary: tuple[tuple[str, str], ...] = ()
+    """Label/value pairs a person reads at a glance (entity ID, certificates, ...)."""
+
+    @property
+    def verdict(self) -> Verdict:
+        return verdict_of(self.findings)
+
+
+@dataclass(frozen=True)
+class Report:
+    results: tuple[Result, ...]
+
+    @property
+    def accepted(self) -> bool:
+        return all(r.verdict.accepted for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when AWS accepts everything, 1 when it rejects anything."""
+        return 0 if self.accepted else 1
+
+
+def _stage_rank(finding: Finding) -> int:
+    stage = finding.rule.stage
+    return EVALUATION_ORDER.index(stage) if stage in EVALUATION_ORDER else -1
+
+
+def verdict_of(findings: tuple[Finding, ...]) -> Verdict:
+    """The first rejecting finding in AWS's evaluation order decides; ties keep finding order."""
+    rejecting = [f for f in findings if f.rejects]
+    if not rejecting:
+        return Verdict(accepted=True)
+    first = min(rejecting, key=_stage_rank)  # min is stable: the earliest of a stage wins
+    return Verdict(accepted=False, aws_error=first.aws_error, finding=first)

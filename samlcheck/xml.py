@@ -1,0 +1,196 @@
+"""One hardened XML parser for everything samlcheck reads, plus small tree helpers.
+
+No DTD (any DOCTYPE is refused), no entity resolution, no network, no huge-tree mode and a
+bounded input size. Encoding facts (byte order mark, declared encoding) are kept for the rules.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+MAX_XML_BYTES = 16 * 1024 * 1024
+"""Largest XML document accepted (IAM's metadata limit is 10,000,000 characters)."""
+
+NS = {
+    "samlp": "urn:oasis:names:tc:SAML:2.0:protocol",
+    "saml": "urn:oasis:names:tc:SAML:2.0:assertion",
+    "md": "urn:oasis:names:tc:SAML:2.0:metadata",
+    "ds": "http://www.w3.org/2000/09/xmldsig#",
+    "xenc": "http://www.w3.org/2001/04/xmlenc#",
+    "xenc11": "http://www.w3.org/2009/xmlenc11#",
+    "soap": "http://schemas.xmlsoap.org/soap/envelope/",
+    "soap12": "http://www.w3.org/2003/05/soap-envelope",
+}
+
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "UTF-32-LE"),
+    (codecs.BOM_UTF32_BE, "UTF-32-BE"),
+    (codecs.BOM_UTF8, "UTF-8"),
+    (codecs.BOM_UTF16_LE, "UTF-16-LE"),
+    (codecs.BOM_UTF16_BE, "UTF-16-BE"),
+)
+_UNMARKED = (  # how '<?' looks in each encoding when there is no byte order mark
+    (b"<\x00\x00\x00", "UTF-32-LE"),
+    (b"\x00\x00\x00<", "UTF-32-BE"),
+    (b"<\x00?\x00", "UTF-16-LE"),
+    (b"\x00<\x00?", "UTF-16-BE"),
+)
+_DECLARED = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+class XmlRefused(Exception):
+    """The bytes are not acceptable XML. `reason` is a stable key; the message is for the user."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """What the bytes say about their encoding, before any parsing."""
+
+    family: str
+    """UTF-8, UTF-16-LE, UTF-16-BE, UTF-32-LE or UTF-32-BE, from the BOM or the first bytes."""
+    bom: bool
+    declared: str | None
+    """The encoding named in the XML declaration, if any."""
+
+
+@dataclass(frozen=True)
+class XmlDocument:
+    """A parsed document and the exact bytes it was parsed from."""
+
+    data: bytes
+    root: etree._Element
+    encoding: Encoding
+
+
+def sniff_encoding(data: bytes) -> Encoding:
+    """Read the byte order mark, the encoding family and the declared encoding."""
+    family, bom = "UTF-8", False
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            family, bom = name, True
+            break
+    else:
+        for prefix, name in _UNMARKED:
+            if data.startswith(prefix):
+                family = name
+                break
+    start = data[: 400].decode(family.replace("-", "_").lower(), errors="replace").lstrip("\ufeff")
+    match = _DECLARED.match(start)
+    return Encoding(family=family, bom=bom, declared=match.group(1) if match else None)
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+        remove_comments=False,
+        remove_pis=False,
+        strip_cdata=False,
+    )
+
+
+def parse(data: bytes, max_bytes: int = MAX_XML_BYTES) -> XmlDocument:
+    """Parse `data` safely or raise `XmlRefused` saying what is wrong."""
+    if len(data) > max_bytes:
+        raise XmlRefused(
+            "too-large",
+            f"the document is {len(data):,} bytes; samlcheck reads at most {max_bytes:,}",
+        )
+    if not data.strip():
+        raise XmlRefused("empty", "the document is empty")
+    encoding = sniff_encoding(data)
+    codec = encoding.family.replace("-", "_").lower()
+    if "<!DOCTYPE".encode(codec) in data:
+        raise XmlRefused(
+            "doctype",
+            "the document has a DOCTYPE declaration; SAML forbids DTDs and samlcheck refuses them "
+            "(entity expansion and external entities are classic attacks)",
+        )
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as error:
+        raise _refusal(error) from None
+    if root.getroottree().docinfo.doctype:
+        raise XmlRefused("doctype", "the document has a DOCTYPE declaration; samlcheck refuses DTDs")
+    return XmlDocument(data=data, root=root, encoding=encoding)
+
+
+def _refusal(error: etree.XMLSyntaxError) -> XmlRefused:
+    text = str(error.msg or error)
+    line, column = error.position
+    if "Extra content at the end of the document" in text:
+        return XmlRefused(
+            "multiple-documents",
+            f"a second XML document (or other content) follows the first one at line {line}, "
+            f"column {column}; the payload holds documents back to back and is not parsed by half",
+        )
+    if "Excessive depth" in text:
+        return XmlRefused("too-deep", f"the document nests elements deeper than 256 levels: {text}")
+    if "Document is empty" in text or "Start tag expected" in text:
+        return XmlRefused("not-xml", f"the data is not XML ({text})")
+    return XmlRefused("not-well-formed", f"the XML is not well-formed: {text}")
+
+
+def local_name(element: etree._Element) -> str:
+    """The element's name without its namespace."""
+    return etree.QName(element).localname
+
+
+def qname(prefix: str, name: str) -> str:
+    """Clark notation for a name in one of the known namespaces: `{uri}name`."""
+    return f"{{{NS[prefix]}}}{name}"
+
+
+def text(element: etree._Element) -> str:
+    """All text inside `element`, every text node joined; never cut short at a comment."""
+    return "".join(element.itertext())
+
+
+def has_comment(element: etree._Element) -> bool:
+    """True when a comment or processing instruction sits inside the element's text."""
+    return any(
+        isinstance(node, etree._Comment | etree._ProcessingInstruction)
+        for node in element.iterdescendants()
+    )
+
+
+def path_of(element: etree._Element) -> str:
+    """A readable location such as `/Response/Assertion[1]/Subject/NameID`."""
+    parts: list[str] = []
+    node: etree._Element | None = element
+    while node is not None:
+        if not isinstance(node.tag, str):
+            break
+        name = local_name(node)
+        parent = node.getparent()
+        if parent is not None:
+            same = [c for c in parent if isinstance(c.tag, str) and c.tag == node.tag]
+            if len(same) > 1:
+                name += f"[{same.index(node) + 1}]"
+        parts.append(name)
+        node = parent
+    return "/" + "/".join(reversed(parts))
+
+
+def find_all(element: etree._Element, path: str) -> list[etree._Element]:
+    """Elements matching an XPath over the known namespace prefixes."""
+    return list(element.xpath(path, namespaces=NS))
+
+
+def iter_elements(element: etree._Element) -> Iterator[etree._Element]:
+    """Every element in the subtree (comments and processing instructions skipped)."""
+    return (e for e in element.iter() if isinstance(e.tag, str))
