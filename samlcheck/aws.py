@@ -118,7 +118,7 @@ _ERRORS = (
     AwsError(
         key="source-identity-pattern",
         message='Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with "aws:"',
-        heading='Error: Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with '
+        heading="Error: Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with "
         '"aws:" (service: AWSSecurityTokenService; status code: 400; error code: '
         "InvalidIdentityToken)",
         code="InvalidIdentityToken",
@@ -419,7 +419,7 @@ SIGNIN_ENDPOINT = re.compile(
     r"(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)/saml"
     r"(?:/acs/(?P<provider_id>[A-Za-z0-9]+))?"
 )
-"""An AWS sign-in SAML endpoint: global, regional, GovCloud or China; `/saml/acs/ID` with encryption."""
+"""An AWS sign-in SAML endpoint (global, regional, GovCloud, China; `/saml/acs/ID` form)."""
 
 
 def lookup(key: str) -> AwsError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from samlcheck.aws import EVALUATION_ORDER, ERRORS, AwsError
+from samlcheck.aws import ERRORS, EVALUATION_ORDER, AwsError
 
 
 class Severity(str, enum.Enum):

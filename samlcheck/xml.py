@@ -84,7 +84,7 @@ def sniff_encoding(data: bytes) -> Encoding:
             if data.startswith(prefix):
                 family = name
                 break
-    start = data[: 400].decode(family.replace("-", "_").lower(), errors="replace").lstrip("\ufeff")
+    start = data[:400].decode(family.replace("-", "_").lower(), errors="replace").lstrip("\ufeff")
     match = _DECLARED.match(start)
     return Encoding(family=family, bom=bom, declared=match.group(1) if match else None)
 
@@ -125,7 +125,9 @@ def parse(data: bytes, max_bytes: int = MAX_XML_BYTES) -> XmlDocument:
     except etree.XMLSyntaxError as error:
         raise _refusal(error) from None
     if root.getroottree().docinfo.doctype:
-        raise XmlRefused("doctype", "the document has a DOCTYPE declaration; samlcheck refuses DTDs")
+        raise XmlRefused(
+            "doctype", "the document has a DOCTYPE declaration; samlcheck refuses DTDs"
+        )
     return XmlDocument(data=data, root=root, encoding=encoding)
 
 

@@ -87,7 +87,12 @@ def rsa_key(label: str, bits: int = 2048) -> rsa.RSAPrivateKey:
             break
     d = pow(e, -1, (p - 1) * (q - 1))
     numbers = rsa.RSAPrivateNumbers(
-        p=p, q=q, d=d, dmp1=d % (p - 1), dmq1=d % (q - 1), iqmp=pow(q, -1, p),
+        p=p,
+        q=q,
+        d=d,
+        dmp1=d % (p - 1),
+        dmq1=d % (q - 1),
+        iqmp=pow(q, -1, p),
         public_numbers=rsa.RSAPublicNumbers(e, p * q),
     )
     return numbers.private_key(unsafe_skip_rsa_key_validation=True)
@@ -247,7 +252,9 @@ def build_assertion(spec: ResponseSpec) -> etree._Element:
     if spec.recipient is not None:
         data.set("Recipient", spec.recipient)
     conditions = etree.SubElement(
-        assertion, s + "Conditions", NotBefore=_instant(spec.issue_instant - dt.timedelta(seconds=30))
+        assertion,
+        s + "Conditions",
+        NotBefore=_instant(spec.issue_instant - dt.timedelta(seconds=30)),
     )
     conditions.set("NotOnOrAfter", expires)
     if spec.audiences:
@@ -257,9 +264,9 @@ def build_assertion(spec: ResponseSpec) -> etree._Element:
     authn = etree.SubElement(assertion, s + "AuthnStatement", AuthnInstant=issued)
     authn.set("SessionIndex", spec.assertion_id)
     context = etree.SubElement(authn, s + "AuthnContext")
-    etree.SubElement(context, s + "AuthnContextClassRef").text = (
-        "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
-    )
+    etree.SubElement(
+        context, s + "AuthnContextClassRef"
+    ).text = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
     statement = etree.SubElement(assertion, s + "AttributeStatement")
     attr = "https://aws.amazon.com/SAML/Attributes/"
     if spec.roles:
@@ -394,7 +401,7 @@ def as_html_form(xml: bytes, *, upper_case: bool = True) -> bytes:
     value = "".join(f"&#{ord(c)};" if c in "+/=" else c for c in as_base64(xml).decode())
     name = "NAME" if upper_case else "name"
     return (
-        "<!DOCTYPE html>\n<html><body onload=\"document.forms[0].submit()\">\n"
+        '<!DOCTYPE html>\n<html><body onload="document.forms[0].submit()">\n'
         f'<FORM METHOD="POST" ACTION="{SIGNIN}">\n'
         f'<INPUT TYPE="hidden" {name}="SAMLResponse" VALUE="{value}"/>\n'
         f'<INPUT TYPE="hidden" {name}="RelayState" VALUE="{html.escape("a&b")}"/>\n'

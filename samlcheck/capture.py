@@ -1,0 +1,368 @@
+"""Capture decoding: find every SAML message in whatever the user captured.
+
+A capture is raw XML, base64 (standard or URL-safe, wrapped or not, DEFLATE-compressed or not),
+a form body, a HAR file, a SAML-tracer export, an HTML auto-POST page or a SOAP envelope. Each
+message keeps the exact decoded bytes (what the IdP signed) and where it came from.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import datetime as dt
+import json
+import sys
+import urllib.parse
+import zlib
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from samlcheck.errors import InputError
+from samlcheck.xml import MAX_XML_BYTES, NS, XmlRefused, parse, sniff_encoding
+
+
+@dataclass(frozen=True)
+class Message:
+    """One SAML protocol message found in a capture."""
+
+    source: str
+    """Where it came from, for people: 'trace.har entry 3 (POST https://...)'."""
+    data: bytes
+    """The exact decoded bytes of the XML document (what the IdP signed)."""
+    encoding: str = "xml"
+    """How it was carried: xml, base64, deflate+base64."""
+    parameter: str | None = None
+    """The form or query parameter it came from (SAMLResponse, SAMLRequest)."""
+    entry: int | None = None
+    """HAR entry / SAML-tracer request index (0-based), when it came from one."""
+    url: str | None = None
+    timestamp: str | None = None
+
+
+@dataclass(frozen=True)
+class Capture:
+    """Everything found in one input."""
+
+    source: str
+    container: str
+    """raw XML, base64, form body, query string, HAR, SAML-tracer, HTML form or SOAP."""
+    messages: tuple[Message, ...]
+
+
+MAX_CAPTURE_BYTES = 64 * 1024 * 1024
+"""Largest capture read (a HAR with page bodies can be large; a SAMLResponse is kilobytes)."""
+
+_PARAMETERS = ("SAMLResponse", "SAMLRequest")
+_HINT = (
+    "Give a SAMLResponse value (base64), a form body, the decoded XML, a HAR file, a SAML-tracer "
+    "export, an HTML auto-POST page or a SOAP envelope"
+)
+
+
+class _Undecodable(ValueError):
+    """A payload value that is not base64 of (optionally DEFLATE-compressed) XML."""
+
+
+def read_capture(path: str | None, *, text: str | None = None) -> Capture:
+    """Read a capture from a file path, '-' for stdin, or a literal `text` value."""
+    if text is not None:
+        return decode_capture(text.encode("utf-8"), "--text")
+    if path is None or path == "-":
+        data = sys.stdin.buffer.read(MAX_CAPTURE_BYTES + 1)
+        _check_size(len(data), "stdin")
+        return decode_capture(data, "stdin")
+    file = Path(path)
+    try:
+        _check_size(file.stat().st_size, path)
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file", "Check the path.") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory, not a capture file", _HINT + ".") from None
+    except OSError as error:
+        raise InputError(path, f"cannot be read ({error.strerror})") from None
+    return decode_capture(data, path)
+
+
+def _check_size(size: int, source: str) -> None:
+    if size > MAX_CAPTURE_BYTES:
+        raise InputError(
+            source,
+            f"is larger than {MAX_CAPTURE_BYTES // (1024 * 1024)} MiB",
+            "A SAML capture is kilobytes; export only the sign-in requests.",
+        )
+
+
+def decode_capture(data: bytes, source: str) -> Capture:
+    """Find every SAML message in `data`; raise InputError when there is none."""
+    head = _text_head(data)
+    if not head:
+        raise InputError(source, "is empty", _HINT + ".")
+    if head.startswith("{"):
+        container, messages = _from_json(data, source)
+    elif head.startswith("<"):
+        container, messages = _from_markup(data, source, head)
+    elif any(f"{name}=" in head for name in _PARAMETERS) or _has_parameter(data):
+        container = "query string" if "?" in head.split("SAML", 1)[0] else "form body"
+        messages = _from_form(data.decode("latin-1"), source)
+    else:
+        container = "base64"
+        try:
+            payload, encoding = decode_payload(data.decode("ascii"))
+        except (UnicodeDecodeError, _Undecodable) as error:
+            detail = str(error) if isinstance(error, _Undecodable) else "it has non-ASCII bytes"
+            raise InputError(source, f"is not a recognised capture: {detail}", _HINT) from None
+        messages = [Message(source, payload, encoding)]
+    if not messages:
+        raise InputError(source, f"has no SAML message in it (read as {container})", _HINT + ".")
+    return Capture(source, container, tuple(_merge_duplicates(messages)))
+
+
+def _text_head(data: bytes) -> str:
+    """The first characters of the input, whatever its Unicode encoding, stripped."""
+    family = sniff_encoding(data).family.replace("-", "_").lower()
+    return data[:4096].decode(family, errors="replace").lstrip("\ufeff \t\r\n")
+
+
+def _has_parameter(data: bytes) -> bool:
+    return any(f"{name}=".encode() in data[:MAX_XML_BYTES] for name in _PARAMETERS)
+
+
+# --- payload values -----------------------------------------------------------------------------
+
+
+def decode_payload(value: str) -> tuple[bytes, str]:
+    """Decode a binding value: base64 (standard or URL-safe, wrapped or not), maybe DEFLATE."""
+    compact = "".join(value.split())
+    if not compact:
+        raise _Undecodable("the value is empty")
+    alphabet = compact.translate(str.maketrans("-_", "+/")).rstrip("=")
+    if len(alphabet) % 4 == 1:
+        raise _Undecodable(f"{len(compact)} characters cannot be base64")
+    try:
+        raw = base64.b64decode(alphabet + "=" * (-len(alphabet) % 4), validate=True)
+    except binascii.Error:
+        bad = next((c for c in alphabet if not (c.isalnum() or c in "+/")), "?")
+        raise _Undecodable(f"not base64 (character {bad!r} is outside the alphabet)") from None
+    if _looks_like_xml(raw):
+        return raw, "base64"
+    inflater = zlib.decompressobj(-15)
+    try:
+        inflated = inflater.decompress(raw, MAX_XML_BYTES + 1)
+    except zlib.error:
+        raise _Undecodable(
+            f"base64 decodes to {len(raw)} bytes that are neither XML nor DEFLATE-compressed "
+            f"XML (they start with {raw[:8].hex(' ')})"
+        ) from None
+    if len(inflated) > MAX_XML_BYTES or inflater.unconsumed_tail:
+        raise _Undecodable(f"the DEFLATE payload inflates to more than {MAX_XML_BYTES:,} bytes")
+    if not _looks_like_xml(inflated):
+        raise _Undecodable("the DEFLATE payload does not inflate to XML")
+    return inflated, "deflate+base64"
+
+
+def _looks_like_xml(data: bytes) -> bool:
+    return _text_head(data[:64]).startswith("<")
+
+
+def _decode_first(candidates: list[str]) -> tuple[bytes, str]:
+    """Decode the first candidate spelling of a value that works; else the first one's error."""
+    errors: list[_Undecodable] = []
+    for candidate in dict.fromkeys(candidates):
+        try:
+            return decode_payload(candidate)
+        except _Undecodable as error:
+            errors.append(error)
+    raise errors[0]
+
+
+def _parameter_message(name: str, candidates: list[str], source: str, **origin: Any) -> Message:
+    try:
+        payload, encoding = _decode_first(candidates)
+    except _Undecodable as error:
+        raise InputError(source, f"the {name} value cannot be decoded: {error}", _HINT) from None
+    return Message(source, payload, encoding, parameter=name, **origin)
+
+
+# --- form bodies and query strings -------------------------------------------------------------
+
+
+def _from_form(body: str, source: str, **origin: Any) -> list[Message]:
+    """SAMLResponse/SAMLRequest in a form body or URL: '+' as space first, then literal."""
+    query = body.strip()
+    if "?" in query.split("SAML", 1)[0]:
+        query = query.split("?", 1)[1]
+    messages = []
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        name = urllib.parse.unquote_plus(name.strip())
+        if name in _PARAMETERS:
+            candidates = [urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
+            messages.append(_parameter_message(name, candidates, source, **origin))
+    return messages
+
+
+# --- XML and HTML -----------------------------------------------------------------------------
+
+
+def _from_markup(data: bytes, source: str, head: str) -> tuple[str, list[Message]]:
+    lowered = head[:2048].lower()
+    if "<html" in lowered or "<!doctype html" in lowered or "<form" in lowered:
+        return "HTML form", _from_html(data.decode("utf-8", errors="replace"), source)
+    try:
+        root = parse(data).root
+    except XmlRefused:
+        return "raw XML", [Message(source, data)]  # the checks report why it is refused
+    if etree.QName(root).namespace in (NS["soap"], NS["soap12"]):
+        return "SOAP", _from_soap(root, source)
+    if etree.QName(root).namespace == NS["md"]:
+        raise InputError(
+            source, "is SAML metadata, not a SAML message", "Check it with: samlcheck metadata FILE"
+        )
+    return "raw XML", [Message(source, data)]
+
+
+def _from_soap(envelope: etree._Element, source: str) -> list[Message]:
+    body = next((c for c in envelope if etree.QName(c).localname == "Body"), None)
+    messages = []
+    for child in body if body is not None else ():
+        if isinstance(child.tag, str) and etree.QName(child).namespace == NS["samlp"]:
+            data = etree.tostring(child, encoding="UTF-8", xml_declaration=False)
+            messages.append(Message(f"{source} (SOAP Body)", data, "soap"))
+    return messages
+
+
+class _FormInputs(HTMLParser):
+    """Collects the SAML inputs of HTML forms (attribute names in any case, entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.action: str | None = None
+        self.found: list[tuple[str, str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {key: value or "" for key, value in attrs}
+        if tag == "form":
+            self.action = values.get("action")
+        elif tag == "input" and values.get("name") in _PARAMETERS:
+            self.found.append((values["name"], values.get("value", ""), self.action))
+
+
+def _from_html(page: str, source: str, **origin: Any) -> list[Message]:
+    parser = _FormInputs()
+    parser.feed(page)
+    parser.close()
+    messages = []
+    for name, value, action in parser.found:
+        where = origin | ({"url": action} if action and "url" not in origin else {})
+        messages.append(_parameter_message(name, [value], source, **where))
+    return messages
+
+
+# --- HAR and SAML-tracer -----------------------------------------------------------------------
+
+
+def _from_json(data: bytes, source: str) -> tuple[str, list[Message]]:
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError) as error:
+        raise InputError(source, f"looks like JSON but does not parse ({error})", _HINT) from None
+    if isinstance(document, dict) and isinstance(document.get("log"), dict):
+        return "HAR", _from_har(document["log"], source)
+    if isinstance(document, dict) and isinstance(document.get("requests"), list):
+        return "SAML-tracer export", _from_tracer(document["requests"], source)
+    raise InputError(source, "is JSON but neither a HAR file nor a SAML-tracer export", _HINT)
+
+
+def _from_har(log: dict[str, Any], source: str) -> list[Message]:
+    messages: list[Message] = []
+    for index, entry in enumerate(log.get("entries") or []):
+        request = entry.get("request") or {}
+        method, url = request.get("method", "?"), request.get("url", "")
+        origin = {"entry": index, "url": url, "timestamp": entry.get("startedDateTime")}
+        where = f"{source} entry {index} ({method} {_short(url)})"
+        if "?" in url and _has_parameter(url.encode()):
+            messages += _from_form(url, where, **origin)
+        post = request.get("postData") or {}
+        params = [p for p in post.get("params") or [] if p.get("name") in _PARAMETERS]
+        for param in params:
+            value = param.get("value") or ""
+            candidates = [value, urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
+            messages.append(_parameter_message(param["name"], candidates, where, **origin))
+        if not params and _has_parameter((post.get("text") or "").encode()):
+            messages += _from_form(post["text"], where, **origin)
+        content = (entry.get("response") or {}).get("content") or {}
+        page = _har_content_text(content)
+        if page and "<form" in page.lower() and any(name in page for name in _PARAMETERS):
+            messages += _from_html(page, f"{where} response page", **origin)
+    return messages
+
+
+def _har_content_text(content: dict[str, Any]) -> str:
+    page = content.get("text") or ""
+    if content.get("encoding") == "base64":
+        try:
+            return base64.b64decode(page).decode("utf-8", errors="replace")
+        except binascii.Error:
+            return ""
+    return str(page)
+
+
+def _from_tracer(requests: list[Any], source: str) -> list[Message]:
+    """SAML-tracer: unmasked post/get values give the exact bytes; else its decoded `saml`."""
+    messages: list[Message] = []
+    for index, request in enumerate(requests):
+        if not isinstance(request, dict):
+            continue
+        method, url = request.get("method", "?"), request.get("url", "")
+        origin = {"entry": index, "url": url, "timestamp": _tracer_time(request.get("timestamp"))}
+        where = f"{source} request {index} ({method} {_short(url)})"
+        pairs = [p for p in (request.get("post") or []) + (request.get("get") or []) if len(p) == 2]
+        found = False
+        for name, value in pairs:
+            if name in _PARAMETERS:
+                candidates = [value, urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
+                try:
+                    payload, encoding = _decode_first(candidates)
+                except _Undecodable:
+                    continue  # masked export: the value is a hash, the XML is in `saml`
+                messages.append(Message(where, payload, encoding, parameter=name, **origin))
+                found = True
+        if not found and request.get("saml"):
+            text = str(request["saml"])
+            note = " (SAML-tracer's decoded copy; re-encoded as UTF-8)"
+            messages.append(Message(where + note, text.encode("utf-8"), "xml", **origin))
+    return messages
+
+
+def _tracer_time(value: Any) -> str | None:
+    if isinstance(value, int | float):
+        instant = dt.datetime.fromtimestamp(value / 1000, tz=dt.timezone.utc)
+        return instant.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return None
+
+
+def _short(url: str, limit: int = 80) -> str:
+    bare = url.split("?", 1)[0]
+    return bare if len(bare) <= limit else bare[: limit - 3] + "..."
+
+
+def _merge_duplicates(messages: list[Message]) -> list[Message]:
+    """The same bytes seen twice (the IdP's auto-POST page, then the POST) are one message."""
+    first: dict[tuple[str | None, bytes], int] = {}
+    merged: list[Message] = []
+    for message in messages:
+        key = (message.parameter, message.data)
+        if key in first:
+            kept = merged[first[key]]
+            also = f"; also {message.source}"
+            merged[first[key]] = dataclasses.replace(kept, source=kept.source + also)
+        else:
+            first[key] = len(merged)
+            merged.append(message)
+    return merged

@@ -1,0 +1,67 @@
+"""What every command shares: the output option, rendering, exit codes and input errors."""
+
+from __future__ import annotations
+
+import enum
+import functools
+import sys
+from collections.abc import Callable
+from typing import Annotated, NoReturn, ParamSpec, TypeVar
+
+import typer
+
+from samlcheck.errors import InputError
+from samlcheck.report import Report
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: text (for people) or json (stable, with a JSON Schema).",
+    ),
+]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="Show a traceback when input cannot be read.")
+]
+
+EXIT_ACCEPTED, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def emit(report: Report, fmt: OutputFormat | str) -> NoReturn:
+    """Print the rendered report and exit 0 (AWS accepts everything) or 1 (it rejects some)."""
+    from samlcheck.render import render
+
+    name = OutputFormat(fmt).value
+    sys.stdout.write(render(report, name, color=name == "text" and sys.stdout.isatty()))
+    raise typer.Exit(report.exit_code)
+
+
+def fail(error: InputError) -> NoReturn:
+    """One clear line on stderr and exit 2."""
+    sys.stderr.write(f"samlcheck: {error.line}\n")
+    raise typer.Exit(EXIT_UNREADABLE)
+
+
+def guarded(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn an InputError raised by `command` into exit 2 (a traceback only with --debug)."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            if kwargs.get("debug"):
+                raise
+            fail(error)
+
+    return run

@@ -1,0 +1,16 @@
+"""Renderers: one report model, several output formats."""
+
+from __future__ import annotations
+
+from samlcheck.report import Report
+
+
+def render(report: Report, fmt: str, *, color: bool = False) -> str:
+    """The report as text (for people) or JSON (for tools)."""
+    if fmt == "json":
+        from samlcheck.render.json import render_json
+
+        return render_json(report)
+    from samlcheck.render.text import render_text
+
+    return render_text(report, color=color)

@@ -1,0 +1,106 @@
+"""The text report: the predicted AWS answer first, then the evidence, then every finding."""
+
+from __future__ import annotations
+
+import textwrap
+
+from samlcheck.findings import Finding, Severity
+from samlcheck.report import Claims, Report, Result
+
+_COLORS = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
+_SEVERITY_COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
+_WIDTH = 100
+
+
+class _Style:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, text: str, name: str) -> str:
+        return f"\033[{_COLORS[name]}m{text}\033[0m" if self.color else text
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(
+        text, _WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    ) or [indent]
+
+
+def _verdict_lines(result: Result, style: _Style) -> list[str]:
+    verdict = result.verdict
+    if verdict.accepted:
+        return ["  " + style("AWS would accept this.", "green")]
+    lines: list[str] = []
+    error, finding = verdict.aws_error, verdict.finding
+    if error is not None:
+        lines.append("  " + style(f"AWS would answer: {error.text}", "red"))
+        code = error.code or "no documented error code"
+        status = f"HTTP {error.http_status}" if error.http_status else "HTTP status unknown"
+        lines.append(f"    {code} ({status}; code {error.code_source}), {error.service}")
+    else:
+        lines.append("  " + style("AWS would reject this.", "red"))
+    if finding is not None:
+        lines += _wrap(f"because {finding.rule.id} {finding.rule.name}: {finding.message}", "  ")
+        lines += _wrap(f"fix: {finding.fix}", "  ")
+    return lines
+
+
+def _claims_lines(claims: Claims) -> list[str]:
+    rows: list[tuple[str, str]] = [
+        ("issuer", claims.issuer or "-"),
+        ("name_id", claims.name_id or "-"),
+        ("audiences", ", ".join(claims.audiences) or "-"),
+        ("recipient", claims.recipient or "-"),
+    ]
+    rows += [("role", f"{r.role_arn}  (provider {r.provider_arn})") for r in claims.roles]
+    rows.append(("role_session_name", claims.role_session_name or "-"))
+    if claims.source_identity is not None:
+        rows.append(("source_identity", claims.source_identity))
+    if claims.session_duration is not None:
+        rows.append(("session_duration", claims.session_duration))
+    rows += [(f"tag {key}", value) for key, value in claims.principal_tags.items()]
+    return ["  claims (read from the signed content):"] + [f"    {k:<18} {v}" for k, v in rows]
+
+
+def _finding_lines(finding: Finding, style: _Style) -> list[str]:
+    severity = finding.severity
+    head = f"{severity.value:<7} {finding.rule.id} {finding.rule.name}"
+    lines = ["    " + style(head, _SEVERITY_COLOR[severity])]
+    if finding.location:
+        lines.append(f"            at {finding.location}")
+    lines += _wrap(finding.message, "            ")
+    if severity is not Severity.INFO:
+        lines += _wrap(f"fix: {finding.fix}", "            ")
+    if finding.aws_error is not None and severity is Severity.ERROR:
+        lines += _wrap(f"AWS: {finding.aws_error.text}", "            ")
+    return lines
+
+
+def _result_lines(result: Result, style: _Style) -> list[str]:
+    lines = [style(f"{result.source} [{result.kind}]", "bold")]
+    lines += _verdict_lines(result, style)
+    if result.summary:
+        width = max(len(label) for label, _ in result.summary)
+        lines += [f"  {label:<{width}}  {value}" for label, value in result.summary]
+    if result.kind == "response":
+        signed = ", ".join(result.signature.signed) or "nothing"
+        lines.append(f"  signature: {result.signature.status} (signed: {signed})")
+    if result.claims is not None:
+        lines += _claims_lines(result.claims)
+    if result.findings:
+        counts = {s: sum(f.severity is s for f in result.findings) for s in Severity}
+        tally = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
+        lines.append(f"  findings ({tally}):")
+        for finding in result.findings:
+            lines += _finding_lines(finding, style)
+    return lines
+
+
+def render_text(report: Report, *, color: bool = False) -> str:
+    style = _Style(color)
+    blocks = ["\n".join(_result_lines(result, style)) for result in report.results]
+    rejected = sum(not r.verdict.accepted for r in report.results)
+    total = len(report.results)
+    noun = "input" if total == 1 else "inputs"
+    tail = f"{total} {noun}: {total - rejected} accepted, {rejected} rejected"
+    return "\n\n".join([*blocks, tail]) + "\n"
