@@ -1,0 +1,205 @@
+"""X.509 facts for people and rules: key type and size, fingerprint, validity, raw extensions.
+
+Certificates come from metadata (base64 of DER inside ds:X509Certificate) or from files the user
+names (PEM or DER). Loading never trusts anything: these are facts to report, not a validation.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+
+from samlcheck import der as der_walk
+from samlcheck.errors import InputError
+
+PEM_BEGIN = b"-----BEGIN CERTIFICATE-----"
+_BASE64_TEXT = re.compile(rb"^[A-Za-z0-9+/=\s]+$")
+
+WEAK_SIGNATURE_HASHES = ("md2", "md4", "md5", "sha1")
+"""Digest names (lower case, as in the algorithm name) that are broken or deprecated."""
+
+
+@dataclass(frozen=True)
+class CertFacts:
+    """What a person needs to know about a certificate at a glance."""
+
+    subject: str
+    """RFC 4514 string."""
+    issuer: str
+    sha256: str
+    """SHA-256 of the DER, colon-separated upper-case hex (as `openssl x509 -fingerprint`)."""
+    serial: str
+    """Upper-case hexadecimal, no separators."""
+    not_before: dt.datetime
+    not_after: dt.datetime
+    key: str
+    """'RSA 2048', 'EC secp256r1', 'DSA 1024', 'Ed25519', or 'unknown (...)'."""
+    key_bits: int | None
+    signature_algorithm: str
+    """Name such as 'sha256WithRSAEncryption' (the dotted OID when the name is unknown)."""
+
+    def expired_at(self, now: dt.datetime) -> bool:
+        return now >= self.not_after
+
+    def not_yet_valid_at(self, now: dt.datetime) -> bool:
+        return now < self.not_before
+
+    @property
+    def weak_signature_hash(self) -> str | None:
+        """'MD5' or 'SHA-1' (etc.) when the certificate is signed with a weak digest."""
+        name = self.signature_algorithm.lower()
+        for weak in WEAK_SIGNATURE_HASHES:
+            if name.startswith(weak) or f"with{weak}" in name or f"-{weak}" in name:
+                return weak.upper().replace("SHA1", "SHA-1")
+        return None
+
+
+def fingerprint(der: bytes) -> str:
+    """SHA-256 of `der` as colon-separated upper-case hex."""
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(der)
+    return ":".join(f"{byte:02X}" for byte in digest.finalize())
+
+
+def _key(cert: x509.Certificate) -> tuple[str, int | None]:
+    try:
+        key = cert.public_key()
+    except (ValueError, TypeError) as error:  # an algorithm cryptography does not support
+        return f"unknown ({error})", None
+    if isinstance(key, rsa.RSAPublicKey):
+        return f"RSA {key.key_size}", key.key_size
+    if isinstance(key, dsa.DSAPublicKey):
+        return f"DSA {key.key_size}", key.key_size
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return f"EC {key.curve.name}", key.curve.key_size
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return "Ed25519", 256
+    if isinstance(key, ed448.Ed448PublicKey):
+        return "Ed448", 456
+    return f"unknown ({type(key).__name__})", None
+
+
+def _name(read: Callable[[], x509.Name]) -> str:
+    try:
+        return read().rfc4514_string()
+    except ValueError as error:  # e.g. an attribute value of the wrong ASN.1 type
+        return f"(unreadable: {error})"
+
+
+def describe(cert: x509.Certificate) -> CertFacts:
+    """The facts about `cert`; never raises for a certificate `cryptography` could load."""
+    key, bits = _key(cert)
+    oid = cert.signature_algorithm_oid
+    algorithm = oid._name if oid._name != "Unknown OID" else oid.dotted_string
+    return CertFacts(
+        subject=_name(lambda: cert.subject),
+        issuer=_name(lambda: cert.issuer),
+        sha256=fingerprint(cert.public_bytes(serialization.Encoding.DER)),
+        serial=f"{cert.serial_number:X}",
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        key=key,
+        key_bits=bits,
+        signature_algorithm=algorithm,
+    )
+
+
+def repeated_extensions(cert: x509.Certificate) -> tuple[tuple[str, str, int], ...]:
+    """(OID, name, count) of every extension that appears more than once, from the raw DER."""
+    der = cert.public_bytes(serialization.Encoding.DER)
+    return tuple(
+        (oid, der_walk.EXTENSION_NAMES.get(oid, "unknown extension"), count)
+        for oid, count in der_walk.repeated_extensions(der)
+    )
+
+
+def load_certificate(data: bytes, source: str) -> x509.Certificate:
+    """A certificate from PEM, DER or bare base64-of-DER bytes; `InputError` when none of these."""
+    stripped = data.strip()
+    if not stripped:
+        raise InputError(source, "the certificate file is empty", "Give a PEM or DER certificate.")
+    try:
+        if PEM_BEGIN in stripped:
+            return x509.load_pem_x509_certificate(stripped[stripped.index(PEM_BEGIN) :])
+        if stripped[0] == der_walk.SEQUENCE:
+            return x509.load_der_x509_certificate(stripped)
+        if _BASE64_TEXT.match(stripped):
+            decoded = base64.b64decode(b"".join(stripped.split()), validate=True)
+            if decoded.strip().startswith(PEM_BEGIN):
+                return load_certificate(decoded, source)
+            return x509.load_der_x509_certificate(decoded)
+    except (ValueError, binascii.Error) as error:
+        raise InputError(
+            source,
+            f"not a readable X.509 certificate ({error})",
+            "Give the IdP signing certificate as PEM (-----BEGIN CERTIFICATE-----) or DER.",
+        ) from None
+    raise InputError(
+        source,
+        "not a certificate (neither PEM, DER nor base64)",
+        "Give the IdP signing certificate as PEM (-----BEGIN CERTIFICATE-----) or DER.",
+    )
+
+
+@dataclass(frozen=True)
+class DecodedCertificate:
+    """The outcome of decoding a ds:X509Certificate value."""
+
+    certificate: x509.Certificate | None
+    der: bytes | None
+    problem: str | None
+    """Why IAM cannot use the value as written (None when it is base64 of a DER certificate)."""
+    pem_wrapped: bool = False
+    """True when the base64 decodes to PEM text instead of DER (a common IdP mistake)."""
+
+
+def decode_x509_element_text(value: str) -> DecodedCertificate:
+    """Decode the text of a ds:X509Certificate: base64 (whitespace allowed) of a DER certificate."""
+    compact = "".join(value.split())
+    if not compact:
+        return DecodedCertificate(None, None, "the X509Certificate element is empty")
+    if compact.startswith("-----BEGIN"):
+        return DecodedCertificate(
+            None,
+            None,
+            "the element holds PEM text with its -----BEGIN----- line; it must hold only the "
+            "base64 between the BEGIN and END lines",
+        )
+    try:
+        raw = base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError) as error:
+        return DecodedCertificate(None, None, f"the value is not valid base64 ({error})")
+    pem_wrapped = raw.lstrip().startswith(PEM_BEGIN)
+    if pem_wrapped:
+        inner = _inner_pem_der(raw)
+        if inner is None:
+            return DecodedCertificate(None, None, "the base64 decodes to broken PEM text", True)
+        raw = inner
+    try:
+        certificate = x509.load_der_x509_certificate(raw)
+    except ValueError as error:
+        return DecodedCertificate(None, raw, f"the DER is not an X.509 certificate ({error})")
+    problem = (
+        "the base64 decodes to PEM text (-----BEGIN CERTIFICATE-----...), i.e. the PEM file "
+        "was base64-encoded a second time; the element must hold the base64 of the DER"
+        if pem_wrapped
+        else None
+    )
+    return DecodedCertificate(certificate, raw, problem, pem_wrapped)
+
+
+def _inner_pem_der(text: bytes) -> bytes | None:
+    lines = [line.strip() for line in text.strip().splitlines()]
+    body = [line for line in lines if line and not line.startswith(b"-----")]
+    try:
+        return base64.b64decode(b"".join(body), validate=True)
+    except (binascii.Error, ValueError):
+        return None
