@@ -1,0 +1,125 @@
+"""The OASIS SAML 2.0 metadata schema: built lazily, at most once per run, cached across runs.
+
+Building the schema with xmlschema takes a few hundred milliseconds; loading a pickled copy takes a
+few tens. The copy lives in $XDG_CACHE_HOME/samlcheck (default ~/.cache/samlcheck), under a name
+derived from the xmlschema and Python versions and the hashes of the vendored XSDs, so any change
+to them builds afresh. A corrupt, foreign or unwritable cache falls back silently to a fresh build.
+The cache directory belongs to the user (created 0700); like any per-user cache it is trusted.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+XSD_DIR = Path(__file__).parent / "schemas" / "xsd"
+METADATA_XSD = XSD_DIR / "saml-schema-metadata-2.0.xsd"
+CACHE_FORMAT = "1"
+
+_BUNDLED = {
+    "xmldsig-core-schema.xsd": ("DSIG", "xmldsig-core-schema.xsd"),
+    "xenc-schema.xsd": ("XENC", "xenc-schema.xsd"),
+    "xml.xsd": ("XML", "xml.xsd"),
+}
+"""Schemas the OASIS XSDs import by relative name, taken from the copies xmlschema ships."""
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    """One schema violation, with where it is."""
+
+    line: int | None
+    path: str
+    reason: str
+
+
+def cache_dir() -> Path:
+    """Where the built schema is cached."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "samlcheck"
+
+
+def cache_key() -> str:
+    """A name that changes with xmlschema, Python, the cache format and every vendored XSD."""
+    import xmlschema
+
+    digest = hashlib.sha256()
+    digest.update(f"{CACHE_FORMAT}/{xmlschema.__version__}/{sys.version}".encode())
+    for path in sorted(XSD_DIR.glob("*.xsd")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"metadata-schema-{digest.hexdigest()[:32]}.pickle"
+
+
+def _uri_mapper(url: str) -> str:
+    import xmlschema
+
+    name = url.rsplit("/", 1)[-1]
+    if name in _BUNDLED and Path(url.removeprefix("file://")).parent == XSD_DIR:
+        folder, file = _BUNDLED[name]
+        return (Path(xmlschema.__file__).parent / "schemas" / folder / file).as_uri()
+    return url
+
+
+def build() -> Any:
+    """Build the metadata schema from the vendored XSDs (no network: every import is local)."""
+    import xmlschema
+
+    return xmlschema.XMLSchema10(str(METADATA_XSD), uri_mapper=_uri_mapper)
+
+
+def _load_cached(path: Path) -> Any | None:
+    import xmlschema
+
+    try:
+        schema = pickle.loads(path.read_bytes())
+    except Exception:  # missing, truncated or foreign file: any failure means "build afresh"
+        return None
+    return schema if isinstance(schema, xmlschema.XMLSchema10) and schema.built else None
+
+
+def _store(path: Path, schema: Any) -> None:
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(schema, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    except (OSError, pickle.PicklingError, RecursionError):
+        return  # an unwritable cache only costs speed
+
+
+@functools.cache
+def metadata_schema() -> Any:
+    """The schema, built at most once per run: from the cache when it is usable."""
+    path = cache_dir() / cache_key()
+    schema = _load_cached(path)
+    if schema is None:
+        schema = build()
+        _store(path, schema)
+    return schema
+
+
+def validate(root: etree._Element, limit: int = 5) -> tuple[SchemaError, ...]:
+    """The first `limit` schema violations of the document rooted at `root`."""
+    errors: list[SchemaError] = []
+    for error in metadata_schema().iter_errors(root):
+        element = error.elem
+        line = getattr(element, "sourceline", None) if element is not None else None
+        reason = error.reason or error.message or ""
+        errors.append(SchemaError(line=line, path=error.path or "", reason=reason))
+        if len(errors) >= limit:
+            break
+    return tuple(errors)
