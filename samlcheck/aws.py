@@ -248,6 +248,37 @@ _ERRORS = (
         "key of at least 1024 bits and no repeated extension.",
     ),
     AwsError(
+        key="metadata-too-short",
+        message="1 validation error detected: Value at 'sAMLMetadataDocument' failed to satisfy "
+        "constraint: Member must have length greater than or equal to 1000",
+        heading="ValidationError: SAMLMetadataDocument shorter than 1000 characters",
+        code="ValidationError",
+        http_status=400,
+        service=IAM,
+        source="IAM API Reference, CreateSAMLProvider: SAMLMetadataDocument length constraints "
+        "1000 to 10000000; the message follows AWS's usual validation-error form",
+        code_source="inferred",
+        causes="The metadata document has fewer than 1,000 characters: usually a truncated "
+        "download or an error page. The AWS CLI and SDKs (botocore) refuse it before sending: "
+        "'Invalid length for parameter SAMLMetadataDocument ... valid min length: 1000'.",
+        remediation="Download the complete metadata from the IdP again.",
+    ),
+    AwsError(
+        key="metadata-too-long",
+        message="1 validation error detected: Value at 'sAMLMetadataDocument' failed to satisfy "
+        "constraint: Member must have length less than or equal to 10000000",
+        heading="ValidationError: SAMLMetadataDocument longer than 10000000 characters",
+        code="ValidationError",
+        http_status=400,
+        service=IAM,
+        source="IAM API Reference, CreateSAMLProvider: SAMLMetadataDocument length constraints "
+        "1000 to 10000000; the message follows AWS's usual validation-error form",
+        code_source="inferred",
+        causes="The metadata document has more than 10,000,000 characters: usually a federation "
+        "aggregate with thousands of entities instead of the one IdP's EntityDescriptor.",
+        remediation="Upload only your IdP's EntityDescriptor, not a federation aggregate.",
+    ),
+    AwsError(
         key="update-no-changes",
         message="Unable to update identity provider. No updates are defined for metadata or "
         "encryption assertion.",
