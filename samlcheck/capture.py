@@ -171,13 +171,28 @@ def _looks_like_xml(data: bytes) -> bool:
 
 
 def _decode_first(candidates: list[str]) -> tuple[bytes, str]:
-    """Decode the first candidate spelling of a value that works; else the first one's error."""
+    """Decode the first spelling of a value that gives well-formed XML.
+
+    A '+' read as a space still leaves decodable base64, but of garbage: only a parse tells.
+    When no spelling parses, the first that decodes at all is kept (the checks say why it does
+    not parse); when none decodes, the first one's error is raised.
+    """
+    decoded: list[tuple[bytes, str]] = []
     errors: list[_Undecodable] = []
     for candidate in dict.fromkeys(candidates):
         try:
-            return decode_payload(candidate)
+            payload = decode_payload(candidate)
         except _Undecodable as error:
             errors.append(error)
+            continue
+        try:
+            parse(payload[0])
+        except XmlRefused:
+            decoded.append(payload)
+            continue
+        return payload
+    if decoded:
+        return decoded[0]
     raise errors[0]
 
 

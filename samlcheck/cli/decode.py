@@ -48,10 +48,8 @@ def decode(
     outlines = [outline(m) for m in found.messages]
     if index is not None:
         if not 0 <= index < len(found.messages):
-            count = len(found.messages)
-            raise InputError(
-                found.source, f"has no message {index} (it has {count}: 0..{count - 1})"
-            )
+            last = len(found.messages) - 1
+            raise InputError(found.source, f"has no message {index} (indexes run 0..{last})")
         message = found.messages[index]
         if raw:
             sys.stdout.buffer.write(message.data)

@@ -1,0 +1,40 @@
+"""Shared test helpers: the test IdP, the CLI runner and the third-party corpus location."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import testidp
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "python3-saml"
+
+
+@pytest.fixture(scope="session")
+def signed_response() -> bytes:
+    """A response AWS accepts, signed by the default test IdP."""
+    return testidp.response_xml()
+
+
+@pytest.fixture()
+def run_cli():
+    """Run the samlcheck CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
+    from samlcheck.cli import _register, app
+
+    _register()
+    runner = CliRunner()
+
+    def run(*args: str, input: bytes | str | None = None):
+        return runner.invoke(app, list(args), input=input)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The python3-saml corpus; tests that need it skip when it is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"third-party corpus not found at {CORPUS}")
+    return CORPUS

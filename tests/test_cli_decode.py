@@ -1,0 +1,94 @@
+"""`samlcheck decode`: lists what a capture holds, prints one message, exits 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import testidp
+
+
+def test_lists_a_two_message_har(run_cli, tmp_path) -> None:
+    first = testidp.response_xml(testidp.ResponseSpec(response_id="_first"))
+    second = testidp.response_xml(testidp.ResponseSpec(response_id="_second", sign_response=False))
+    har = tmp_path / "trace.har"
+    har.write_bytes(testidp.as_har([testidp.HarPost(first), testidp.HarPost(second)]))
+    result = run_cli("decode", str(har))
+    assert result.exit_code == 0, result.output
+    assert "HAR, 2 SAML messages" in result.stdout
+    assert "[0] Response" in result.stdout and "[1] Response" in result.stdout
+    assert "ID _second" in result.stdout
+    assert "signed: Assertion" in result.stdout  # the second one signs only its assertion
+    assert "Issuer https://idp.example.test/saml" in result.stdout
+
+
+def test_json_listing(run_cli, tmp_path, signed_response: bytes) -> None:
+    path = tmp_path / "r.b64"
+    path.write_bytes(testidp.as_base64(signed_response))
+    result = run_cli("decode", str(path), "--format", "json")
+    assert result.exit_code == 0
+    listing = json.loads(result.stdout)
+    (message,) = listing["messages"]
+    assert listing["container"] == "base64"
+    assert message["type"] == "Response"
+    assert message["signed"] == ["Response", "Assertion"]
+    assert message["bytes"] == len(signed_response)
+
+
+def test_raw_prints_the_exact_bytes(run_cli, tmp_path, signed_response: bytes) -> None:
+    path = tmp_path / "body.txt"
+    path.write_bytes(testidp.as_form_body(signed_response))
+    result = run_cli("decode", str(path), "--index", "0", "--raw")
+    assert result.exit_code == 0
+    assert result.stdout_bytes == signed_response
+
+
+def test_index_prints_pretty_xml(run_cli, signed_response: bytes) -> None:
+    value = testidp.as_base64(signed_response).decode()
+    result = run_cli("decode", "--text", value, "--index", "0")
+    assert result.exit_code == 0
+    assert "\n  <saml:Issuer>https://idp.example.test/saml</saml:Issuer>" in result.stdout
+
+
+def test_stdin(run_cli, signed_response: bytes) -> None:
+    result = run_cli("decode", "-", input=testidp.as_base64(signed_response))
+    assert result.exit_code == 0
+    assert "stdin: base64, 1 SAML message" in result.stdout
+
+
+def test_index_out_of_range_is_exit_2(run_cli, signed_response: bytes) -> None:
+    result = run_cli("decode", "--text", testidp.as_base64(signed_response).decode(), "-n", "3")
+    assert result.exit_code == 2
+    assert "has no message 3 (indexes run 0..0)" in result.stderr
+
+
+def test_no_saml_message_is_exit_2_with_one_line(run_cli, tmp_path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("just some notes\n")
+    result = run_cli("decode", str(path))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"samlcheck: {path}: is not a recognised capture")
+
+
+def test_two_documents_payload_is_reported_not_half_parsed(run_cli, signed_response) -> None:
+    doubled = signed_response + signed_response.split(b"?>", 1)[1]
+    result = run_cli("decode", "--text", testidp.as_base64(doubled).decode())
+    assert result.exit_code == 2
+    assert "cannot be read: a second XML document" in result.stdout
+    assert "<saml:Issuer>" not in result.stdout
+
+
+def test_help_imports_neither_xmlschema_nor_signxml() -> None:
+    probe = (
+        "import sys\n"
+        "from samlcheck.cli import main\n"
+        "sys.argv = ['samlcheck', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in ('xmlschema', 'signxml') if m in sys.modules)\n"
+        "sys.stderr.write(','.join(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stderr == ""

@@ -1,0 +1,109 @@
+"""The hardened parser: hostile input is refused fast and clearly; text is never cut short."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from samlcheck.xml import MAX_XML_BYTES, XmlRefused, has_comment, parse, sniff_encoding, text
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol9 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+]>
+<lolz>&lol9;</lolz>"""
+
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<r>&xxe;</r>"""
+
+PARAMETER_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;]>
+<r/>"""
+
+
+def refusal(data: bytes) -> XmlRefused:
+    with pytest.raises(XmlRefused) as caught:
+        parse(data)
+    return caught.value
+
+
+@pytest.mark.parametrize("data", [BILLION_LAUGHS, EXTERNAL_ENTITY, PARAMETER_ENTITY])
+def test_any_doctype_is_refused(data: bytes) -> None:
+    assert refusal(data).reason == "doctype"
+
+
+def test_doctype_in_utf16_is_refused() -> None:
+    assert refusal(EXTERNAL_ENTITY.decode().encode("utf-16")).reason == "doctype"
+
+
+def test_deep_nesting_is_refused() -> None:
+    deep = b"<a>" * 10_000 + b"</a>" * 10_000
+    assert refusal(deep).reason == "too-deep"
+
+
+def test_hundred_megabytes_is_refused_fast() -> None:
+    huge = b"<a>" + b"x" * (100 * 1024 * 1024) + b"</a>"
+    started = time.perf_counter()
+    error = refusal(huge)
+    assert error.reason == "too-large"
+    assert f"{MAX_XML_BYTES:,}" in error.message
+    assert time.perf_counter() - started < 1.0  # a size check, not a parse
+
+
+def test_two_documents_back_to_back_are_named_as_such() -> None:
+    error = refusal(b"<a/>\n<b/>")
+    assert error.reason == "multiple-documents"
+    assert "line 2" in error.message
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [(b"", "empty"), (b"plain text", "not-xml"), (b"<a><b></a>", "not-well-formed")],
+)
+def test_broken_input_names_its_problem(data: bytes, reason: str) -> None:
+    assert refusal(data).reason == reason
+
+
+def test_text_joins_every_text_node_across_comments() -> None:
+    root = parse(b"<NameID>admin@example.com<!-- x -->.evil.test</NameID>").root
+    assert root.text == "admin@example.com"  # what a naive reader sees
+    assert text(root) == "admin@example.com.evil.test"
+    assert has_comment(root)
+
+
+def test_cdata_is_part_of_the_text() -> None:
+    root = parse(b"<v>a<![CDATA[b<c]]>d</v>").root
+    assert text(root) == "ab<cd"
+
+
+@pytest.mark.parametrize(
+    ("data", "family", "bom", "declared"),
+    [
+        (b'<?xml version="1.0" encoding="UTF-8"?><a/>', "UTF-8", False, "UTF-8"),
+        (b"\xef\xbb\xbf<a/>", "UTF-8", True, None),
+        (
+            '<?xml version="1.0" encoding="UTF-16"?><a/>'.encode("utf-16-le"),
+            "UTF-16-LE",
+            False,
+            "UTF-16",
+        ),
+        (
+            '<?xml version="1.0" encoding="UTF-16"?><a/>'.encode("utf-16"),
+            "UTF-16-LE",
+            True,
+            "UTF-16",
+        ),
+        ("<?xml version='1.0'?><a/>".encode("utf-16-be"), "UTF-16-BE", False, None),
+        ("\ufeff<a/>".encode("utf-32-le"), "UTF-32-LE", True, None),
+    ],
+)
+def test_encoding_facts(data: bytes, family: str, bom: bool, declared: str | None) -> None:
+    facts = sniff_encoding(data)
+    assert (facts.family, facts.bom, facts.declared) == (family, bom, declared)
+    assert parse(data).encoding == facts
