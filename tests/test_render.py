@@ -1,0 +1,101 @@
+"""Renderers: the JSON matches its published schema; the text puts AWS's answer first."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from samlcheck.findings import Rule, Severity
+from samlcheck.render import render
+from samlcheck.report import Claims, Report, Result, RoleClaim, SignatureSummary
+from samlcheck.rules.input import DOCTYPE, NOT_XML
+
+SCHEMA = json.loads(
+    (Path(__file__).parent.parent / "samlcheck" / "schemas" / "report.schema.json").read_text()
+)
+
+WARNING = Rule(
+    id="SC-TEST-001",
+    name="test-warning",
+    severity=Severity.WARNING,
+    summary="A warning for the renderer tests.",
+    fix="Nothing to fix.",
+)
+
+
+def report() -> Report:
+    claims = Claims(
+        issuer="https://idp.example.test/saml",
+        name_id="alice@example.test",
+        audiences=("urn:amazon:webservices",),
+        recipient="https://signin.aws.amazon.com/saml",
+        roles=(
+            RoleClaim(
+                "arn:aws:iam::123456789012:role/R", "arn:aws:iam::123456789012:saml-provider/P"
+            ),
+        ),
+        role_session_name="alice@example.test",
+        principal_tags={"team": "blue"},
+    )
+    rejected = Result(
+        source="trace.har entry 2",
+        kind="response",
+        findings=(WARNING.finding("odd but fine", "/Response"), DOCTYPE.finding("has a DOCTYPE")),
+        signature=SignatureSummary("invalid", ("Response",)),
+        claims=claims,
+    )
+    accepted = Result(source="b.xml", kind="metadata", summary=(("entity ID", "https://x"),))
+    return Report((rejected, accepted))
+
+
+def test_json_validates_against_the_schema() -> None:
+    document = json.loads(render(report(), "json"))
+    jsonschema.validate(document, SCHEMA)
+    first = document["results"][0]
+    assert first["verdict"]["accepted"] is False
+    assert first["verdict"]["aws_error"]["message"].startswith("Your request included")
+    assert first["claims"]["roles"][0]["role_arn"] == "arn:aws:iam::123456789012:role/R"
+    assert [f["severity"] for f in first["findings"]] == ["warning", "error"]
+    assert document["results"][1]["summary"] == [{"label": "entity ID", "value": "https://x"}]
+
+
+def test_schema_rejects_a_malformed_report() -> None:
+    document = json.loads(render(report(), "json"))
+    document["results"][0]["verdict"]["accepted"] = "no"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, SCHEMA)
+
+
+def test_text_shows_the_predicted_aws_error_before_the_findings() -> None:
+    text = render(report(), "text")
+    answer = text.index("AWS would answer: Your request included an invalid SAML response.")
+    assert answer < text.index("findings (1 error, 1 warning)")
+    assert "because SC-INPUT-002 doctype-refused: has a DOCTYPE" in text
+    assert "AWS would accept this." in text
+    assert text.rstrip().endswith("2 inputs: 1 accepted, 1 rejected")
+    assert "\033[" not in text
+
+
+def test_colour_only_when_asked() -> None:
+    assert "\033[31m" in render(report(), "text", color=True)
+
+
+def test_verdict_is_the_first_error_in_aws_order() -> None:
+    from samlcheck.findings import Rule
+
+    late = Rule(
+        id="SC-TEST-002",
+        name="late-stage",
+        severity=Severity.ERROR,
+        summary="s",
+        fix="f",
+        aws_error="role-session-name-required",
+        stage="attributes",
+    )
+    result = Result("x", "response", findings=(late.finding("late"), NOT_XML.finding("early")))
+    assert result.verdict.aws_error is not None
+    assert result.verdict.finding is not None and result.verdict.finding.rule is NOT_XML
+    assert Report((result,)).exit_code == 1
