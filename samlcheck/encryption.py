@@ -1,0 +1,507 @@
+"""XML Encryption 1.1 decryption of saml:EncryptedAssertion, written on `cryptography`.
+
+Data algorithms: AES-128/192/256-CBC (16-byte IV prefix, XML Encryption padding: the last byte
+gives the pad length, 1 to 16) and AES-128/192/256-GCM (12-byte IV prefix, 16-byte tag suffix).
+Key transport: RSA-OAEP (`xmlenc#rsa-oaep-mgf1p` with optional DigestMethod and OAEPparams;
+`xmlenc11#rsa-oaep` with DigestMethod, MGF and OAEPparams) and RSA 1.5. The EncryptedKey sits in
+the EncryptedData's KeyInfo, or beside the EncryptedData and is named by a RetrievalMethod (Okta's
+layout), or is simply the EncryptedAssertion's child.
+
+RSA 1.5 does not fail on a wrong key: OpenSSL's implicit rejection returns random bytes instead
+of an error, so the unwrapped key's length is checked against the data algorithm and the data
+decryption itself (padding, GCM tag, well-formed Assertion) must succeed before a key counts.
+
+The decrypted bytes are parsed only through `samlcheck.xml.parse`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from lxml import etree
+
+from samlcheck.findings import Finding
+from samlcheck.keys import load_rsa_private_key
+from samlcheck.rules import encryption as rules
+from samlcheck.xml import NS, XmlDocument, XmlRefused, find_all, parse, path_of, qname
+from samlcheck.xml import text as xml_text
+
+XENC = NS["xenc"]
+XENC11 = NS["xenc11"]
+DS = NS["ds"]
+
+
+@dataclass(frozen=True)
+class DataAlgorithm:
+    name: str
+    key_bytes: int
+    mode: str
+    """cbc or gcm."""
+
+
+DATA_ALGORITHMS = {
+    f"{XENC}aes128-cbc": DataAlgorithm("AES-128-CBC", 16, "cbc"),
+    f"{XENC}aes192-cbc": DataAlgorithm("AES-192-CBC", 24, "cbc"),
+    f"{XENC}aes256-cbc": DataAlgorithm("AES-256-CBC", 32, "cbc"),
+    f"{XENC11}aes128-gcm": DataAlgorithm("AES-128-GCM", 16, "gcm"),
+    f"{XENC11}aes192-gcm": DataAlgorithm("AES-192-GCM", 24, "gcm"),
+    f"{XENC11}aes256-gcm": DataAlgorithm("AES-256-GCM", 32, "gcm"),
+}
+RSA_15 = f"{XENC}rsa-1_5"
+RSA_OAEP_MGF1P = f"{XENC}rsa-oaep-mgf1p"
+RSA_OAEP = f"{XENC11}rsa-oaep"
+KEY_TRANSPORTS = {RSA_15: "RSA 1.5", RSA_OAEP_MGF1P: "RSA-OAEP-MGF1P", RSA_OAEP: "RSA-OAEP"}
+
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "http://www.w3.org/2000/09/xmldsig#sha1": hashes.SHA1,
+    "http://www.w3.org/2001/04/xmldsig-more#sha224": hashes.SHA224,
+    "http://www.w3.org/2001/04/xmlenc#sha256": hashes.SHA256,
+    "http://www.w3.org/2001/04/xmldsig-more#sha384": hashes.SHA384,
+    "http://www.w3.org/2001/04/xmlenc#sha512": hashes.SHA512,
+}
+DIGESTS = tuple(_HASHES)
+_MGFS: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    f"{XENC11}mgf1sha1": hashes.SHA1,
+    f"{XENC11}mgf1sha224": hashes.SHA224,
+    f"{XENC11}mgf1sha256": hashes.SHA256,
+    f"{XENC11}mgf1sha384": hashes.SHA384,
+    f"{XENC11}mgf1sha512": hashes.SHA512,
+}
+MGFS = tuple(_MGFS)
+ENCRYPTED_KEY_TYPE = f"{XENC}EncryptedKey"
+
+
+@dataclass(frozen=True)
+class Decryption:
+    """The outcome of decrypting every EncryptedAssertion in a document."""
+
+    document: XmlDocument | None
+    """The document with each EncryptedAssertion replaced by its decrypted Assertion (the input
+    document when nothing was encrypted; None when decryption failed)."""
+    findings: tuple[Finding, ...]
+    key_used: str | None
+    """The key file that decrypted the (first) assertion."""
+    encrypted: bool
+    """True when the document holds an EncryptedAssertion."""
+
+
+class _Refusal(Exception):
+    """Internal: stop decrypting one EncryptedAssertion with this finding."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+@dataclass(frozen=True)
+class _Key:
+    source: str
+    key: rsa.RSAPrivateKey
+
+
+@dataclass(frozen=True)
+class _Plaintext:
+    data: bytes
+    key: _Key
+    data_algorithm: DataAlgorithm
+    transport: str
+
+
+def decrypt(doc: XmlDocument, key_paths: tuple[Path, ...]) -> Decryption:
+    """Decrypt every saml:EncryptedAssertion in `doc` with the first key in `key_paths` that works.
+
+    Key files that cannot be read raise `InputError`; everything wrong with the encryption is a
+    finding. The returned document is re-parsed through `samlcheck.xml.parse`.
+    """
+    containers = find_all(doc.root, "//saml:EncryptedAssertion")
+    if not containers:
+        return Decryption(document=doc, findings=(), key_used=None, encrypted=False)
+    findings: list[Finding] = []
+    if len(key_paths) > 2:
+        findings.append(
+            rules.TOO_MANY_KEYS.finding(
+                f"{len(key_paths)} keys were given; an IAM provider holds at most two, so at "
+                "least one of them is not a key AWS can decrypt with."
+            )
+        )
+    if not key_paths:
+        findings.append(
+            rules.NO_KEY.finding(
+                f"The response holds {len(containers)} EncryptedAssertion(s) and no --sp-key was "
+                "given: the assertion's signature and claims cannot be checked.",
+                path_of(containers[0]),
+            )
+        )
+        return Decryption(document=None, findings=tuple(findings), key_used=None, encrypted=True)
+    keys = [_Key(str(path), load_rsa_private_key(path)) for path in key_paths]
+    plaintexts: list[_Plaintext] = []
+    for container in containers:
+        try:
+            plaintexts.append(_decrypt_container(container, keys))
+        except _Refusal as refusal:
+            findings.append(refusal.finding)
+            return Decryption(None, tuple(findings), None, encrypted=True)
+    try:
+        document = _assemble(doc, containers, [p.data for p in plaintexts])
+    except _Refusal as refusal:
+        findings.append(refusal.finding)
+        return Decryption(None, tuple(findings), plaintexts[0].key.source, encrypted=True)
+    for container, plain in zip(containers, plaintexts, strict=True):
+        findings.extend(_success_findings(container, plain))
+    return Decryption(document, tuple(findings), plaintexts[0].key.source, encrypted=True)
+
+
+def _success_findings(container: etree._Element, plain: _Plaintext) -> list[Finding]:
+    where = path_of(container)
+    found = [
+        rules.DECRYPTED.finding(
+            f"Decrypted with {plain.key.source} ({plain.data_algorithm.name}, key transport "
+            f"{KEY_TRANSPORTS[plain.transport]}). A signature on the Response covers only the "
+            "ciphertext: the claims are trusted through the Assertion's own signature.",
+            where,
+        )
+    ]
+    if plain.transport == RSA_15:
+        found.append(
+            rules.RSA_15.finding(
+                "The session key is transported with RSA 1.5 (http://www.w3.org/2001/04/"
+                "xmlenc#rsa-1_5), which is open to padding-oracle attacks.",
+                where + "/EncryptedData//EncryptedKey/EncryptionMethod",
+            )
+        )
+    return found
+
+
+# --- one EncryptedAssertion ----------------------------------------------------------------------
+
+
+def _child(element: etree._Element, prefix: str, name: str) -> etree._Element | None:
+    return element.find(qname(prefix, name))
+
+
+def _cipher_value(element: etree._Element, what: str) -> bytes:
+    """The base64-decoded CipherData/CipherValue of an EncryptedData or EncryptedKey."""
+    where = path_of(element)
+    cipher_data = _child(element, "xenc", "CipherData")
+    if cipher_data is None:
+        raise _Refusal(rules.MALFORMED.finding(f"The {what} has no CipherData.", where))
+    if _child(cipher_data, "xenc", "CipherReference") is not None:
+        raise _Refusal(
+            rules.UNSUPPORTED.finding(
+                f"The {what} points to its ciphertext with a CipherReference; SAML carries the "
+                "ciphertext inline (CipherValue).",
+                path_of(cipher_data),
+            )
+        )
+    value = _child(cipher_data, "xenc", "CipherValue")
+    if value is None or not xml_text(value).strip():
+        raise _Refusal(rules.MALFORMED.finding(f"The {what} has no CipherValue.", where))
+    text = "".join(xml_text(value).split())
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise _Refusal(
+            rules.CORRUPTED.finding(
+                f"The {what}'s CipherValue is not valid base64 ({error}).", path_of(value)
+            )
+        ) from None
+
+
+def _algorithm(element: etree._Element) -> str | None:
+    method = _child(element, "xenc", "EncryptionMethod")
+    return method.get("Algorithm") if method is not None else None
+
+
+def _encrypted_keys(data: etree._Element, container: etree._Element) -> list[etree._Element]:
+    """EncryptedKeys for `data`: in its KeyInfo, named by a RetrievalMethod, or beside it."""
+    found: list[etree._Element] = []
+    key_info = _child(data, "ds", "KeyInfo")
+    if key_info is not None:
+        found.extend(key_info.findall(qname("xenc", "EncryptedKey")))
+        for method in key_info.findall(qname("ds", "RetrievalMethod")):
+            kind = method.get("Type")
+            uri = method.get("URI") or ""
+            if (kind is not None and kind != ENCRYPTED_KEY_TYPE) or not uri.startswith("#"):
+                continue
+            wanted = uri[1:]
+            scope = container.getroottree().getroot()
+            for candidate in scope.iter(qname("xenc", "EncryptedKey")):
+                if candidate.get("Id") == wanted and candidate not in found:
+                    found.append(candidate)
+    if not found:
+        found.extend(container.findall(qname("xenc", "EncryptedKey")))
+    return found
+
+
+def _oaep(method: etree._Element | None, transport: str) -> padding.OAEP:
+    digest: Callable[[], hashes.HashAlgorithm] = hashes.SHA1
+    mgf: Callable[[], hashes.HashAlgorithm] = hashes.SHA1
+    label: bytes | None = None
+    if method is not None:
+        digest_element = method.find(qname("ds", "DigestMethod"))
+        if digest_element is not None:
+            uri = digest_element.get("Algorithm") or ""
+            if uri not in _HASHES:
+                raise ValueError(f"OAEP DigestMethod {uri!r} is not supported")
+            digest = _HASHES[uri]
+        mgf_element = method.find(qname("xenc11", "MGF"))
+        if mgf_element is not None:
+            uri = mgf_element.get("Algorithm") or ""
+            if transport != RSA_OAEP:
+                raise ValueError("an MGF element belongs to xenc11#rsa-oaep only")
+            if uri not in _MGFS:
+                raise ValueError(f"OAEP MGF {uri!r} is not supported")
+            mgf = _MGFS[uri]
+        params = method.find(qname("xenc", "OAEPparams"))
+        if params is not None and (params.text or "").strip():
+            label = base64.b64decode("".join((params.text or "").split()), validate=True)
+    return padding.OAEP(mgf=padding.MGF1(algorithm=mgf()), algorithm=digest(), label=label)
+
+
+def _unwrap(encrypted_key: etree._Element, key: _Key, transport: str, wanted: int) -> bytes:
+    """The session key, or ValueError saying why this RSA key cannot unwrap it."""
+    wrapped = _cipher_value(encrypted_key, "EncryptedKey")
+    size = (key.key.key_size + 7) // 8
+    if len(wrapped) != size:
+        raise ValueError(
+            f"the EncryptedKey is {len(wrapped)} bytes, so it was encrypted for a "
+            f"{len(wrapped) * 8}-bit RSA key; {key.source} is RSA {key.key.key_size}"
+        )
+    if transport == RSA_15:
+        session = key.key.decrypt(wrapped, padding.PKCS1v15())
+    else:
+        oaep = _oaep(_child(encrypted_key, "xenc", "EncryptionMethod"), transport)
+        try:
+            session = key.key.decrypt(wrapped, oaep)
+        except ValueError:
+            raise ValueError(
+                f"{key.source} does not unwrap the session key (OAEP check fails)"
+            ) from None
+    if len(session) != wanted:
+        raise ValueError(
+            f"unwrapping with {key.source} gives {len(session)} bytes, not the {wanted}-byte "
+            "session key the data algorithm needs"
+        )
+    return session
+
+
+def _decrypt_data(algorithm: DataAlgorithm, session: bytes, data: bytes) -> bytes:
+    """Plain bytes, or ValueError saying what is wrong with the ciphertext."""
+    if algorithm.mode == "gcm":
+        if len(data) < 12 + 16:
+            raise ValueError(f"the ciphertext is {len(data)} bytes, shorter than IV and tag")
+        try:
+            return AESGCM(session).decrypt(data[:12], data[12:], None)
+        except InvalidTag:
+            raise ValueError("the AES-GCM authentication tag does not match") from None
+    if len(data) < 32 or len(data) % 16:
+        raise ValueError(
+            f"the ciphertext is {len(data)} bytes; AES-CBC needs a 16-byte IV and whole 16-byte "
+            "blocks"
+        )
+    decryptor = Cipher(algorithms.AES(session), modes.CBC(data[:16])).decryptor()
+    plain = decryptor.update(data[16:]) + decryptor.finalize()
+    pad = plain[-1]
+    if not 1 <= pad <= 16:
+        raise ValueError(f"the AES-CBC padding is invalid (last byte {pad}, must be 1 to 16)")
+    return plain[:-pad]
+
+
+def _decrypt_container(container: etree._Element, keys: Sequence[_Key]) -> _Plaintext:
+    where = path_of(container)
+    data = _child(container, "xenc", "EncryptedData")
+    if data is None:
+        raise _Refusal(
+            rules.MALFORMED.finding("The EncryptedAssertion has no EncryptedData.", where)
+        )
+    uri = _algorithm(data)
+    if uri is None:
+        raise _Refusal(
+            rules.MALFORMED.finding("The EncryptedData names no EncryptionMethod.", path_of(data))
+        )
+    algorithm = DATA_ALGORITHMS.get(uri)
+    if algorithm is None:
+        raise _Refusal(
+            rules.UNSUPPORTED.finding(
+                f"The assertion is encrypted with {uri}; IAM takes AES-CBC or AES-GCM.",
+                path_of(data) + "/EncryptionMethod",
+            )
+        )
+    ciphertext = _cipher_value(data, "EncryptedData")
+    encrypted_keys = _encrypted_keys(data, container)
+    if not encrypted_keys:
+        raise _Refusal(
+            rules.MALFORMED.finding(
+                "No EncryptedKey for the EncryptedData: none in its KeyInfo, none named by a "
+                "RetrievalMethod, none beside it.",
+                path_of(data),
+            )
+        )
+    reasons: list[str] = []
+    data_errors: list[str] = []
+    for encrypted_key in encrypted_keys:
+        transport = _algorithm(encrypted_key) or ""
+        if transport not in KEY_TRANSPORTS:
+            reasons.append(f"key transport {transport or '(none)'} is not supported")
+            continue
+        for key in keys:
+            try:
+                session = _unwrap(encrypted_key, key, transport, algorithm.key_bytes)
+            except ValueError as error:
+                reasons.append(str(error))
+                continue
+            try:
+                plain = _decrypt_data(algorithm, session, ciphertext)
+            except ValueError as error:
+                data_errors.append(f"with the session key from {key.source}, {error}")
+                continue
+            return _Plaintext(plain, key, algorithm, transport)
+    if not any(KEY_TRANSPORTS.get(_algorithm(k) or "") for k in encrypted_keys):
+        raise _Refusal(
+            rules.UNSUPPORTED.finding(
+                f"The session key is transported with {'; '.join(reasons)}; IAM takes RSA-OAEP or "
+                "RSA 1.5.",
+                path_of(encrypted_keys[0]),
+            )
+        )
+    if data_errors:
+        rsa15 = any(_algorithm(k) == RSA_15 for k in encrypted_keys)
+        caveat = " (with RSA 1.5 a wrong key can, rarely, also get this far)" if rsa15 else ""
+        raise _Refusal(
+            rules.CORRUPTED.finding(
+                f"The session key was unwrapped but the {algorithm.name} ciphertext does not "
+                f"decrypt: {'; '.join(data_errors)}{caveat}.",
+                path_of(data) + "/CipherData/CipherValue",
+            )
+        )
+    names = ", ".join(key.source for key in keys)
+    raise _Refusal(
+        rules.WRONG_KEY.finding(
+            f"None of the keys given ({names}) decrypts the assertion: {'; '.join(reasons)}. If "
+            "these are the keys on the IAM provider, AWS cannot decrypt it either.",
+            where,
+        )
+    )
+
+
+# --- the decrypted document ----------------------------------------------------------------------
+
+
+def _strip_declaration(plain: bytes) -> bytes:
+    body = plain[3:] if plain.startswith(b"\xef\xbb\xbf") else plain
+    if body.lstrip().startswith(b"<?xml"):
+        end = body.find(b"?>")
+        if end != -1:
+            return body[end + 2 :]
+    return body
+
+
+def _standalone_assertion(container: etree._Element, plain: bytes) -> etree._Element:
+    """The decrypted Assertion, parsed in the namespace context of its EncryptedAssertion."""
+    declarations = b"".join(
+        (f' xmlns:{prefix}="{uri}"' if prefix else f' xmlns="{uri}"').encode()
+        for prefix, uri in container.nsmap.items()
+    )
+    wrapper = b"<samlcheck-decrypted" + declarations + b">" + plain + b"</samlcheck-decrypted>"
+    try:
+        parsed = parse(wrapper)
+    except XmlRefused as error:
+        raise _Refusal(
+            rules.NOT_ASSERTION.finding(
+                f"The decrypted content is not well-formed XML: {error.message}.",
+                path_of(container),
+            )
+        ) from None
+    elements = [e for e in parsed.root if isinstance(e.tag, str)]
+    if len(elements) != 1 or elements[0].tag != qname("saml", "Assertion"):
+        names = ", ".join(etree.QName(e).localname for e in elements) or "no element"
+        raise _Refusal(
+            rules.NOT_ASSERTION.finding(
+                f"The decrypted content holds {names}, not exactly one saml:Assertion.",
+                path_of(container),
+            )
+        )
+    return elements[0]
+
+
+def _exclusive(element: etree._Element) -> bytes:
+    return etree.tostring(element, method="c14n", exclusive=True, with_comments=True)
+
+
+def _assemble(
+    doc: XmlDocument, containers: Sequence[etree._Element], plains: Sequence[bytes]
+) -> XmlDocument:
+    """The document with each EncryptedAssertion replaced by its decrypted bytes, re-parsed.
+
+    The decrypted bytes are spliced in verbatim where the EncryptedAssertion was; when they rely
+    on a namespace prefix declared on the EncryptedAssertion itself, the parsed Assertion is
+    grafted into the tree instead (same infoset, re-serialized).
+    """
+    bodies = [_strip_declaration(p) for p in plains]
+    assertions = [_standalone_assertion(c, b) for c, b in zip(containers, bodies, strict=True)]
+    positions = list(doc.root.iter(qname("saml", "EncryptedAssertion")))
+    indexes = [positions.index(c) for c in containers]
+    if len(containers) == 1 and containers[0] is doc.root:
+        return _reparse(etree.tostring(assertions[0], xml_declaration=True, encoding="UTF-8"))
+    spliced = _splice(doc, indexes, bodies)
+    try:
+        result = parse(spliced)
+        found = list(result.root.iter(qname("saml", "Assertion")))
+        if all(any(_exclusive(a) == _exclusive(f) for f in found) for a in assertions):
+            return result
+    except XmlRefused:
+        pass
+    return _reparse(_graft(doc, indexes, assertions))
+
+
+def _splice(doc: XmlDocument, indexes: Sequence[int], bodies: Sequence[bytes]) -> bytes:
+    root = copy.deepcopy(doc.root)
+    targets = list(root.iter(qname("saml", "EncryptedAssertion")))
+    markers: list[bytes] = []
+    for number, index in enumerate(indexes):
+        label = f"samlcheck-decrypted-{number}-{id(root)}"
+        target = targets[index]
+        comment = etree.Comment(label)
+        comment.tail = target.tail
+        parent = target.getparent()
+        assert parent is not None  # the root case is handled by the caller
+        parent.replace(target, comment)
+        markers.append(f"<!--{label}-->".encode())
+    serialized = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    for marker, body in zip(markers, bodies, strict=True):
+        serialized = serialized.replace(marker, body, 1)
+    return serialized
+
+
+def _graft(doc: XmlDocument, indexes: Sequence[int], assertions: Sequence[etree._Element]) -> bytes:
+    root = copy.deepcopy(doc.root)
+    targets = list(root.iter(qname("saml", "EncryptedAssertion")))
+    for index, assertion in zip(indexes, assertions, strict=True):
+        target = targets[index]
+        grafted = copy.deepcopy(assertion)
+        grafted.tail = target.tail
+        parent = target.getparent()
+        assert parent is not None
+        parent.replace(target, grafted)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _reparse(data: bytes) -> XmlDocument:
+    try:
+        return parse(data)
+    except XmlRefused as error:
+        raise _Refusal(
+            rules.NOT_ASSERTION.finding(
+                f"The document with the decrypted Assertion does not parse: {error.message}."
+            )
+        ) from None

@@ -1,0 +1,381 @@
+"""Private-key facts: what a key file really is, as IAM's AddPrivateKey would see it.
+
+IAM takes the key as a string parameter (AddPrivateKey, CreateSAMLProvider/UpdateSAMLProvider).
+The API reference gives its constraints: 1 to 16,384 characters from
+`[\\u0009\\u000A\\u000D\\u0020-\\u00FF]`. The troubleshooting guide gives two details of
+"Invalid private key.": the key is encrypted, or it is not PEM. Everything else here (RSA only,
+which PEM containers work) is samlcheck's reading, marked inferred where it is used.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+
+from samlcheck import der
+from samlcheck.errors import InputError
+
+MAX_KEY_CHARACTERS = 16_384
+"""AddPrivateKey's maximum length (IAM API Reference, UpdateSAMLProvider/CreateSAMLProvider)."""
+ALLOWED_CHARACTER = re.compile(r"[\t\n\r\u0020-\u00ff]")
+"""One character of AddPrivateKey's documented pattern `[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+`."""
+MAX_READ_BYTES = 1024 * 1024
+"""Key files larger than this are refused unread (a real key is a few kilobytes)."""
+
+_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
+_PRIVATE_LABELS = {
+    "PRIVATE KEY": "PKCS#8",
+    "RSA PRIVATE KEY": "PKCS#1",
+    "EC PRIVATE KEY": "SEC1",
+    "DSA PRIVATE KEY": "DSA (OpenSSL)",
+}
+_PUBLIC_LABELS = ("PUBLIC KEY", "RSA PUBLIC KEY")
+_CERT_LABELS = ("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE")
+_BASE64_TEXT = re.compile(r"^[A-Za-z0-9+/=\s]+$")
+_PKCS7_DATA = "1.2.840.113549.1.7.1"
+
+
+@dataclass(frozen=True)
+class KeyFacts:
+    """What one key file is and what IAM would make of it."""
+
+    source: str
+    kind: str
+    """private-key, encrypted-private-key, der-private-key, pkcs12, openssh, putty, certificate,
+    public-key, empty or unknown."""
+    described: str
+    """For people: 'an RSA 2048 private key (PKCS#8 PEM)', 'a PKCS#12 bundle (binary)'."""
+    pem: bool
+    """The file is PEM text with a private-key block."""
+    characters: int | None
+    """Length of the text IAM would receive (None when the file is not text)."""
+    bad_character: tuple[int, str] | None = None
+    """Position (0-based) and repr of the first character outside IAM's allowed range."""
+    encrypted: str | None = None
+    """How the key is encrypted: PKCS#8 (ENCRYPTED PRIVATE KEY) or legacy PEM (Proc-Type)."""
+    container: str | None = None
+    """PKCS#1, PKCS#8, SEC1 ... (for PEM/DER private keys)."""
+    algorithm: str | None = None
+    """RSA, EC, DSA, Ed25519, Ed448 (when the key could be read)."""
+    bits: int | None = None
+    other_blocks: tuple[str, ...] = ()
+    """Labels of further PEM blocks in the file (a certificate beside the key, ...)."""
+    problem: str | None = None
+    """Why the key could not be read, when it looks like a key but is damaged."""
+    key: PrivateKeyTypes | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def usable_rsa(self) -> rsa.RSAPrivateKey | None:
+        """The RSA private key, when the file holds a readable unencrypted one (PEM or DER)."""
+        return self.key if isinstance(self.key, rsa.RSAPrivateKey) else None
+
+    @property
+    def key_label(self) -> str | None:
+        """'RSA 2048', 'EC secp256r1', 'Ed25519' ..."""
+        if self.algorithm is None:
+            return None
+        return f"{self.algorithm} {self.bits}" if self.bits else self.algorithm
+
+
+def read_file(path: Path, what: str) -> bytes:
+    """The bytes of a file the user named; `InputError` when it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_READ_BYTES:
+            raise InputError(
+                str(path), f"the file is {size:,} bytes, too large for a {what}", "Check the path."
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file", f"Check the path of the {what}.") from None
+    except IsADirectoryError:
+        raise InputError(str(path), "is a directory", f"Give the {what} file.") from None
+    except OSError as error:
+        raise InputError(str(path), f"cannot be read ({error.strerror})") from None
+
+
+def _text(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _first_bad_character(text: str) -> tuple[int, str] | None:
+    for index, char in enumerate(text):
+        if not ALLOWED_CHARACTER.fullmatch(char):
+            return index, repr(char)
+    return None
+
+
+def _key_algorithm(key: PrivateKeyTypes) -> tuple[str, int | None]:
+    if isinstance(key, rsa.RSAPrivateKey):
+        return "RSA", key.key_size
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return f"EC {key.curve.name}", key.key_size
+    if isinstance(key, dsa.DSAPrivateKey):
+        return "DSA", key.key_size
+    if isinstance(key, ed25519.Ed25519PrivateKey):
+        return "Ed25519", None
+    if isinstance(key, ed448.Ed448PrivateKey):
+        return "Ed448", None
+    return type(key).__name__, None
+
+
+def _pkcs8_or_pkcs1_der(data: bytes) -> str:
+    """PKCS#8 (PrivateKeyInfo: version, AlgorithmIdentifier SEQUENCE, ...) or a bare PKCS#1."""
+    try:
+        top = der.read_tlv(data, 0)
+        parts = der.children(data, top)
+    except der.DerError:
+        return "unknown container"
+    if len(parts) >= 3 and parts[1].tag == der.SEQUENCE:
+        return "PKCS#8"
+    return "PKCS#1" if len(parts) >= 9 else "SEC1"
+
+
+def _is_pkcs12(data: bytes) -> bool:
+    """PFX: SEQUENCE { INTEGER 3, ContentInfo SEQUENCE { OID pkcs7-data, ... }, ... }."""
+    try:
+        top = der.read_tlv(data, 0)
+        parts = der.children(data, top)
+        if len(parts) < 2 or data[parts[0].offset : parts[0].end] != b"\x02\x01\x03":
+            return False
+        content_info = der.children(data, parts[1])
+        oid = content_info[0]
+        return oid.tag == der.OID and der.decode_oid(data[oid.start : oid.end]) == _PKCS7_DATA
+    except (der.DerError, IndexError):
+        return False
+
+
+def _private_facts(key: PrivateKeyTypes, container: str, pem: bool) -> dict[str, object]:
+    algorithm, bits = _key_algorithm(key)
+    label = f"{algorithm} {bits}" if bits and algorithm in ("RSA", "DSA") else algorithm
+    shape = f"{container} PEM" if pem else f"{container} DER, binary"
+    return {
+        "kind": "private-key" if pem else "der-private-key",
+        "described": f"an unencrypted {label} private key ({shape})",
+        "container": container,
+        "algorithm": algorithm,
+        "bits": bits,
+        "key": key,
+    }
+
+
+def _repaired(block: bytes) -> tuple[rsa.RSAPrivateKey | None, str | None]:
+    """An RSA key OpenSSL refuses only for wrong CRT values, rebuilt from p, q and d.
+
+    OpenSSL checks every parameter; tools such as xmlsec1 use the key anyway (OpenSSL's own
+    decryption falls back from a faulty CRT result). The core (n = p*q, e*d = 1 mod lcm(p-1, q-1))
+    must hold, else the key is really broken and None is returned.
+    """
+    try:
+        key = serialization.load_pem_private_key(
+            block, password=None, unsafe_skip_rsa_key_validation=True
+        )
+    except (ValueError, TypeError):
+        return None, None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return None, None
+    numbers = key.private_numbers()
+    p, q, d = numbers.p, numbers.q, numbers.d
+    public = numbers.public_numbers
+    lam = (p - 1) * (q - 1) // math.gcd(p - 1, q - 1)
+    if p * q != public.n or (public.e * d) % lam != 1:
+        return None, None
+    wrong = [
+        name
+        for name, stored, right in (
+            ("dmp1", numbers.dmp1, d % (p - 1)),
+            ("dmq1", numbers.dmq1, d % (q - 1)),
+            ("iqmp", numbers.iqmp, pow(q, -1, p)),
+        )
+        if stored != right
+    ]
+    fixed = rsa.RSAPrivateNumbers(
+        p=p,
+        q=q,
+        d=d,
+        dmp1=d % (p - 1),
+        dmq1=d % (q - 1),
+        iqmp=pow(q, -1, p),
+        public_numbers=public,
+    ).private_key()
+    return fixed, (
+        f"its CRT value(s) {', '.join(wrong) or 'unknown'} are wrong, so OpenSSL refuses the key "
+        "as written; samlcheck recomputed them from p, q and d to decrypt with it"
+    )
+
+
+def _from_der(data: bytes) -> dict[str, object]:
+    """Facts about binary (DER) content."""
+    try:
+        key = serialization.load_der_private_key(data, password=None)
+        return _private_facts(key, _pkcs8_or_pkcs1_der(data), pem=False)
+    except TypeError:  # "Password was not given but private key is encrypted"
+        return {
+            "kind": "der-private-key",
+            "described": "an encrypted private key (PKCS#8 DER, binary)",
+            "encrypted": "PKCS#8 (EncryptedPrivateKeyInfo, DER)",
+        }
+    except (ValueError, der.DerError):
+        pass
+    try:
+        cert = x509.load_der_x509_certificate(data)
+        return {
+            "kind": "certificate",
+            "described": f"a DER certificate ({cert.subject.rfc4514_string()})",
+        }
+    except ValueError:
+        pass
+    try:
+        serialization.load_der_public_key(data)
+        return {"kind": "public-key", "described": "a DER public key (no private part)"}
+    except (ValueError, TypeError):
+        pass
+    if _is_pkcs12(data):
+        return {"kind": "pkcs12", "described": "a PKCS#12 bundle (.p12/.pfx, binary)"}
+    return {"kind": "unknown", "described": "binary data that is not a key, certificate or PKCS#12"}
+
+
+def _from_pem(text: str, blocks: list[tuple[str, str]]) -> dict[str, object]:
+    labels = [label for label, _ in blocks]
+    others = tuple(label for label in labels if label not in _PRIVATE_LABELS)
+    for label, body in blocks:
+        if label == "ENCRYPTED PRIVATE KEY":
+            return {
+                "kind": "encrypted-private-key",
+                "described": "an encrypted private key (PKCS#8 PEM, ENCRYPTED PRIVATE KEY)",
+                "pem": True,
+                "encrypted": "PKCS#8 (ENCRYPTED PRIVATE KEY)",
+                "container": "PKCS#8",
+                "other_blocks": tuple(x for x in labels if x != label),
+            }
+        if label in _PRIVATE_LABELS:
+            container = _PRIVATE_LABELS[label]
+            if "Proc-Type:" in body and "ENCRYPTED" in body:
+                cipher = re.search(r"DEK-Info:\s*([A-Za-z0-9-]+)", body)
+                how = f"legacy PEM (Proc-Type: 4,ENCRYPTED, {cipher.group(1) if cipher else '?'})"
+                return {
+                    "kind": "encrypted-private-key",
+                    "described": f"an encrypted private key ({container} PEM, {how})",
+                    "pem": True,
+                    "encrypted": how,
+                    "container": container,
+                    "other_blocks": others,
+                }
+            block = f"-----BEGIN {label}-----{body}-----END {label}-----\n"
+            repaired: str | None = None
+            key: PrivateKeyTypes | None
+            try:
+                key = serialization.load_pem_private_key(block.encode(), password=None)
+            except (ValueError, TypeError) as error:
+                key, repaired = _repaired(block.encode())
+                if key is None:
+                    return {
+                        "kind": "unknown",
+                        "described": f"a damaged {container} PEM private key",
+                        "pem": True,
+                        "container": container,
+                        "problem": str(error),
+                        "other_blocks": others,
+                    }
+            facts = _private_facts(key, container, pem=True)
+            facts.update(pem=True, other_blocks=others, problem=repaired)
+            return facts
+    if "OPENSSH PRIVATE KEY" in labels:
+        return {"kind": "openssh", "described": "an OpenSSH private key (ssh-keygen format)"}
+    if any(label in _CERT_LABELS for label in labels):
+        return {"kind": "certificate", "described": "a PEM certificate (the public half only)"}
+    if any(label in _PUBLIC_LABELS for label in labels):
+        return {"kind": "public-key", "described": "a PEM public key (no private part)"}
+    if "PKCS12" in labels:
+        return {"kind": "pkcs12", "described": "a PKCS#12 bundle in a PEM wrapper"}
+    return {
+        "kind": "unknown",
+        "described": f"PEM text with {', '.join(labels)} block(s), no private key",
+    }
+
+
+def inspect_key(data: bytes, source: str, cert: x509.Certificate | None = None) -> KeyFacts:
+    """Facts about one key file's bytes (never raises for bad content: that is a fact too)."""
+    del cert  # matching is a separate question: see `matches_certificate`
+    text = _text(data)
+    characters = len(text) if text is not None else None
+    bad = _first_bad_character(text) if text is not None else None
+    facts: dict[str, object]
+    if not data.strip():
+        facts = {"kind": "empty", "described": "an empty file" if not data else "only whitespace"}
+    elif text is not None and (blocks := _PEM_BLOCK.findall(text)):
+        facts = _from_pem(text, blocks)
+    elif text is not None and text.lstrip().startswith(("ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2")):
+        facts = {"kind": "public-key", "described": "an OpenSSH public key (ssh-keygen .pub)"}
+    elif text is not None and text.startswith("PuTTY-User-Key-File"):
+        facts = {"kind": "putty", "described": "a PuTTY private key (.ppk)"}
+    elif text is not None and "-----BEGIN" in text:
+        facts = {"kind": "unknown", "described": "PEM text whose BEGIN/END lines do not match"}
+    elif text is not None and _BASE64_TEXT.match(text):
+        try:
+            inner = _from_der(base64.b64decode("".join(text.split()), validate=True))
+        except binascii.Error:
+            inner = {"kind": "unknown", "described": "text that is neither PEM nor base64"}
+        if inner["kind"] not in ("unknown",):
+            inner["described"] = f"{inner['described']}, as bare base64 without PEM lines"
+            inner["kind"] = inner["kind"] if inner["kind"] != "private-key" else "der-private-key"
+        facts = inner
+    elif data[:1] == bytes([der.SEQUENCE]):
+        facts = _from_der(data)
+    else:
+        facts = {"kind": "unknown", "described": "data that is not a key, certificate or PKCS#12"}
+    facts.setdefault("pem", False)
+    return KeyFacts(source=source, characters=characters, bad_character=bad, **facts)  # type: ignore[arg-type]
+
+
+def matches_certificate(facts: KeyFacts, cert: x509.Certificate) -> bool | None:
+    """Whether the key is the private half of `cert` (None when the key could not be read)."""
+    if facts.key is None:
+        return None
+    try:
+        public = cert.public_key()
+    except (ValueError, TypeError):
+        return False
+    mine = facts.key.public_key()
+    if isinstance(mine, rsa.RSAPublicKey) and isinstance(public, rsa.RSAPublicKey):
+        return mine.public_numbers() == public.public_numbers()
+    encoding, form = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    return bool(mine.public_bytes(encoding, form) == public.public_bytes(encoding, form))
+
+
+def load_rsa_private_key(path: Path) -> rsa.RSAPrivateKey:
+    """An RSA private key to decrypt with (PEM or DER, unencrypted); `InputError` otherwise."""
+    facts = inspect_key(read_file(path, "private key"), str(path))
+    key = facts.usable_rsa
+    if key is not None:
+        return key
+    if facts.encrypted:
+        raise InputError(
+            str(path),
+            f"is {facts.described}; samlcheck does not ask for passphrases",
+            f"Write a plain copy to decrypt with: openssl pkey -in {path} -out plain.pem",
+        )
+    if facts.key is not None:
+        raise InputError(
+            str(path),
+            f"is {facts.described}; SAML assertions for AWS are decrypted with RSA keys",
+            "Give the RSA private key whose certificate the IdP encrypts for.",
+        )
+    detail = f" ({facts.problem})" if facts.problem else ""
+    raise InputError(
+        str(path),
+        f"is {facts.described}{detail}, not a private key",
+        "Give the PEM private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY).",
+    )
