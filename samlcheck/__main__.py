@@ -1,0 +1,5 @@
+"""`python -m samlcheck` runs the command line."""
+
+from samlcheck.cli import main
+
+main()
