@@ -124,7 +124,8 @@ def parse(data: bytes, max_bytes: int = MAX_XML_BYTES) -> XmlDocument:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
         raise _refusal(error) from None
-    if root.getroottree().docinfo.doctype:
+    docinfo: etree.DocInfo = root.getroottree().docinfo
+    if docinfo.doctype:
         raise XmlRefused(
             "doctype", "the document has a DOCTYPE declaration; samlcheck refuses DTDs"
         )
@@ -159,7 +160,7 @@ def qname(prefix: str, name: str) -> str:
 
 def text(element: etree._Element) -> str:
     """All text inside `element`, every text node joined; never cut short at a comment."""
-    return "".join(element.itertext())
+    return "".join(str(part) for part in element.itertext())
 
 
 def has_comment(element: etree._Element) -> bool:
@@ -190,7 +191,8 @@ def path_of(element: etree._Element) -> str:
 
 def find_all(element: etree._Element, path: str) -> list[etree._Element]:
     """Elements matching an XPath over the known namespace prefixes."""
-    return list(element.xpath(path, namespaces=NS))
+    found = element.xpath(path, namespaces=NS)
+    return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
 
 
 def iter_elements(element: etree._Element) -> Iterator[etree._Element]:
