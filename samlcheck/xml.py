@@ -124,8 +124,8 @@ def parse(data: bytes, max_bytes: int = MAX_XML_BYTES) -> XmlDocument:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
         raise _refusal(error) from None
-    docinfo: etree.DocInfo = root.getroottree().docinfo
-    if docinfo.doctype:
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None:
         raise XmlRefused(
             "doctype", "the document has a DOCTYPE declaration; samlcheck refuses DTDs"
         )
