@@ -279,6 +279,37 @@ _ERRORS = (
         remediation="Upload only your IdP's EntityDescriptor, not a federation aggregate.",
     ),
     AwsError(
+        key="provider-name-invalid",
+        message="1 validation error detected: Value at 'name' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [\\w._-]+",
+        heading="ValidationError: SAML provider Name outside [\\w._-]+ or 1 to 128 characters",
+        code="ValidationError",
+        http_status=400,
+        service=IAM,
+        source="IAM API Reference, CreateSAMLProvider: Name pattern [\\w._-]+, length 1 to 128; "
+        "the message follows AWS's usual validation-error form",
+        code_source="inferred",
+        causes="The provider name has a character outside letters, digits, '_', '.' and '-', or "
+        "is longer than 128 characters (the length form of the message then ends 'Member must "
+        "have length less than or equal to 128').",
+        remediation="Name the provider with 1 to 128 letters, digits, '_', '.' or '-'.",
+    ),
+    AwsError(
+        key="key-id-invalid",
+        message="1 validation error detected: Value at 'removePrivateKey' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: [A-Z0-9]+",
+        heading="ValidationError: RemovePrivateKey outside [A-Z0-9]+ or 22 to 64 characters",
+        code="ValidationError",
+        http_status=400,
+        service=IAM,
+        source="IAM API Reference, UpdateSAMLProvider: RemovePrivateKey pattern [A-Z0-9]+, length "
+        "22 to 64; the message follows AWS's usual validation-error form",
+        code_source="inferred",
+        causes="The Key ID to remove is not 22 to 64 upper-case letters and digits (often a "
+        "lower-cased copy, a file name or a truncated ID).",
+        remediation="Copy the KeyId exactly from aws iam get-saml-provider (PrivateKeyList).",
+    ),
+    AwsError(
         key="update-no-changes",
         message="Unable to update identity provider. No updates are defined for metadata or "
         "encryption assertion.",
