@@ -1,0 +1,320 @@
+"""What a SAMLResponse asserts, read from the signed view (never from the raw tree when one exists).
+
+`read_claims` returns a `ClaimSet`: the Response-level facts (Issuer, Status, IssueInstant,
+Destination) and the facts of the one Assertion, each text value with its location. When no
+signature covers the Assertion the set is read from the document itself and marked unverified:
+rules still run on it, but it is never shown as the response's claims. `lookalikes` lists
+claim-like content outside the signed view (an unsigned second Assertion, a different NameID).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from samlcheck import aws
+from samlcheck.report import Claims, RoleClaim
+from samlcheck.signature import SignedView, find_assertions
+from samlcheck.xml import NS, path_of, text
+
+BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text value and where it is."""
+
+    value: str
+    location: str
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: str
+    values: tuple[Text, ...]
+    location: str
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """One SubjectConfirmation and its SubjectConfirmationData."""
+
+    method: str | None
+    recipient: str | None
+    not_on_or_after: str | None
+    not_before: str | None
+    location: str
+    has_data: bool
+
+
+@dataclass(frozen=True)
+class ResponseFacts:
+    issuer: Text | None
+    issue_instant: str | None
+    destination: str | None
+    status_codes: tuple[str, ...]
+    status_message: str | None
+    signed: bool
+    location: str
+
+
+@dataclass(frozen=True)
+class AssertionFacts:
+    issuer: Text | None
+    issue_instant: str | None
+    subject_present: bool
+    name_id: Text | None
+    confirmations: tuple[Confirmation, ...]
+    conditions_present: bool
+    not_before: Text | None
+    not_on_or_after: Text | None
+    audiences: tuple[Text, ...]
+    attributes: tuple[Attribute, ...]
+    location: str
+
+    def attribute(self, name: str) -> tuple[Attribute, ...]:
+        """The Attribute elements with exactly this Name."""
+        return tuple(a for a in self.attributes if a.name == name)
+
+    def values(self, name: str) -> tuple[Text, ...]:
+        return tuple(v for a in self.attribute(name) for v in a.values)
+
+
+@dataclass(frozen=True)
+class ClaimSet:
+    response: ResponseFacts
+    assertion: AssertionFacts | None
+    signed: bool
+    """True when the Assertion was read from the signed view."""
+    encrypted: bool = False
+    """The Assertion is encrypted and could not be read."""
+
+
+@dataclass(frozen=True)
+class Lookalike:
+    """Claim-like content outside the signed view: ignored, and suspicious."""
+
+    location: str
+    values: tuple[tuple[str, str], ...]
+
+
+def _text(node: etree._Element) -> str:
+    return text(node)
+
+
+class _Reader:
+    """Reads paths inside one element, locating them in the original document."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def where(self, node: etree._Element) -> str:
+        return self.prefix + path_of(node)
+
+    def text(self, parent: etree._Element, path: str) -> Text | None:
+        node = parent.find(path, NS)
+        return None if node is None else Text(_text(node), self.where(node))
+
+
+def _prefix(raw: etree._Element | None) -> str:
+    parent = raw.getparent() if raw is not None else None
+    return path_of(parent) if parent is not None else ""
+
+
+def read_response(element: etree._Element, signed: bool, prefix: str = "") -> ResponseFacts:
+    reader = _Reader(prefix)
+    codes = tuple(
+        code.get("Value", "") for code in element.findall("samlp:Status//samlp:StatusCode", NS)
+    )
+    message = element.find("samlp:Status/samlp:StatusMessage", NS)
+    return ResponseFacts(
+        issuer=reader.text(element, "saml:Issuer"),
+        issue_instant=element.get("IssueInstant"),
+        destination=element.get("Destination"),
+        status_codes=codes,
+        status_message=_text(message) if message is not None else None,
+        signed=signed,
+        location=reader.where(element),
+    )
+
+
+def read_assertion(element: etree._Element, prefix: str = "") -> AssertionFacts:
+    reader = _Reader(prefix)
+    confirmations = []
+    for node in element.findall("saml:Subject/saml:SubjectConfirmation", NS):
+        data = node.find("saml:SubjectConfirmationData", NS)
+        confirmations.append(
+            Confirmation(
+                method=node.get("Method"),
+                recipient=data.get("Recipient") if data is not None else None,
+                not_on_or_after=data.get("NotOnOrAfter") if data is not None else None,
+                not_before=data.get("NotBefore") if data is not None else None,
+                location=reader.where(data if data is not None else node),
+                has_data=data is not None,
+            )
+        )
+    conditions = element.find("saml:Conditions", NS)
+    attributes = tuple(
+        Attribute(
+            name=node.get("Name", ""),
+            values=tuple(
+                Text(_text(v), reader.where(v)) for v in node.findall("saml:AttributeValue", NS)
+            ),
+            location=reader.where(node),
+        )
+        for node in element.findall("saml:AttributeStatement/saml:Attribute", NS)
+    )
+
+    def condition(name: str) -> Text | None:
+        if conditions is None or conditions.get(name) is None:
+            return None
+        return Text(conditions.get(name, ""), reader.where(conditions) + f"/@{name}")
+
+    return AssertionFacts(
+        issuer=reader.text(element, "saml:Issuer"),
+        issue_instant=element.get("IssueInstant"),
+        subject_present=element.find("saml:Subject", NS) is not None,
+        name_id=reader.text(element, "saml:Subject/saml:NameID"),
+        confirmations=tuple(confirmations),
+        conditions_present=conditions is not None,
+        not_before=condition("NotBefore"),
+        not_on_or_after=condition("NotOnOrAfter"),
+        audiences=tuple(
+            Text(_text(a), reader.where(a))
+            for a in element.findall("saml:Conditions/saml:AudienceRestriction/saml:Audience", NS)
+        ),
+        attributes=attributes,
+        location=reader.where(element),
+    )
+
+
+def read_claims(root: etree._Element, view: SignedView) -> ClaimSet:
+    """Claims from the signed view; from the document (unverified) when nothing signed covers it."""
+    if view.response is not None:
+        response = read_response(view.response, signed=True)
+    else:
+        response = read_response(root, signed=False)
+    if view.assertion is not None:
+        assertion = read_assertion(view.assertion, _prefix(view.raw_assertion))
+        return ClaimSet(response, assertion, signed=True)
+    direct = root.findall("saml:Assertion", NS)
+    encrypted = root.find("saml:EncryptedAssertion", NS) is not None and not direct
+    unverified = read_assertion(direct[0], _prefix(direct[0])) if direct else None
+    return ClaimSet(response, unverified, signed=False, encrypted=encrypted)
+
+
+def lookalikes(root: etree._Element, view: SignedView) -> tuple[Lookalike, ...]:
+    """Assertions outside the signed view, with the values a careless reader would take."""
+    if view.assertion is None:
+        return ()
+    found = []
+    for node in find_assertions(root):
+        if node is view.raw_assertion or node.tag != f"{{{NS['saml']}}}Assertion":
+            continue
+        if view.raw_assertion is not None and node in view.raw_assertion.iterancestors():
+            continue
+        facts = read_assertion(node, _prefix(node))
+        pairs = [("ID", node.get("ID", ""))]
+        if facts.issuer is not None:
+            pairs.append(("Issuer", facts.issuer.value))
+        if facts.name_id is not None:
+            pairs.append(("NameID", facts.name_id.value))
+        for attribute in facts.attributes:
+            pairs.extend((attribute.name, v.value) for v in attribute.values)
+        found.append(Lookalike(location=path_of(node), values=tuple(pairs)))
+    return tuple(found)
+
+
+def role_pairs(values: tuple[Text, ...]) -> tuple[RoleClaim, ...]:
+    """Role values that are a well-formed pair, as role and provider ARNs (either order)."""
+    pairs = []
+    for value in values:
+        parts = value.value.split(",")
+        if len(parts) != 2:
+            continue
+        roles = [p for p in parts if aws_role(p)]
+        providers = [p for p in parts if aws_provider(p)]
+        if len(roles) == 1 and len(providers) == 1:
+            pairs.append(RoleClaim(role_arn=roles[0], provider_arn=providers[0]))
+    return tuple(pairs)
+
+
+ROLE_ARN = re.compile(
+    r"arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role/(?:[\x21-\x2e\x30-\x7e]+/)*[\w+=,.@-]{1,64}",
+    re.ASCII,
+)
+PROVIDER_ARN = re.compile(
+    r"arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:saml-provider/[\w.-]{1,128}", re.ASCII
+)
+
+
+def aws_role(text: str) -> bool:
+    return ROLE_ARN.fullmatch(text) is not None
+
+
+def aws_provider(text: str) -> bool:
+    return PROVIDER_ARN.fullmatch(text) is not None
+
+
+def to_report(claims: ClaimSet) -> Claims | None:
+    """The claims a renderer shows: only when they come from the signed view."""
+    assertion = claims.assertion
+    if not claims.signed or assertion is None:
+        return None
+    recipients = [c.recipient for c in assertion.confirmations if c.recipient]
+
+    def single(name: str) -> str | None:
+        values = assertion.values(name)
+        return values[0].value if values else None
+
+    tags = {
+        a.name[len(aws.PRINCIPAL_TAG_PREFIX) :]: (a.values[0].value if a.values else "")
+        for a in assertion.attributes
+        if a.name.startswith(aws.PRINCIPAL_TAG_PREFIX)
+    }
+    return Claims(
+        issuer=assertion.issuer.value if assertion.issuer else None,
+        name_id=assertion.name_id.value if assertion.name_id else None,
+        audiences=tuple(a.value for a in assertion.audiences),
+        recipient=recipients[0] if recipients else None,
+        roles=role_pairs(assertion.values(aws.ROLE_ATTRIBUTE)),
+        role_session_name=single(aws.ROLE_SESSION_NAME_ATTRIBUTE),
+        source_identity=single(aws.SOURCE_IDENTITY_ATTRIBUTE),
+        session_duration=single(aws.SESSION_DURATION_ATTRIBUTE),
+        principal_tags=tags,
+    )
+
+
+_INSTANT = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?"
+)
+
+
+def parse_instant(text: str) -> dt.datetime | None:
+    """An xs:dateTime as an aware UTC datetime; None when it is not one (no zone means UTC)."""
+    match = _INSTANT.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        value = dt.datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
+            int(float(fraction) * 1_000_000) if fraction else 0,
+            tzinfo=dt.timezone.utc,
+        )
+    except ValueError:
+        return None
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+        value -= sign * offset
+    return value

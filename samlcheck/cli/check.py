@@ -1,0 +1,130 @@
+"""`samlcheck check`: which error AWS STS returns for a captured SAMLResponse, and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from samlcheck.cli import app
+from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded
+from samlcheck.errors import InputError
+
+
+class EncryptionMode(str, enum.Enum):
+    """IAM's SAML provider AssertionEncryptionMode."""
+
+    Required = "Required"
+    Allowed = "Allowed"
+
+
+def _instant(value: str) -> dt.datetime:
+    """--at: an ISO 8601 instant; no zone means UTC."""
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            "--at", f"{value!r} is not an ISO 8601 instant", "Use e.g. 2026-01-15T12:01:00Z."
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.astimezone(dt.timezone.utc)
+
+
+def _in_range(name: str, value: int | None, low: int, high: int) -> None:
+    if value is not None and not low <= value <= high:
+        raise InputError(name, f"{value} is outside {low}..{high}", f"AWS accepts {low} to {high}.")
+
+
+@app.command()
+@guarded
+def check(
+    capture: Annotated[
+        str,
+        typer.Argument(
+            help="Capture: base64 SAMLResponse, form body, XML, HAR, SAML-tracer JSON, HTML form "
+            "or SOAP; '-' for stdin.",
+            show_default=False,
+        ),
+    ],
+    metadata: Annotated[
+        list[Path] | None,
+        typer.Option("--metadata", help="IdP metadata uploaded to the IAM provider (repeatable)."),
+    ] = None,
+    cert: Annotated[
+        list[Path] | None,
+        typer.Option("--cert", help="A trusted IdP signing certificate, PEM or DER (repeatable)."),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="When AWS receives the response (ISO 8601; default: now)."),
+    ] = None,
+    role_arn: Annotated[
+        str | None, typer.Option("--role-arn", help="The role requested (must be listed).")
+    ] = None,
+    provider_arn: Annotated[
+        str | None, typer.Option("--provider-arn", help="The IAM SAML provider ARN.")
+    ] = None,
+    duration_seconds: Annotated[
+        int | None, typer.Option("--duration-seconds", help="DurationSeconds (900..43200).")
+    ] = None,
+    max_session_duration: Annotated[
+        int | None,
+        typer.Option("--max-session-duration", help="The role's MaxSessionDuration (3600..43200)."),
+    ] = None,
+    sp_key: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--sp-key", help="SAML encryption private key of the IAM provider (repeatable)."
+        ),
+    ] = None,
+    encryption_mode: Annotated[
+        EncryptionMode | None,
+        typer.Option("--encryption-mode", help="The provider's assertion encryption mode."),
+    ] = None,
+    idp_metadata: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--idp-metadata",
+            help="The IdP's current metadata, to recognise a signing-certificate rotation.",
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.text,
+    debug: DebugOption = False,
+) -> None:
+    """Predict AWS STS's answer to a captured SAMLResponse, with the evidence and the fix."""
+    from samlcheck.capture import read_capture
+    from samlcheck.options import CheckOptions
+    from samlcheck.report import Report
+    from samlcheck.response import check_response
+    from samlcheck.trust import load_trust
+
+    _in_range("--duration-seconds", duration_seconds, 900, 43200)
+    _in_range("--max-session-duration", max_session_duration, 3600, 43200)
+    options = CheckOptions(
+        metadata=tuple(metadata or ()),
+        certs=tuple(cert or ()),
+        at=_instant(at) if at is not None else None,
+        role_arn=role_arn,
+        provider_arn=provider_arn,
+        duration_seconds=duration_seconds,
+        max_session_duration=max_session_duration,
+        sp_keys=tuple(sp_key or ()),
+        encryption_mode=encryption_mode.value if encryption_mode else None,
+        idp_metadata=tuple(idp_metadata or ()),
+    )
+    for key in options.sp_keys:
+        if not key.is_file():
+            raise InputError(str(key), "no such file", "Pass the private key file with --sp-key.")
+    trust = load_trust(options.metadata, options.certs)
+    found = read_capture(capture)
+    messages = [m for m in found.messages if m.parameter != "SAMLRequest"] or list(found.messages)
+    if not messages:
+        raise InputError(found.source, "no SAML message found", "Pass a captured SAMLResponse.")
+    emit(Report(tuple(check_response(m, options, trust) for m in messages)), fmt)

@@ -1,0 +1,37 @@
+"""What `samlcheck check` needs besides the capture: trust anchors, the time and the AWS request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Everything that shapes the check of one SAMLResponse (the CLI builds it from its options)."""
+
+    metadata: tuple[Path, ...] = ()
+    """IdP metadata files as uploaded to the IAM provider (entity IDs, signing certificates)."""
+    certs: tuple[Path, ...] = ()
+    """Bare signing certificates (PEM or DER) trusted in addition to the metadata."""
+    at: dt.datetime | None = None
+    """The instant AWS receives the response (timezone-aware); None means now."""
+    role_arn: str | None = None
+    """The role asked for (AssumeRoleWithSAML RoleArn); must be listed in the Role attribute."""
+    provider_arn: str | None = None
+    """The IAM SAML provider the caller names (PrincipalArn)."""
+    duration_seconds: int | None = None
+    """The DurationSeconds of the AssumeRoleWithSAML call (900..43200)."""
+    max_session_duration: int | None = None
+    """The role's MaxSessionDuration setting (3600..43200)."""
+    sp_keys: tuple[Path, ...] = ()
+    """SAML encryption private keys of the IAM provider, to decrypt EncryptedAssertion."""
+    encryption_mode: str | None = None
+    """The IAM provider's assertion encryption mode: Required or Allowed (None: not given)."""
+    idp_metadata: tuple[Path, ...] = ()
+    """The IdP's current metadata, to tell a certificate rotation from a foreign key."""
+
+    def instant(self) -> dt.datetime:
+        """The check time: `at`, or now (UTC)."""
+        return self.at if self.at is not None else dt.datetime.now(dt.timezone.utc)

@@ -1,0 +1,175 @@
+"""The `check` pipeline for one SAMLResponse: parse, decrypt, verify, read claims, apply rules.
+
+    parse -> decrypt (EncryptedAssertion, with --sp-key) -> signature analysis and signed view
+          -> claims (signed view only) -> rules -> Result (verdict: first error in AWS order)
+
+Claims shown in the Result come from the signed view only. When no valid signature covers the
+assertion, the rules still run over the unverified content (so every problem is listed), but
+no claims are shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+
+from samlcheck.capture import Message
+from samlcheck.claims import ClaimSet, lookalikes, read_claims, to_report
+from samlcheck.findings import Finding
+from samlcheck.options import CheckOptions
+from samlcheck.report import Result
+from samlcheck.rules import attributes, input, response, signature
+from samlcheck.signature import KEY_NOT_TRUSTED, SignatureAnalysis, analyse, check_signature
+from samlcheck.trust import Trust, load_trust
+from samlcheck.xml import NS, XmlDocument, XmlRefused, local_name, parse, qname
+
+KIND = "SAMLResponse"
+
+
+def check_response(message: Message, options: CheckOptions, trust: Trust | None = None) -> Result:
+    """Every finding about one SAMLResponse; `trust` saves re-reading the anchors per message."""
+    if trust is None:
+        trust = load_trust(options.metadata, options.certs)
+    at = options.instant()
+    try:
+        doc = parse(message.data)
+    except XmlRefused as error:
+        return Result(source=message.source, kind=KIND, findings=(input.refused(error),))
+    shape = _shape(doc)
+    findings: list[Finding] = response.shape_findings(shape)
+    if not shape.is_response:
+        return Result(source=message.source, kind=KIND, findings=tuple(findings))
+
+    decrypted: XmlDocument | None = None
+    if shape.encrypted and options.sp_keys:
+        from samlcheck.encryption import decrypt
+
+        decryption = decrypt(doc, options.sp_keys)
+        findings.extend(decryption.findings)
+        decrypted = decryption.document
+        shape = response.Shape(**{**shape.__dict__, "decrypted": decrypted is not None})
+
+    analysis = analyse(doc, trust, at, decrypted)
+    root = (decrypted or doc).root
+    claims = read_claims(root, analysis.view)
+    findings.extend(response.status_findings(claims))
+    findings.extend(response.assertion_findings(claims, shape, bool(options.sp_keys)))
+    findings.extend(signature.signature_findings(analysis, at, lookalikes(root, analysis.view)))
+    findings.extend(_rotation(analysis, options, at))
+    findings.extend(_claim_findings(claims, trust, options, at))
+    findings.extend(_encryption_mode(claims, shape, options))
+    return Result(
+        source=message.source,
+        kind=KIND,
+        findings=tuple(findings),
+        signature=analysis.summary,
+        claims=to_report(claims),
+        summary=_summary(analysis, claims, trust, at),
+    )
+
+
+def _shape(doc: XmlDocument) -> response.Shape:
+    root = doc.root
+    return response.Shape(
+        is_response=root.tag == qname("samlp", "Response"),
+        root_name=local_name(root),
+        has_id=bool(root.get("ID")),
+        version=root.get("Version"),
+        encrypted=root.find("saml:EncryptedAssertion", NS) is not None,
+        decrypted=False,
+    )
+
+
+def _claim_findings(
+    claims: ClaimSet, trust: Trust, options: CheckOptions, at: dt.datetime
+) -> list[Finding]:
+    found = response.issuer_findings(claims, trust.entity_ids)
+    assertion = claims.assertion
+    if assertion is None:
+        return found + attributes.duration_findings(
+            None, options.duration_seconds, options.max_session_duration
+        )
+    found += response.audience_findings(assertion)
+    found += response.time_findings(claims, at)
+    found += response.subject_findings(assertion)
+    found += attributes.name_findings(assertion)
+    found += attributes.role_findings(assertion, options.role_arn, options.provider_arn)
+    found += attributes.session_name_findings(assertion)
+    found += attributes.source_identity_findings(assertion)
+    found += attributes.tag_findings(assertion)
+    found += attributes.duration_findings(
+        assertion, options.duration_seconds, options.max_session_duration
+    )
+    return found
+
+
+def _encryption_mode(
+    claims: ClaimSet, shape: response.Shape, options: CheckOptions
+) -> list[Finding]:
+    """IAM's assertion encryption mode rules (samlcheck.rules.encryption, issue 5)."""
+    if options.encryption_mode is None:
+        return []
+    if importlib.util.find_spec("samlcheck.rules.encryption") is None:
+        return []
+    from samlcheck.rules.encryption import check_mode
+
+    recipient = None
+    if claims.assertion is not None:
+        recipients = [c.recipient for c in claims.assertion.confirmations if c.recipient]
+        recipient = recipients[0] if recipients else None
+    return check_mode(shape.encrypted, recipient, options.encryption_mode)
+
+
+def _rotation(analysis: SignatureAnalysis, options: CheckOptions, at: dt.datetime) -> list[Finding]:
+    """With --idp-metadata: does the IdP's current metadata hold the key that signed?"""
+    untrusted = [c for c in analysis.signatures if c.outcome == KEY_NOT_TRUSTED]
+    if not untrusted or not options.idp_metadata:
+        return []
+    current = load_trust(options.idp_metadata, ())
+    found = []
+    for check in untrusted:
+        element = check.raw.find("ds:Signature", NS)
+        if element is None:
+            continue
+        again = check_signature(element, check.raw.getroottree().getroot(), current.anchors, at)
+        if again.anchor is not None and again.verified:
+            found.append(
+                signature.ROTATED.finding(
+                    f"the IdP's current metadata ({again.anchor.source}) holds the certificate "
+                    f"that signed {check.parent} ({again.anchor.facts.subject}, SHA-256 "
+                    f"{again.anchor.facts.sha256}): the IAM provider still has the old metadata",
+                    check.location,
+                )
+            )
+        else:
+            found.append(
+                signature.ROTATED.finding(
+                    f"the IdP's current metadata does not hold the key that signed {check.parent} "
+                    "either: the response was signed by another IdP or another key",
+                    check.location,
+                    fix="Find out which system signed this response; it is not the IdP whose "
+                    "metadata you gave.",
+                )
+            )
+    return found
+
+
+def _summary(
+    analysis: SignatureAnalysis, claims: ClaimSet, trust: Trust, at: dt.datetime
+) -> tuple[tuple[str, str], ...]:
+    pairs = [("check time", at.strftime("%Y-%m-%dT%H:%M:%SZ"))]
+    if trust.anchors:
+        for anchor in trust.anchors:
+            pairs.append(("trust anchor", f"{anchor.facts.subject} ({anchor.source})"))
+    else:
+        pairs.append(("trust anchor", "none given (--metadata or --cert)"))
+    status = analysis.status
+    if analysis.view.assertion_via:
+        status += f", claims from the Assertion covered by the {analysis.view.assertion_via}"
+    pairs.append(("signature", status))
+    if not claims.signed:
+        reason = (
+            "the assertion is encrypted" if claims.encrypted else "no valid signature covers them"
+        )
+        pairs.append(("claims", f"not shown: {reason}"))
+    return tuple(pairs)

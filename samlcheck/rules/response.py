@@ -1,0 +1,418 @@
+"""Response rules: shape, status, issuer, audience and recipient, subject, and time.
+
+Each rule maps to the AWS error STS returns and to the stage of aws.EVALUATION_ORDER where STS is
+assumed to meet it. Where AWS does not document which error a violation gives, the rule's source
+says "inferred".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from samlcheck import aws
+from samlcheck.claims import BEARER, SUCCESS, AssertionFacts, ClaimSet, Text, parse_instant
+from samlcheck.findings import Finding, Rule, Severity
+
+_SEED = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM'"
+_ASSERTIONS = "AWS IAM User Guide, 'Configure SAML assertions for the authentication response'"
+_CORE = "SAML 2.0 core"
+REDEEM_WINDOW = dt.timedelta(minutes=5)
+
+NOT_A_RESPONSE = Rule(
+    id="SC-RESP-001",
+    name="response-malformed",
+    severity=Severity.ERROR,
+    summary="A SAMLResponse is a SAML 2.0 samlp:Response with an ID and Version 2.0.",
+    fix="Capture the SAMLResponse the IdP posts to AWS sign-in; configure a SAML 2.0 app.",
+    aws_error="invalid-saml-response",
+    stage="input",
+    source=_CORE + ", section 3.2.2 (StatusResponseType); inferred AWS error",
+)
+STATUS_NOT_SUCCESS = Rule(
+    id="SC-RESP-002",
+    name="status-not-success",
+    severity=Severity.ERROR,
+    summary="The response's top-level StatusCode must be Success.",
+    fix="The IdP refused the sign-in: read its status message and the IdP's own logs.",
+    aws_error="invalid-saml-response",
+    stage="input",
+    source=_CORE + ", section 3.2.2.2; inferred AWS error",
+)
+NO_ASSERTION = Rule(
+    id="SC-RESP-003",
+    name="assertion-missing",
+    severity=Severity.ERROR,
+    summary="A successful response carries one Assertion (or EncryptedAssertion).",
+    fix="Configure the IdP to issue an assertion to the AWS application.",
+    aws_error="invalid-saml-response",
+    stage="input",
+    source=_ASSERTIONS + "; inferred AWS error",
+)
+ENCRYPTED_UNREADABLE = Rule(
+    id="SC-RESP-004",
+    name="assertion-encrypted-unreadable",
+    severity=Severity.WARNING,
+    summary="An EncryptedAssertion can only be checked with the IAM provider's private key.",
+    fix="Pass the SAML encryption private key with --sp-key KEY.pem to check the claims.",
+    stage="input",
+    source="AWS IAM User Guide, 'Manage SAML encryption keys'",
+)
+ISSUER_MISMATCH = Rule(
+    id="SC-RESP-010",
+    name="issuer-not-in-provider",
+    severity=Severity.ERROR,
+    summary="The Response and Assertion Issuer must equal the entityID of the metadata in IAM.",
+    fix="Make the IdP's issuer equal the metadata entityID, or upload the metadata of the IdP "
+    "that issues this response.",
+    aws_error="issuer-not-in-provider",
+    stage="issuer",
+    source=_SEED,
+)
+AUDIENCE_MISSING = Rule(
+    id="SC-RESP-020",
+    name="audience-missing",
+    severity=Severity.ERROR,
+    summary="An AudienceRestriction must name AWS: urn:amazon:webservices (or its GovCloud / "
+    "China variant) or the sign-in endpoint.",
+    fix="Set the IdP application's audience (SP entity ID) to urn:amazon:webservices.",
+    aws_error="audience-missing",
+    stage="audience",
+    source=_SEED,
+)
+RECIPIENT_NOT_AWS = Rule(
+    id="SC-RESP-021",
+    name="recipient-not-aws",
+    severity=Severity.ERROR,
+    summary="The bearer SubjectConfirmationData Recipient must be an AWS sign-in SAML endpoint "
+    "(it also becomes saml:aud in the trust policy).",
+    fix="Set the IdP application's ACS URL to https://signin.aws.amazon.com/saml (or the "
+    "regional, GovCloud or China endpoint; /saml/acs/ID with encryption).",
+    aws_error="not-authorized",
+    stage="audience",
+    source=_ASSERTIONS + "; inferred AWS error (the trust policy's saml:aud condition fails)",
+)
+NAME_ID_MISSING = Rule(
+    id="SC-RESP-030",
+    name="subject-nameid-missing",
+    severity=Severity.ERROR,
+    summary="The assertion's Subject must contain a NameID.",
+    fix="Configure the IdP to send a NameID (for example the user's email, persistent format).",
+    aws_error="not-authorized",
+    stage="subject",
+    source=_SEED,
+)
+BEARER_CONFIRMATION = Rule(
+    id="SC-RESP-031",
+    name="bearer-confirmation-invalid",
+    severity=Severity.ERROR,
+    summary="The Subject has exactly one bearer SubjectConfirmation whose "
+    "SubjectConfirmationData has NotOnOrAfter and Recipient.",
+    fix="Configure the IdP to send one bearer SubjectConfirmation with Recipient and "
+    "NotOnOrAfter (standard for the Web Browser SSO profile).",
+    aws_error="not-authorized",
+    stage="subject",
+    source="SAML 2.0 profiles, section 4.1.4.2 (Web Browser SSO); inferred AWS error",
+)
+EXPIRED = Rule(
+    id="SC-RESP-040",
+    name="response-expired",
+    severity=Severity.ERROR,
+    summary="The check time must fall within Conditions NotBefore/NotOnOrAfter and before the "
+    "bearer SubjectConfirmationData NotOnOrAfter.",
+    fix="Post the response as soon as it is issued; check the IdP's clock (NTP) and its "
+    "assertion lifetime. For an old capture, pass --at with an instant inside the window.",
+    aws_error="response-expired",
+    stage="time",
+    source="reported AWS behaviour; SAML 2.0 core, section 2.5.1.2",
+)
+REDEEM_LATE = Rule(
+    id="SC-RESP-041",
+    name="redeem-window-passed",
+    severity=Severity.ERROR,
+    summary="STS accepts a response within five minutes of its IssueInstant.",
+    fix="Use the response immediately; fetch a fresh one for each AssumeRoleWithSAML call.",
+    aws_error="redeem-window",
+    stage="time",
+    source="reported AWS behaviour (the Assertion's IssueInstant is assumed; inferred)",
+)
+TIME_UNREADABLE = Rule(
+    id="SC-RESP-042",
+    name="time-unreadable",
+    severity=Severity.ERROR,
+    summary="IssueInstant, NotBefore and NotOnOrAfter must be xs:dateTime values (UTC).",
+    fix="Fix the IdP's time format: 2026-01-15T12:00:00Z.",
+    aws_error="invalid-saml-response",
+    stage="time",
+    source=_CORE + ", section 1.3.3; inferred AWS error",
+)
+TIME_WINDOW = Rule(
+    id="SC-RESP-043",
+    name="time-window",
+    severity=Severity.INFO,
+    summary="The instants at which AWS would accept the response's times.",
+    fix="Nothing to fix.",
+    stage="time",
+)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Facts about the document that claims do not carry."""
+
+    is_response: bool
+    root_name: str
+    has_id: bool
+    version: str | None
+    encrypted: bool
+    """It carries an EncryptedAssertion."""
+    decrypted: bool
+    """The EncryptedAssertion was decrypted."""
+
+
+def shape_findings(shape: Shape) -> list[Finding]:
+    if not shape.is_response:
+        return [
+            NOT_A_RESPONSE.finding(
+                f"the document is a {shape.root_name}, not a SAML 2.0 samlp:Response",
+                f"/{shape.root_name}",
+            )
+        ]
+    found = []
+    if not shape.has_id:
+        found.append(NOT_A_RESPONSE.finding("the Response has no ID attribute", "/Response"))
+    if shape.version != "2.0":
+        found.append(
+            NOT_A_RESPONSE.finding(
+                f"the Response Version is {shape.version!r}, not '2.0'", "/Response/@Version"
+            )
+        )
+    return found
+
+
+def status_findings(claims: ClaimSet) -> list[Finding]:
+    codes = claims.response.status_codes
+    if codes and codes[0] == SUCCESS:
+        return []
+    shown = " / ".join(codes) if codes else "no StatusCode"
+    message = f"the response status is {shown}"
+    if claims.response.status_message:
+        message += f" with the message {claims.response.status_message!r}"
+    return [STATUS_NOT_SUCCESS.finding(message, "/Response/Status")]
+
+
+def assertion_findings(claims: ClaimSet, shape: Shape, has_keys: bool) -> list[Finding]:
+    if claims.assertion is not None or not shape.is_response:
+        return []
+    if shape.encrypted and not shape.decrypted:
+        if has_keys:
+            return []  # the decryption findings say why it failed
+        return [
+            ENCRYPTED_UNREADABLE.finding(
+                "the assertion is encrypted and no private key was given: its issuer, subject, "
+                "audience, times and AWS attributes cannot be checked",
+                "/Response/EncryptedAssertion",
+            )
+        ]
+    if claims.response.status_codes[:1] != (SUCCESS,):
+        return []
+    return [NO_ASSERTION.finding("the response carries no Assertion", "/Response")]
+
+
+def issuer_findings(claims: ClaimSet, entity_ids: tuple[str, ...]) -> list[Finding]:
+    """Issuer checks need metadata: with bare certificates only there is no entity ID."""
+    if not entity_ids:
+        return []
+    known = ", ".join(repr(e) for e in entity_ids)
+    found = []
+    candidates: list[tuple[str, Text | None, bool]] = [
+        ("Response", claims.response.issuer, False),
+    ]
+    if claims.assertion is not None:
+        candidates.append(("Assertion", claims.assertion.issuer, True))
+    for label, issuer, required in candidates:
+        if issuer is None:
+            if required:
+                found.append(
+                    ISSUER_MISMATCH.finding(
+                        f"the {label} has no Issuer; the metadata entity ID is {known}",
+                        claims.assertion.location if claims.assertion else "",
+                    )
+                )
+            continue
+        if issuer.value in entity_ids:
+            continue
+        hint = ""
+        if issuer.value.strip() in entity_ids:
+            hint = " (it differs only by surrounding whitespace)"
+        elif issuer.value.rstrip("/") in {e.rstrip("/") for e in entity_ids}:
+            hint = " (it differs only by a trailing slash)"
+        elif issuer.value.lower() in {e.lower() for e in entity_ids}:
+            hint = " (it differs only in letter case)"
+        found.append(
+            ISSUER_MISMATCH.finding(
+                f"the {label} Issuer is {issuer.value!r}, but the metadata entity ID is "
+                f"{known}{hint}",
+                issuer.location,
+            )
+        )
+    return found
+
+
+def _aws_audience(value: str) -> bool:
+    return value in aws.AUDIENCES or aws.SIGNIN_ENDPOINT.fullmatch(value) is not None
+
+
+def audience_findings(assertion: AssertionFacts) -> list[Finding]:
+    if any(_aws_audience(a.value) for a in assertion.audiences):
+        return []
+    if not assertion.audiences:
+        message = "the assertion has no AudienceRestriction/Audience"
+    else:
+        shown = ", ".join(repr(a.value) for a in assertion.audiences)
+        message = f"the audiences are {shown}; none is urn:amazon:webservices"
+        near = [a.value for a in assertion.audiences if a.value.strip() in aws.AUDIENCES]
+        if near:
+            message += f" ({near[0]!r} has surrounding whitespace)"
+    location = assertion.audiences[0].location if assertion.audiences else assertion.location
+    return [AUDIENCE_MISSING.finding(message, location)]
+
+
+def subject_findings(assertion: AssertionFacts) -> list[Finding]:
+    found = []
+    if assertion.name_id is None:
+        what = "has no NameID" if assertion.subject_present else "has no Subject"
+        found.append(NAME_ID_MISSING.finding(f"the assertion {what}", assertion.location))
+    elif not assertion.name_id.value.strip():
+        found.append(NAME_ID_MISSING.finding("the NameID is empty", assertion.name_id.location))
+    bearers = [c for c in assertion.confirmations if c.method == BEARER]
+    if len(bearers) != 1:
+        methods = ", ".join(c.method or "(no Method)" for c in assertion.confirmations) or "none"
+        found.append(
+            BEARER_CONFIRMATION.finding(
+                f"the Subject has {len(bearers)} bearer SubjectConfirmations (methods: {methods}); "
+                "exactly one is required",
+                assertion.location,
+            )
+        )
+    for bearer in bearers:
+        if bearer.not_on_or_after is None:
+            found.append(
+                BEARER_CONFIRMATION.finding(
+                    "the bearer SubjectConfirmationData has no NotOnOrAfter", bearer.location
+                )
+            )
+        if bearer.recipient is None:
+            found.append(
+                BEARER_CONFIRMATION.finding(
+                    "the bearer SubjectConfirmationData has no Recipient", bearer.location
+                )
+            )
+        elif aws.SIGNIN_ENDPOINT.fullmatch(bearer.recipient) is None:
+            found.append(
+                RECIPIENT_NOT_AWS.finding(
+                    f"the Recipient is {bearer.recipient!r}, not an AWS sign-in SAML endpoint "
+                    "such as https://signin.aws.amazon.com/saml (the trust policy's saml:aud "
+                    "is compared with it)",
+                    bearer.location,
+                )
+            )
+    return found
+
+
+def _fmt(value: dt.datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def time_findings(claims: ClaimSet, at: dt.datetime) -> list[Finding]:
+    """Conditions and bearer times against `at`, the 5-minute redeem window, and the window."""
+    assertion = claims.assertion
+    assert assertion is not None
+    found: list[Finding] = []
+    starts: list[tuple[dt.datetime, str]] = []
+    ends: list[tuple[dt.datetime, str]] = []
+
+    def read(text: str | None, label: str, location: str) -> dt.datetime | None:
+        if text is None:
+            return None
+        value = parse_instant(text)
+        if value is None:
+            found.append(
+                TIME_UNREADABLE.finding(f"{label} is {text!r}, not an xs:dateTime", location)
+            )
+        return value
+
+    where = assertion.location + "/Conditions"
+    if assertion.not_before is not None:
+        value = read(assertion.not_before.value, "Conditions NotBefore", where)
+        if value is not None:
+            starts.append((value, "Conditions NotBefore"))
+    if assertion.not_on_or_after is not None:
+        value = read(assertion.not_on_or_after.value, "Conditions NotOnOrAfter", where)
+        if value is not None:
+            ends.append((value, "Conditions NotOnOrAfter"))
+    for bearer in (c for c in assertion.confirmations if c.method == BEARER):
+        label = "SubjectConfirmationData NotOnOrAfter"
+        value = read(bearer.not_on_or_after, label, bearer.location)
+        if value is not None:
+            ends.append((value, label))
+        value = read(bearer.not_before, "SubjectConfirmationData NotBefore", bearer.location)
+        if value is not None:
+            starts.append((value, "SubjectConfirmationData NotBefore"))
+    issued_text = assertion.issue_instant or claims.response.issue_instant
+    issued = read(issued_text, "IssueInstant", assertion.location + "/@IssueInstant")
+    if issued is not None:
+        ends.append((issued + REDEEM_WINDOW, "IssueInstant + 5 minutes"))
+
+    for value, label in starts:
+        if at < value:
+            found.append(
+                EXPIRED.finding(
+                    f"{label} is {_fmt(value)}, after the check time {_fmt(at)}: the response "
+                    "is not valid yet (check the IdP's clock)",
+                    where,
+                )
+            )
+    for value, label in ends:
+        if at >= value:
+            rule = REDEEM_LATE if label.startswith("IssueInstant") else EXPIRED
+            late = at - value
+            found.append(
+                rule.finding(
+                    f"{label} is {_fmt(value)}; the check time {_fmt(at)} is {_duration(late)} "
+                    "past it",
+                    where if rule is EXPIRED else assertion.location + "/@IssueInstant",
+                )
+            )
+    if any(f.rule in (EXPIRED, REDEEM_LATE) for f in found):
+        found.append(TIME_WINDOW.finding(_window(starts, ends, issued), where))
+    return found
+
+
+def _duration(delta: dt.timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    if seconds < 172800:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"
+
+
+def _window(
+    starts: list[tuple[dt.datetime, str]],
+    ends: list[tuple[dt.datetime, str]],
+    issued: dt.datetime | None,
+) -> str:
+    lower = max([v for v, _ in starts] + ([issued] if issued else []), default=None)
+    upper = min((v for v, _ in ends), default=None)
+    if lower is not None and upper is not None and lower >= upper:
+        return (
+            f"no instant passes: the response must be used from {_fmt(lower)} but before "
+            f"{_fmt(upper)}"
+        )
+    if lower is None:
+        return f"AWS would accept it before {_fmt(upper)}" if upper else "no time limit found"
+    end = f" and before {_fmt(upper)}" if upper else ""
+    return f"AWS would have accepted it from {_fmt(lower)}{end}: for example --at {_fmt(lower)}"

@@ -1,0 +1,371 @@
+"""Signature rules: AWS answers "Response signature invalid" unless a trusted key signed the claims.
+
+Each finding is built from measured facts (samlcheck.signature.SignatureAnalysis): the outcome of
+each ds:Signature against each anchor, the recomputed digests, the KeyInfo certificate and the
+SAML signature-profile checks. All errors here are in the `signature` stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from samlcheck.claims import Lookalike
+from samlcheck.findings import Finding, Rule, Severity
+from samlcheck.signature import (
+    ALTERED,
+    DIGEST_MISMATCH,
+    KEY_NOT_TRUSTED,
+    KEY_UNKNOWN,
+    MALFORMED,
+    SELF_VERIFIED,
+    UNTRUSTED_METHOD,
+    SignatureAnalysis,
+    SignatureCheck,
+)
+
+_SEED = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM' (Response signature invalid)"
+_PROFILE = "SAML 2.0 core, section 5.4 (SAML and XML Signature syntax and processing)"
+_WRAPPING = (
+    "Somorovsky et al., 'On Breaking SAML: Be Whoever You Want to Be' (XML signature wrapping)"
+)
+
+
+def _rule(
+    number: int,
+    name: str,
+    summary: str,
+    fix: str,
+    severity: Severity = Severity.ERROR,
+    source: str = _SEED,
+) -> Rule:
+    return Rule(
+        id=f"SC-SIG-{number:03d}",
+        name=name,
+        severity=severity,
+        summary=summary,
+        fix=fix,
+        aws_error="signature-invalid" if severity is Severity.ERROR else None,
+        stage="signature",
+        source=source,
+    )
+
+
+UNSIGNED = _rule(
+    1,
+    "response-unsigned",
+    "AWS requires the Response or the Assertion to be signed by the IdP.",
+    "Turn on response or assertion signing in the IdP's AWS application.",
+)
+DIGEST_CHANGED = _rule(
+    2,
+    "signed-content-changed",
+    "The content a signature covers must be byte-for-byte what the IdP signed (its digest).",
+    "Capture the SAMLResponse again without reformatting or editing it; if the IdP itself "
+    "changes the XML after signing, fix that step.",
+)
+KEY_NOT_IN_ANCHORS = _rule(
+    3,
+    "signing-key-not-trusted",
+    "The signature must verify with a signing certificate in the IAM provider's metadata.",
+    "The IdP signs with a new certificate: download its current metadata and update the IAM "
+    "provider (aws iam update-saml-provider --saml-metadata-document file://metadata.xml).",
+)
+MALFORMED_SIGNATURE = _rule(
+    4,
+    "signature-malformed",
+    "A ds:Signature must be complete and use algorithms an XML-DSig verifier supports.",
+    "Fix the IdP's signing configuration (RSA-SHA256, exclusive c14n, one Reference).",
+)
+UNVERIFIABLE = _rule(
+    5,
+    "signature-unverifiable",
+    "Without the IAM provider's certificates samlcheck cannot say whether AWS trusts the "
+    "signature.",
+    "Pass the metadata uploaded to IAM with --metadata (or the certificate with --cert).",
+    severity=Severity.WARNING,
+)
+SHA1 = _rule(
+    6,
+    "signature-sha1",
+    "SHA-1 signatures and digests still verify at AWS but are deprecated and forgeable in "
+    "principle.",
+    "Switch the IdP to RSA-SHA256 with SHA-256 digests.",
+    severity=Severity.WARNING,
+)
+ANCHOR_EXPIRED = _rule(
+    7,
+    "anchor-certificate-expired",
+    "IAM ignores the expiry of metadata certificates: an expired signing certificate still "
+    "verifies.",
+    "Nothing breaks today; plan the certificate rotation (IdP and IAM metadata together).",
+    severity=Severity.INFO,
+)
+UNTRUSTED_KEY_TYPE = _rule(
+    8,
+    "signature-key-untrusted",
+    "Only signatures by an X.509 signing key of the IdP are trusted: HMAC or a bare KeyValue "
+    "proves nothing.",
+    "Sign with the IdP's RSA key and certificate.",
+)
+WRONG_PARENT = _rule(
+    10,
+    "signature-misplaced",
+    "Each Signature must sit on the Response or on an Assertion directly inside it.",
+    "A genuine IdP never does this: treat the response as a signature-wrapping attempt.",
+    source=_PROFILE + "; " + _WRAPPING,
+)
+REFERENCE_COUNT = _rule(
+    11,
+    "signature-reference-count",
+    "A SAML signature has exactly one Reference (one Signature per element).",
+    "Sign each element with one Signature holding one Reference.",
+    source=_PROFILE,
+)
+REFERENCE_URI = _rule(
+    12,
+    "signature-reference-uri",
+    "The Reference URI must be '#' + the ID of the signature's parent (empty only on the root).",
+    "A genuine IdP never does this: treat the response as a signature-wrapping attempt.",
+    source=_PROFILE + "; " + _WRAPPING,
+)
+TRANSFORMS = _rule(
+    13,
+    "signature-transforms",
+    "Only the enveloped-signature and exclusive c14n transforms are allowed.",
+    "Configure the IdP to sign with the enveloped-signature and exclusive c14n transforms only.",
+    source=_PROFILE,
+)
+DUPLICATE_ID = _rule(
+    14,
+    "duplicate-id",
+    "No ID value may occur twice in a response (a duplicate ID hides which element is signed).",
+    "A genuine IdP never does this: treat the response as a signature-wrapping attempt.",
+    source=_WRAPPING,
+)
+ASSERTION_COUNT = _rule(
+    15,
+    "assertion-count",
+    "A response holds exactly one Assertion or EncryptedAssertion, wherever it is (Extensions, "
+    "StatusDetail, Advice and ds:Object included).",
+    "Send exactly one assertion; extra ones are a signature-wrapping attempt.",
+    source=_WRAPPING,
+)
+UNSIGNED_LOOKALIKE = _rule(
+    16,
+    "unsigned-content-ignored",
+    "Claim-like content outside what the signature covers is ignored; its presence is suspicious.",
+    "Find out who added unsigned content to the response; only the signed Assertion counts.",
+    severity=Severity.WARNING,
+    source=_WRAPPING,
+)
+COMMENT_INJECTION = _rule(
+    17,
+    "comment-injection",
+    "A signed text value split by a comment or CDATA section reads differently in naive "
+    "parsers (CVE-2017-11427 family); samlcheck reads the full text.",
+    "Find out who put markup inside the value; an IdP does not emit comments in claims.",
+    severity=Severity.WARNING,
+    source="CERT VU#475445 (SAML comment injection)",
+)
+CIPHERTEXT_ONLY = _rule(
+    18,
+    "response-signature-covers-ciphertext",
+    "A Response signature covers an EncryptedAssertion only as ciphertext; the decrypted "
+    "Assertion is trusted through the key that decrypts it (inferred; AWS does not document it).",
+    "Sign the Assertion as well (sign, then encrypt) for end-to-end integrity.",
+    severity=Severity.INFO,
+    source="SAML 2.0 core, section 6 (encryption); inferred",
+)
+ASSERTION_COVERED = _rule(
+    19,
+    "signature-coverage",
+    "Which elements the valid signatures cover.",
+    "Nothing to fix.",
+    severity=Severity.INFO,
+)
+ROTATED = _rule(
+    20,
+    "signing-certificate-rotated",
+    "Compares the key that signed with the IdP's current metadata (--idp-metadata).",
+    "Upload the IdP's current metadata to the IAM provider: aws iam update-saml-provider "
+    "--saml-provider-arn ARN --saml-metadata-document file://metadata.xml.",
+    severity=Severity.INFO,
+)
+
+_BY_KIND = {
+    "parent": WRONG_PARENT,
+    "references": REFERENCE_COUNT,
+    "reference-uri": REFERENCE_URI,
+    "transforms": TRANSFORMS,
+    "duplicate-id": DUPLICATE_ID,
+    "assertion-count": ASSERTION_COUNT,
+}
+
+
+def _cert_line(label: str, subject: str, sha256: str, start: dt.datetime, end: dt.datetime) -> str:
+    return f"{label}: {subject}, SHA-256 {sha256}, valid {start:%Y-%m-%d} to {end:%Y-%m-%d}"
+
+
+def _keyinfo_lines(check: SignatureCheck) -> list[str]:
+    lines = []
+    for k in check.key_info:
+        if k.facts is not None:
+            f = k.facts
+            lines.append(_cert_line("signed with", f.subject, f.sha256, f.not_before, f.not_after))
+        elif k.problem:
+            lines.append(f"KeyInfo certificate: {k.problem}")
+    if not lines:
+        lines.append("the signature carries no certificate in KeyInfo")
+    for anchor in check.anchors_tried:
+        f = anchor.facts
+        lines.append(
+            _cert_line(f"anchor {anchor.source}", f.subject, f.sha256, f.not_before, f.not_after)
+        )
+    return lines
+
+
+def _digest_message(check: SignatureCheck) -> tuple[str, str | None]:
+    bad = [d for d in check.digests if not d.matches]
+    where = ", ".join(d.target or d.uri for d in bad) or check.parent
+    message = (
+        f"the signature on {check.parent} verifies with the IdP's key, but the digest of "
+        f"{where} no longer matches: the content was changed after signing"
+    )
+    fix = None
+    if any(d.pretty_printed for d in bad):
+        message += (
+            "; the digest matches again once indentation is removed, so the response was "
+            "pretty-printed (re-indented) after signing"
+        )
+        fix = (
+            "Use the SAMLResponse exactly as the IdP posted it: copy the base64 value, not a "
+            "reformatted XML view."
+        )
+    return message, fix
+
+
+def signature_findings(
+    analysis: SignatureAnalysis, at: dt.datetime, lookalikes: tuple[Lookalike, ...] = ()
+) -> list[Finding]:
+    """Every signature finding for one response."""
+    findings: list[Finding] = []
+    if analysis.status == "unsigned":
+        findings.append(
+            UNSIGNED.finding(
+                "the response has no ds:Signature on the Response nor on the Assertion",
+                "/Response",
+            )
+        )
+    for check in analysis.signatures:
+        findings.extend(_check_findings(check, at))
+    findings.extend(_BY_KIND[v.kind].finding(v.message, v.location) for v in analysis.violations)
+    if analysis.status == "unverifiable":
+        carried = [
+            line for c in analysis.signatures for line in _keyinfo_lines(c) if "anchor" not in line
+        ]
+        findings.append(
+            UNVERIFIABLE.finding(
+                "no trust anchor was given, so the signature cannot be judged; "
+                + ("; ".join(dict.fromkeys(carried)) or "the assertion is encrypted"),
+                "/Response",
+            )
+        )
+    if analysis.view.assertion_via.startswith("response signature (ciphertext"):
+        findings.append(
+            CIPHERTEXT_ONLY.finding(
+                "the Assertion has no signature of its own; the Response signature covers only "
+                "the EncryptedAssertion's ciphertext",
+                "/Response/EncryptedAssertion",
+            )
+        )
+    if analysis.status in ("valid", "unverifiable") and analysis.view.assertion is not None:
+        covered = ", ".join(analysis.summary.signed)
+        findings.append(
+            ASSERTION_COVERED.finding(
+                f"claims are read from the Assertion covered by the {analysis.view.assertion_via}"
+                f" (signed: {covered})",
+                analysis.summary.signed[0] if analysis.summary.signed else "",
+            )
+        )
+    for item in analysis.injected:
+        findings.append(
+            COMMENT_INJECTION.finding(
+                f"{item.location} contains a {item.kind} inside its text: the full value is "
+                f"{item.full!r}; a parser that stops at the {item.kind} reads {item.first!r}",
+                item.location,
+            )
+        )
+    for lookalike in lookalikes:
+        shown = "; ".join(f"{k}={v!r}" for k, v in lookalike.values)
+        findings.append(
+            UNSIGNED_LOOKALIKE.finding(
+                f"{lookalike.location} is not covered by a valid signature and was ignored "
+                f"(it says: {shown})",
+                lookalike.location,
+            )
+        )
+    return findings
+
+
+def _check_findings(check: SignatureCheck, at: dt.datetime) -> list[Finding]:
+    found = [_BY_KIND[v.kind].finding(v.message, v.location) for v in check.violations]
+    location = check.location
+    if check.outcome == DIGEST_MISMATCH:
+        message, fix = _digest_message(check)
+        found.append(DIGEST_CHANGED.finding(message, location, fix=fix))
+    elif check.outcome == KEY_NOT_TRUSTED:
+        found.append(
+            KEY_NOT_IN_ANCHORS.finding(
+                f"the signature on {check.parent} was not made by any anchor's key ("
+                + check.detail
+                + "). "
+                + "; ".join(_keyinfo_lines(check)),
+                location,
+            )
+        )
+    elif check.outcome == ALTERED:
+        found.append(
+            DIGEST_CHANGED.finding(
+                f"the signature value on {check.parent} does not verify: {check.detail}. "
+                + "; ".join(_keyinfo_lines(check)),
+                location,
+            )
+        )
+    elif check.outcome == MALFORMED:
+        found.append(
+            MALFORMED_SIGNATURE.finding(
+                f"the signature on {check.parent} cannot be verified: {check.detail}", location
+            )
+        )
+    elif check.outcome == UNTRUSTED_METHOD:
+        found.append(UNTRUSTED_KEY_TYPE.finding(check.detail, location))
+    elif check.outcome == KEY_UNKNOWN and check.key_value_only:
+        found.append(
+            UNTRUSTED_KEY_TYPE.finding(
+                "the signature carries only a KeyValue (a bare public key), which proves "
+                "nothing without the IdP's certificate",
+                location,
+            )
+        )
+    if check.verified and check.sha1:
+        found.append(
+            SHA1.finding(
+                f"the signature on {check.parent} uses SHA-1 ({check.signature_method}; "
+                f"digests {', '.join(check.digest_methods)})",
+                location,
+            )
+        )
+    if check.outcome not in (SELF_VERIFIED,) and check.anchor is not None:
+        facts = check.anchor.facts
+        if facts.expired_at(at) or facts.not_yet_valid_at(at):
+            state = "expired on" if facts.expired_at(at) else "is not valid before"
+            when = facts.not_after if facts.expired_at(at) else facts.not_before
+            found.append(
+                ANCHOR_EXPIRED.finding(
+                    f"the anchor certificate {facts.subject} ({check.anchor.source}) {state} "
+                    f"{when:%Y-%m-%d}; IAM does not act on metadata certificate expiry, so the "
+                    "signature still verifies",
+                    location,
+                )
+            )
+    return found

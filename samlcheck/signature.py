@@ -1,0 +1,749 @@
+"""XML signature verification with signxml, SAML signature-profile checks and the SIGNED VIEW.
+
+Each ds:Signature is verified on its own parent element (a copy), against each anchor pinned as
+`x509_cert`, with `location="./"` and `id_attribute="ID"`. Only `VerifyResult.signed_xml` (the
+canonical form of what the digest covered: no comments, the enveloped signature removed) feeds
+the signed view, and only when the signature sits where the SAML profile says (on the Response
+or on an Assertion that is a child of it) and references its own parent. So a wrapped, moved or
+duplicated element can never supply a claim.
+
+Failures are diagnosed rather than just reported: a digest that no longer matches (the key is
+right, the content changed; recomputed here per reference, with a pretty-printing test), a key
+none of the anchors holds (compared with the certificate in KeyInfo) and malformed signatures.
+Anchor expiry never fails a check (IAM ignores metadata certificate expiry): verification runs at
+an instant inside the anchor's validity and expiry is reported separately.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from samlcheck.report import SignatureSummary
+from samlcheck.xml import NS, XmlDocument, local_name, path_of, qname, text
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+    from samlcheck.certs import CertFacts
+    from samlcheck.trust import Anchor, Trust
+
+ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
+EXC_C14N_WITH_COMMENTS = EXC_C14N + "WithComments"
+ALLOWED_TRANSFORMS = (ENVELOPED, EXC_C14N, EXC_C14N_WITH_COMMENTS)
+ID_ATTRIBUTES = ("ID", "Id", "id", "AssertionID", "ResponseID")
+"""Attribute names treated as XML IDs when looking for duplicates (SAML 2, XML DSig, SAML 1)."""
+
+_DIGESTS = {
+    "http://www.w3.org/2000/09/xmldsig#sha1": "sha1",
+    "http://www.w3.org/2001/04/xmldsig-more#sha224": "sha224",
+    "http://www.w3.org/2001/04/xmlenc#sha256": "sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#sha384": "sha384",
+    "http://www.w3.org/2001/04/xmlenc#sha512": "sha512",
+}
+
+VALID, SELF_VERIFIED = "valid", "self-verified"
+DIGEST_MISMATCH, KEY_NOT_TRUSTED, ALTERED = "digest-mismatch", "key-not-trusted", "altered"
+MALFORMED, UNTRUSTED_METHOD, KEY_UNKNOWN = "malformed", "untrusted-method", "key-unknown"
+
+
+@dataclass(frozen=True)
+class ProfileViolation:
+    """One breach of the SAML signature profile (SAML core 5.4) or of its wrapping defences."""
+
+    kind: str
+    """parent, references, reference-uri, transforms, duplicate-id or assertion-count."""
+    message: str
+    location: str
+
+
+@dataclass(frozen=True)
+class DigestCheck:
+    """One Reference's digest, recomputed here."""
+
+    uri: str
+    target: str
+    """Path of the referenced element ('' when the URI does not resolve inside the parent)."""
+    matches: bool
+    pretty_printed: bool = False
+    """The digest matches once whitespace-only text is removed: re-indented after signing."""
+
+
+@dataclass(frozen=True)
+class KeyInfoCert:
+    """A certificate the signature carries in KeyInfo/X509Data."""
+
+    certificate: x509.Certificate | None
+    facts: CertFacts | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """Everything measured about one ds:Signature."""
+
+    location: str
+    parent: str
+    covers: str
+    """response (on the root Response), assertion (on an Assertion child of it) or other."""
+    parent_id: str | None
+    references: tuple[str, ...]
+    transforms: tuple[str, ...]
+    signature_method: str
+    digest_methods: tuple[str, ...]
+    key_info: tuple[KeyInfoCert, ...]
+    key_value_only: bool
+    violations: tuple[ProfileViolation, ...]
+    outcome: str
+    """valid, self-verified (no anchors: checked against its own KeyInfo certificate),
+    digest-mismatch, key-not-trusted, altered, malformed, untrusted-method or key-unknown."""
+    detail: str
+    anchor: Anchor | None
+    anchors_tried: tuple[Anchor, ...]
+    digests: tuple[DigestCheck, ...]
+    signed: etree._Element | None
+    """VerifyResult.signed_xml: the canonical signed element (None unless verified)."""
+    raw: etree._Element
+    """The parent element in the parsed document (for comment and CDATA detection)."""
+    decrypted: bool = False
+    """Found inside a decrypted assertion."""
+
+    @property
+    def sha1(self) -> bool:
+        methods = (self.signature_method, *self.digest_methods)
+        return any(m.endswith(("#rsa-sha1", "#dsa-sha1", "#sha1")) for m in methods)
+
+    @property
+    def verified(self) -> bool:
+        """The cryptography holds (with an anchor, or with its own certificate when none)."""
+        return self.outcome in (VALID, SELF_VERIFIED)
+
+    @property
+    def usable(self) -> bool:
+        """Verified and placed as the SAML profile says: its signed element may give claims."""
+        return self.verified and not self.violations and self.covers in ("response", "assertion")
+
+
+@dataclass(frozen=True)
+class InjectedText:
+    """A signed text value split by a comment or a CDATA section (comment injection)."""
+
+    location: str
+    full: str
+    """The whole text, as canonicalization (and samlcheck) reads it."""
+    first: str
+    """The text before the first comment: what a naive parser reads."""
+    kind: str
+    """comment or CDATA."""
+
+
+@dataclass(frozen=True)
+class SignedView:
+    """What the signatures cover: claims are read from these elements only."""
+
+    response: etree._Element | None = None
+    """The signed Response (canonical form) when a usable Response signature exists."""
+    assertion: etree._Element | None = None
+    """The signed Assertion (canonical form), from its own signature or the Response's."""
+    raw_assertion: etree._Element | None = None
+    """The same Assertion in the parsed document."""
+    assertion_via: str = ""
+    """assertion signature, response signature, or response signature (ciphertext only)."""
+
+
+@dataclass(frozen=True)
+class SignatureAnalysis:
+    """The signature verdict of one SAMLResponse and the signed view it yields."""
+
+    status: str
+    """valid, invalid, unsigned or unverifiable (see report.SignatureSummary)."""
+    signatures: tuple[SignatureCheck, ...]
+    violations: tuple[ProfileViolation, ...]
+    """Document-level violations: duplicate IDs, assertion count."""
+    view: SignedView
+    injected: tuple[InjectedText, ...]
+    trust_empty: bool
+
+    @property
+    def summary(self) -> SignatureSummary:
+        signed = tuple(
+            f"{s.parent}" + (" (decrypted)" if s.decrypted else "")
+            for s in self.signatures
+            if s.usable
+        )
+        return SignatureSummary(status=self.status, signed=signed)
+
+
+# --- structure ---------------------------------------------------------------------------------
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_blank_text=False,
+        remove_comments=False,
+        strip_cdata=False,
+    )
+
+
+def _copy(element: etree._Element) -> etree._Element:
+    """A detached copy carrying the in-scope namespaces (as signxml makes it)."""
+    return etree.fromstring(etree.tostring(element, with_tail=False), _parser())
+
+
+def _covers(signature: etree._Element, root: etree._Element) -> str:
+    parent = signature.getparent()
+    if parent is None:
+        return "other"
+    if parent is root and root.tag == qname("samlp", "Response"):
+        return "response"
+    if parent.tag == qname("saml", "Assertion") and parent.getparent() is root:
+        return "assertion"
+    return "other"
+
+
+def _profile(signature: etree._Element, root: etree._Element) -> list[ProfileViolation]:
+    where = path_of(signature)
+    parent = signature.getparent()
+    found: list[ProfileViolation] = []
+    if parent is None or parent.tag not in (qname("samlp", "Response"), qname("saml", "Assertion")):
+        name = local_name(parent) if parent is not None else "nothing"
+        found.append(
+            ProfileViolation(
+                "parent",
+                f"the signature's parent is {name}, not the Response or an Assertion",
+                where,
+            )
+        )
+    elif _covers(signature, root) == "other":
+        found.append(
+            ProfileViolation(
+                "parent",
+                f"the signature signs {path_of(parent)}, which is not the Response nor an "
+                "Assertion directly inside it (a moved or wrapped element)",
+                where,
+            )
+        )
+    references = signature.findall("ds:SignedInfo/ds:Reference", NS)
+    if len(references) != 1:
+        found.append(
+            ProfileViolation(
+                "references",
+                f"the signature has {len(references)} References; the SAML profile requires "
+                "exactly one",
+                where,
+            )
+        )
+    parent_id = parent.get("ID") if parent is not None else None
+    for reference in references:
+        uri = reference.get("URI")
+        if uri == "" and parent is root:
+            continue
+        if parent_id is None or uri != f"#{parent_id}":
+            expected = f"#{parent_id}" if parent_id else "the parent's ID (it has none)"
+            found.append(
+                ProfileViolation(
+                    "reference-uri",
+                    f"the Reference URI is {uri!r}, not {expected!r}: the signature does not "
+                    "sign its own parent",
+                    where,
+                )
+            )
+        unexpected = [
+            t.get("Algorithm") or "(no Algorithm)"
+            for t in reference.findall("ds:Transforms/ds:Transform", NS)
+            if t.get("Algorithm") not in ALLOWED_TRANSFORMS
+        ]
+        if unexpected:
+            found.append(
+                ProfileViolation(
+                    "transforms",
+                    "transforms other than enveloped-signature and exclusive c14n: "
+                    + ", ".join(unexpected),
+                    where,
+                )
+            )
+    if parent is not None and len(parent.findall("ds:Signature", NS)) > 1:
+        found.append(
+            ProfileViolation(
+                "references", f"{path_of(parent)} carries more than one Signature", where
+            )
+        )
+    return found
+
+
+def document_violations(root: etree._Element) -> list[ProfileViolation]:
+    """Duplicate ID values and the count of Assertion/EncryptedAssertion elements anywhere."""
+    found: list[ProfileViolation] = []
+    seen: dict[str, list[str]] = defaultdict(list)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in ID_ATTRIBUTES:
+            value = element.get(name)
+            if value is not None:
+                seen[value].append(path_of(element))
+    for value, places in seen.items():
+        if len(places) > 1:
+            found.append(
+                ProfileViolation(
+                    "duplicate-id",
+                    f"the ID {value!r} occurs {len(places)} times: " + ", ".join(places),
+                    places[1],
+                )
+            )
+    assertions = find_assertions(root)
+    if len(assertions) != 1 and root.tag == qname("samlp", "Response"):
+        where = ", ".join(path_of(a) for a in assertions) or "none"
+        found.append(
+            ProfileViolation(
+                "assertion-count",
+                f"the document holds {len(assertions)} Assertion/EncryptedAssertion elements "
+                f"({where}); exactly one is allowed",
+                path_of(root),
+            )
+        )
+    return found
+
+
+def find_assertions(root: etree._Element) -> list[etree._Element]:
+    """Every Assertion and EncryptedAssertion, wherever it is (Extensions, Advice, Object...)."""
+    wanted = (qname("saml", "Assertion"), qname("saml", "EncryptedAssertion"))
+    return [e for e in root.iter() if e.tag in wanted]
+
+
+def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool]:
+    from cryptography import x509
+
+    from samlcheck.certs import describe
+
+    certs: list[KeyInfoCert] = []
+    for node in signature.findall("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS):
+        try:
+            der = base64.b64decode("".join((node.text or "").split()), validate=True)
+            cert = x509.load_der_x509_certificate(der)
+            certs.append(KeyInfoCert(cert, describe(cert)))
+        except (ValueError, binascii.Error) as error:
+            certs.append(KeyInfoCert(None, None, f"unreadable X509Certificate: {error}"))
+    key_value = signature.find("ds:KeyInfo/ds:KeyValue", NS) is not None
+    return tuple(certs), key_value and not certs
+
+
+# --- digests -----------------------------------------------------------------------------------
+
+
+def _digest(data: bytes, method: str) -> bytes | None:
+    name = _DIGESTS.get(method)
+    return hashlib.new(name, data).digest() if name else None
+
+
+def _canonical(target: etree._Element, transforms: list[str], prefixes: list[str]) -> bytes:
+    exclusive = any(t.startswith(EXC_C14N) for t in transforms)
+    comments = EXC_C14N_WITH_COMMENTS in transforms
+    return etree.tostring(
+        _copy(target),
+        method="c14n",
+        exclusive=exclusive,
+        with_comments=comments,
+        inclusive_ns_prefixes=prefixes or None,
+    )
+
+
+def _strip_whitespace(element: etree._Element) -> None:
+    for node in element.iter():
+        if node.text is not None and not node.text.strip() and len(node):
+            node.text = None
+        if node is not element and node.tail is not None and not node.tail.strip():
+            node.tail = None
+
+
+def recompute_digests(signature: etree._Element) -> tuple[DigestCheck, ...]:
+    """Each Reference's digest recomputed over the signature's parent (a copy)."""
+    parent = signature.getparent()
+    if parent is None:
+        return ()
+    copy = _copy(parent)
+    position = list(parent).index(signature)
+    copy_signature = copy[position]
+    checks: list[DigestCheck] = []
+    for reference in signature.findall("ds:SignedInfo/ds:Reference", NS):
+        uri = reference.get("URI") or ""
+        if uri in ("", f"#{parent.get('ID')}"):
+            target: etree._Element | None = copy
+        else:
+            found = [e for e in copy.iter() if isinstance(e.tag, str) and e.get("ID") == uri[1:]]
+            target = found[0] if len(found) == 1 else None
+        if target is None:
+            checks.append(DigestCheck(uri=uri, target="", matches=False))
+            continue
+        nodes = reference.findall("ds:Transforms/ds:Transform", NS)
+        transforms = [t.get("Algorithm") or "" for t in nodes]
+        prefixes: list[str] = []
+        for node in nodes:
+            inclusive = node.find(f"{{{EXC_C14N}}}InclusiveNamespaces")
+            if inclusive is not None:
+                prefixes = (inclusive.get("PrefixList") or "").split()
+        if ENVELOPED in transforms and copy_signature.getparent() is not None:
+            copy_signature.getparent().remove(copy_signature)  # type: ignore[union-attr]
+        method_node = reference.find("ds:DigestMethod", NS)
+        method = method_node.get("Algorithm", "") if method_node is not None else ""
+        value_node = reference.find("ds:DigestValue", NS)
+        try:
+            expected = base64.b64decode(
+                "".join((value_node.text or "").split()) if value_node is not None else ""
+            )
+        except (ValueError, binascii.Error):
+            expected = b""
+        actual = _digest(_canonical(target, transforms, prefixes), method)
+        matches = actual is not None and actual == expected
+        pretty = False
+        if not matches and actual is not None:
+            stripped = _copy(target)
+            _strip_whitespace(stripped)
+            pretty = _digest(_canonical(stripped, transforms, prefixes), method) == expected
+        inside = path_of(target)[len(path_of(copy)) :]
+        checks.append(
+            DigestCheck(
+                uri=uri, target=path_of(parent) + inside, matches=matches, pretty_printed=pretty
+            )
+        )
+    return tuple(checks)
+
+
+# --- verification ------------------------------------------------------------------------------
+
+
+def verification_instant(cert: x509.Certificate, at: dt.datetime) -> dt.datetime:
+    """`at` if the certificate is valid then, else an instant inside its validity period."""
+    start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
+    if start <= at <= end:
+        return at
+    return start + (end - start) / 2
+
+
+def _verify(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) -> Any:
+    from signxml.algorithms import DigestAlgorithm, SignatureMethod
+    from signxml.verifier import SignatureConfiguration, XMLVerifier
+
+    config = SignatureConfiguration(
+        require_x509=True,
+        location="./",
+        expect_references=1,
+        signature_methods=frozenset(m for m in SignatureMethod if not m.name.startswith("HMAC")),
+        digest_algorithms=frozenset(DigestAlgorithm),
+        ignore_ambiguous_key_info=True,
+        verification_time=verification_instant(cert, at),
+    )
+    return XMLVerifier().verify(
+        etree.tostring(parent, with_tail=False),
+        x509_cert=cert,
+        id_attribute="ID",
+        parser=_parser(),
+        expect_config=config,
+    )
+
+
+def _attempt(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) -> tuple[str, Any]:
+    """('valid', result) or (failure kind, message): digest, key, malformed."""
+    from signxml.exceptions import InvalidDigest, InvalidSignature, SignXMLException
+
+    try:
+        return VALID, _verify(parent, cert, at)
+    except InvalidDigest as error:
+        return DIGEST_MISMATCH, str(error)
+    except InvalidSignature as error:
+        if "Signature verification failed" in str(error) or "Signature mismatch" in str(error):
+            return KEY_NOT_TRUSTED, str(error)
+        return MALFORMED, str(error)
+    except (SignXMLException, etree.DocumentInvalid, etree.XMLSyntaxError, ValueError) as error:
+        return MALFORMED, str(error) or type(error).__name__
+    except Exception as error:  # signxml raises bare errors on some malformed input
+        return MALFORMED, f"{type(error).__name__}: {error}"
+
+
+def check_signature(
+    signature: etree._Element, root: etree._Element, anchors: tuple[Anchor, ...], at: dt.datetime
+) -> SignatureCheck:
+    """Verify one ds:Signature and describe it."""
+    parent = signature.getparent()
+    assert parent is not None
+    method_node = signature.find("ds:SignedInfo/ds:SignatureMethod", NS)
+    method = method_node.get("Algorithm", "") if method_node is not None else ""
+    references = signature.findall("ds:SignedInfo/ds:Reference", NS)
+    key_info, key_value_only = _key_info(signature)
+    fields: dict[str, Any] = {
+        "location": path_of(signature),
+        "parent": path_of(parent),
+        "covers": _covers(signature, root),
+        "parent_id": parent.get("ID"),
+        "references": tuple(r.get("URI") or "" for r in references),
+        "transforms": tuple(
+            t.get("Algorithm") or "" for t in signature.findall(".//ds:Transform", NS)
+        ),
+        "signature_method": method,
+        "digest_methods": tuple(
+            d.get("Algorithm") or "" for d in signature.findall(".//ds:DigestMethod", NS)
+        ),
+        "key_info": key_info,
+        "key_value_only": key_value_only,
+        "violations": tuple(_profile(signature, root)),
+        "anchors_tried": anchors,
+        "digests": recompute_digests(signature),
+        "raw": parent,
+    }
+    if "hmac" in method.lower():
+        return SignatureCheck(
+            **fields,
+            outcome=UNTRUSTED_METHOD,
+            detail=f"an HMAC signature ({method}) proves nothing about the IdP's key",
+            anchor=None,
+            signed=None,
+        )
+    outcome, detail, anchor, signed = _outcome(parent, anchors, key_info, at)
+    return SignatureCheck(**fields, outcome=outcome, detail=detail, anchor=anchor, signed=signed)
+
+
+def _outcome(
+    parent: etree._Element,
+    anchors: tuple[Anchor, ...],
+    key_info: tuple[KeyInfoCert, ...],
+    at: dt.datetime,
+) -> tuple[str, str, Anchor | None, etree._Element | None]:
+    embedded = [k.certificate for k in key_info if k.certificate is not None]
+    if not anchors:
+        if not embedded:
+            return KEY_UNKNOWN, "no trust anchor and no certificate in KeyInfo", None, None
+        kind, result = _attempt(parent, embedded[0], at)
+        if kind == VALID:
+            return (
+                SELF_VERIFIED,
+                "verified with its own KeyInfo certificate only",
+                None,
+                (result.signed_xml),
+            )
+        return kind, str(result), None, None
+    failures: list[str] = []
+    for anchor in anchors:
+        kind, result = _attempt(parent, anchor.certificate, at)
+        if kind == VALID:
+            return VALID, f"verified with {anchor.source}", anchor, result.signed_xml
+        if kind in (DIGEST_MISMATCH, MALFORMED):
+            return kind, str(result), anchor, None
+        failures.append(str(result))
+    anchor_prints = {a.facts.sha256 for a in anchors}
+    for kinfo in key_info:
+        if kinfo.certificate is None or kinfo.facts is None:
+            continue
+        if kinfo.facts.sha256 in anchor_prints:
+            return (
+                ALTERED,
+                "the KeyInfo certificate is an anchor, yet the signature value does not verify: "
+                "SignedInfo or SignatureValue was changed after signing",
+                None,
+                None,
+            )
+        kind, _ = _attempt(parent, kinfo.certificate, at)
+        if kind in (VALID, DIGEST_MISMATCH):
+            return (
+                KEY_NOT_TRUSTED,
+                "signed by the key of the KeyInfo certificate, which no anchor holds",
+                None,
+                None,
+            )
+    if embedded:
+        return (
+            ALTERED,
+            "no anchor verifies the signature and neither does the KeyInfo certificate: "
+            "SignedInfo or SignatureValue was changed, or KeyInfo names another key",
+            None,
+            None,
+        )
+    return (
+        KEY_NOT_TRUSTED,
+        "no anchor verifies the signature (KeyInfo has no certificate)",
+        None,
+        None,
+    )
+
+
+# --- comment injection -------------------------------------------------------------------------
+
+
+def injected_text(element: etree._Element) -> list[InjectedText]:
+    """Leaf elements whose text is split by a comment, a processing instruction or CDATA."""
+    found: list[InjectedText] = []
+    for node in element.iter():
+        if not isinstance(node.tag, str) or any(isinstance(c.tag, str) for c in node):
+            continue
+        split = [c for c in node if not isinstance(c.tag, str)]
+        serialized = etree.tostring(node, with_tail=False)
+        cdata = b"<![CDATA[" in serialized
+        if not split and not cdata:
+            continue
+        full = text(node)
+        found.append(
+            InjectedText(
+                location=path_of(node),
+                full=full,
+                first=node.text or "",
+                kind="comment" if split else "CDATA",
+            )
+        )
+    return found
+
+
+# --- the analysis ------------------------------------------------------------------------------
+
+
+def _issuer(root: etree._Element) -> str | None:
+    for path in ("saml:Issuer", "saml:Assertion/saml:Issuer"):
+        node = root.find(path, NS)
+        if node is not None:
+            return text(node).strip()
+    return None
+
+
+def _signatures(
+    doc: XmlDocument, trust: Trust, at: dt.datetime, decrypted: bool
+) -> list[SignatureCheck]:
+    anchors = trust.for_issuer(_issuer(doc.root))
+    checks = []
+    for signature in doc.root.iter(qname("ds", "Signature")):
+        if signature.getparent() is None:
+            continue
+        check = check_signature(signature, doc.root, anchors, at)
+        if decrypted:
+            check = _replace(check, decrypted=True)
+        checks.append(check)
+    return checks
+
+
+def _replace(check: SignatureCheck, **changes: Any) -> SignatureCheck:
+    import dataclasses
+
+    return dataclasses.replace(check, **changes)
+
+
+def _signed_child_assertion(signed_response: etree._Element) -> etree._Element | None:
+    assertions = signed_response.findall("saml:Assertion", NS)
+    return assertions[0] if len(assertions) == 1 else None
+
+
+def analyse(
+    doc: XmlDocument, trust: Trust, at: dt.datetime, decrypted: XmlDocument | None = None
+) -> SignatureAnalysis:
+    """Verify every signature of a response and build the signed view.
+
+    `decrypted` is the same response with its EncryptedAssertion replaced by the plaintext
+    Assertion: the Response signature is verified on `doc` (it covers the ciphertext), the
+    Assertion's own signature on `decrypted`.
+    """
+    checks = _signatures(doc, trust, at, decrypted=False)
+    working = doc
+    if decrypted is not None:
+        checks = [c for c in checks if c.covers == "response"] + [
+            c for c in _signatures(decrypted, trust, at, decrypted=True) if c.covers != "response"
+        ]
+        working = decrypted
+    violations = tuple(document_violations(working.root))
+    view = _view(checks, working.root, violations, encrypted=decrypted is not None)
+    injected: list[InjectedText] = []
+    scanned: list[etree._Element] = []
+    for check in checks:
+        if check.verified and not any(check.raw is s for s in scanned):
+            scanned.append(check.raw)
+            injected.extend(injected_text(check.raw))
+    if not scanned:
+        injected.extend(injected_text(working.root))
+    return SignatureAnalysis(
+        status=_status(checks, violations, view, trust, doc, decrypted is not None),
+        signatures=tuple(checks),
+        violations=violations,
+        view=view,
+        injected=tuple(_unique(injected)),
+        trust_empty=trust.empty,
+    )
+
+
+def _unique(items: list[InjectedText]) -> list[InjectedText]:
+    seen: set[str] = set()
+    result = []
+    for item in items:
+        if item.location not in seen:
+            seen.add(item.location)
+            result.append(item)
+    return result
+
+
+def _view(
+    checks: list[SignatureCheck],
+    root: etree._Element,
+    violations: tuple[ProfileViolation, ...],
+    encrypted: bool,
+) -> SignedView:
+    if any(v.kind in ("duplicate-id", "assertion-count") for v in violations):
+        ambiguous = True
+    else:
+        ambiguous = False
+    response = next((c for c in checks if c.usable and c.covers == "response"), None)
+    assertion = next((c for c in checks if c.usable and c.covers == "assertion"), None)
+    signed_response = response.signed if response is not None else None
+    if assertion is not None and assertion.signed is not None and not ambiguous:
+        return SignedView(signed_response, assertion.signed, assertion.raw, "assertion signature")
+    if signed_response is not None and not ambiguous:
+        raw = root.find("saml:Assertion", NS)
+        if encrypted:
+            return SignedView(
+                signed_response, raw_copy_signed(raw), raw, "response signature (ciphertext only)"
+            )
+        child = _signed_child_assertion(signed_response)
+        if child is not None:
+            return SignedView(signed_response, child, raw, "response signature")
+    return SignedView(response=signed_response if not ambiguous else None)
+
+
+def raw_copy_signed(raw: etree._Element | None) -> etree._Element | None:
+    """A decrypted assertion covered only through the signed ciphertext: its canonical copy."""
+    if raw is None:
+        return None
+    return etree.fromstring(
+        etree.tostring(_copy(raw), method="c14n", exclusive=True, with_comments=False), _parser()
+    )
+
+
+def _status(
+    checks: list[SignatureCheck],
+    violations: tuple[ProfileViolation, ...],
+    view: SignedView,
+    trust: Trust,
+    doc: XmlDocument,
+    was_decrypted: bool,
+) -> str:
+    if not checks:
+        sealed = doc.root.find("saml:EncryptedAssertion", NS) is not None and not was_decrypted
+        return "unverifiable" if sealed else "unsigned"
+    failed = [c for c in checks if not c.verified or c.violations]
+    if (
+        trust.empty
+        and failed
+        and all(c.outcome == KEY_UNKNOWN and not c.violations for c in failed)
+    ):
+        return "unverifiable" if not violations else "invalid"
+    if violations or failed:
+        return "invalid"
+    if view.assertion is None and view.response is None:
+        return "invalid"
+    if trust.empty or any(c.outcome == SELF_VERIFIED for c in checks):
+        return "unverifiable"
+    return "valid"

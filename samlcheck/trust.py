@@ -1,0 +1,114 @@
+"""Trust anchors: the signing certificates and entity IDs the user says the IAM provider holds.
+
+They come from IdP metadata (`--metadata`: KeyDescriptors with no `use` or `use="signing"`; an
+EntitiesDescriptor may hold several IdPs, picked by the response's Issuer) and from bare
+certificates (`--cert`, PEM or DER). Files that cannot be read raise `InputError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from samlcheck.errors import InputError
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+    from samlcheck.certs import CertFacts
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """One trusted signing certificate and where the user gave it."""
+
+    certificate: x509.Certificate
+    facts: CertFacts
+    source: str
+    """'idp.xml (https://idp.example/saml, KeyDescriptor 1)' or 'cert.pem'."""
+    entity_id: str | None = None
+    """The metadata entity the certificate belongs to (None for a bare --cert)."""
+
+
+@dataclass(frozen=True)
+class Trust:
+    """All anchors and the entity IDs of the metadata given."""
+
+    anchors: tuple[Anchor, ...] = ()
+    entity_ids: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    """The files the anchors were read from, for messages."""
+
+    @property
+    def empty(self) -> bool:
+        return not self.anchors
+
+    def for_issuer(self, issuer: str | None) -> tuple[Anchor, ...]:
+        """The anchors that may sign for `issuer`: its metadata entity's plus every bare cert.
+
+        When no metadata entity carries this entity ID, every anchor is tried (the issuer rule
+        reports the mismatch separately; the signature diagnosis stays about keys).
+        """
+        matching = tuple(
+            a for a in self.anchors if a.entity_id is not None and a.entity_id == issuer
+        )
+        if not matching:
+            return self.anchors
+        return matching + tuple(a for a in self.anchors if a.entity_id is None)
+
+
+def _read(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(str(path), f"cannot read the {what}: {error.strerror or error}") from None
+
+
+def load_certificates(paths: tuple[Path, ...]) -> tuple[Anchor, ...]:
+    """Bare certificates given with --cert."""
+    from samlcheck.certs import describe, load_certificate
+
+    anchors = []
+    for path in paths:
+        cert = load_certificate(_read(path, "certificate"), str(path))
+        anchors.append(Anchor(certificate=cert, facts=describe(cert), source=str(path)))
+    return tuple(anchors)
+
+
+def load_metadata(path: Path) -> tuple[tuple[Anchor, ...], tuple[str, ...]]:
+    """The signing certificates and entity IDs of every IdP entity in one metadata file."""
+    from samlcheck.certs import describe
+    from samlcheck.metadata import idp_entities
+    from samlcheck.xml import XmlRefused, parse
+
+    try:
+        document = parse(_read(path, "metadata"))
+    except XmlRefused as error:
+        raise InputError(str(path), error.message, "Pass the IdP metadata XML file.") from None
+    entities = idp_entities(document)
+    if not entities:
+        raise InputError(
+            str(path),
+            "no IdP entity (EntityDescriptor with an IDPSSODescriptor) in the metadata",
+            "Pass the IdP's metadata, the file uploaded to the IAM SAML provider.",
+        )
+    anchors: list[Anchor] = []
+    for entity in entities:
+        for index, cert in enumerate(entity.signing_certificates, start=1):
+            source = f"{path} ({entity.entity_id}, signing certificate {index})"
+            anchors.append(Anchor(cert, describe(cert), source=source, entity_id=entity.entity_id))
+    return tuple(anchors), tuple(e.entity_id for e in entities)
+
+
+def load_trust(metadata: tuple[Path, ...], certs: tuple[Path, ...]) -> Trust:
+    """Every anchor from the metadata files and the bare certificates."""
+    anchors: list[Anchor] = []
+    entity_ids: list[str] = []
+    for path in metadata:
+        found, ids = load_metadata(path)
+        anchors.extend(found)
+        entity_ids.extend(i for i in ids if i not in entity_ids)
+    anchors.extend(load_certificates(certs))
+    sources = tuple(str(p) for p in (*metadata, *certs))
+    return Trust(anchors=tuple(anchors), entity_ids=tuple(entity_ids), sources=sources)
