@@ -7,7 +7,7 @@ from types import ModuleType
 
 from samlcheck.findings import Rule
 
-AREAS = ("input",)
+AREAS = ("input", "response", "signature", "attributes")
 """The rule modules under samlcheck.rules, in the order `samlcheck explain --list` shows them."""
 
 
