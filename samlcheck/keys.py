@@ -86,11 +86,11 @@ class KeyFacts:
         return f"{self.algorithm} {self.bits}" if self.bits else self.algorithm
 
 
-def read_file(path: Path, what: str) -> bytes:
+def read_file(path: Path, what: str, max_bytes: int = MAX_READ_BYTES) -> bytes:
     """The bytes of a file the user named; `InputError` when it cannot be read."""
     try:
         size = path.stat().st_size
-        if size > MAX_READ_BYTES:
+        if size > max_bytes:
             raise InputError(
                 str(path), f"the file is {size:,} bytes, too large for a {what}", "Check the path."
             )

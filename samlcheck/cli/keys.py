@@ -1,0 +1,40 @@
+"""`samlcheck keys`: would IAM accept these private keys for SAML encryption?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from samlcheck.cli import app
+from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded
+
+
+@app.command("keys")
+@guarded
+def keys(
+    key_files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="KEY...", help="Private key files to check, as IAM's AddPrivateKey would."
+        ),
+    ],
+    cert: Annotated[
+        Path | None,
+        typer.Option(
+            "--cert", help="The SP encryption certificate the IdP encrypts for (PEM or DER)."
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.text,
+    debug: DebugOption = False,
+) -> None:
+    """Check private keys for an IAM SAML provider: PEM, unencrypted, RSA, size, characters."""
+    from samlcheck.certs import load_certificate
+    from samlcheck.keys import read_file
+    from samlcheck.report import Report
+    from samlcheck.rules.keys import check_keys
+
+    certificate = load_certificate(read_file(cert, "certificate"), str(cert)) if cert else None
+    loaded = [(str(path), read_file(path, "private key")) for path in key_files]
+    emit(Report(results=check_keys(loaded, certificate)), fmt)

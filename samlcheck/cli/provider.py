@@ -1,0 +1,75 @@
+"""`samlcheck provider plan`: IAM's answer to a SAML provider create or update, in advance."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from samlcheck.cli import app
+from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded
+
+provider_app = typer.Typer(
+    name="provider",
+    help="Plan changes to an IAM SAML provider and predict IAM's answer.",
+    no_args_is_help=True,
+)
+app.add_typer(provider_app, name="provider")
+
+
+class EncryptionMode(str, enum.Enum):
+    Required = "Required"
+    Allowed = "Allowed"
+
+
+@provider_app.command("plan")
+@guarded
+def plan(
+    current: Annotated[
+        Path | None,
+        typer.Option(
+            "--current",
+            help="The provider now: output of aws iam get-saml-provider (JSON). Omit it to plan "
+            "CreateSAMLProvider.",
+        ),
+    ] = None,
+    metadata: Annotated[
+        Path | None, typer.Option("--metadata", help="New IdP metadata document.")
+    ] = None,
+    add_key: Annotated[
+        Path | None, typer.Option("--add-key", help="Private key file to add (PEM).")
+    ] = None,
+    remove_key: Annotated[
+        str | None,
+        typer.Option("--remove-key", metavar="KEY_ID", help="Key ID of the private key to remove."),
+    ] = None,
+    encryption_mode: Annotated[
+        EncryptionMode | None,
+        typer.Option("--encryption-mode", help="AssertionEncryptionMode to set."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Provider name (required to create one).")
+    ] = None,
+    fmt: FormatOption = OutputFormat.text,
+    debug: DebugOption = False,
+) -> None:
+    """Predict IAM's answer to the change and print the plan (rotation steps included)."""
+    from samlcheck.keys import read_file
+    from samlcheck.provider import ProviderChange, load_state
+    from samlcheck.report import Report
+    from samlcheck.rules.provider import plan as make_plan
+    from samlcheck.xml import MAX_XML_BYTES
+
+    state = load_state(read_file(current, "provider state"), str(current)) if current else None
+    change = ProviderChange(
+        name=name,
+        metadata=(str(metadata), read_file(metadata, "metadata document", MAX_XML_BYTES))
+        if metadata
+        else None,
+        add_key=(str(add_key), read_file(add_key, "private key")) if add_key else None,
+        remove_key_id=remove_key,
+        encryption_mode=encryption_mode.value if encryption_mode else None,
+    )
+    emit(Report(results=(make_plan(state, change),)), fmt)

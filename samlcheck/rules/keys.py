@@ -1,0 +1,268 @@
+"""Private-key rules: would IAM's AddPrivateKey accept this key, and will it decrypt?
+
+Documented by AWS: the key must be PEM ("Key format is not recognized. Private key file must be
+a .pem file.") and not encrypted ("Key is encrypted."), 1 to 16,384 characters from
+`[\\u0009\\u000A\\u000D\\u0020-\\u00FF]` (API reference parameter constraints), at most two keys per
+provider. Inferred by samlcheck: that the key must be RSA (SAML key transport to AWS is RSA-OAEP or
+RSA 1.5), and that the length and character limits answer "Invalid private key." (the API's
+parameter validation may answer first with a ValidationError).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cryptography import x509
+
+from samlcheck.certs import describe
+from samlcheck.findings import Finding, Rule, Severity
+from samlcheck.keys import MAX_KEY_CHARACTERS, KeyFacts, inspect_key, matches_certificate
+from samlcheck.report import Result
+
+_SEED = "AWS IAM User Guide, 'Error: Invalid private key.'"
+_API = "AWS IAM API Reference, UpdateSAMLProvider / CreateSAMLProvider (AddPrivateKey)"
+MIN_RSA_BITS = 2048
+
+_CONVERT = {
+    "der-private-key": "openssl pkey -inform DER -in {source} -out key.pem",
+    "pkcs12": "openssl pkcs12 -in {source} -nocerts -nodes -out key.pem "
+    "(then remove the Bag Attributes lines, or: openssl pkey -in key.pem -out key-only.pem)",
+    "openssh": "ssh-keygen -p -m PEM -f {source} (rewrites the file in place: work on a copy)",
+    "putty": "puttygen {source} -O private-openssh -o key.pem",
+    "certificate": "a certificate holds only the public key: find the private key it was "
+    "issued for (the SP encryption key file)",
+    "public-key": "a public key cannot decrypt: find the matching private key file",
+    "empty": "the file is empty: export the private key again",
+    "unknown": "export the private key as PEM: openssl pkey -in KEY -out key.pem",
+}
+
+NOT_PEM = Rule(
+    id="SC-KEY-001",
+    name="private-key-not-pem",
+    severity=Severity.ERROR,
+    summary="IAM takes the private key as PEM text.",
+    fix="Convert the key to PEM: openssl pkey -in KEY -out key.pem.",
+    aws_error="invalid-private-key-format",
+    stage="key",
+    source=_SEED,
+)
+ENCRYPTED = Rule(
+    id="SC-KEY-002",
+    name="private-key-encrypted",
+    severity=Severity.ERROR,
+    summary="IAM refuses a passphrase-protected private key (PKCS#8 ENCRYPTED PRIVATE KEY or a "
+    "legacy PEM with a Proc-Type: 4,ENCRYPTED header).",
+    fix="Write an unencrypted copy: openssl pkey -in KEY -out key-plain.pem (delete it after "
+    "the upload).",
+    aws_error="invalid-private-key-encrypted",
+    stage="key",
+    source=_SEED,
+)
+NOT_RSA = Rule(
+    id="SC-KEY-003",
+    name="private-key-not-rsa",
+    severity=Severity.ERROR,
+    summary="SAML key transport to AWS is RSA (RSA-OAEP or RSA 1.5), so the key must be RSA. "
+    "Inferred: AWS documents no other key type for SAML encryption.",
+    fix="Create an RSA key for SAML encryption: openssl genpkey -algorithm RSA "
+    "-pkeyopt rsa_keygen_bits:2048 -out key.pem, and give the IdP its certificate.",
+    aws_error="invalid-private-key",
+    stage="key",
+    source=_SEED,
+)
+TOO_LONG = Rule(
+    id="SC-KEY-004",
+    name="private-key-too-long",
+    severity=Severity.ERROR,
+    summary=f"AddPrivateKey takes at most {MAX_KEY_CHARACTERS:,} characters (API reference "
+    "length constraint; the error AWS shows for it is inferred).",
+    fix="Upload the private key block alone, without certificates or comments; an RSA key "
+    "larger than 8192 bits does not fit.",
+    aws_error="invalid-private-key",
+    stage="key",
+    source=_API,
+)
+BAD_CHARACTERS = Rule(
+    id="SC-KEY-005",
+    name="private-key-characters",
+    severity=Severity.ERROR,
+    summary="AddPrivateKey takes only tab, line feed, carriage return and U+0020 to U+00FF "
+    "(API reference pattern; the error AWS shows for it is inferred).",
+    fix="Save the key as plain ASCII PEM (no byte order mark, no smart quotes or other "
+    "characters pasted around it).",
+    aws_error="invalid-private-key",
+    stage="key",
+    source=_API,
+)
+CERT_MISMATCH = Rule(
+    id="SC-KEY-006",
+    name="private-key-certificate-mismatch",
+    severity=Severity.WARNING,
+    summary="The private key uploaded to IAM must be the private half of the certificate the IdP "
+    "encrypts for; IAM accepts any key, but sign-ins then fail to decrypt.",
+    fix="Upload the key that belongs to the SP encryption certificate configured in the IdP, or "
+    "give the IdP the certificate of this key.",
+    stage="key",
+    source="AWS IAM User Guide, 'Manage SAML encryption keys'",
+)
+KEY_LIMIT = Rule(
+    id="SC-KEY-007",
+    name="private-key-limit",
+    severity=Severity.ERROR,
+    summary="An IAM provider holds at most two private keys.",
+    fix="Keep two keys at most: remove the expired key in one request, add the new one in another.",
+    aws_error="private-key-limit",
+    stage="key",
+    source="AWS IAM User Guide, 'Error: Private key limit of 2 is reached.'",
+)
+SMALL_RSA = Rule(
+    id="SC-KEY-008",
+    name="rsa-key-small",
+    severity=Severity.WARNING,
+    summary=f"RSA keys under {MIN_RSA_BITS} bits are weak (NIST SP 800-131A); IAM's own minimum "
+    "for private keys is not documented.",
+    fix="Create a 2048-bit or larger RSA key and rotate to it.",
+    stage="key",
+    source="NIST SP 800-131A Rev. 2",
+)
+REPAIRED = Rule(
+    id="SC-KEY-009",
+    name="rsa-key-inconsistent",
+    severity=Severity.WARNING,
+    summary="Every value of an RSA private key must be consistent; OpenSSL refuses a key with "
+    "wrong CRT values, and IAM may too (inferred: AWS does not document this case).",
+    fix="Re-export the key from its source, or rewrite it: openssl rsa -in KEY -out fixed.pem "
+    "(from a tool that accepts it).",
+    stage="key",
+    source="RFC 8017, section 3.2",
+)
+EXTRA_BLOCKS = Rule(
+    id="SC-KEY-010",
+    name="private-key-file-has-other-blocks",
+    severity=Severity.WARNING,
+    summary="The key file should hold the private key block alone; IAM's handling of further "
+    "PEM blocks (certificates beside the key) is not documented.",
+    fix="Upload only the private key block: openssl pkey -in KEY -out key-only.pem.",
+    stage="key",
+    source=_SEED,
+)
+
+
+def key_findings(facts: KeyFacts, cert: x509.Certificate | None = None) -> list[Finding]:
+    """What IAM's AddPrivateKey (and a later decryption) would make of one key."""
+    found: list[Finding] = []
+    source = facts.source
+    if facts.encrypted:
+        command = (
+            f"openssl rsa -in {source} -out key-plain.pem"
+            if facts.encrypted.startswith("legacy")
+            else f"openssl pkey -in {source} -out key-plain.pem"
+        )
+        found.append(
+            ENCRYPTED.finding(
+                f"{source} is {facts.described}.",
+                source,
+                fix=f"Write an unencrypted copy: {command} (delete it after the upload).",
+            )
+        )
+    elif not facts.pem:
+        hint = _CONVERT.get(facts.kind, _CONVERT["unknown"]).format(source=source)
+        found.append(
+            NOT_PEM.finding(f"{source} is {facts.described}, not a PEM private key.", source, hint)
+        )
+    elif facts.key is None:
+        found.append(
+            NOT_PEM.finding(
+                f"{source} is {facts.described}: {facts.problem or 'it cannot be read'}.", source
+            )
+        )
+    elif facts.algorithm != "RSA":
+        found.append(NOT_RSA.finding(f"{source} is {facts.described}, not an RSA key.", source))
+    if facts.characters is not None and facts.characters > MAX_KEY_CHARACTERS:
+        found.append(
+            TOO_LONG.finding(
+                f"{source} has {facts.characters:,} characters; IAM takes at most "
+                f"{MAX_KEY_CHARACTERS:,}.",
+                source,
+            )
+        )
+    if facts.bad_character is not None:
+        position, char = facts.bad_character
+        found.append(
+            BAD_CHARACTERS.finding(
+                f"{source} has {char} at character {position + 1}, outside the allowed range "
+                "(tab, line feed, carriage return, U+0020 to U+00FF).",
+                f"{source}, character {position + 1}",
+            )
+        )
+    if facts.algorithm == "RSA" and facts.bits is not None and facts.bits < MIN_RSA_BITS:
+        found.append(SMALL_RSA.finding(f"{source} is an RSA {facts.bits} key.", source))
+    if facts.problem and facts.key is not None:
+        found.append(REPAIRED.finding(f"{source}: {facts.problem}.", source))
+    if facts.other_blocks:
+        found.append(
+            EXTRA_BLOCKS.finding(
+                f"{source} holds other PEM blocks besides the key: "
+                f"{', '.join(facts.other_blocks)}.",
+                source,
+            )
+        )
+    if cert is not None and matches_certificate(facts, cert) is False:
+        subject = describe(cert).subject
+        found.append(
+            CERT_MISMATCH.finding(
+                f"{source} is not the private key of the certificate {subject}: IAM would accept "
+                "it, but assertions encrypted for that certificate would not decrypt.",
+                source,
+            )
+        )
+    return found
+
+
+def _summary(facts: KeyFacts, cert: x509.Certificate | None) -> tuple[tuple[str, str], ...]:
+    rows = [("Key file", facts.source), ("Is", facts.described)]
+    if facts.key_label:
+        rows.append(("Key", facts.key_label))
+    if facts.container:
+        rows.append(("Container", f"{facts.container} {'PEM' if facts.pem else 'DER'}"))
+    rows.append(
+        (
+            "Characters",
+            "not text (binary)"
+            if facts.characters is None
+            else f"{facts.characters:,} of at most {MAX_KEY_CHARACTERS:,}",
+        )
+    )
+    if cert is not None:
+        matched = matches_certificate(facts, cert)
+        verdict = {True: "yes", False: "no", None: "unknown (the key cannot be read)"}[matched]
+        rows.append(("Matches certificate", f"{verdict} ({describe(cert).subject})"))
+    return tuple(rows)
+
+
+def check_keys(
+    keys: Sequence[tuple[str, bytes]], cert: x509.Certificate | None = None
+) -> tuple[Result, ...]:
+    """One Result (kind "key") per key file: IAM's predicted answer to AddPrivateKey.
+
+    `keys` are (source, bytes) pairs. Keys beyond the second also carry "Private key limit of 2
+    is reached.", since a provider holds at most two.
+    """
+    results: list[Result] = []
+    for number, (source, data) in enumerate(keys, start=1):
+        facts = inspect_key(data, source)
+        findings = key_findings(facts, cert)
+        if number > 2:
+            findings.insert(
+                0,
+                KEY_LIMIT.finding(
+                    f"{source} is key {number} of {len(keys)}; an IAM provider holds at most two.",
+                    source,
+                ),
+            )
+        results.append(
+            Result(
+                source=source, kind="key", findings=tuple(findings), summary=_summary(facts, cert)
+            )
+        )
+    return tuple(results)

@@ -1,0 +1,324 @@
+"""Provider-plan rules: IAM's predicted answer to CreateSAMLProvider / UpdateSAMLProvider.
+
+The error texts are documented in the IAM troubleshooting guide; the order in which IAM checks
+them is not. samlcheck assumes: parameter validation (name, Key ID), then the request shape (no
+updates; add and remove together), then the key list (limit, unknown Key ID, removing the only
+key while Required), then the encryption mode, then the key itself and the metadata. The first
+error in that order is the verdict; every finding is reported.
+"""
+
+from __future__ import annotations
+
+from samlcheck import provider as model
+from samlcheck.errors import InputError
+from samlcheck.findings import Finding, Rule, Severity
+from samlcheck.keys import inspect_key
+from samlcheck.provider import ProviderChange, ProviderState
+from samlcheck.report import Result
+from samlcheck.rules.keys import key_findings
+
+_SEED = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM'"
+_API = "AWS IAM API Reference, CreateSAMLProvider / UpdateSAMLProvider"
+
+NO_UPDATES = Rule(
+    id="SC-PROV-001",
+    name="update-without-changes",
+    severity=Severity.ERROR,
+    summary="UpdateSAMLProvider needs at least one of metadata, encryption mode, a key to add or a "
+    "key to remove.",
+    fix="Pass --metadata, --encryption-mode, --add-key or --remove-key.",
+    aws_error="update-no-changes",
+    stage="provider",
+    source=_SEED,
+)
+REQUIRED_WITHOUT_KEY = Rule(
+    id="SC-PROV-002",
+    name="required-without-private-key",
+    severity=Severity.ERROR,
+    summary="AssertionEncryptionMode Required needs a private key on the provider or in the same "
+    "request.",
+    fix="Add the private key in the same request (--add-key KEY.pem) or first.",
+    aws_error="required-without-key",
+    stage="provider",
+    source=_SEED,
+)
+ADD_AND_REMOVE = Rule(
+    id="SC-PROV-003",
+    name="add-and-remove-key-together",
+    severity=Severity.ERROR,
+    summary="One UpdateSAMLProvider request either adds or removes a private key, not both.",
+    fix="Rotate in separate requests: add the new key, switch the IdP, then remove the old key.",
+    aws_error="add-and-remove-keys",
+    stage="provider",
+    source=_SEED,
+)
+KEY_LIMIT = Rule(
+    id="SC-PROV-004",
+    name="provider-key-limit",
+    severity=Severity.ERROR,
+    summary="An IAM provider holds at most two private keys.",
+    fix="Remove the key the IdP no longer uses in one request, then add the new key in another.",
+    aws_error="private-key-limit",
+    stage="provider",
+    source=_SEED,
+)
+REMOVE_ONLY_KEY = Rule(
+    id="SC-PROV-005",
+    name="remove-only-key-while-required",
+    severity=Severity.ERROR,
+    summary="With AssertionEncryptionMode Required the provider's only private key cannot be "
+    "removed.",
+    fix="Add the new key first (and switch the IdP to it), or set the mode to Allowed in an "
+    "earlier request, then remove the key.",
+    aws_error="remove-key-failed",
+    stage="provider",
+    source=_SEED,
+)
+REMOVE_UNKNOWN = Rule(
+    id="SC-PROV-006",
+    name="remove-unknown-key-id",
+    severity=Severity.ERROR,
+    summary="RemovePrivateKey must be the Key ID of a key on the provider.",
+    fix="Copy a KeyId from aws iam get-saml-provider (PrivateKeyList).",
+    aws_error="remove-key-id-mismatch",
+    stage="provider",
+    source=_SEED,
+)
+NAME_INVALID = Rule(
+    id="SC-PROV-007",
+    name="provider-name-invalid",
+    severity=Severity.ERROR,
+    summary="A SAML provider name is 1 to 128 characters from [\\w._-] (API reference; the "
+    "message form is inferred).",
+    fix="Use letters, digits, '_', '.' and '-' only, at most 128 of them.",
+    aws_error="provider-name-invalid",
+    stage="provider",
+    source=_API,
+)
+KEY_ID_INVALID = Rule(
+    id="SC-PROV-008",
+    name="key-id-invalid",
+    severity=Severity.ERROR,
+    summary="A Key ID is 22 to 64 characters from [A-Z0-9] (API reference; the message form is "
+    "inferred).",
+    fix="Copy the KeyId exactly from aws iam get-saml-provider (PrivateKeyList).",
+    aws_error="key-id-invalid",
+    stage="provider",
+    source=_API,
+)
+MODE_UNCHANGED = Rule(
+    id="SC-PROV-009",
+    name="encryption-mode-unchanged",
+    severity=Severity.INFO,
+    summary="Setting the encryption mode the provider already has changes nothing.",
+    fix="Nothing to fix; drop --encryption-mode if it was meant as a change.",
+    stage="provider",
+    source=_API,
+)
+LAST_KEY_REMOVED = Rule(
+    id="SC-PROV-010",
+    name="last-key-removed",
+    severity=Severity.WARNING,
+    summary="Without a private key IAM cannot decrypt: an IdP that still encrypts assertions "
+    "breaks every sign-in.",
+    fix="Turn off assertion encryption in the IdP before removing the provider's last key.",
+    stage="provider",
+    source="AWS IAM User Guide, 'Troubleshoot IAM roles' (valid private decryption key)",
+)
+
+
+def _arn(name: str | None) -> str:
+    return f"arn:aws:iam::ACCOUNT-ID:saml-provider/{name}" if name else "PROVIDER-ARN"
+
+
+def _name_findings(name: str | None) -> list[Finding]:
+    if name is None:
+        return []
+    if not 1 <= len(name) <= model.NAME_MAX:
+        return [
+            NAME_INVALID.finding(
+                f"The name has {len(name)} characters; IAM takes 1 to {model.NAME_MAX}.", "--name"
+            )
+        ]
+    if not model.NAME_PATTERN.fullmatch(name):
+        bad = next(c for c in name if not model.NAME_PATTERN.fullmatch(c))
+        return [
+            NAME_INVALID.finding(
+                f"The name {name!r} has {bad!r}, outside [\\w._-] (letters, digits, '_', '.', "
+                "'-').",
+                "--name",
+            )
+        ]
+    return []
+
+
+def _key_id_findings(key_id: str | None) -> list[Finding]:
+    if key_id is None:
+        return []
+    low, high = model.KEY_ID_LENGTH
+    problems = []
+    if not low <= len(key_id) <= high:
+        problems.append(f"has {len(key_id)} characters (IAM Key IDs have {low} to {high})")
+    if not model.KEY_ID_PATTERN.fullmatch(key_id):
+        problems.append("has characters outside [A-Z0-9]")
+    if not problems:
+        return []
+    return [
+        KEY_ID_INVALID.finding(f"The Key ID {key_id!r} {' and '.join(problems)}.", "--remove-key")
+    ]
+
+
+def _key_list_findings(current: ProviderState, change: ProviderChange) -> list[Finding]:
+    found: list[Finding] = []
+    if change.add_key is not None and change.remove_key_id is not None:
+        found.append(
+            ADD_AND_REMOVE.finding(
+                f"The request adds {change.add_key[0]} and removes {change.remove_key_id}.",
+                "--add-key/--remove-key",
+            )
+        )
+    if change.add_key is not None and len(current.keys) >= model.MAX_PRIVATE_KEYS:
+        ids = ", ".join(entry.key_id for entry in current.keys)
+        found.append(
+            KEY_LIMIT.finding(
+                f"The provider already holds {len(current.keys)} keys ({ids}); adding "
+                f"{change.add_key[0]} would make {len(current.keys) + 1}.",
+                "--add-key",
+            )
+        )
+    key_id = change.remove_key_id
+    if key_id is not None and not _key_id_findings(key_id):
+        if not current.has_key(key_id):
+            ids = ", ".join(entry.key_id for entry in current.keys) or "none"
+            found.append(
+                REMOVE_UNKNOWN.finding(
+                    f"{key_id} is not a Key ID of this provider (its keys: {ids}).", "--remove-key"
+                )
+            )
+        elif len(current.keys) == 1 and "Required" in (
+            current.mode,
+            model.resulting_mode(current, change),
+        ):
+            how = (
+                "the mode is Required"
+                if change.encryption_mode != "Allowed"
+                else "the mode is Required now (samlcheck assumes setting Allowed in the same "
+                "request does not help: inferred, AWS does not document it)"
+            )
+            found.append(
+                REMOVE_ONLY_KEY.finding(
+                    f"{key_id} is the provider's only key and {how}.", "--remove-key"
+                )
+            )
+    return found
+
+
+def _mode_findings(current: ProviderState | None, change: ProviderChange) -> list[Finding]:
+    found: list[Finding] = []
+    keys_after = model.resulting_keys(current, change)
+    if model.resulting_mode(current, change) == "Required" and not keys_after:
+        having = "has no private key" if current is None or not current.keys else "would have none"
+        found.append(
+            REQUIRED_WITHOUT_KEY.finding(
+                f"The mode would be Required but the provider {having} and the request adds none.",
+                "--encryption-mode",
+            )
+        )
+    if (
+        current is not None
+        and change.encryption_mode is not None
+        and change.encryption_mode == current.mode
+    ):
+        found.append(
+            MODE_UNCHANGED.finding(
+                f"The provider's encryption mode is already {current.mode}.", "--encryption-mode"
+            )
+        )
+    if current is not None and current.keys and not keys_after and change.remove_key_id:
+        found.append(
+            LAST_KEY_REMOVED.finding(
+                f"Removing {change.remove_key_id} leaves the provider without a private key.",
+                "--remove-key",
+            )
+        )
+    return found
+
+
+def _metadata_findings(change: ProviderChange) -> list[Finding]:
+    if change.metadata is None:
+        return []
+    from samlcheck.metadata_check import check_metadata
+
+    source, data = change.metadata
+    return list(check_metadata(data, source).findings)
+
+
+def check_change(current: ProviderState | None, change: ProviderChange) -> list[Finding]:
+    """Every finding about the request, in IAM's assumed order of checks."""
+    if current is None:
+        if change.remove_key_id is not None:
+            raise InputError(
+                "--remove-key",
+                "CreateSAMLProvider has no RemovePrivateKey parameter",
+                "Give the provider's current state with --current current.json to plan an update.",
+            )
+        if change.name is None or change.metadata is None:
+            raise InputError(
+                "provider plan",
+                "a new provider (no --current) needs --name and --metadata",
+                "Or pass --current current.json (aws iam get-saml-provider output) for an update.",
+            )
+    found = _name_findings(change.name) + _key_id_findings(change.remove_key_id)
+    if current is not None:
+        if change.empty:
+            found.append(
+                NO_UPDATES.finding(
+                    "The request sets no metadata, no encryption mode and no key to add or remove.",
+                    "UpdateSAMLProvider",
+                )
+            )
+        found.extend(_key_list_findings(current, change))
+    found.extend(_mode_findings(current, change))
+    if change.add_key is not None:
+        source, data = change.add_key
+        found.extend(key_findings(inspect_key(data, source)))
+    found.extend(_metadata_findings(change))
+    return found
+
+
+def _summary(current: ProviderState | None, change: ProviderChange) -> tuple[tuple[str, str], ...]:
+    rows: list[tuple[str, str]] = [("Operation", model.operation(current))]
+    if change.name:
+        rows.append(("Provider", change.name))
+    if current is not None:
+        keys = ", ".join(entry.key_id for entry in current.keys) or "none"
+        rows.append(("Current state", f"{current.source}: mode {current.mode}, keys: {keys}"))
+    for line in model.changes(current, change):
+        rows.append(("Change", line))
+    before_mode = current.mode if current is not None else None
+    after_mode = model.resulting_mode(current, change)
+    rows.append(
+        (
+            "Encryption mode",
+            after_mode if before_mode in (None, after_mode) else f"{before_mode} -> {after_mode}",
+        )
+    )
+    after_keys = model.resulting_keys(current, change)
+    rows.append(("Private keys after", ", ".join(after_keys) or "none"))
+    if current is not None and model.is_rotation(current, change):
+        for number, step in enumerate(
+            model.rotation_steps(current, change, _arn(change.name)), start=1
+        ):
+            rows.append((f"Rotation step {number}", step))
+    return tuple(rows)
+
+
+def plan(current: ProviderState | None, change: ProviderChange) -> Result:
+    """IAM's predicted answer to the request (kind "provider"), with what would change."""
+    source = current.source if current is not None else f"new provider {change.name}"
+    return Result(
+        source=source,
+        kind="provider",
+        findings=tuple(check_change(current, change)),
+        summary=_summary(current, change),
+    )
