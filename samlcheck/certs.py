@@ -10,12 +10,14 @@ import base64
 import binascii
 import datetime as dt
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 
 from samlcheck import der as der_walk
 from samlcheck.errors import InputError
@@ -96,6 +98,12 @@ def _name(read: Callable[[], x509.Name]) -> str:
 
 def describe(cert: x509.Certificate) -> CertFacts:
     """The facts about `cert`; never raises for a certificate `cryptography` could load."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)  # e.g. a negative serial
+        return _describe(cert)
+
+
+def _describe(cert: x509.Certificate) -> CertFacts:
     key, bits = _key(cert)
     oid = cert.signature_algorithm_oid
     algorithm = oid._name if oid._name != "Unknown OID" else oid.dotted_string
@@ -121,6 +129,13 @@ def repeated_extensions(cert: x509.Certificate) -> tuple[tuple[str, str, int], .
     )
 
 
+def load_der(data: bytes) -> x509.Certificate:
+    """A DER certificate; lenient about what cryptography only deprecates (negative serials)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return x509.load_der_x509_certificate(data)
+
+
 def load_certificate(data: bytes, source: str) -> x509.Certificate:
     """A certificate from PEM, DER or bare base64-of-DER bytes; `InputError` when none of these."""
     stripped = data.strip()
@@ -128,14 +143,16 @@ def load_certificate(data: bytes, source: str) -> x509.Certificate:
         raise InputError(source, "the certificate file is empty", "Give a PEM or DER certificate.")
     try:
         if PEM_BEGIN in stripped:
-            return x509.load_pem_x509_certificate(stripped[stripped.index(PEM_BEGIN) :])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+                return x509.load_pem_x509_certificate(stripped[stripped.index(PEM_BEGIN) :])
         if stripped[0] == der_walk.SEQUENCE:
-            return x509.load_der_x509_certificate(stripped)
+            return load_der(stripped)
         if _BASE64_TEXT.match(stripped):
             decoded = base64.b64decode(b"".join(stripped.split()), validate=True)
             if decoded.strip().startswith(PEM_BEGIN):
                 return load_certificate(decoded, source)
-            return x509.load_der_x509_certificate(decoded)
+            return load_der(decoded)
     except (ValueError, binascii.Error) as error:
         raise InputError(
             source,
@@ -184,7 +201,7 @@ def decode_x509_element_text(value: str) -> DecodedCertificate:
             return DecodedCertificate(None, None, "the base64 decodes to broken PEM text", True)
         raw = inner
     try:
-        certificate = x509.load_der_x509_certificate(raw)
+        certificate = load_der(raw)
     except ValueError as error:
         return DecodedCertificate(None, raw, f"the DER is not an X.509 certificate ({error})")
     problem = (

@@ -7,7 +7,16 @@ from types import ModuleType
 
 from samlcheck.findings import Rule
 
-AREAS = ("input", "response", "signature", "attributes", "encryption", "keys", "provider")
+AREAS = (
+    "input",
+    "response",
+    "signature",
+    "attributes",
+    "metadata",
+    "encryption",
+    "keys",
+    "provider",
+)
 """The rule modules under samlcheck.rules, in the order `samlcheck explain --list` shows them."""
 
 

@@ -1,0 +1,148 @@
+"""`samlcheck metadata FILE` and `samlcheck metadata diff OLD NEW`.
+
+Both forms live in one Typer group: a first word that is not a subcommand is taken as the FILE of
+the check form (`metadata FILE ...` runs `metadata check FILE ...`), so a file named like a
+subcommand is still reachable as `./diff` or through `metadata check diff`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from samlcheck.cli import app
+from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded
+from samlcheck.errors import InputError
+from samlcheck.report import Report
+
+
+class FileOrCommandGroup(TyperGroup):
+    """A group whose unknown first word is the FILE argument of its `check` command."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's click Context
+        first = args[0] if args else None
+        if (
+            first is not None
+            and first not in self.commands
+            and (first == "-" or not first.startswith("-"))
+        ):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+metadata_app = typer.Typer(
+    cls=FileOrCommandGroup,
+    no_args_is_help=True,
+    help="Check IdP metadata before `aws iam create-saml-provider` / `update-saml-provider`: "
+    "samlcheck metadata FILE (same as metadata check FILE), or samlcheck metadata diff OLD NEW.",
+)
+app.add_typer(metadata_app, name="metadata")
+
+IssuerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--issuer", help="Issuer of the IdP's responses: reports which entity it selects."
+    ),
+]
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="Judge validUntil and certificate validity at this instant (ISO 8601, default now).",
+    ),
+]
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise InputError(path, f"cannot read the file ({error.strerror})") from None
+
+
+def _instant(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(
+            "--at", f"{value!r} is not an ISO 8601 instant", "Example: 2026-01-15T12:00:00Z"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def _write_fixed(data: bytes, source: str, out: Path, at: dt.datetime | None) -> None:
+    from samlcheck.metadata_check import fix_encoding
+
+    if source != "-" and out.resolve() == Path(source).resolve():
+        raise InputError(str(out), "is the input file", "--write-fixed never modifies the input.")
+    fix = fix_encoding(data, source, at=at)
+    if fix.data is None:
+        sys.stderr.write(f"samlcheck: {out} not written: {fix.reason}\n")
+        return
+    try:
+        out.write_bytes(fix.data)
+    except OSError as error:
+        raise InputError(str(out), f"cannot write the fixed copy ({error.strerror})") from None
+    sys.stderr.write(f"samlcheck: wrote {out}: {fix.reason}\n")
+
+
+@metadata_app.command("check")
+@guarded
+def check(
+    file: Annotated[str, typer.Argument(help="IdP metadata XML file ('-' for stdin).")],
+    fmt: FormatOption = OutputFormat.text,
+    write_fixed: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-fixed",
+            help="Write a UTF-8, BOM-free copy to this path when the encoding is the only "
+            "problem (the input is never modified).",
+        ),
+    ] = None,
+    issuer: IssuerOption = None,
+    cert: Annotated[
+        Path | None,
+        typer.Option("--cert", help="Certificate (PEM or DER) to verify the metadata signature."),
+    ] = None,
+    at: AtOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Every reason IAM would answer 'Could not parse metadata.', with the fix."""
+    from samlcheck.certs import load_certificate
+    from samlcheck.metadata_check import check_metadata
+
+    instant = _instant(at)
+    data = _read(file)
+    anchor = load_certificate(_read(str(cert)), str(cert)) if cert is not None else None
+    result = check_metadata(data, file, at=instant, cert=anchor, issuer=issuer)
+    if write_fixed is not None:
+        _write_fixed(data, file, write_fixed, instant)
+    emit(Report((result,)), fmt)
+
+
+@metadata_app.command("diff")
+@guarded
+def diff(
+    old: Annotated[str, typer.Argument(help="The metadata uploaded to IAM.")],
+    new: Annotated[str, typer.Argument(help="The IdP's current metadata.")],
+    fmt: FormatOption = OutputFormat.text,
+    issuer: IssuerOption = None,
+    at: AtOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """What changed between the metadata IAM holds (OLD) and the IdP's current one (NEW)."""
+    from samlcheck.metadata_check import compare
+
+    result = compare(
+        _read(old), _read(new), old_source=old, new_source=new, issuer=issuer, at=_instant(at)
+    )
+    emit(Report((result,)), fmt)

@@ -1,0 +1,417 @@
+"""`check_metadata`: everything IAM refuses as "Could not parse metadata.", before the upload.
+
+Runs the checks in the order IAM must meet them (bytes, size, XML, document kind, schema, IdP
+entities, certificates, validity, signature) and reports one Result of kind "metadata" whose
+verdict is IAM's answer to CreateSAMLProvider. Also: comparing two versions (`compare`) and the
+encoding repair behind `--write-fixed` (`fix_encoding`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from cryptography import x509
+from lxml import etree
+
+from samlcheck import schema
+from samlcheck.certs import decode_x509_element_text
+from samlcheck.errors import InputError
+from samlcheck.findings import Finding, Severity
+from samlcheck.metadata import (
+    ENTITIES_DESCRIPTOR,
+    ENTITY_DESCRIPTOR,
+    IdpEntity,
+    MetadataDiff,
+    diff,
+    entity_descriptors,
+    idp_entities,
+    select,
+)
+from samlcheck.report import Result, SignatureSummary
+from samlcheck.rules import metadata as rules
+from samlcheck.xml import (
+    NS,
+    XmlDocument,
+    XmlRefused,
+    find_all,
+    local_name,
+    parse,
+    sniff_encoding,
+    text,
+)
+
+SCHEMA_ERRORS_LISTED = 5
+
+_HTML = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S
+)
+_DECLARATION = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[A-Za-z0-9._-]+\2""")
+_UNMARKED_16 = ((b"<\x00", "UTF-16-LE"), (b"\x00<", "UTF-16-BE"))
+
+
+@dataclass(frozen=True)
+class Bytes:
+    """What the raw bytes say: encoding family, BOM, declaration, first invalid UTF-8, text."""
+
+    family: str
+    bom: bool
+    declared: str | None
+    bad_utf8: tuple[int, int, str] | None
+    text: str
+    """The document decoded as well as possible (BOM removed), for counting characters."""
+
+
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def read_bytes(data: bytes) -> Bytes:
+    """Encoding facts about `data`: byte order mark, first bytes, declaration, bad UTF-8."""
+    sniffed = sniff_encoding(data)
+    family = sniffed.family
+    if family == "UTF-8" and not sniffed.bom:
+        for prefix, name in _UNMARKED_16:
+            if data.startswith(prefix) and not data.startswith(prefix + b"\x00\x00"):
+                family = name
+    codec = family.replace("-", "_").lower()
+    bad: tuple[int, int, str] | None = None
+    if family == "UTF-8":
+        start = 3 if sniffed.bom else 0
+        try:
+            content = data[start:].decode("utf-8")
+        except UnicodeDecodeError as error:
+            offset = start + error.start
+            sample = data[offset : offset + 4].hex(" ").upper()
+            bad = (offset, data[:offset].count(b"\n") + 1, sample)
+            fallback = _codec(sniffed.declared or "") or "cp1252"
+            content = data[start:].decode(fallback, errors="replace")
+    else:
+        content = data.decode(codec, errors="replace").lstrip("\ufeff")
+    return Bytes(family, sniffed.bom, sniffed.declared, bad, content)
+
+
+def _root_kind(doc: XmlDocument) -> tuple[str, str] | None:
+    """None for metadata; else (kind, root name) for rules.wrong_document."""
+    root = doc.root
+    if root.tag in (ENTITY_DESCRIPTOR, ENTITIES_DESCRIPTOR):
+        return None
+    name = local_name(root)
+    namespace = etree.QName(root).namespace or ""
+    if name.lower() == "html":
+        return "html", name
+    if namespace == NS["samlp"] and name == "Response":
+        return "saml-response", "samlp:Response"
+    if namespace in (NS["samlp"], NS["saml"]):
+        return "saml-message", name
+    return "other", f"{{{namespace}}}{name}" if namespace else name
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    status: str
+    """valid, invalid, unverifiable or unsigned."""
+    detail: str
+    location: str
+    signer: x509.Certificate | None = None
+
+
+def _embedded_certificate(signature: etree._Element) -> x509.Certificate | None:
+    for value in find_all(signature, "ds:KeyInfo/ds:X509Data/ds:X509Certificate"):
+        decoded = decode_x509_element_text(text(value))
+        if decoded.certificate is not None and decoded.problem is None:
+            return decoded.certificate
+    return None
+
+
+def verify_signature(
+    doc: XmlDocument, cert: x509.Certificate | None, entities: tuple[IdpEntity, ...]
+) -> SignatureCheck:
+    """Verify the document element's own ds:Signature with `cert`, else the embedded
+    certificate, else the IdP's signing certificates. Expiry is ignored (as IAM ignores it)."""
+    signatures = find_all(doc.root, "ds:Signature")
+    location = f"/{local_name(doc.root)}/Signature"
+    if not signatures:
+        return SignatureCheck("unsigned", "the document element is not signed", location)
+    embedded = _embedded_certificate(signatures[0])
+    if cert is not None:
+        candidates = [("the certificate given with --cert", cert)]
+    elif embedded is not None:
+        candidates = [("the certificate embedded in the signature", embedded)]
+    else:
+        candidates = [
+            ("the IdP's signing certificate", c)
+            for entity in entities
+            for c in entity.signing_certificates
+        ]
+    if not candidates:
+        return SignatureCheck(
+            "unverifiable", "the signature carries no certificate and none was given", location
+        )
+    failures: list[str] = []
+    for label, candidate in candidates:
+        problem = _verify_with(doc, candidate)
+        if problem is None:
+            note = (
+                " (this proves the file is intact, not who signed it: pass --cert with the "
+                "publisher's certificate for that)"
+                if label.endswith("embedded in the signature")
+                else ""
+            )
+            return SignatureCheck("valid", f"verified with {label}{note}", location, candidate)
+        failures.append(f"{label}: {problem}")
+    return SignatureCheck("invalid", "; ".join(failures), location)
+
+
+def _verify_with(doc: XmlDocument, cert: x509.Certificate) -> str | None:
+    """None when the root signature verifies with `cert` and covers the root; else why not."""
+    from signxml.algorithms import DigestAlgorithm, SignatureMethod
+    from signxml.exceptions import InvalidInput, InvalidSignature
+    from signxml.verifier import SignatureConfiguration, XMLVerifier
+
+    middle = cert.not_valid_before_utc + (cert.not_valid_after_utc - cert.not_valid_before_utc) / 2
+    config = SignatureConfiguration(
+        location="./",
+        signature_methods=frozenset(SignatureMethod),
+        digest_algorithms=frozenset(DigestAlgorithm),
+        verification_time=middle,
+    )
+    try:
+        verified = XMLVerifier().verify(
+            doc.root, x509_cert=cert, expect_config=config, id_attribute="ID"
+        )
+    except (InvalidSignature, InvalidInput) as error:  # InvalidDigest/Certificate subclass these
+        return str(error) or type(error).__name__
+    except (ValueError, etree.LxmlError) as error:
+        return f"the signature cannot be processed ({error})"
+    signed = getattr(verified, "signed_xml", None)
+    if signed is None or signed.tag != doc.root.tag or signed.get("ID") != doc.root.get("ID"):
+        return "the signature is valid but does not cover the whole document"
+    return None
+
+
+def _summary(
+    entities: tuple[IdpEntity, ...], signature: SignatureCheck | None, at: dt.datetime
+) -> tuple[tuple[str, str], ...]:
+    rows: list[tuple[str, str]] = []
+    several = len(entities) > 1
+    for number, entity in enumerate(entities, 1):
+        prefix = f"IdP {number} " if several else ""
+        rows.append((f"{prefix}entity ID", entity.entity_id or "(none)"))
+        for index, cert in enumerate(entity.certs, 1):
+            facts = cert.facts
+            use = cert.use or "signing+encryption"
+            value = (
+                f"{use}: {rules.describe_facts(facts, at)}"
+                if facts
+                else f"{use}: unreadable ({cert.problem})"
+            )
+            rows.append((f"{prefix}certificate {index}", value))
+        endpoints = ", ".join(
+            f"{binding.rsplit(':', 1)[-1]} {location}" for binding, location in entity.sso_endpoints
+        )
+        rows.append((f"{prefix}SSO endpoints", endpoints or "(none)"))
+        if entity.valid_until or entity.cache_duration:
+            rows.append(
+                (
+                    f"{prefix}validity",
+                    f"validUntil {entity.valid_until or '-'}, "
+                    f"cacheDuration {entity.cache_duration or '-'}",
+                )
+            )
+    if signature is not None:
+        rows.append(("metadata signature", f"{signature.status}: {signature.detail}"))
+    return tuple(rows)
+
+
+def check_metadata(
+    data: bytes,
+    source: str,
+    *,
+    at: dt.datetime | None = None,
+    cert: x509.Certificate | None = None,
+    issuer: str | None = None,
+) -> Result:
+    """Every reason IAM would refuse `data` as IdP metadata, plus what is fragile.
+
+    `at` is the instant validUntil and certificate validity are judged at (default: now);
+    `cert` verifies the metadata signature; `issuer` names the IdP a response would select.
+    """
+    now = at or dt.datetime.now(dt.timezone.utc)
+    raw = read_bytes(data)
+    findings: list[Finding] = rules.encoding_findings(
+        raw.family, raw.bom, raw.declared, raw.bad_utf8
+    )
+    findings += rules.size_findings(len(raw.text))
+    if _HTML.match(raw.text[:4096]):
+        findings.append(rules.wrong_document("html"))
+        return Result(source=source, kind="metadata", findings=tuple(findings))
+    try:
+        doc = parse(data)
+    except XmlRefused as error:
+        if not (error.reason == "too-large" and any(f.rule is rules.TOO_LONG for f in findings)):
+            findings.append(rules.refused(error))
+        return Result(source=source, kind="metadata", findings=tuple(findings))
+    wrong = _root_kind(doc)
+    if wrong is not None:
+        findings.append(rules.wrong_document(*wrong))
+        return Result(source=source, kind="metadata", findings=tuple(findings))
+
+    errors = schema.validate(doc.root, limit=SCHEMA_ERRORS_LISTED + 1)
+    findings += rules.schema_findings(
+        ((e.line, e.path, e.reason) for e in errors[:SCHEMA_ERRORS_LISTED]),
+        more=len(errors) > SCHEMA_ERRORS_LISTED,
+    )
+    entities = idp_entities(doc)
+    if not entities:
+        descriptors = entity_descriptors(doc)
+        sp_only = any(find_all(e, "md:SPSSODescriptor") for e in descriptors)
+        findings.append(rules.no_idp_descriptor(sp_only, f"/{local_name(doc.root)}"))
+    for entity in entities:
+        findings += rules.entity_findings(entity, now)
+    findings += rules.several_idps_findings(entities, issuer)
+    signature = verify_signature(doc, cert, entities)
+    signature_finding = rules.signature_finding(
+        signature.status, signature.detail, signature.location
+    )
+    if signature_finding is not None:
+        findings.append(signature_finding)
+    return Result(
+        source=source,
+        kind="metadata",
+        findings=tuple(findings),
+        signature=SignatureSummary(
+            status=signature.status,
+            signed=(f"/{local_name(doc.root)}",) if signature.status != "unsigned" else (),
+        ),
+        summary=_summary(entities, signature, now),
+    )
+
+
+# --- comparison -----------------------------------------------------------------------------------
+
+
+def load_idp(data: bytes, source: str, issuer: str | None = None) -> IdpEntity:
+    """The one IdP in a metadata file (chosen by `issuer` in an aggregate); InputError if none."""
+    try:
+        doc = parse(data)
+    except XmlRefused as error:
+        raise InputError(source, f"not readable metadata: {error.message}") from None
+    entities = idp_entities(doc)
+    if issuer is not None:
+        chosen = select(entities, issuer)
+        if chosen is None:
+            raise InputError(source, f"no IdP has entityID {issuer!r}", "Check --issuer.")
+        return chosen
+    if len(entities) == 1:
+        return entities[0]
+    if not entities:
+        raise InputError(
+            source, "holds no IdP (no IDPSSODescriptor)", "Give the IdP's metadata file."
+        )
+    listed = ", ".join(e.entity_id for e in entities)
+    raise InputError(source, f"holds {len(entities)} IdPs ({listed})", "Choose one with --issuer.")
+
+
+def diff_result(change: MetadataDiff, source: str, at: dt.datetime | None = None) -> Result:
+    """The user-facing Result of a comparison: findings from rules.diff_findings and a summary."""
+    now = at or dt.datetime.now(dt.timezone.utc)
+    findings = tuple(rules.diff_findings(change))
+    rows: list[tuple[str, str]] = [
+        ("entity ID", change.new_entity_id)
+        if not change.entity_id_changed
+        else ("entity ID", f"{change.old_entity_id} -> {change.new_entity_id}")
+    ]
+    rows += [("signing certificate added", rules.describe_facts(f, now)) for f in change.added]
+    rows += [("signing certificate removed", rules.describe_facts(f, now)) for f in change.removed]
+    rows += [("signing certificate kept", rules.describe_facts(f, now)) for f in change.kept]
+    rows += [("endpoint added", f"{b} {loc}") for b, loc in change.endpoints_added]
+    rows += [("endpoint removed", f"{b} {loc}") for b, loc in change.endpoints_removed]
+    if not change.changed:
+        rows.append(("changes", "none"))
+    return Result(source=source, kind="metadata", findings=findings, summary=tuple(rows))
+
+
+def compare(
+    old: bytes,
+    new: bytes,
+    *,
+    old_source: str = "old",
+    new_source: str = "new",
+    issuer: str | None = None,
+    at: dt.datetime | None = None,
+) -> Result:
+    """Compare the metadata IAM holds (`old`) with the IdP's current metadata (`new`)."""
+    before = load_idp(old, old_source, issuer)
+    try:
+        after = load_idp(new, new_source, issuer)
+    except InputError:
+        if issuer is not None:
+            raise
+        after = load_idp(new, new_source, before.entity_id)  # an aggregate: the same IdP
+    return diff_result(diff(before, after), f"{old_source} -> {new_source}", at)
+
+
+# --- repair -------------------------------------------------------------------------------------
+
+_FIXABLE = {rules.BYTE_ORDER_MARK, rules.NOT_UTF8, rules.DECLARED_ENCODING, rules.INVALID_UTF8}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The repaired bytes, or None with the reason nothing may be written."""
+
+    data: bytes | None
+    reason: str
+
+
+def _utf8_declaration(match: re.Match[str]) -> str:
+    return f"{match.group(1)}{match.group(2)}UTF-8{match.group(2)}"
+
+
+def _as_utf8(data: bytes, raw: Bytes) -> bytes | None:
+    if raw.family != "UTF-8":
+        content = data.decode(raw.family.replace("-", "_").lower(), errors="strict").lstrip(
+            "\ufeff"
+        )
+    elif raw.bad_utf8 is not None:
+        codec = _codec(raw.declared or "")
+        if codec is None or codec == "utf-8":
+            return None  # the real encoding is unknown: converting would guess
+        content = data.decode(codec)
+    else:
+        content = data.decode("utf-8-sig")
+    content = _DECLARATION.sub(
+        lambda m: f"{m.group(1)}{m.group(2)}UTF-8{m.group(2)}", content, count=1
+    )
+    return content.encode("utf-8")
+
+
+def fix_encoding(data: bytes, source: str, at: dt.datetime | None = None) -> Fix:
+    """A UTF-8, BOM-free copy of `data` when the encoding is the only thing IAM would refuse."""
+    before = check_metadata(data, source, at=at)
+    encoding_problems = [f for f in before.findings if f.rule in _FIXABLE]
+    if not encoding_problems:
+        return Fix(None, "nothing to fix: the file is already UTF-8 without a byte order mark")
+    try:
+        converted = _as_utf8(data, read_bytes(data))
+    except (UnicodeDecodeError, LookupError) as error:
+        return Fix(None, f"the bytes cannot be converted to UTF-8 ({error})")
+    if converted is None:
+        return Fix(
+            None,
+            "the file is not valid UTF-8 and does not declare which encoding it is in; "
+            "convert it from its real encoding by hand",
+        )
+    after = check_metadata(converted, source, at=at)
+    remaining = [f for f in after.findings if f.severity is Severity.ERROR]
+    if remaining:
+        listed = "; ".join(f"{f.rule.id} {f.rule.name}: {f.message}" for f in remaining)
+        return Fix(None, f"problems remain that --write-fixed cannot fix: {listed}")
+    fixed = ", ".join(sorted({f.rule.name for f in encoding_problems}))
+    return Fix(converted, f"converted to UTF-8 without a byte order mark (fixed: {fixed})")

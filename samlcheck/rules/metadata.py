@@ -1,0 +1,638 @@
+"""Metadata rules: everything IAM refuses with "Could not parse metadata." and what is fragile.
+
+The verdict is IAM's answer to CreateSAMLProvider / UpdateSAMLProvider. The troubleshooting guide
+documents only a few causes (UTF-8 without BOM, keys of at least 1024 bits, no repeated extension,
+certificate expiry ignored); every other rule says in its source that its effect on IAM is
+inferred, and is a warning where we cannot tell whether IAM refuses the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from samlcheck.certs import CertFacts, describe, repeated_extensions
+from samlcheck.der import DerError
+from samlcheck.findings import Finding, Rule, Severity
+from samlcheck.metadata import IdpEntity, MetadataCert, MetadataDiff
+from samlcheck.xml import XmlRefused
+
+_GUIDE = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM': Could not parse metadata"
+_API = "IAM API Reference, CreateSAMLProvider (SAMLMetadataDocument length 1000 to 10000000)"
+_INFERRED = " Inferred: the guide does not say whether IAM refuses this."
+_SCHEMA = "OASIS SAML 2.0 metadata schema (saml-schema-metadata-2.0)."
+_SIGNIN = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM': Response signature invalid"
+_UPDATE = (
+    "Upload the IdP's current metadata: aws iam update-saml-provider --saml-provider-arn ARN "
+    "--saml-metadata-document file://idp-metadata.xml"
+)
+_UNPARSEABLE = "metadata-unparseable"
+_MIN_RSA_BITS = 1024
+MIN_CHARACTERS, MAX_CHARACTERS = 1000, 10_000_000
+
+
+def _rule(
+    number: int,
+    name: str,
+    severity: Severity,
+    summary: str,
+    fix: str,
+    source: str,
+    aws_error: str | None = _UNPARSEABLE,
+    stage: str = "metadata",
+) -> Rule:
+    return Rule(
+        id=f"SC-MD-{number:03d}",
+        name=name,
+        severity=severity,
+        summary=summary,
+        fix=fix,
+        aws_error=aws_error if severity is Severity.ERROR or aws_error != _UNPARSEABLE else None,
+        stage=stage,
+        source=source,
+    )
+
+
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+_SAVE_UTF8 = (
+    "Save the file as UTF-8 without a byte order mark (samlcheck metadata FILE --write-fixed OUT "
+    "does it), or re-download the metadata from the IdP's metadata URL."
+)
+
+BYTE_ORDER_MARK = _rule(
+    1, "metadata-byte-order-mark", E,
+    "The metadata must be UTF-8 without a byte order mark.", _SAVE_UTF8, _GUIDE,
+)  # fmt: skip
+NOT_UTF8 = _rule(
+    2, "metadata-not-utf8", E,
+    "The metadata must be encoded in UTF-8, not UTF-16 or UTF-32.", _SAVE_UTF8, _GUIDE,
+)  # fmt: skip
+INVALID_UTF8 = _rule(
+    3, "metadata-invalid-utf8", E,
+    "Every byte sequence of the metadata must be valid UTF-8.",
+    "Convert the file to UTF-8 from the encoding it was written in (often Windows-1252 or "
+    "ISO-8859-1), or re-download it from the IdP.",
+    _GUIDE,
+)  # fmt: skip
+DECLARED_ENCODING = _rule(
+    4, "metadata-declared-encoding-not-utf8", W,
+    "The XML declaration should name UTF-8 when the bytes are UTF-8.",
+    "Change the declaration to <?xml version=\"1.0\" encoding=\"UTF-8\"?>.",
+    _GUIDE + "." + _INFERRED,
+)  # fmt: skip
+TOO_SHORT = _rule(
+    5, "metadata-too-short", E,
+    "IAM takes metadata documents of at least 1,000 characters.",
+    "Download the complete metadata again; a short file is usually truncated or an error page.",
+    _API, aws_error="metadata-too-short",
+)  # fmt: skip
+TOO_LONG = _rule(
+    6, "metadata-too-long", E,
+    "IAM takes metadata documents of at most 10,000,000 characters.",
+    "Upload only your IdP's EntityDescriptor, not a whole federation aggregate.",
+    _API, aws_error="metadata-too-long",
+)  # fmt: skip
+NOT_WELL_FORMED = _rule(
+    7, "metadata-not-well-formed", E,
+    "The metadata must be one well-formed XML document.",
+    "Re-download the metadata unchanged; do not edit it by hand.", _GUIDE,
+)  # fmt: skip
+DOCTYPE = _rule(
+    8, "metadata-doctype", E,
+    "SAML metadata has no DOCTYPE; samlcheck refuses DTDs (entity expansion, external entities).",
+    "Remove the DOCTYPE declaration.", _GUIDE + "." + _INFERRED,
+)  # fmt: skip
+WRONG_DOCUMENT = _rule(
+    9, "metadata-wrong-document", E,
+    "The root element must be md:EntityDescriptor (or md:EntitiesDescriptor).",
+    "Download the IdP's SAML 2.0 metadata (its metadata URL or admin console export).", _GUIDE,
+)  # fmt: skip
+NO_IDP_DESCRIPTOR = _rule(
+    10, "metadata-no-idp-descriptor", E,
+    "IAM needs the metadata of an identity provider: an md:IDPSSODescriptor.",
+    "Export the IdP's metadata, not the service provider (SP) metadata.",
+    _GUIDE + "." + _INFERRED,
+)  # fmt: skip
+SCHEMA_INVALID = _rule(
+    11, "metadata-schema-invalid", W,
+    "The metadata should be valid against the OASIS SAML 2.0 metadata schema.",
+    "Correct the element named in the message, or re-export the metadata from the IdP.",
+    _SCHEMA + _INFERRED + " IAM's parser may accept or refuse such documents.",
+)  # fmt: skip
+NO_SAML2_PROTOCOL = _rule(
+    12, "idp-no-saml2-protocol", E,
+    "The IDPSSODescriptor must list urn:oasis:names:tc:SAML:2.0:protocol in "
+    "protocolSupportEnumeration.",
+    "Export the SAML 2.0 metadata of the IdP (not SAML 1.1 or WS-Federation).",
+    _GUIDE + "." + _INFERRED,
+)  # fmt: skip
+NO_ENTITY_ID = _rule(
+    13, "entity-id-missing", E,
+    "An EntityDescriptor must have an entityID: it is the Issuer IAM matches responses against.",
+    "Export the metadata again; the entityID is the IdP's issuer URI.", _SCHEMA + _INFERRED,
+)  # fmt: skip
+NO_SIGNING_CERTIFICATE = _rule(
+    14, "idp-no-signing-certificate", E,
+    "The IdP must publish at least one signing certificate (KeyDescriptor use='signing' or no "
+    "use) for IAM to verify responses.",
+    "Add the IdP's signing certificate to its metadata (most IdPs do so in their export).",
+    _GUIDE + "." + _INFERRED,
+)  # fmt: skip
+NO_SSO_ENDPOINT = _rule(
+    15, "idp-no-sso-endpoint", W,
+    "An IDPSSODescriptor should list its SingleSignOnService endpoints (the schema requires one).",
+    "Export the complete metadata; AWS does not call the endpoints, but the schema needs one.",
+    _SCHEMA + " AWS sign-in is IdP-initiated, so the endpoints are not used by AWS.",
+)  # fmt: skip
+CERTIFICATE_UNREADABLE = _rule(
+    16, "certificate-unreadable", E,
+    "Every ds:X509Certificate must hold the base64 of a DER X.509 certificate.",
+    "Paste the certificate's base64 (the text between the PEM BEGIN and END lines) only.",
+    _GUIDE + "." + _INFERRED,
+)  # fmt: skip
+CERTIFICATE_BASE64_OF_PEM = _rule(
+    17, "certificate-base64-of-pem", E,
+    "A ds:X509Certificate must hold base64 of DER, not base64 of a PEM file.",
+    "Put the base64 between the PEM's BEGIN and END lines into the element, not the base64 of "
+    "the whole PEM file.",
+    _GUIDE + "." + _INFERRED,
+)  # fmt: skip
+KEY_TOO_SMALL = _rule(
+    18, "certificate-key-too-small", E,
+    "An RSA or DSA certificate key must have at least 1024 bits.",
+    "Issue a new signing certificate with an RSA key of 2048 bits or more and publish it.",
+    _GUIDE,
+)  # fmt: skip
+REPEATED_EXTENSION = _rule(
+    19, "certificate-repeated-extension", E,
+    "An X.509 extension may appear only once in a certificate.",
+    "Issue a new certificate in which each extension appears once.", _GUIDE,
+)  # fmt: skip
+WEAK_SIGNATURE_HASH = _rule(
+    20, "certificate-weak-signature-hash", W,
+    "The certificate is signed with MD5 or SHA-1.",
+    "Issue a new certificate signed with SHA-256. IAM does not act on it (the certificate is a "
+    "key carrier), but scanners and auditors flag it.",
+    "AWS IAM User Guide: IAM does not evaluate metadata certificates beyond key size and "
+    "extensions; MD5/SHA-1 are deprecated (RFC 6151, RFC 9155).",
+)  # fmt: skip
+KEY_NOT_RSA = _rule(
+    21, "certificate-key-not-rsa", W,
+    "The certificate key is not RSA (EC or other); AWS does not document verifying such SAML "
+    "signatures.",
+    "Prefer an RSA signing key of 2048 bits or more for AWS.",
+    _GUIDE + " (names RSA/DSA key sizes only)." + _INFERRED,
+)  # fmt: skip
+CERTIFICATE_FACTS = _rule(
+    22, "certificate-validity", INFO,
+    "The certificate's use, key, fingerprint and validity (IAM does not act on expiry).",
+    "Rotate certificates before they expire, following your own policy.",
+    _GUIDE + " (IAM does not evaluate X.509 certificate expiration).",
+)  # fmt: skip
+VALID_UNTIL = _rule(
+    23, "metadata-valid-until", W,
+    "validUntil should be a valid xs:dateTime in the future.",
+    "Download fresh metadata from the IdP (or ask it to publish a later validUntil).",
+    _SCHEMA + _INFERRED,
+)  # fmt: skip
+CACHE_DURATION = _rule(
+    24, "metadata-cache-duration", W,
+    "cacheDuration should be a valid, positive xs:duration.",
+    "Ask the IdP to publish a positive duration such as PT24H, or remove the attribute.",
+    _SCHEMA + _INFERRED,
+)  # fmt: skip
+SIGNATURE_INVALID = _rule(
+    25, "metadata-signature-invalid", W,
+    "A signed metadata document should verify: the file was changed after signing or the "
+    "certificate is wrong.",
+    "Download the metadata again without editing it; check the certificate given with --cert.",
+    "SAML 2.0 metadata, section 3 (signature processing)." + _INFERRED + " IAM is not "
+    "documented to verify metadata signatures.",
+)  # fmt: skip
+SIGNATURE_VERIFIED = _rule(
+    26, "metadata-signature-verified", INFO,
+    "The metadata signature verifies.",
+    "Nothing to do.", "SAML 2.0 metadata, section 3.",
+)  # fmt: skip
+SIGNATURE_UNVERIFIABLE = _rule(
+    27, "metadata-signature-unverifiable", INFO,
+    "The metadata is signed but no certificate was available to verify it.",
+    "Pass the federation's signing certificate with --cert.", "SAML 2.0 metadata, section 3.",
+)  # fmt: skip
+SEVERAL_IDPS = _rule(
+    28, "metadata-several-idps", W,
+    "The document describes several identity providers; an IAM provider stands for one.",
+    "Upload only your IdP's EntityDescriptor (extract it from the aggregate).",
+    _GUIDE + "." + _INFERRED,
+)  # fmt: skip
+ISSUER_SELECTS = _rule(
+    29, "issuer-selects-idp", INFO,
+    "Which EntityDescriptor the given Issuer selects.",
+    "Nothing to do.", "SAML 2.0 core, section 2.2.5 (Issuer); IAM matches it exactly.",
+)  # fmt: skip
+ISSUER_NOT_IN_METADATA = _rule(
+    30, "issuer-not-in-metadata", W,
+    "No IdP in the metadata has the given Issuer as its entityID: sign-ins would fail.",
+    "Use the metadata of the IdP whose entityID equals the Issuer of its responses.",
+    "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM': Issuer not present in "
+    "specified provider",
+    aws_error="issuer-not-in-provider", stage="issuer",
+)  # fmt: skip
+SIGNING_CERTIFICATE_ROTATED = _rule(
+    31, "idp-signing-certificate-rotated", E,
+    "The IdP signs with a new certificate; IAM still holds only the old one.",
+    _UPDATE, _SIGNIN, aws_error="signature-invalid", stage="signature",
+)  # fmt: skip
+SIGNING_CERTIFICATE_ADDED = _rule(
+    32, "idp-signing-certificate-added", W,
+    "The IdP publishes a signing certificate IAM does not hold; once the IdP signs with it, "
+    "sign-ins fail.",
+    _UPDATE, _SIGNIN, aws_error="signature-invalid", stage="signature",
+)  # fmt: skip
+ENTITY_ID_CHANGED = _rule(
+    33, "idp-entity-id-changed", E,
+    "The IdP's entityID changed; responses carry the new Issuer, IAM knows the old one.",
+    _UPDATE,
+    "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM': Issuer not present in "
+    "specified provider",
+    aws_error="issuer-not-in-provider", stage="issuer",
+)  # fmt: skip
+SIGNING_CERTIFICATE_RETIRED = _rule(
+    34, "idp-signing-certificate-retired", INFO,
+    "IAM still trusts a signing certificate the IdP no longer publishes.",
+    _UPDATE + " (to stop trusting the retired key).", _SIGNIN, aws_error=None,
+)  # fmt: skip
+ENDPOINTS_CHANGED = _rule(
+    35, "idp-endpoints-changed", INFO,
+    "The IdP's SingleSignOnService endpoints changed (AWS does not use them).",
+    "Nothing to do for AWS; update bookmarks or SP-initiated links if you use them.",
+    _SCHEMA, aws_error=None,
+)  # fmt: skip
+
+# --- encoding, size, document -------------------------------------------------------------------
+
+
+def encoding_findings(
+    family: str, bom: bool, declared: str | None, bad_utf8: tuple[int, int, str] | None
+) -> list[Finding]:
+    """Findings for the byte encoding; `bad_utf8` is (offset, line, bytes in hex) of the first
+    invalid UTF-8 sequence, when the bytes are meant as UTF-8."""
+    found: list[Finding] = []
+    if family != "UTF-8":
+        mark = "with" if bom else "without"
+        found.append(
+            NOT_UTF8.finding(
+                f"the file is encoded in {family} ({mark} a byte order mark); IAM reads only UTF-8",
+                "byte 0",
+            )
+        )
+        return found
+    if bom:
+        found.append(
+            BYTE_ORDER_MARK.finding(
+                "the file starts with a UTF-8 byte order mark (bytes EF BB BF); IAM refuses it",
+                "byte 0",
+            )
+        )
+    if bad_utf8 is not None:
+        offset, line, sample = bad_utf8
+        hint = f" (the declaration says {declared})" if declared else ""
+        found.append(
+            INVALID_UTF8.finding(
+                f"byte {offset} (line {line}) starts a sequence that is not valid UTF-8: "
+                f"{sample}{hint}",
+                f"byte {offset}",
+            )
+        )
+    elif declared is not None and declared.upper().replace("_", "-") not in ("UTF-8", "UTF8"):
+        found.append(
+            DECLARED_ENCODING.finding(
+                f"the XML declaration names encoding {declared!r} but the bytes are UTF-8",
+                "line 1",
+            )
+        )
+    return found
+
+
+def size_findings(characters: int) -> list[Finding]:
+    if characters < MIN_CHARACTERS:
+        return [TOO_SHORT.finding(f"the document has {characters:,} characters (minimum 1,000)")]
+    if characters > MAX_CHARACTERS:
+        return [
+            TOO_LONG.finding(f"the document has {characters:,} characters (maximum 10,000,000)")
+        ]
+    return []
+
+
+def refused(error: XmlRefused) -> Finding:
+    """The finding for XML the safe parser refused."""
+    rule = DOCTYPE if error.reason == "doctype" else NOT_WELL_FORMED
+    return rule.finding(error.message)
+
+
+def wrong_document(kind: str, root_name: str = "") -> Finding:
+    """kind: 'html', 'saml-response', 'saml-message' or 'other'."""
+    if kind == "html":
+        return WRONG_DOCUMENT.finding(
+            "this is an HTML page (often a login or error page saved instead of the metadata)",
+            fix="Download the metadata from the IdP's metadata URL with the right credentials, "
+            "or export it from the IdP console; check the file is XML starting with "
+            "<md:EntityDescriptor.",
+        )
+    if kind == "saml-response":
+        return WRONG_DOCUMENT.finding(
+            "this is a SAMLResponse (a sign-in message), not metadata",
+            "/" + root_name,
+            fix="Check the response with `samlcheck check`; for IAM, export the IdP's metadata.",
+        )
+    if kind == "saml-message":
+        return WRONG_DOCUMENT.finding(
+            f"this is a SAML protocol message ({root_name}), not metadata", "/" + root_name
+        )
+    return WRONG_DOCUMENT.finding(
+        f"the root element is {root_name}, not md:EntityDescriptor or md:EntitiesDescriptor",
+        "/" + root_name,
+    )
+
+
+def no_idp_descriptor(sp_only: bool, location: str) -> Finding:
+    if sp_only:
+        return NO_IDP_DESCRIPTOR.finding(
+            "this is service provider metadata (SPSSODescriptor only): IAM needs the IdP's",
+            location,
+        )
+    return NO_IDP_DESCRIPTOR.finding("no EntityDescriptor has an IDPSSODescriptor", location)
+
+
+def schema_findings(errors: Iterable[tuple[int | None, str, str]], more: bool) -> list[Finding]:
+    """One finding per (line, path, reason), the last one saying when there are more."""
+    found: list[Finding] = []
+    listed = list(errors)
+    for index, (line, path, reason) in enumerate(listed):
+        where = f"line {line}" if line else ""
+        tail = " (further schema errors not listed)" if more and index == len(listed) - 1 else ""
+        location = ", ".join(part for part in (where, path) if part)
+        found.append(SCHEMA_INVALID.finding(f"{reason}{tail}", location))
+    return found
+
+
+# --- entities -------------------------------------------------------------------------------------
+
+_DATETIME = re.compile(
+    r"^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"
+)
+_DURATION = re.compile(
+    r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+def parse_datetime(value: str) -> dt.datetime | None:
+    """An xs:dateTime as an aware datetime (no zone: UTC, as SAML requires); None if malformed."""
+    match = _DATETIME.match(value.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
+    zone = match.group(8)
+    tz = dt.timezone.utc
+    if zone and zone != "Z":
+        sign = -1 if zone[0] == "-" else 1
+        tz = dt.timezone(sign * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
+    try:
+        return dt.datetime(year, month, day, hour, minute, second, tzinfo=tz)
+    except ValueError:
+        return None
+
+
+def parse_duration(value: str) -> tuple[bool, bool] | None:
+    """(negative, zero) for an xs:duration; None when malformed."""
+    text = value.strip()
+    match = _DURATION.match(text)
+    if not match or text.endswith(("P", "T")) or not any(match.groups()[1:]):
+        return None
+    zero = all(float(g) == 0 for g in match.groups()[1:] if g)
+    return bool(match.group(1)), zero
+
+
+def validity_findings(entity: IdpEntity, at: dt.datetime) -> list[Finding]:
+    found: list[Finding] = []
+    if entity.valid_until is not None:
+        until = parse_datetime(entity.valid_until)
+        if until is None:
+            found.append(
+                VALID_UNTIL.finding(
+                    f"validUntil {entity.valid_until!r} is not an xs:dateTime", entity.location
+                )
+            )
+        elif until <= at:
+            days = (at - until).days
+            found.append(
+                VALID_UNTIL.finding(
+                    f"the metadata expired at {entity.valid_until} ({days} days before "
+                    f"{at:%Y-%m-%dT%H:%M:%SZ})",
+                    entity.location,
+                )
+            )
+    if entity.cache_duration is not None:
+        parsed = parse_duration(entity.cache_duration)
+        if parsed is None:
+            problem = "is not an xs:duration"
+        elif parsed[0]:
+            problem = "is negative: the cached copy expired before it was fetched"
+        elif parsed[1]:
+            problem = "is zero: the metadata may not be cached at all"
+        else:
+            problem = ""
+        if problem:
+            found.append(
+                CACHE_DURATION.finding(
+                    f"cacheDuration {entity.cache_duration!r} {problem}", entity.location
+                )
+            )
+    return found
+
+
+def entity_findings(entity: IdpEntity, at: dt.datetime) -> list[Finding]:
+    """Findings about one IdP: protocol, entityID, signing certificates, endpoints, validity."""
+    found: list[Finding] = []
+    if not entity.entity_id.strip():
+        found.append(NO_ENTITY_ID.finding("the EntityDescriptor has no entityID", entity.location))
+    if not entity.supports_saml2:
+        listed = " ".join(entity.protocols) or "nothing"
+        found.append(
+            NO_SAML2_PROTOCOL.finding(
+                f"protocolSupportEnumeration lists {listed}", entity.location + "/IDPSSODescriptor"
+            )
+        )
+    if not entity.signing_certificates:
+        usable = [c for c in entity.certs if c.certificate is not None and c.problem is None]
+        if usable:
+            detail = "only encryption certificates are published"
+        elif any(c.pem_wrapped for c in entity.certs):
+            detail = f"every certificate is base64 of PEM ({CERTIFICATE_BASE64_OF_PEM.id})"
+        elif entity.certs:
+            detail = f"no certificate is readable ({CERTIFICATE_UNREADABLE.id})"
+        else:
+            detail = "no KeyDescriptor is published"
+        found.append(NO_SIGNING_CERTIFICATE.finding(detail, entity.location))
+    if not entity.sso_endpoints:
+        found.append(NO_SSO_ENDPOINT.finding("no SingleSignOnService is listed", entity.location))
+    for certificate in entity.certs:
+        found.extend(certificate_findings(certificate, at))
+    found.extend(validity_findings(entity, at))
+    return found
+
+
+def _use(cert: MetadataCert) -> str:
+    return cert.use or "signing and encryption"
+
+
+def describe_facts(facts: CertFacts, at: dt.datetime) -> str:
+    """'CN=..., RSA 2048, SHA-256 AB:..., valid 2025-01-01 to 2035-01-01 (expired ...)'."""
+    state = ""
+    if facts.expired_at(at):
+        state = f" (expired {(at - facts.not_after).days} days before {at:%Y-%m-%d})"
+    elif facts.not_yet_valid_at(at):
+        state = f" (not valid before {facts.not_before:%Y-%m-%d})"
+    return (
+        f"{facts.subject}, {facts.key}, SHA-256 {facts.sha256}, valid "
+        f"{facts.not_before:%Y-%m-%d} to {facts.not_after:%Y-%m-%d}{state}"
+    )
+
+
+def name_facts(facts: CertFacts) -> str:
+    """'CN=... (SHA-256 AB:CD:...)': enough to tell two certificates apart."""
+    return f"{facts.subject} (SHA-256 {facts.sha256})"
+
+
+def certificate_findings(cert: MetadataCert, at: dt.datetime) -> list[Finding]:
+    """Findings for one KeyDescriptor certificate."""
+    if cert.certificate is None:
+        return [CERTIFICATE_UNREADABLE.finding(cert.problem or "unreadable", cert.location)]
+    found: list[Finding] = []
+    if cert.pem_wrapped:
+        found.append(CERTIFICATE_BASE64_OF_PEM.finding(cert.problem or "", cert.location))
+    elif cert.problem:
+        found.append(CERTIFICATE_UNREADABLE.finding(cert.problem, cert.location))
+    facts = describe(cert.certificate)
+    if facts.key.startswith(("RSA", "DSA")):
+        if facts.key_bits is not None and facts.key_bits < _MIN_RSA_BITS:
+            found.append(
+                KEY_TOO_SMALL.finding(
+                    f"{facts.subject} has a {facts.key} key ({facts.key_bits} bits, minimum "
+                    f"{_MIN_RSA_BITS})",
+                    cert.location,
+                )
+            )
+    else:
+        found.append(KEY_NOT_RSA.finding(f"{facts.subject} has a {facts.key} key", cert.location))
+    try:
+        repeats = repeated_extensions(cert.certificate)
+    except DerError as error:
+        found.append(
+            CERTIFICATE_UNREADABLE.finding(
+                f"the certificate's DER cannot be walked to list its extensions: {error}",
+                cert.location,
+            )
+        )
+        repeats = ()
+    if repeats:
+        listed = ", ".join(f"{oid} ({name}) {count} times" for oid, name, count in repeats)
+        found.append(REPEATED_EXTENSION.finding(f"{facts.subject} repeats {listed}", cert.location))
+    weak = facts.weak_signature_hash
+    if weak:
+        found.append(
+            WEAK_SIGNATURE_HASH.finding(
+                f"{facts.subject} is signed with {facts.signature_algorithm} ({weak})",
+                cert.location,
+            )
+        )
+    found.append(
+        CERTIFICATE_FACTS.finding(f"{_use(cert)}: {describe_facts(facts, at)}", cert.location)
+    )
+    return found
+
+
+def several_idps_findings(entities: tuple[IdpEntity, ...], issuer: str | None) -> list[Finding]:
+    """Findings for aggregates and for the IdP an Issuer selects."""
+    found: list[Finding] = []
+    if len(entities) > 1:
+        listed = "; ".join(
+            f"{index}. {entity.entity_id or '(no entityID)'}"
+            for index, entity in enumerate(entities, 1)
+        )
+        found.append(SEVERAL_IDPS.finding(f"{len(entities)} IdPs: {listed}"))
+    if issuer is not None:
+        for index, entity in enumerate(entities, 1):
+            if entity.entity_id == issuer:
+                found.append(
+                    ISSUER_SELECTS.finding(
+                        f"Issuer {issuer!r} selects IdP {index} of {len(entities)}",
+                        entity.location,
+                    )
+                )
+                break
+        else:
+            near = [e.entity_id for e in entities if e.entity_id.strip().rstrip("/").lower()
+                    == issuer.strip().rstrip("/").lower()]  # fmt: skip
+            hint = f" (nearly equal: {near[0]!r}; IAM compares exactly)" if near else ""
+            found.append(
+                ISSUER_NOT_IN_METADATA.finding(
+                    f"no IdP has entityID {issuer!r}{hint}",
+                )
+            )
+    return found
+
+
+# --- signature ------------------------------------------------------------------------------------
+
+
+def signature_finding(status: str, detail: str, location: str) -> Finding | None:
+    """status: valid, invalid, unverifiable (unsigned: no finding)."""
+    rule = {
+        "valid": SIGNATURE_VERIFIED,
+        "invalid": SIGNATURE_INVALID,
+        "unverifiable": SIGNATURE_UNVERIFIABLE,
+    }.get(status)
+    return rule.finding(detail, location) if rule else None
+
+
+# --- comparison ----------------------------------------------------------------------------------
+
+
+def diff_findings(change: MetadataDiff, location: str = "") -> list[Finding]:
+    """What a change between IAM's metadata (old) and the IdP's current one means for sign-ins."""
+    found: list[Finding] = []
+    if change.entity_id_changed:
+        found.append(
+            ENTITY_ID_CHANGED.finding(
+                f"entityID was {change.old_entity_id!r}, is now {change.new_entity_id!r}",
+                location,
+            )
+        )
+    added = "; ".join(name_facts(f) for f in change.added)
+    if change.added and not change.kept:
+        old = "; ".join(name_facts(f) for f in change.removed) or "none"
+        found.append(
+            SIGNING_CERTIFICATE_ROTATED.finding(
+                f"the IdP now signs with {added}; IAM still holds the old certificate ({old}). "
+                "Responses signed with the new key fail with 'Response signature invalid'",
+                location,
+            )
+        )
+    elif change.added:
+        found.append(
+            SIGNING_CERTIFICATE_ADDED.finding(
+                f"the IdP also publishes {added}, which IAM does not hold", location
+            )
+        )
+    if change.removed and (change.kept or not change.added):
+        removed = "; ".join(name_facts(f) for f in change.removed)
+        found.append(
+            SIGNING_CERTIFICATE_RETIRED.finding(f"the IdP no longer publishes {removed}", location)
+        )
+    if change.endpoints_added or change.endpoints_removed:
+        parts = [f"added {b} {loc}" for b, loc in change.endpoints_added]
+        parts += [f"removed {b} {loc}" for b, loc in change.endpoints_removed]
+        found.append(ENDPOINTS_CHANGED.finding("; ".join(parts), location))
+    return found
