@@ -152,7 +152,7 @@ def decrypt(doc: XmlDocument, key_paths: tuple[Path, ...]) -> Decryption:
             findings.append(refusal.finding)
             return Decryption(None, tuple(findings), None, encrypted=True)
     try:
-        document = _assemble(doc, containers, [p.data for p in plaintexts])
+        document = _assemble(doc, containers, plaintexts)
     except _Refusal as refusal:
         findings.append(refusal.finding)
         return Decryption(None, tuple(findings), plaintexts[0].key.source, encrypted=True)
@@ -406,8 +406,15 @@ def _strip_declaration(plain: bytes) -> bytes:
     return body
 
 
-def _standalone_assertion(container: etree._Element, plain: bytes) -> etree._Element:
-    """The decrypted Assertion, parsed in the namespace context of its EncryptedAssertion."""
+def _standalone_assertion(
+    container: etree._Element, plain: bytes, algorithm: DataAlgorithm
+) -> etree._Element:
+    """The decrypted Assertion, parsed in the namespace context of its EncryptedAssertion.
+
+    AES-CBC has no integrity check: damaged ciphertext usually still "decrypts", to bytes that
+    are not XML, so for CBC that is reported as a corrupted ciphertext. AES-GCM's tag proves the
+    bytes are what the IdP encrypted, so for GCM the IdP encrypted something that is not XML.
+    """
     declarations = b"".join(
         (f' xmlns:{prefix}="{uri}"' if prefix else f' xmlns="{uri}"').encode()
         for prefix, uri in container.nsmap.items()
@@ -416,9 +423,17 @@ def _standalone_assertion(container: etree._Element, plain: bytes) -> etree._Ele
     try:
         parsed = parse(wrapper)
     except XmlRefused as error:
+        if algorithm.mode == "cbc" and error.reason != "doctype":
+            raise _Refusal(
+                rules.CORRUPTED.finding(
+                    f"The {algorithm.name} ciphertext decrypts to bytes that are not XML "
+                    f"({error.message}): it was damaged (CBC has no integrity check).",
+                    path_of(container) + "/EncryptedData/CipherData/CipherValue",
+                )
+            ) from None
         raise _Refusal(
             rules.NOT_ASSERTION.finding(
-                f"The decrypted content is not well-formed XML: {error.message}.",
+                f"The decrypted content is not acceptable XML: {error.message}.",
                 path_of(container),
             )
         ) from None
@@ -439,7 +454,7 @@ def _exclusive(element: etree._Element) -> bytes:
 
 
 def _assemble(
-    doc: XmlDocument, containers: Sequence[etree._Element], plains: Sequence[bytes]
+    doc: XmlDocument, containers: Sequence[etree._Element], plains: Sequence[_Plaintext]
 ) -> XmlDocument:
     """The document with each EncryptedAssertion replaced by its decrypted bytes, re-parsed.
 
@@ -447,8 +462,11 @@ def _assemble(
     on a namespace prefix declared on the EncryptedAssertion itself, the parsed Assertion is
     grafted into the tree instead (same infoset, re-serialized).
     """
-    bodies = [_strip_declaration(p) for p in plains]
-    assertions = [_standalone_assertion(c, b) for c, b in zip(containers, bodies, strict=True)]
+    bodies = [_strip_declaration(p.data) for p in plains]
+    assertions = [
+        _standalone_assertion(c, b, p.data_algorithm)
+        for c, b, p in zip(containers, bodies, plains, strict=True)
+    ]
     positions = list(doc.root.iter(qname("saml", "EncryptedAssertion")))
     indexes = [positions.index(c) for c in containers]
     if len(containers) == 1 and containers[0] is doc.root:
