@@ -1,0 +1,199 @@
+"""Private keys as IAM's AddPrivateKey sees them: what the file is, and each key rule."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import testidp
+from conftest import ROOT
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from samlcheck.certs import load_certificate
+from samlcheck.errors import InputError
+from samlcheck.keys import (
+    MAX_KEY_CHARACTERS,
+    inspect_key,
+    load_rsa_private_key,
+    matches_certificate,
+)
+from samlcheck.rules import keys as rules
+
+KEYS = ROOT / "fixtures" / "keys"
+GOOD = KEYS / "sp-encryption.pem"
+
+
+def _facts(name: str):
+    return inspect_key((KEYS / name).read_bytes(), name)
+
+
+def _rules_for(name: str, cert: str | None = None) -> list[str]:
+    certificate = load_certificate((KEYS / cert).read_bytes(), cert) if cert else None
+    return [f.rule.id for f in rules.key_findings(_facts(name), certificate)]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "words"),
+    [
+        ("sp-encryption.pem", "private-key", "RSA 2048 private key (PKCS#8 PEM)"),
+        ("rsa-pkcs1.pem", "private-key", "RSA 2048 private key (PKCS#1 PEM)"),
+        ("rsa-pkcs8.der", "der-private-key", "PKCS#8 DER, binary"),
+        ("bundle.p12", "pkcs12", "PKCS#12"),
+        ("openssh.key", "openssh", "OpenSSH"),
+        ("certificate.pem", "certificate", "certificate"),
+        ("public.pem", "public-key", "public key"),
+        ("empty.pem", "empty", "empty"),
+        ("encrypted-pkcs8.pem", "encrypted-private-key", "ENCRYPTED PRIVATE KEY"),
+        ("encrypted-legacy.pem", "encrypted-private-key", "Proc-Type: 4,ENCRYPTED, AES-128-CBC"),
+        ("ec-p256.pem", "private-key", "EC secp256r1"),
+    ],
+)
+def test_key_file_is_described_as_what_it_really_is(name: str, kind: str, words: str) -> None:
+    facts = _facts(name)
+    assert facts.kind == kind
+    assert words in facts.described
+
+
+def test_fixture_formats_are_genuine() -> None:
+    """The hand-assembled fixtures really are what they claim (cryptography reads them)."""
+    password = b"samlcheck-test"
+    for name in ("encrypted-pkcs8.pem", "encrypted-legacy.pem"):
+        key = serialization.load_pem_private_key((KEYS / name).read_bytes(), password)
+        assert (
+            key.public_key().public_numbers()
+            == testidp.rsa_key("sp-encryption").public_key().public_numbers()
+        )  # type: ignore[union-attr]
+    assert pkcs12.load_key_and_certificates((KEYS / "bundle.p12").read_bytes(), None)[0]
+    assert serialization.load_ssh_private_key((KEYS / "openssh.key").read_bytes(), None)
+
+
+def test_pkcs1_and_pkcs8_containers_are_told_apart() -> None:
+    assert _facts("rsa-pkcs1.pem").container == "PKCS#1"
+    assert _facts("sp-encryption.pem").container == "PKCS#8"
+    assert _facts("rsa-pkcs8.der").container == "PKCS#8"
+    assert _facts("sp-encryption.pem").bits == 2048
+
+
+# --- each rule: a fixture that triggers it and one that passes ----------------------------------
+
+
+def test_good_keys_pass_every_rule() -> None:
+    assert _rules_for("sp-encryption.pem", "sp-encryption.crt") == []
+    assert _rules_for("rsa-pkcs1.pem", "sp-encryption.crt") == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["rsa-pkcs8.der", "bundle.p12", "openssh.key", "certificate.pem", "public.pem", "empty.pem"],
+)
+def test_non_pem_key_is_invalid_format(name: str) -> None:
+    found = rules.key_findings(_facts(name))
+    assert [f.rule for f in found] == [rules.NOT_PEM]
+    error = found[0].aws_error
+    assert error is not None
+    assert error.text == (
+        "Invalid private key. Key format is not recognized. Private key file must be a .pem file."
+    )
+
+
+@pytest.mark.parametrize("name", ["encrypted-pkcs8.pem", "encrypted-legacy.pem"])
+def test_encrypted_key_is_rejected_in_both_pem_styles(name: str) -> None:
+    found = rules.key_findings(_facts(name))
+    assert [f.rule for f in found] == [rules.ENCRYPTED]
+    assert found[0].aws_error is not None
+    assert found[0].aws_error.text == "Invalid private key. Key is encrypted."
+    expected = "openssl rsa" if "legacy" in name else "openssl pkey"
+    assert expected in found[0].fix
+
+
+def test_non_rsa_key_is_rejected() -> None:
+    assert _rules_for("ec-p256.pem") == [rules.NOT_RSA.id]
+
+
+def test_key_over_16384_characters_is_rejected() -> None:
+    facts = _facts("key-and-chain.pem")
+    assert facts.characters is not None and facts.characters > MAX_KEY_CHARACTERS
+    ids = _rules_for("key-and-chain.pem")
+    assert rules.TOO_LONG.id in ids
+    assert rules.EXTRA_BLOCKS.id in ids
+    assert rules.TOO_LONG.id not in _rules_for("sp-encryption.pem")
+
+
+def test_character_outside_the_allowed_range_is_rejected() -> None:
+    found = rules.key_findings(_facts("with-bom.pem"))
+    assert [f.rule for f in found] == [rules.BAD_CHARACTERS]
+    assert "'\\ufeff' at character 1" in found[0].message
+
+
+def test_latin1_range_characters_are_allowed() -> None:
+    text = "# clé de test\n" + GOOD.read_text()
+    assert rules.key_findings(inspect_key(text.encode(), "latin.pem")) == []
+
+
+def test_key_that_does_not_match_the_certificate_is_flagged() -> None:
+    assert _rules_for("sp-encryption.pem", "sp-encryption-next.crt") == [rules.CERT_MISMATCH.id]
+    assert (
+        matches_certificate(
+            _facts("sp-encryption-next.pem"),
+            load_certificate((KEYS / "sp-encryption-next.crt").read_bytes(), "next"),
+        )
+        is True
+    )
+
+
+def test_small_rsa_key_is_a_warning() -> None:
+    assert _rules_for("rsa-1024.pem") == [rules.SMALL_RSA.id]
+
+
+def test_key_with_wrong_crt_value_is_repaired_and_flagged() -> None:
+    facts = _facts("inconsistent-crt.pem")
+    assert facts.usable_rsa is not None
+    assert "iqmp" in (facts.problem or "")
+    assert _rules_for("inconsistent-crt.pem", "sp-encryption.crt") == [rules.REPAIRED.id]
+
+
+# --- check_keys and the command -----------------------------------------------------------------
+
+
+def _loaded(*names: str) -> list[tuple[str, bytes]]:
+    return [(name, (KEYS / name).read_bytes()) for name in names]
+
+
+def test_check_keys_gives_one_result_per_key() -> None:
+    results = rules.check_keys(_loaded("sp-encryption.pem", "sp-encryption-next.pem"))
+    assert [r.kind for r in results] == ["key", "key"]
+    assert all(r.verdict.accepted for r in results)
+    assert ("Key", "RSA 2048") in results[0].summary
+
+
+def test_third_key_reaches_the_private_key_limit() -> None:
+    results = rules.check_keys(
+        _loaded("sp-encryption.pem", "sp-encryption-next.pem", "rsa-pkcs1.pem")
+    )
+    assert [r.verdict.accepted for r in results] == [True, True, False]
+    error = results[2].verdict.aws_error
+    assert error is not None and error.message == "Private key limit of 2 is reached."
+
+
+def test_keys_command_exits_0_for_a_good_key_and_1_for_a_bad_one(run_cli) -> None:
+    good = run_cli("keys", str(GOOD), "--cert", str(KEYS / "sp-encryption.crt"))
+    assert good.exit_code == 0, good.output
+    assert "Matches certificate" in good.output and "yes" in good.output
+    bad = run_cli("keys", str(KEYS / "encrypted-pkcs8.pem"), "--format", "json")
+    assert bad.exit_code == 1
+    document = json.loads(bad.stdout)
+    assert "Key is encrypted." in json.dumps(document)
+
+
+def test_keys_command_missing_file_exits_2(run_cli) -> None:
+    done = run_cli("keys", str(KEYS / "nope.pem"))
+    assert done.exit_code == 2
+    assert "no such file" in done.stderr
+
+
+def test_load_rsa_private_key_refuses_non_rsa_keys(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="RSA"):
+        load_rsa_private_key(KEYS / "ec-p256.pem")
+    assert load_rsa_private_key(KEYS / "rsa-pkcs1.pem").key_size == 2048

@@ -1,0 +1,250 @@
+"""Provider plans: IAM's predicted answer to CreateSAMLProvider / UpdateSAMLProvider."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import fixtures_keys
+import pytest
+from conftest import ROOT
+
+from samlcheck.errors import InputError
+from samlcheck.findings import Severity
+from samlcheck.provider import ProviderChange, ProviderState, load_state
+from samlcheck.report import Result
+from samlcheck.rules import keys as key_rules
+from samlcheck.rules import provider as rules
+
+FIXTURES = ROOT / "fixtures"
+PROVIDER = FIXTURES / "provider"
+NEW_KEY = FIXTURES / "keys" / "sp-encryption-next.pem"
+KEY_1, KEY_2 = fixtures_keys.KEY_ID_1, fixtures_keys.KEY_ID_2
+
+
+def _state(name: str) -> ProviderState:
+    return load_state((PROVIDER / name).read_bytes(), name)
+
+
+def _file(path: Path) -> tuple[str, bytes]:
+    return (path.name, path.read_bytes())
+
+
+def _plan(current: str | None, **change: object) -> Result:
+    return rules.plan(_state(current) if current else None, ProviderChange(**change))  # type: ignore[arg-type]
+
+
+def _answer(result: Result) -> str | None:
+    error = result.verdict.aws_error
+    return error.text if error else None
+
+
+def _problems(result: Result) -> list[object]:
+    """Rules of the errors and warnings (the metadata checks add information findings too)."""
+    return [f.rule for f in result.findings if f.severity is not Severity.INFO]
+
+
+def _rows(result: Result, label: str) -> list[str]:
+    return [value for key, value in result.summary if key.startswith(label)]
+
+
+# --- each IAM error: one request that triggers it, one that passes -------------------------------
+
+
+def test_update_without_changes_is_rejected() -> None:
+    result = _plan("allowed-one-key.json")
+    assert _answer(result) == (
+        "Unable to update identity provider. No updates are defined for metadata or encryption "
+        "assertion."
+    )
+    assert _plan("allowed-one-key.json", encryption_mode="Required").verdict.accepted
+
+
+def test_required_without_any_key_is_rejected() -> None:
+    result = _plan("allowed-no-keys.json", encryption_mode="Required")
+    assert _answer(result) == (
+        "Unable to set assertion encryption mode to Required because no private key is provided."
+    )
+    passing = _plan("allowed-no-keys.json", encryption_mode="Required", add_key=_file(NEW_KEY))
+    assert passing.verdict.accepted
+
+
+def test_create_with_required_needs_a_key_in_the_same_request() -> None:
+    metadata = _file(PROVIDER / "metadata.xml")
+    failing = _plan(None, name="ExampleIdP", metadata=metadata, encryption_mode="Required")
+    assert _problems(failing) == [rules.REQUIRED_WITHOUT_KEY]
+    passing = _plan(
+        None,
+        name="ExampleIdP",
+        metadata=metadata,
+        encryption_mode="Required",
+        add_key=_file(NEW_KEY),
+    )
+    assert passing.verdict.accepted, [f.message for f in passing.findings]
+    assert _rows(passing, "Operation") == ["CreateSAMLProvider"]
+
+
+def test_add_and_remove_in_one_request_is_rejected_with_the_rotation_steps() -> None:
+    result = _plan("required-one-key.json", add_key=_file(NEW_KEY), remove_key_id=KEY_1)
+    assert _answer(result) == (
+        "Unable to add and remove private keys in the same request. Set a value for only one of "
+        "the two parameters."
+    )
+    steps = _rows(result, "Rotation step")
+    assert [s.split(":")[0] for s in steps] == [
+        "Add the new key",
+        "Switch the IdP to encrypt with the certificate of the new key, then check a sign-in",
+        "Remove the old key in a separate request",
+    ]
+    assert KEY_1 in steps[-1]
+
+
+def test_third_key_reaches_the_limit() -> None:
+    result = _plan("required-two-keys.json", add_key=_file(NEW_KEY))
+    assert _answer(result) == "Private key limit of 2 is reached."
+    steps = _rows(result, "Rotation step")
+    assert steps[0].startswith("Make room")
+    assert _plan("required-one-key.json", add_key=_file(NEW_KEY)).verdict.accepted
+
+
+def test_removing_the_only_key_while_required_fails() -> None:
+    result = _plan("required-one-key.json", remove_key_id=KEY_1)
+    assert _answer(result) == "Failed to remove private key."
+    also_allowed = _plan("required-one-key.json", remove_key_id=KEY_1, encryption_mode="Allowed")
+    assert _answer(also_allowed) == "Failed to remove private key."
+    assert "inferred" in also_allowed.findings[0].message
+    passing = _plan("required-two-keys.json", remove_key_id=KEY_1)
+    assert passing.verdict.accepted
+    assert [s.split(":")[0] for s in _rows(passing, "Rotation step")][-1] == (
+        "Remove the old key in a separate request"
+    )
+
+
+def test_removing_the_last_key_while_allowed_passes_with_a_warning() -> None:
+    result = _plan("allowed-one-key.json", remove_key_id=KEY_1)
+    assert result.verdict.accepted
+    assert [f.rule for f in result.findings] == [rules.LAST_KEY_REMOVED]
+
+
+def test_removing_an_unknown_key_id_fails() -> None:
+    result = _plan("required-two-keys.json", remove_key_id="AKPSAMLKEY00000000000009")
+    assert _answer(result) == (
+        "Failed to remove private key because the Key ID does not match a private key."
+    )
+    assert _plan("required-two-keys.json", remove_key_id=KEY_2).verdict.accepted
+
+
+def test_invalid_private_key_is_rejected() -> None:
+    encrypted = _file(FIXTURES / "keys" / "encrypted-legacy.pem")
+    result = _plan("allowed-one-key.json", add_key=encrypted)
+    assert _answer(result) == "Invalid private key. Key is encrypted."
+    der = _file(FIXTURES / "keys" / "rsa-pkcs8.der")
+    assert [f.rule for f in _plan("allowed-no-keys.json", add_key=der).findings] == [
+        key_rules.NOT_PEM
+    ]
+
+
+def test_unparseable_metadata_is_rejected() -> None:
+    result = _plan("allowed-one-key.json", metadata=_file(PROVIDER / "metadata-bom.xml"))
+    assert _answer(result) == "Could not parse metadata."
+    assert _plan("allowed-one-key.json", metadata=_file(PROVIDER / "metadata.xml")).verdict.accepted
+
+
+@pytest.mark.parametrize("name", ["Example IdP", "x" * 129, "Okta/Prod"])
+def test_invalid_provider_name_is_rejected(name: str) -> None:
+    result = _plan(None, name=name, metadata=_file(PROVIDER / "metadata.xml"))
+    assert _problems(result) == [rules.NAME_INVALID]
+    assert result.verdict.aws_error is not None
+    assert result.verdict.aws_error.code == "ValidationError"
+
+
+def test_valid_provider_name_passes() -> None:
+    result = _plan(None, name="Okta_Prod-1.example", metadata=_file(PROVIDER / "metadata.xml"))
+    assert result.verdict.accepted
+    assert _problems(result) == []
+
+
+@pytest.mark.parametrize(
+    "key_id", ["akpsamlkey00000000000001", "AKPSAML", "AKP-SAMLKEY-0000000000001"]
+)
+def test_invalid_key_id_is_rejected(key_id: str) -> None:
+    result = _plan("required-two-keys.json", remove_key_id=key_id)
+    assert [f.rule for f in result.findings] == [rules.KEY_ID_INVALID]
+
+
+def test_unchanged_mode_is_only_information() -> None:
+    result = _plan("required-one-key.json", encryption_mode="Required")
+    assert result.verdict.accepted
+    assert [f.rule for f in result.findings] == [rules.MODE_UNCHANGED]
+
+
+# --- the plan itself ----------------------------------------------------------------------------
+
+
+def test_plan_lists_changes_and_resulting_state() -> None:
+    result = _plan("allowed-one-key.json", add_key=_file(NEW_KEY), name="ExampleIdP")
+    assert result.kind == "provider"
+    assert _rows(result, "Change") == [f"add the private key {NEW_KEY.name}"]
+    after = _rows(result, "Private keys after")[0]
+    assert after.startswith(KEY_1) and "IAM assigns its Key ID" in after
+    assert "saml-provider/ExampleIdP" in _rows(result, "Rotation step")[0]
+
+
+def test_create_without_name_or_metadata_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="needs --name and --metadata"):
+        _plan(None, name="ExampleIdP")
+    with pytest.raises(InputError, match="RemovePrivateKey"):
+        _plan(None, name="x", metadata=_file(PROVIDER / "metadata.xml"), remove_key_id=KEY_1)
+
+
+def test_state_without_mode_behaves_as_allowed() -> None:
+    state = _state("no-mode.json")
+    assert state.encryption_mode is None and state.mode == "Allowed"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"not json", "not JSON"),
+        (b"[]", "not an object"),
+        (b'{"Foo": 1}', "has none of"),
+        (b'{"AssertionEncryptionMode": "Sometimes"}', "not Required or Allowed"),
+        (b'{"PrivateKeyList": [{"Timestamp": "x"}]}', "has no KeyId"),
+    ],
+)
+def test_bad_state_file_is_an_input_error(content: bytes, problem: str) -> None:
+    with pytest.raises(InputError, match=problem):
+        load_state(content, "current.json")
+
+
+def test_provider_plan_command(run_cli) -> None:
+    done = run_cli(
+        "provider",
+        "plan",
+        "--current",
+        str(PROVIDER / "required-one-key.json"),
+        "--add-key",
+        str(NEW_KEY),
+        "--remove-key",
+        KEY_1,
+        "--format",
+        "json",
+    )
+    assert done.exit_code == 1, done.output
+    assert "Unable to add and remove private keys" in done.stdout
+    ok = run_cli(
+        "provider",
+        "plan",
+        "--current",
+        str(PROVIDER / "required-one-key.json"),
+        "--add-key",
+        str(NEW_KEY),
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "Rotation step 3" in ok.stdout
+    bad_mode = run_cli("provider", "plan", "--encryption-mode", "Sometimes")
+    assert bad_mode.exit_code == 2
+    unreadable = run_cli("provider", "plan", "--current", str(PROVIDER / "missing.json"))
+    assert unreadable.exit_code == 2
+    assert "no such file" in unreadable.stderr
+    json.loads(done.stdout)
