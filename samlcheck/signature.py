@@ -115,6 +115,8 @@ class SignatureCheck:
     """The parent element in the parsed document (for comment and CDATA detection)."""
     decrypted: bool = False
     """Found inside a decrypted assertion."""
+    reindented: bool = False
+    """With whitespace-only text removed the signature verifies: pretty-printed after signing."""
 
     @property
     def sha1(self) -> bool:
@@ -511,7 +513,32 @@ def check_signature(
             signed=None,
         )
     outcome, detail, anchor, signed = _outcome(parent, anchors, key_info, at)
-    return SignatureCheck(**fields, outcome=outcome, detail=detail, anchor=anchor, signed=signed)
+    reindented = outcome in (DIGEST_MISMATCH, ALTERED) and _verifies_without_indentation(
+        parent, anchors, key_info, at
+    )
+    return SignatureCheck(
+        **fields,
+        outcome=outcome,
+        detail=detail,
+        anchor=anchor,
+        signed=signed,
+        reindented=reindented,
+    )
+
+
+def _verifies_without_indentation(
+    parent: etree._Element,
+    anchors: tuple[Anchor, ...],
+    key_info: tuple[KeyInfoCert, ...],
+    at: dt.datetime,
+) -> bool:
+    """Does the signature verify once whitespace-only text is removed (SignedInfo too)?"""
+    compact = _copy(parent)
+    _strip_whitespace(compact)
+    certs = [a.certificate for a in anchors] or [
+        k.certificate for k in key_info if k.certificate is not None
+    ]
+    return any(_attempt(compact, cert, at)[0] == VALID for cert in certs)
 
 
 def _outcome(
@@ -657,7 +684,7 @@ def analyse(
         ]
         working = decrypted
     violations = tuple(document_violations(working.root))
-    view = _view(checks, working.root, violations, encrypted=decrypted is not None)
+    view = _view(checks, working.root, encrypted=decrypted is not None)
     injected: list[InjectedText] = []
     scanned: list[etree._Element] = []
     for check in checks:
@@ -686,31 +713,29 @@ def _unique(items: list[InjectedText]) -> list[InjectedText]:
     return result
 
 
-def _view(
-    checks: list[SignatureCheck],
-    root: etree._Element,
-    violations: tuple[ProfileViolation, ...],
-    encrypted: bool,
-) -> SignedView:
-    if any(v.kind in ("duplicate-id", "assertion-count") for v in violations):
-        ambiguous = True
-    else:
-        ambiguous = False
+def _view(checks: list[SignatureCheck], root: etree._Element, encrypted: bool) -> SignedView:
+    """The signed Response and Assertion, from usable signatures only.
+
+    Duplicate IDs or extra assertions elsewhere do not change what a usable signature covers
+    (each is verified on a copy of its own parent), so the view stays exact; those violations
+    are findings of their own and the unsigned extras are reported as look-alikes.
+    """
     response = next((c for c in checks if c.usable and c.covers == "response"), None)
     assertion = next((c for c in checks if c.usable and c.covers == "assertion"), None)
     signed_response = response.signed if response is not None else None
-    if assertion is not None and assertion.signed is not None and not ambiguous:
+    if assertion is not None and assertion.signed is not None:
         return SignedView(signed_response, assertion.signed, assertion.raw, "assertion signature")
-    if signed_response is not None and not ambiguous:
-        raw = root.find("saml:Assertion", NS)
+    if signed_response is not None and response is not None:
+        raw = response.raw.find("saml:Assertion", NS) if not encrypted else None
         if encrypted:
+            raw = root.find("saml:Assertion", NS)
             return SignedView(
                 signed_response, raw_copy_signed(raw), raw, "response signature (ciphertext only)"
             )
         child = _signed_child_assertion(signed_response)
-        if child is not None:
+        if child is not None and len(response.raw.findall("saml:Assertion", NS)) == 1:
             return SignedView(signed_response, child, raw, "response signature")
-    return SignedView(response=signed_response if not ambiguous else None)
+    return SignedView(response=signed_response)
 
 
 def raw_copy_signed(raw: etree._Element | None) -> etree._Element | None:

@@ -172,6 +172,16 @@ ATTRIBUTE_NAME_NEAR_MISS = Rule(
     stage="attributes",
     source=_ASSERTIONS,
 )
+ATTRIBUTE_REPEATED = Rule(
+    id="SC-ATTR-015",
+    name="attribute-repeated",
+    severity=Severity.WARNING,
+    summary="Each attribute Name should appear in one Attribute element (with several values if "
+    "needed); which repeated element AWS reads is not documented.",
+    fix="Merge the repeated Attribute elements into one with several AttributeValue elements.",
+    stage="attributes",
+    source=_ASSERTIONS + "; SAML 2.0 core, section 2.7.3.1",
+)
 
 _KNOWN = (
     aws.ROLE_ATTRIBUTE,
@@ -187,7 +197,18 @@ def _normal(name: str) -> str:
 
 
 def name_findings(assertion: AssertionFacts) -> list[Finding]:
+    """Near-miss AWS attribute names and attribute names that repeat."""
     found = []
+    seen: set[str] = set()
+    for attribute in assertion.attributes:
+        if attribute.name in seen:
+            found.append(
+                ATTRIBUTE_REPEATED.finding(
+                    f"the attribute {attribute.name!r} appears in more than one Attribute element",
+                    attribute.location,
+                )
+            )
+        seen.add(attribute.name)
     for attribute in assertion.attributes:
         if attribute.name in _KNOWN or attribute.name.startswith(aws.PRINCIPAL_TAG_PREFIX):
             continue

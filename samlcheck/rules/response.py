@@ -49,15 +49,6 @@ NO_ASSERTION = Rule(
     stage="input",
     source=_ASSERTIONS + "; inferred AWS error",
 )
-ENCRYPTED_UNREADABLE = Rule(
-    id="SC-RESP-004",
-    name="assertion-encrypted-unreadable",
-    severity=Severity.WARNING,
-    summary="An EncryptedAssertion can only be checked with the IAM provider's private key.",
-    fix="Pass the SAML encryption private key with --sp-key KEY.pem to check the claims.",
-    stage="input",
-    source="AWS IAM User Guide, 'Manage SAML encryption keys'",
-)
 ISSUER_MISMATCH = Rule(
     id="SC-RESP-010",
     name="issuer-not-in-provider",
@@ -201,19 +192,11 @@ def status_findings(claims: ClaimSet) -> list[Finding]:
     return [STATUS_NOT_SUCCESS.finding(message, "/Response/Status")]
 
 
-def assertion_findings(claims: ClaimSet, shape: Shape, has_keys: bool) -> list[Finding]:
-    if claims.assertion is not None or not shape.is_response:
+def assertion_findings(claims: ClaimSet, shape: Shape) -> list[Finding]:
+    """A successful response must carry an assertion (an encrypted one counts: the decryption
+    findings of samlcheck.encryption say when it cannot be read)."""
+    if claims.assertion is not None or not shape.is_response or shape.encrypted:
         return []
-    if shape.encrypted and not shape.decrypted:
-        if has_keys:
-            return []  # the decryption findings say why it failed
-        return [
-            ENCRYPTED_UNREADABLE.finding(
-                "the assertion is encrypted and no private key was given: its issuer, subject, "
-                "audience, times and AWS attributes cannot be checked",
-                "/Response/EncryptedAssertion",
-            )
-        ]
     if claims.response.status_codes[:1] != (SUCCESS,):
         return []
     return [NO_ASSERTION.finding("the response carries no Assertion", "/Response")]

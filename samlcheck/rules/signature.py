@@ -224,6 +224,12 @@ def _keyinfo_lines(check: SignatureCheck) -> list[str]:
     return lines
 
 
+_REINDENT_FIX = (
+    "Use the SAMLResponse exactly as the IdP posted it: copy the base64 form value, not a "
+    "reformatted XML view."
+)
+
+
 def _digest_message(check: SignatureCheck) -> tuple[str, str | None]:
     bad = [d for d in check.digests if not d.matches]
     where = ", ".join(d.target or d.uri for d in bad) or check.parent
@@ -232,15 +238,12 @@ def _digest_message(check: SignatureCheck) -> tuple[str, str | None]:
         f"{where} no longer matches: the content was changed after signing"
     )
     fix = None
-    if any(d.pretty_printed for d in bad):
+    if check.reindented or any(d.pretty_printed for d in bad):
         message += (
             "; the digest matches again once indentation is removed, so the response was "
             "pretty-printed (re-indented) after signing"
         )
-        fix = (
-            "Use the SAMLResponse exactly as the IdP posted it: copy the base64 value, not a "
-            "reformatted XML view."
-        )
+        fix = _REINDENT_FIX
     return message, fix
 
 
@@ -321,6 +324,16 @@ def _check_findings(check: SignatureCheck, at: dt.datetime) -> list[Finding]:
                 + "). "
                 + "; ".join(_keyinfo_lines(check)),
                 location,
+            )
+        )
+    elif check.outcome == ALTERED and check.reindented:
+        found.append(
+            DIGEST_CHANGED.finding(
+                f"the signature on {check.parent} does not verify as captured, but it does once "
+                "the indentation is removed: the response was pretty-printed (re-indented) after "
+                "signing, which changes both SignedInfo and the signed content",
+                location,
+                fix=_REINDENT_FIX,
             )
         )
     elif check.outcome == ALTERED:

@@ -1,0 +1,204 @@
+"""Every response rule: a fixture that triggers it; the passing fixtures trigger nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import fixtures_responses
+import pytest
+import testidp
+
+from samlcheck.capture import Message
+from samlcheck.findings import Severity
+from samlcheck.options import CheckOptions
+from samlcheck.report import Result
+from samlcheck.response import check_response
+from samlcheck.rules import all_rules
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+CASES = fixtures_responses.CASES
+
+
+def options_for(case: fixtures_responses.Case) -> CheckOptions:
+    fields = dict(case.options)
+    at = str(fields.pop("at", testidp.CHECK_AT))
+    paths = {}
+    for name in ("metadata", "certs", "sp_keys", "idp_metadata"):
+        default = (fixtures_responses.METADATA,) if name == "metadata" else ()
+        value = fields.pop(name, default)
+        paths[name] = tuple(FIXTURES / str(p) for p in value)  # type: ignore[attr-defined]
+    return CheckOptions(
+        at=dt.datetime.fromisoformat(at.replace("Z", "+00:00")),
+        **paths,  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def run(name: str) -> Result:
+    data = (FIXTURES / "responses" / f"{name}.xml").read_bytes()
+    return check_response(Message(source=name, data=data), options_for(CASES[name]))
+
+
+@pytest.mark.parametrize("name", [n for n, c in CASES.items() if c.rule is not None])
+def test_violation_fixture_triggers_its_rule(name: str) -> None:
+    result = run(name)
+    fired = {f.rule.name for f in result.findings}
+    assert CASES[name].rule in fired, [f.message for f in result.findings]
+
+
+@pytest.mark.parametrize("name", [n for n, c in CASES.items() if c.rule is None])
+def test_passing_fixture_is_accepted_without_warnings(name: str) -> None:
+    result = run(name)
+    assert result.verdict.accepted, [f.message for f in result.findings if f.rejects]
+    loud = [f for f in result.findings if f.severity is not Severity.INFO]
+    assert not loud, [f.message for f in loud]
+    assert result.signature.status == "valid"
+
+
+def test_every_violation_rule_is_absent_from_the_passing_response() -> None:
+    fired = {f.rule.name for f in run("valid").findings}
+    expected = {c.rule for c in CASES.values() if c.rule is not None}
+    assert not fired & expected
+
+
+def test_every_response_rule_has_a_triggering_fixture() -> None:
+    triggered = {c.rule for c in CASES.values()}
+    modules = (
+        "samlcheck.rules.response",
+        "samlcheck.rules.attributes",
+        "samlcheck.rules.signature",
+    )
+    covered_elsewhere = {
+        "signature-misplaced",  # XSW attacks (test_xsw.py)
+        "signature-reference-uri",
+        "duplicate-id",
+        "assertion-count",
+        "unsigned-content-ignored",
+        "comment-injection",
+        "response-signature-covers-ciphertext",  # valid-encrypted (info), asserted below
+        "signature-coverage",
+        "time-window",
+        "source-identity-needs-permission",
+        "session-tags-need-permission",
+        "signature-malformed",  # test_signature.py and the corpus
+    }
+    names = {r.name for r in all_rules() if type(r).__module__ and _module_of(r) in modules}
+    missing = names - triggered - covered_elsewhere
+    assert not missing
+
+
+def _module_of(rule: object) -> str:
+    import samlcheck.rules.attributes as a
+    import samlcheck.rules.response as r
+    import samlcheck.rules.signature as s
+
+    for module in (a, r, s):
+        if any(v is rule for v in vars(module).values()):
+            return module.__name__
+    return ""
+
+
+def test_verdict_names_the_first_error_in_aws_order() -> None:
+    result = run("expired")
+    assert result.verdict.aws_error is not None
+    assert result.verdict.aws_error.key == "response-expired"
+
+
+def test_unsigned_response_fails_at_the_signature_stage_before_attribute_errors() -> None:
+    data = testidp.response_xml(
+        testidp.ResponseSpec(sign_response=False, sign_assertion=False, role_session_name=None)
+    )
+    result = check_response(Message("x", data), options_for(CASES["valid"]))
+    assert result.verdict.finding is not None
+    assert result.verdict.finding.rule.name == "response-unsigned"
+    assert "role-session-name-missing" in {f.rule.name for f in result.findings}
+    assert result.claims is None
+
+
+def test_role_space_after_comma_says_what_is_wrong() -> None:
+    finding = next(
+        f for f in run("role-space-after-comma").findings if f.rule.name == "role-value-invalid"
+    )
+    assert "whitespace around the comma" in finding.message
+
+
+def test_role_invalid_character_names_the_character() -> None:
+    finding = next(
+        f for f in run("role-invalid-character").findings if f.rule.name == "role-value-invalid"
+    )
+    assert "'é'" in finding.message
+
+
+def test_session_name_with_a_space_names_the_character() -> None:
+    finding = next(
+        f for f in run("session-name-space").findings if f.rule.name == "role-session-name-invalid"
+    )
+    assert "' '" in finding.message
+
+
+def test_session_name_too_long_gives_the_length() -> None:
+    finding = next(
+        f
+        for f in run("session-name-too-long").findings
+        if f.rule.name == "role-session-name-invalid"
+    )
+    assert "65 characters" in finding.message
+
+
+def test_expired_capture_says_which_at_would_have_passed() -> None:
+    window = next(f for f in run("expired").findings if f.rule.name == "time-window")
+    assert "--at 2026-01-15T12:00:00Z" in window.message
+    again = check_response(
+        Message("x", (FIXTURES / "responses" / "expired.xml").read_bytes()),
+        CheckOptions(
+            metadata=(FIXTURES / fixtures_responses.METADATA,),
+            at=dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.timezone.utc),
+        ),
+    )
+    assert again.verdict.accepted
+
+
+def test_redeem_window_alone_when_the_assertion_lives_longer() -> None:
+    names = {f.rule.name for f in run("redeem-window").findings if f.rejects}
+    assert names == {"redeem-window-passed"}
+
+
+def test_issuer_trailing_slash_is_pointed_out() -> None:
+    finding = next(
+        f
+        for f in run("assertion-issuer-trailing-slash").findings
+        if f.rule.name == "issuer-not-in-provider"
+    )
+    assert "trailing slash" in finding.message
+
+
+def test_issuer_is_not_checked_with_a_bare_certificate() -> None:
+    data = (FIXTURES / "responses" / "issuer-mismatch.xml").read_bytes()
+    result = check_response(
+        Message("x", data),
+        CheckOptions(
+            certs=(FIXTURES / fixtures_responses.SIGNING_CERT,),
+            at=dt.datetime(2026, 1, 15, 12, 1, tzinfo=dt.timezone.utc),
+        ),
+    )
+    assert "issuer-not-in-provider" not in {f.rule.name for f in result.findings}
+    assert result.signature.status == "valid"
+
+
+def test_encrypted_response_decrypts_and_verifies_the_inner_signature() -> None:
+    result = run("valid-encrypted")
+    assert result.claims is not None
+    assert result.claims.name_id == "alice@example.test"
+    assert "/Response/Assertion (decrypted)" in result.signature.signed
+
+
+def test_encrypted_response_without_key_shows_no_claims() -> None:
+    result = run("encrypted-no-key")
+    assert result.claims is None
+    assert result.signature.status == "valid"  # the Response signature covers the ciphertext
+
+
+def test_session_tags_note_the_trust_policy_permission() -> None:
+    names = {f.rule.name for f in run("valid-tags-and-source-identity").findings}
+    assert {"session-tags-need-permission", "source-identity-needs-permission"} <= names

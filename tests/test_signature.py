@@ -1,0 +1,195 @@
+"""Signature verification: the signed view, precise diagnoses and the trust anchors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import fixtures_responses
+import pytest
+import testidp
+from lxml import etree
+
+from samlcheck import signature
+from samlcheck.capture import Message
+from samlcheck.certs import describe
+from samlcheck.errors import InputError
+from samlcheck.options import CheckOptions
+from samlcheck.response import check_response
+from samlcheck.trust import Anchor, Trust, load_trust
+from samlcheck.xml import parse
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+AT = dt.datetime(2026, 1, 15, 12, 1, tzinfo=dt.timezone.utc)
+METADATA = FIXTURES / fixtures_responses.METADATA
+
+
+def trust() -> Trust:
+    return load_trust((METADATA,), ())
+
+
+def analyse(name: str, anchors: Trust | None = None) -> signature.SignatureAnalysis:
+    doc = parse((FIXTURES / "responses" / f"{name}.xml").read_bytes())
+    return signature.analyse(doc, anchors if anchors is not None else trust(), AT)
+
+
+def test_valid_response_has_a_signed_view_of_both_elements() -> None:
+    analysis = analyse("valid")
+    assert analysis.status == "valid"
+    assert [c.outcome for c in analysis.signatures] == ["valid", "valid"]
+    assert analysis.view.assertion is not None
+    assert analysis.view.response is not None
+    assert analysis.view.assertion.get("ID") == "_assert-0001"
+
+
+def test_signed_view_excludes_the_enveloped_signature() -> None:
+    view = analyse("valid").view
+    assert view.assertion is not None
+    assert view.assertion.find("{http://www.w3.org/2000/09/xmldsig#}Signature") is None
+
+
+def test_recomputed_digests_match_a_valid_signature() -> None:
+    checks = analyse("valid").signatures
+    assert all(d.matches for c in checks for d in c.digests)
+
+
+def test_edited_content_is_a_digest_mismatch_naming_the_element() -> None:
+    checks = {c.parent: c for c in analyse("content-changed").signatures}
+    inner = checks["/Response/Assertion"]
+    assert inner.outcome == signature.DIGEST_MISMATCH
+    assert inner.anchor is not None  # the key is right, the content is not
+    assert [d.target for d in inner.digests if not d.matches] == ["/Response/Assertion"]
+
+
+def test_pretty_printed_response_is_recognised() -> None:
+    checks = analyse("pretty-printed").signatures
+    assert all(c.reindented for c in checks)
+    result = check_response(
+        Message("p", (FIXTURES / "responses" / "pretty-printed.xml").read_bytes()),
+        CheckOptions(metadata=(METADATA,), at=AT),
+    )
+    assert any("pretty-printed" in f.message for f in result.findings)
+
+
+def test_foreign_key_is_key_not_trusted_with_both_certificates_shown() -> None:
+    result = check_response(
+        Message("r", (FIXTURES / "responses" / "rotated-certificate.xml").read_bytes()),
+        CheckOptions(metadata=(METADATA,), at=AT),
+    )
+    finding = next(f for f in result.findings if f.rule.name == "signing-key-not-trusted")
+    new = describe(fixtures_responses.rotated_idp().cert)
+    old = describe(testidp.idp().cert)
+    assert new.sha256 in finding.message and new.subject in finding.message
+    assert old.sha256 in finding.message
+    assert "new certificate" in finding.fix
+
+
+def test_without_anchors_the_status_is_unverifiable_never_valid() -> None:
+    analysis = analyse("valid", Trust())
+    assert analysis.status == "unverifiable"
+    result = check_response(
+        Message("v", (FIXTURES / "responses" / "valid.xml").read_bytes()), CheckOptions(at=AT)
+    )
+    assert result.signature.status == "unverifiable"
+    finding = next(f for f in result.findings if f.rule.name == "signature-unverifiable")
+    assert describe(testidp.idp().cert).sha256 in finding.message
+
+
+def test_unsigned_response_is_unsigned() -> None:
+    assert analyse("unsigned").status == "unsigned"
+
+
+def test_sha1_signature_verifies_with_a_warning() -> None:
+    analysis = analyse("sha1")
+    assert analysis.status == "valid"
+    assert all(c.sha1 for c in analysis.signatures)
+
+
+def test_expired_anchor_still_verifies() -> None:
+    anchors = load_trust((FIXTURES / fixtures_responses.EXPIRED_METADATA,), ())
+    analysis = analyse("expired-anchor", anchors)
+    assert analysis.status == "valid"
+
+
+def test_verification_instant_stays_inside_the_certificate_validity() -> None:
+    cert = fixtures_responses.expired_idp().cert
+    instant = signature.verification_instant(cert, AT)
+    assert cert.not_valid_before_utc <= instant <= cert.not_valid_after_utc
+    assert signature.verification_instant(testidp.idp().cert, AT) == AT
+
+
+def test_hmac_signature_is_not_trusted() -> None:
+    from signxml import XMLSigner
+    from signxml.algorithms import SignatureMethod
+
+    spec = testidp.ResponseSpec(sign_response=False, sign_assertion=False)
+    assertion = testidp.build_assertion(spec)
+    signed = XMLSigner(signature_algorithm=SignatureMethod.HMAC_SHA256).sign(
+        assertion, key=b"shared-secret", reference_uri="_assert-0001", id_attribute="ID"
+    )
+    data = etree.tostring(testidp.build_response(spec, signed))
+    result = check_response(Message("h", data), CheckOptions(metadata=(METADATA,), at=AT))
+    assert "signature-key-untrusted" in {f.rule.name for f in result.findings}
+    assert result.signature.status == "invalid"
+    assert result.claims is None
+
+
+def test_key_value_only_signature_is_not_trusted_without_anchors() -> None:
+    analysis = analyse("key-value-only", Trust())
+    assert all(c.key_value_only for c in analysis.signatures)
+    assert analysis.view.assertion is None
+
+
+def test_key_value_only_signature_verifies_against_a_pinned_anchor() -> None:
+    assert analyse("key-value-only").status == "valid"
+
+
+def test_anchors_are_picked_by_issuer_among_several_entities(tmp_path: Path) -> None:
+    other = testidp.idp("other-idp", entity_id="https://other.example.test/saml")
+    ours = etree.fromstring(testidp.metadata(testidp.idp()))
+    theirs = etree.fromstring(testidp.metadata(other))
+    md = "urn:oasis:names:tc:SAML:2.0:metadata"
+    group = etree.Element(f"{{{md}}}EntitiesDescriptor", nsmap={"md": md})
+    group.extend([theirs, ours])
+    path = tmp_path / "federation.xml"
+    path.write_bytes(etree.tostring(group, xml_declaration=True, encoding="UTF-8"))
+    loaded = load_trust((path,), ())
+    assert loaded.entity_ids == ("https://other.example.test/saml", testidp.ENTITY_ID)
+    picked = loaded.for_issuer(testidp.ENTITY_ID)
+    assert [a.entity_id for a in picked] == [testidp.ENTITY_ID]
+    assert analyse("valid", loaded).status == "valid"
+
+
+def test_bare_certificate_is_an_anchor() -> None:
+    anchors = load_trust((), (FIXTURES / fixtures_responses.SIGNING_CERT,))
+    assert anchors.entity_ids == ()
+    assert analyse("valid", anchors).status == "valid"
+
+
+def test_for_issuer_falls_back_to_every_anchor_for_an_unknown_issuer() -> None:
+    cert = testidp.idp().cert
+    anchor = Anchor(cert, describe(cert), "x", entity_id="https://a.example.test")
+    assert Trust((anchor,)).for_issuer("https://b.example.test") == (anchor,)
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            b"<md:EntityDescriptor xmlns:md='urn:oasis:names:tc:SAML:2.0:metadata' entityID='x'/>",
+            "no IdP entity",
+        ),
+        (b"not xml", "not XML"),
+    ],
+)
+def test_unusable_metadata_is_an_input_error(tmp_path: Path, content: bytes, problem: str) -> None:
+    path = tmp_path / "md.xml"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as error:
+        load_trust((path,), ())
+    assert problem in str(error.value)
+
+
+def test_missing_metadata_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        load_trust((tmp_path / "absent.xml",), ())

@@ -1,0 +1,106 @@
+"""Signature wrapping (XSW1-XSW8) and comment injection never put attacker values in the claims."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import fixtures_responses
+import pytest
+import testidp
+import xsw
+
+from samlcheck.capture import Message
+from samlcheck.options import CheckOptions
+from samlcheck.report import Result
+from samlcheck.response import check_response
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+OPTIONS = CheckOptions(
+    metadata=(FIXTURES / fixtures_responses.METADATA,),
+    at=dt.datetime(2026, 1, 15, 12, 1, tzinfo=dt.timezone.utc),
+)
+WRAPPING = [n for n in xsw.ATTACKS if n.startswith("xsw")]
+
+
+def check(name: str) -> Result:
+    data = (FIXTURES / "responses" / "attacks" / f"{name}.xml").read_bytes()
+    return check_response(Message(source=name, data=data), OPTIONS)
+
+
+def test_committed_attacks_are_what_the_generator_makes() -> None:
+    for name in xsw.ATTACKS:
+        committed = (FIXTURES / "responses" / "attacks" / f"{name}.xml").read_bytes()
+        assert committed == xsw.attack_xml(name), name
+
+
+@pytest.mark.parametrize("name", WRAPPING)
+def test_wrapping_attack_is_rejected_for_its_signature(name: str) -> None:
+    result = check(name)
+    assert not result.verdict.accepted
+    assert result.verdict.aws_error is not None
+    assert result.verdict.aws_error.key == "signature-invalid"
+    assert result.signature.status == "invalid"
+
+
+@pytest.mark.parametrize("name", WRAPPING)
+def test_wrapping_attack_never_shows_attacker_values_as_claims(name: str) -> None:
+    result = check(name)
+    claims = json.dumps(dataclasses.asdict(result.claims)) if result.claims else ""
+    for value in xsw.ATTACKER_VALUES:
+        assert value not in claims
+    if result.claims is not None:  # what is shown is what the IdP signed
+        assert result.claims.name_id == "alice@example.test"
+
+
+def test_unsigned_second_assertion_is_reported_as_ignored_with_its_values() -> None:
+    result = check("xsw3")
+    ignored = [f for f in result.findings if f.rule.name == "unsigned-content-ignored"]
+    assert ignored and xsw.ATTACKER_NAME_ID in ignored[0].message
+    assert result.claims is not None and result.claims.name_id == "alice@example.test"
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("xsw1", "signature-reference-uri"),
+        ("xsw2", "signature-reference-uri"),
+        ("xsw3", "assertion-count"),
+        ("xsw4", "signature-misplaced"),
+        ("xsw5", "duplicate-id"),
+        ("xsw6", "duplicate-id"),
+        ("xsw7", "signature-misplaced"),
+        ("xsw8", "duplicate-id"),
+    ],
+)
+def test_wrapping_attack_names_the_profile_violation(name: str, rule: str) -> None:
+    assert rule in {f.rule.name for f in check(name).findings}
+
+
+def test_comment_injection_reports_the_full_text_as_the_claim() -> None:
+    result = check("comment-injection")
+    assert result.claims is not None
+    assert result.claims.name_id == xsw.INJECTED_NAME_ID
+    assert result.claims.role_session_name == "alice.evil"
+    injected = [f for f in result.findings if f.rule.name == "comment-injection"]
+    assert len(injected) == 2
+    assert repr(xsw.INJECTED_NAME_ID) in injected[0].message
+    assert "'alice@example.test'" in injected[0].message  # what a naive parser would read
+
+
+def test_comment_injection_keeps_the_signature_valid() -> None:
+    assert check("comment-injection").signature.status == "valid"
+
+
+def test_cdata_inside_a_signed_value_is_flagged() -> None:
+    root = testidp.response_element(testidp.ResponseSpec(), testidp.idp())
+    data = testidp.etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    data = data.replace(
+        b">alice@example.test</saml:NameID>", b">alice<![CDATA[@example.test]]></saml:NameID>"
+    )
+    result = check_response(Message("cdata", data), OPTIONS)
+    kinds = [f.message for f in result.findings if f.rule.name == "comment-injection"]
+    assert kinds and "CDATA" in kinds[0]
+    assert result.claims is not None and result.claims.name_id == "alice@example.test"
