@@ -387,10 +387,30 @@ def _decrypt_container(container: etree._Element, keys: Sequence[_Key]) -> _Plai
     names = ", ".join(key.source for key in keys)
     raise _Refusal(
         rules.WRONG_KEY.finding(
-            f"None of the keys given ({names}) decrypts the assertion: {'; '.join(reasons)}. If "
-            "these are the keys on the IAM provider, AWS cannot decrypt it either.",
+            f"None of the keys given ({names}) decrypts the assertion: {'; '.join(reasons)}."
+            f"{_recipient_note(encrypted_keys)} If these are the keys on the IAM provider, AWS "
+            "cannot decrypt it either.",
             where,
         )
+    )
+
+
+def _recipient_note(encrypted_keys: Sequence[etree._Element]) -> str:
+    """Which certificate the IdP says it encrypted for, when an EncryptedKey's KeyInfo names one."""
+    from samlcheck.certs import decode_x509_element_text, describe
+
+    notes: list[str] = []
+    for encrypted_key in encrypted_keys:
+        for element in encrypted_key.iterfind("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS):
+            decoded = decode_x509_element_text(xml_text(element))
+            if decoded.certificate is not None:
+                facts = describe(decoded.certificate)
+                notes.append(f"{facts.subject} (SHA-256 {facts.sha256})")
+    if not notes:
+        return ""
+    return (
+        f" The IdP encrypted for the certificate {', '.join(notes)}: upload that certificate's "
+        "private key, or give the IdP the certificate of the provider's key."
     )
 
 

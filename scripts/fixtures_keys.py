@@ -247,7 +247,10 @@ def encrypted_files() -> dict[str, bytes]:
         )
     spec = testidp.ResponseSpec(recipient=xenc.SP_ACS, sign_response=False)
     files["encrypted/for-next-key.xml"] = xenc.encrypted_response_xml(
-        spec, recipient_key=xenc.sp_next().key.public_key(), label="next"
+        spec,
+        recipient_key=xenc.sp_next().key.public_key(),
+        label="next",
+        recipient_cert=xenc.sp_next().cert,
     )
     gcm = xenc.encrypted_response_xml(spec, algorithm="aes256-gcm", label="corrupt-gcm")
     end = _cipher_value_end(gcm)

@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass
 
 import testidp
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -167,7 +168,12 @@ def _b64(data: bytes) -> str:
 
 
 def _encrypted_key(
-    public: rsa.RSAPublicKey, session: bytes, transport: Transport, label: str, key_id: str | None
+    public: rsa.RSAPublicKey,
+    session: bytes,
+    transport: Transport,
+    label: str,
+    key_id: str | None,
+    recipient_cert: x509.Certificate | None = None,
 ) -> etree._Element:
     x, d = f"{{{XENC}}}", f"{{{DS}}}"
     element = etree.Element(x + "EncryptedKey", nsmap={"xenc": XENC, "ds": DS})
@@ -182,6 +188,11 @@ def _encrypted_key(
         mgf.set("Algorithm", f"{XENC11}mgf1{transport.mgf}")
     if transport.oaep_params:
         etree.SubElement(method, x + "OAEPparams").text = _b64(transport.oaep_params)
+    if recipient_cert is not None:
+        x509_data = etree.SubElement(etree.SubElement(element, d + "KeyInfo"), d + "X509Data")
+        etree.SubElement(x509_data, d + "X509Certificate").text = testidp.cert_base64(
+            recipient_cert
+        )
     cipher_data = etree.SubElement(element, x + "CipherData")
     etree.SubElement(cipher_data, x + "CipherValue").text = _b64(
         wrap_key(public, session, transport, label)
@@ -197,11 +208,13 @@ def encrypt_assertion(
     transport: Transport = Transport(),
     placement: str = "keyinfo",
     label: str = "assertion",
+    recipient_cert: x509.Certificate | None = None,
 ) -> etree._Element:
     """A saml:EncryptedAssertion around `assertion` (element or exact bytes) for `public`.
 
     placement: "keyinfo" puts the EncryptedKey in the EncryptedData's KeyInfo; "retrieval" puts
     it beside the EncryptedData and names it with a ds:RetrievalMethod (Okta's layout).
+    `recipient_cert` is named in the EncryptedKey's KeyInfo, as many IdPs do.
     """
     plain = assertion if isinstance(assertion, bytes) else etree.tostring(assertion)
     session = session_key(algorithm, label)
@@ -213,12 +226,12 @@ def encrypt_assertion(
     etree.SubElement(data, x + "EncryptionMethod", Algorithm=DATA_ALGORITHMS[algorithm][0])
     key_info = etree.SubElement(data, d + "KeyInfo")
     if placement == "keyinfo":
-        key_info.append(_encrypted_key(public, session, transport, label, None))
+        key_info.append(_encrypted_key(public, session, transport, label, None, recipient_cert))
     elif placement == "retrieval":
         key_id = f"_ek-{label}"
         method = etree.SubElement(key_info, d + "RetrievalMethod", URI=f"#{key_id}")
         method.set("Type", XENC + "EncryptedKey")
-        encrypted_key = _encrypted_key(public, session, transport, label, key_id)
+        encrypted_key = _encrypted_key(public, session, transport, label, key_id, recipient_cert)
         reference_list = etree.SubElement(encrypted_key, x + "ReferenceList")
         etree.SubElement(reference_list, x + "DataReference", URI=f"#_ed-{label}")
         container.append(encrypted_key)

@@ -116,6 +116,9 @@ def test_assertion_for_another_key_reports_a_key_mismatch() -> None:
     assert result.key_used is None
     assert _rule_ids(result) == [rules.WRONG_KEY.id]
     assert "sp-encryption.pem" in result.findings[0].message
+    assert "encrypted for the certificate CN=sp-encryption-next.example.test" in (
+        result.findings[0].message
+    )
     assert result.findings[0].aws_error is not None
 
 
