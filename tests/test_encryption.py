@@ -154,6 +154,17 @@ def test_unsupported_data_algorithm_is_reported() -> None:
     assert "tripledes-cbc" in result.findings[0].message
 
 
+def test_unsupported_key_transport_is_reported() -> None:
+    data = (FIXTURES / "encrypted/aes128-gcm_rsa-oaep-mgf1p_keyinfo.xml").read_bytes()
+    wrapped = data.replace(
+        b"http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
+        b"http://www.w3.org/2001/04/xmlenc#kw-aes128",
+    )
+    result = encryption.decrypt(parse(wrapped), (SP_KEY,))
+    assert _rule_ids(result) == [rules.UNSUPPORTED.id]
+    assert "kw-aes128" in result.findings[0].message
+
+
 def test_missing_encrypted_key_is_reported() -> None:
     result = _decrypt("encrypted/no-encrypted-key.xml", SP_KEY)
     assert _rule_ids(result) == [rules.MALFORMED.id]

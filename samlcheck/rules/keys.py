@@ -76,8 +76,8 @@ TOO_LONG = Rule(
     severity=Severity.ERROR,
     summary=f"AddPrivateKey takes at most {MAX_KEY_CHARACTERS:,} characters (API reference "
     "length constraint; the error AWS shows for it is inferred).",
-    fix="Upload the private key block alone, without certificates or comments; an RSA key "
-    "larger than 8192 bits does not fit.",
+    fix="Upload the private key block alone, without certificates, chains or comments (a PEM "
+    "RSA key of 2048 bits is about 1,700 characters).",
     aws_error="invalid-private-key",
     stage="key",
     source=_API,
