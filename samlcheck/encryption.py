@@ -278,7 +278,10 @@ def _unwrap(encrypted_key: etree._Element, key: _Key, transport: str, wanted: in
             f"{len(wrapped) * 8}-bit RSA key; {key.source} is RSA {key.key.key_size}"
         )
     if transport == RSA_15:
-        session = key.key.decrypt(wrapped, padding.PKCS1v15())
+        try:  # OpenSSL 3.2+ never fails here (implicit rejection): the length check below decides
+            session = key.key.decrypt(wrapped, padding.PKCS1v15())
+        except ValueError:
+            raise ValueError(f"{key.source} does not unwrap the session key (RSA 1.5)") from None
     else:
         oaep = _oaep(_child(encrypted_key, "xenc", "EncryptionMethod"), transport)
         try:
