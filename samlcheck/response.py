@@ -23,7 +23,7 @@ from samlcheck.signature import KEY_NOT_TRUSTED, SignatureAnalysis, analyse, che
 from samlcheck.trust import Trust, load_trust
 from samlcheck.xml import NS, XmlDocument, XmlRefused, local_name, parse, qname
 
-KIND = "SAMLResponse"
+KIND = "response"
 
 
 def check_response(message: Message, options: CheckOptions, trust: Trust | None = None) -> Result:

@@ -176,12 +176,16 @@ class SignatureAnalysis:
 
     @property
     def summary(self) -> SignatureSummary:
-        signed = tuple(
-            f"{s.parent}" + (" (decrypted)" if s.decrypted else "")
-            for s in self.signatures
-            if s.usable
-        )
+        names = {"response": "Response", "assertion": "Assertion"}
+        signed = tuple(names[s.covers] for s in self.signatures if s.usable)
         return SignatureSummary(status=self.status, signed=signed)
+
+    @property
+    def signed_paths(self) -> tuple[str, ...]:
+        """Where the usable signatures are, '(decrypted)' marking a decrypted assertion's."""
+        return tuple(
+            s.parent + (" (decrypted)" if s.decrypted else "") for s in self.signatures if s.usable
+        )
 
 
 # --- structure ---------------------------------------------------------------------------------

@@ -190,7 +190,9 @@ def test_encrypted_response_decrypts_and_verifies_the_inner_signature() -> None:
     result = run("valid-encrypted")
     assert result.claims is not None
     assert result.claims.name_id == "alice@example.test"
-    assert "/Response/Assertion (decrypted)" in result.signature.signed
+    assert result.signature.signed == ("Response", "Assertion")
+    coverage = next(f for f in result.findings if f.rule.name == "signature-coverage")
+    assert "/Response/Assertion (decrypted)" in coverage.message
 
 
 def test_encrypted_response_without_key_shows_no_claims() -> None:

@@ -282,12 +282,12 @@ def signature_findings(
             )
         )
     if analysis.status in ("valid", "unverifiable") and analysis.view.assertion is not None:
-        covered = ", ".join(analysis.summary.signed)
+        paths = analysis.signed_paths
         findings.append(
             ASSERTION_COVERED.finding(
                 f"claims are read from the Assertion covered by the {analysis.view.assertion_via}"
-                f" (signed: {covered})",
-                analysis.summary.signed[0] if analysis.summary.signed else "",
+                f" (signed: {', '.join(paths)})",
+                paths[0] if paths else "",
             )
         )
     for item in analysis.injected:

@@ -1,0 +1,188 @@
+"""`samlcheck check`: exit codes, text and JSON output, options and unreadable input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import fixtures_responses
+import testidp
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+METADATA = str(FIXTURES / fixtures_responses.METADATA)
+AT = ("--at", testidp.CHECK_AT)
+SAML = {"saml": testidp.SAML}
+
+
+def response(name: str) -> str:
+    return str(FIXTURES / "responses" / f"{name}.xml")
+
+
+def test_accepted_response_exits_0(run_cli) -> None:
+    result = run_cli("check", response("valid"), "--metadata", METADATA, *AT)
+    assert result.exit_code == 0, result.output
+    assert "accepted" in result.stdout
+
+
+def test_rejected_response_exits_1_with_the_aws_error(run_cli) -> None:
+    result = run_cli("check", response("role-space-after-comma"), "--metadata", METADATA, *AT)
+    assert result.exit_code == 1
+    assert "Your request included an invalid SAML response" in result.stdout
+    assert "whitespace around the comma" in result.stdout
+
+
+def test_json_claims_match_the_signed_content(run_cli) -> None:
+    result = run_cli("check", response("valid"), "--metadata", METADATA, *AT, "--format", "json")
+    assert result.exit_code == 0, result.output
+    claims = json.loads(result.stdout)["results"][0]["claims"]
+    signed = etree.parse(response("valid")).getroot().find("saml:Assertion", SAML)
+    assert signed is not None
+
+    def text(path: str) -> list[str]:
+        return [n.text or "" for n in signed.findall(path, SAML)]
+
+    attr = "saml:AttributeStatement/saml:Attribute[@Name='https://aws.amazon.com/SAML/Attributes/{}']/saml:AttributeValue"
+    assert claims["issuer"] == text("saml:Issuer")[0]
+    assert claims["name_id"] == text("saml:Subject/saml:NameID")[0]
+    assert claims["audiences"] == text("saml:Conditions/saml:AudienceRestriction/saml:Audience")
+    data = signed.find("saml:Subject/saml:SubjectConfirmation/saml:SubjectConfirmationData", SAML)
+    assert data is not None and claims["recipient"] == data.get("Recipient")
+    assert claims["role_session_name"] == text(attr.format("RoleSessionName"))[0]
+    role, provider = text(attr.format("Role"))[0].split(",")
+    assert claims["roles"] == [{"role_arn": role, "provider_arn": provider}]
+
+
+def test_json_validates_against_the_published_schema(run_cli) -> None:
+    import jsonschema
+
+    schema = json.loads((ROOT / "samlcheck" / "schemas" / "report.schema.json").read_text())
+    for name in ("valid", "unsigned", "rotated-certificate", "expired"):
+        result = run_cli("check", response(name), "--metadata", METADATA, *AT, "--format", "json")
+        jsonschema.validate(json.loads(result.stdout), schema)
+
+
+def test_wrapped_response_json_has_no_attacker_claims(run_cli) -> None:
+    import xsw
+
+    path = str(FIXTURES / "responses" / "attacks" / "xsw7.xml")
+    result = run_cli("check", path, "--metadata", METADATA, *AT, "--format", "json")
+    assert result.exit_code == 1
+    (entry,) = json.loads(result.stdout)["results"]
+    assert entry["verdict"]["aws_error"]["message"] == "Response signature invalid"
+    assert all(v not in json.dumps(entry["claims"]) for v in xsw.ATTACKER_VALUES)
+
+
+def test_no_anchor_reports_unverifiable_and_the_carried_certificate(run_cli) -> None:
+    result = run_cli("check", response("valid"), *AT, "--format", "json")
+    entry = json.loads(result.stdout)["results"][0]
+    assert entry["signature"]["status"] == "unverifiable"
+    assert any("CN=idp.example.test" in f["message"] for f in entry["findings"])
+
+
+def test_cert_option_is_an_anchor(run_cli) -> None:
+    cert = str(FIXTURES / fixtures_responses.SIGNING_CERT)
+    result = run_cli("check", response("valid"), "--cert", cert, *AT)
+    assert result.exit_code == 0, result.output
+
+
+def test_base64_capture_on_stdin(run_cli) -> None:
+    data = testidp.as_base64(Path(response("valid")).read_bytes())
+    result = run_cli("check", "-", "--metadata", METADATA, *AT, input=data)
+    assert result.exit_code == 0, result.output
+
+
+def test_har_with_two_responses_checks_both(run_cli, tmp_path: Path) -> None:
+    good = Path(response("valid")).read_bytes()
+    bad = Path(response("session-name-space")).read_bytes()
+    har = tmp_path / "trace.har"
+    har.write_bytes(testidp.as_har([testidp.HarPost(good), testidp.HarPost(bad)]))
+    result = run_cli("check", str(har), "--metadata", METADATA, *AT, "--format", "json")
+    assert result.exit_code == 1
+    verdicts = [r["verdict"]["accepted"] for r in json.loads(result.stdout)["results"]]
+    assert verdicts == [True, False]
+
+
+def test_role_and_provider_options(run_cli) -> None:
+    other = fixtures_responses.OTHER_PROVIDER
+    result = run_cli(
+        "check", response("valid"), "--metadata", METADATA, *AT, "--provider-arn", other
+    )
+    assert result.exit_code == 1
+    assert "Specified provider doesn't exist" in result.stdout
+    ok = run_cli(
+        "check",
+        response("valid"),
+        "--metadata",
+        METADATA,
+        *AT,
+        "--role-arn",
+        testidp.ROLE_ARN,
+        "--provider-arn",
+        testidp.PROVIDER_ARN,
+    )
+    assert ok.exit_code == 0, ok.output
+
+
+def test_duration_above_the_role_maximum(run_cli) -> None:
+    result = run_cli(
+        "check",
+        response("valid"),
+        "--metadata",
+        METADATA,
+        *AT,
+        "--duration-seconds",
+        "7200",
+        "--max-session-duration",
+        "3600",
+    )
+    assert result.exit_code == 1
+    assert "MaxSessionDuration" in result.stdout
+
+
+def test_encrypted_response_with_sp_key(run_cli) -> None:
+    key = str(FIXTURES / fixtures_responses.SP_KEY)
+    args = ("check", response("valid-encrypted"), "--metadata", METADATA, *AT, "--format", "json")
+    entry = json.loads(run_cli(*args, "--sp-key", key).stdout)["results"][0]
+    assert entry["claims"]["name_id"] == "alice@example.test"
+    sealed = json.loads(run_cli(*args).stdout)["results"][0]
+    assert sealed["claims"] is None
+
+
+def test_encryption_mode_required_rejects_plaintext(run_cli) -> None:
+    args = ("check", response("valid"), "--metadata", METADATA, *AT)
+    result = run_cli(*args, "--encryption-mode", "Required")
+    assert result.exit_code == 1
+    assert run_cli(*args, "--encryption-mode", "Allowed").exit_code == 0
+
+
+def test_bad_at_is_exit_2_with_one_line(run_cli) -> None:
+    result = run_cli("check", response("valid"), "--at", "yesterday")
+    assert result.exit_code == 2
+    assert "--at" in result.stderr and "Traceback" not in result.output
+
+
+def test_duration_out_of_range_is_exit_2(run_cli) -> None:
+    result = run_cli("check", response("valid"), "--duration-seconds", "60")
+    assert result.exit_code == 2
+    assert "900..43200" in result.stderr
+
+
+def test_missing_metadata_is_exit_2(run_cli, tmp_path: Path) -> None:
+    result = run_cli("check", response("valid"), "--metadata", str(tmp_path / "nope.xml"))
+    assert result.exit_code == 2
+    assert "nope.xml" in result.stderr
+
+
+def test_missing_capture_is_exit_2(run_cli, tmp_path: Path) -> None:
+    result = run_cli("check", str(tmp_path / "nope.txt"))
+    assert result.exit_code == 2
+
+
+def test_hostile_xml_is_a_finding_not_a_crash(run_cli, tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xml"
+    path.write_bytes(b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><r>&a;</r>')
+    result = run_cli("check", str(path), "--metadata", METADATA)
+    assert result.exit_code in (1, 2)
+    assert "Traceback" not in result.output
