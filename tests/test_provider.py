@@ -90,6 +90,7 @@ def test_add_and_remove_in_one_request_is_rejected_with_the_rotation_steps() -> 
         "Unable to add and remove private keys in the same request. Set a value for only one of "
         "the two parameters."
     )
+    assert [f.rule for f in result.findings] == [rules.ADD_AND_REMOVE]
     steps = _rows(result, "Rotation step")
     assert [s.split(":")[0] for s in steps] == [
         "Add the new key",

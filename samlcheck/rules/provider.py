@@ -195,9 +195,14 @@ def _key_list_findings(current: ProviderState, change: ProviderChange) -> list[F
                     f"{key_id} is not a Key ID of this provider (its keys: {ids}).", "--remove-key"
                 )
             )
-        elif len(current.keys) == 1 and "Required" in (
-            current.mode,
-            model.resulting_mode(current, change),
+        elif (
+            change.add_key is None
+            and len(current.keys) == 1
+            and "Required"
+            in (
+                current.mode,
+                model.resulting_mode(current, change),
+            )
         ):
             how = (
                 "the mode is Required"
