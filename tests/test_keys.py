@@ -185,6 +185,10 @@ def test_keys_command_exits_0_for_a_good_key_and_1_for_a_bad_one(run_cli) -> Non
     assert bad.exit_code == 1
     document = json.loads(bad.stdout)
     assert "Key is encrypted." in json.dumps(document)
+    import jsonschema
+
+    schema = json.loads((ROOT / "samlcheck" / "schemas" / "report.schema.json").read_text())
+    jsonschema.validate(document, schema)
 
 
 def test_keys_command_missing_file_exits_2(run_cli) -> None:

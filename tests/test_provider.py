@@ -248,4 +248,7 @@ def test_provider_plan_command(run_cli) -> None:
     unreadable = run_cli("provider", "plan", "--current", str(PROVIDER / "missing.json"))
     assert unreadable.exit_code == 2
     assert "no such file" in unreadable.stderr
-    json.loads(done.stdout)
+    import jsonschema
+
+    schema = json.loads((ROOT / "samlcheck" / "schemas" / "report.schema.json").read_text())
+    jsonschema.validate(json.loads(done.stdout), schema)
