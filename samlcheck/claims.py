@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from samlcheck import aws
+from samlcheck.profile import find_assertions
 from samlcheck.report import Claims, RoleClaim
-from samlcheck.signature import SignedView, find_assertions
+from samlcheck.signature import SignedView
 from samlcheck.xml import NS, path_of, text
 
 BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"

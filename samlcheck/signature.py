@@ -19,15 +19,28 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import hashlib
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from samlcheck.digests import (
+    DigestCheck,
+    copy_element,
+    recompute_digests,
+    safe_parser,
+    strip_whitespace,
+)
+from samlcheck.profile import (
+    InjectedText,
+    ProfileViolation,
+    covers,
+    document_violations,
+    injected_text,
+    signature_violations,
+)
 from samlcheck.report import SignatureSummary
-from samlcheck.xml import NS, XmlDocument, local_name, path_of, qname, text
+from samlcheck.xml import NS, XmlDocument, path_of, qname, text
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -35,46 +48,10 @@ if TYPE_CHECKING:
     from samlcheck.certs import CertFacts
     from samlcheck.trust import Anchor, Trust
 
-ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
-EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
-EXC_C14N_WITH_COMMENTS = EXC_C14N + "WithComments"
-ALLOWED_TRANSFORMS = (ENVELOPED, EXC_C14N, EXC_C14N_WITH_COMMENTS)
-ID_ATTRIBUTES = ("ID", "Id", "id", "AssertionID", "ResponseID")
-"""Attribute names treated as XML IDs when looking for duplicates (SAML 2, XML DSig, SAML 1)."""
-
-_DIGESTS = {
-    "http://www.w3.org/2000/09/xmldsig#sha1": "sha1",
-    "http://www.w3.org/2001/04/xmldsig-more#sha224": "sha224",
-    "http://www.w3.org/2001/04/xmlenc#sha256": "sha256",
-    "http://www.w3.org/2001/04/xmldsig-more#sha384": "sha384",
-    "http://www.w3.org/2001/04/xmlenc#sha512": "sha512",
-}
 
 VALID, SELF_VERIFIED = "valid", "self-verified"
 DIGEST_MISMATCH, KEY_NOT_TRUSTED, ALTERED = "digest-mismatch", "key-not-trusted", "altered"
 MALFORMED, UNTRUSTED_METHOD, KEY_UNKNOWN = "malformed", "untrusted-method", "key-unknown"
-
-
-@dataclass(frozen=True)
-class ProfileViolation:
-    """One breach of the SAML signature profile (SAML core 5.4) or of its wrapping defences."""
-
-    kind: str
-    """parent, references, reference-uri, transforms, duplicate-id or assertion-count."""
-    message: str
-    location: str
-
-
-@dataclass(frozen=True)
-class DigestCheck:
-    """One Reference's digest, recomputed here."""
-
-    uri: str
-    target: str
-    """Path of the referenced element ('' when the URI does not resolve inside the parent)."""
-    matches: bool
-    pretty_printed: bool = False
-    """The digest matches once whitespace-only text is removed: re-indented after signing."""
 
 
 @dataclass(frozen=True)
@@ -135,19 +112,6 @@ class SignatureCheck:
 
 
 @dataclass(frozen=True)
-class InjectedText:
-    """A signed text value split by a comment or a CDATA section (comment injection)."""
-
-    location: str
-    full: str
-    """The whole text, as canonicalization (and samlcheck) reads it."""
-    first: str
-    """The text before the first comment: what a naive parser reads."""
-    kind: str
-    """comment or CDATA."""
-
-
-@dataclass(frozen=True)
 class SignedView:
     """What the signatures cover: claims are read from these elements only."""
 
@@ -188,147 +152,6 @@ class SignatureAnalysis:
         )
 
 
-# --- structure ---------------------------------------------------------------------------------
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_blank_text=False,
-        remove_comments=False,
-        strip_cdata=False,
-    )
-
-
-def _copy(element: etree._Element) -> etree._Element:
-    """A detached copy carrying the in-scope namespaces (as signxml makes it)."""
-    return etree.fromstring(etree.tostring(element, with_tail=False), _parser())
-
-
-def _covers(signature: etree._Element, root: etree._Element) -> str:
-    parent = signature.getparent()
-    if parent is None:
-        return "other"
-    if parent is root and root.tag == qname("samlp", "Response"):
-        return "response"
-    if parent.tag == qname("saml", "Assertion") and parent.getparent() is root:
-        return "assertion"
-    return "other"
-
-
-def _profile(signature: etree._Element, root: etree._Element) -> list[ProfileViolation]:
-    where = path_of(signature)
-    parent = signature.getparent()
-    found: list[ProfileViolation] = []
-    if parent is None or parent.tag not in (qname("samlp", "Response"), qname("saml", "Assertion")):
-        name = local_name(parent) if parent is not None else "nothing"
-        found.append(
-            ProfileViolation(
-                "parent",
-                f"the signature's parent is {name}, not the Response or an Assertion",
-                where,
-            )
-        )
-    elif _covers(signature, root) == "other":
-        found.append(
-            ProfileViolation(
-                "parent",
-                f"the signature signs {path_of(parent)}, which is not the Response nor an "
-                "Assertion directly inside it (a moved or wrapped element)",
-                where,
-            )
-        )
-    references = signature.findall("ds:SignedInfo/ds:Reference", NS)
-    if len(references) != 1:
-        found.append(
-            ProfileViolation(
-                "references",
-                f"the signature has {len(references)} References; the SAML profile requires "
-                "exactly one",
-                where,
-            )
-        )
-    parent_id = parent.get("ID") if parent is not None else None
-    for reference in references:
-        uri = reference.get("URI")
-        if uri == "" and parent is root:
-            continue
-        if parent_id is None or uri != f"#{parent_id}":
-            expected = f"#{parent_id}" if parent_id else "the parent's ID (it has none)"
-            found.append(
-                ProfileViolation(
-                    "reference-uri",
-                    f"the Reference URI is {uri!r}, not {expected!r}: the signature does not "
-                    "sign its own parent",
-                    where,
-                )
-            )
-        unexpected = [
-            t.get("Algorithm") or "(no Algorithm)"
-            for t in reference.findall("ds:Transforms/ds:Transform", NS)
-            if t.get("Algorithm") not in ALLOWED_TRANSFORMS
-        ]
-        if unexpected:
-            found.append(
-                ProfileViolation(
-                    "transforms",
-                    "transforms other than enveloped-signature and exclusive c14n: "
-                    + ", ".join(unexpected),
-                    where,
-                )
-            )
-    if parent is not None and len(parent.findall("ds:Signature", NS)) > 1:
-        found.append(
-            ProfileViolation(
-                "references", f"{path_of(parent)} carries more than one Signature", where
-            )
-        )
-    return found
-
-
-def document_violations(root: etree._Element) -> list[ProfileViolation]:
-    """Duplicate ID values and the count of Assertion/EncryptedAssertion elements anywhere."""
-    found: list[ProfileViolation] = []
-    seen: dict[str, list[str]] = defaultdict(list)
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for name in ID_ATTRIBUTES:
-            value = element.get(name)
-            if value is not None:
-                seen[value].append(path_of(element))
-    for value, places in seen.items():
-        if len(places) > 1:
-            found.append(
-                ProfileViolation(
-                    "duplicate-id",
-                    f"the ID {value!r} occurs {len(places)} times: " + ", ".join(places),
-                    places[1],
-                )
-            )
-    assertions = find_assertions(root)
-    if len(assertions) != 1 and root.tag == qname("samlp", "Response"):
-        where = ", ".join(path_of(a) for a in assertions) or "none"
-        found.append(
-            ProfileViolation(
-                "assertion-count",
-                f"the document holds {len(assertions)} Assertion/EncryptedAssertion elements "
-                f"({where}); exactly one is allowed",
-                path_of(root),
-            )
-        )
-    return found
-
-
-def find_assertions(root: etree._Element) -> list[etree._Element]:
-    """Every Assertion and EncryptedAssertion, wherever it is (Extensions, Advice, Object...)."""
-    wanted = (qname("saml", "Assertion"), qname("saml", "EncryptedAssertion"))
-    return [e for e in root.iter() if e.tag in wanted]
-
-
 def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool]:
     from cryptography import x509
 
@@ -344,87 +167,6 @@ def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool]
             certs.append(KeyInfoCert(None, None, f"unreadable X509Certificate: {error}"))
     key_value = signature.find("ds:KeyInfo/ds:KeyValue", NS) is not None
     return tuple(certs), key_value and not certs
-
-
-# --- digests -----------------------------------------------------------------------------------
-
-
-def _digest(data: bytes, method: str) -> bytes | None:
-    name = _DIGESTS.get(method)
-    return hashlib.new(name, data).digest() if name else None
-
-
-def _canonical(target: etree._Element, transforms: list[str], prefixes: list[str]) -> bytes:
-    exclusive = any(t.startswith(EXC_C14N) for t in transforms)
-    comments = EXC_C14N_WITH_COMMENTS in transforms
-    return etree.tostring(
-        _copy(target),
-        method="c14n",
-        exclusive=exclusive,
-        with_comments=comments,
-        inclusive_ns_prefixes=prefixes or None,
-    )
-
-
-def _strip_whitespace(element: etree._Element) -> None:
-    for node in element.iter():
-        if node.text is not None and not node.text.strip() and len(node):
-            node.text = None
-        if node is not element and node.tail is not None and not node.tail.strip():
-            node.tail = None
-
-
-def recompute_digests(signature: etree._Element) -> tuple[DigestCheck, ...]:
-    """Each Reference's digest recomputed over the signature's parent (a copy)."""
-    parent = signature.getparent()
-    if parent is None:
-        return ()
-    copy = _copy(parent)
-    position = list(parent).index(signature)
-    copy_signature = copy[position]
-    checks: list[DigestCheck] = []
-    for reference in signature.findall("ds:SignedInfo/ds:Reference", NS):
-        uri = reference.get("URI") or ""
-        if uri in ("", f"#{parent.get('ID')}"):
-            target: etree._Element | None = copy
-        else:
-            found = [e for e in copy.iter() if isinstance(e.tag, str) and e.get("ID") == uri[1:]]
-            target = found[0] if len(found) == 1 else None
-        if target is None:
-            checks.append(DigestCheck(uri=uri, target="", matches=False))
-            continue
-        nodes = reference.findall("ds:Transforms/ds:Transform", NS)
-        transforms = [t.get("Algorithm") or "" for t in nodes]
-        prefixes: list[str] = []
-        for node in nodes:
-            inclusive = node.find(f"{{{EXC_C14N}}}InclusiveNamespaces")
-            if inclusive is not None:
-                prefixes = (inclusive.get("PrefixList") or "").split()
-        if ENVELOPED in transforms and copy_signature.getparent() is not None:
-            copy_signature.getparent().remove(copy_signature)  # type: ignore[union-attr]
-        method_node = reference.find("ds:DigestMethod", NS)
-        method = method_node.get("Algorithm", "") if method_node is not None else ""
-        value_node = reference.find("ds:DigestValue", NS)
-        try:
-            expected = base64.b64decode(
-                "".join((value_node.text or "").split()) if value_node is not None else ""
-            )
-        except (ValueError, binascii.Error):
-            expected = b""
-        actual = _digest(_canonical(target, transforms, prefixes), method)
-        matches = actual is not None and actual == expected
-        pretty = False
-        if not matches and actual is not None:
-            stripped = _copy(target)
-            _strip_whitespace(stripped)
-            pretty = _digest(_canonical(stripped, transforms, prefixes), method) == expected
-        inside = path_of(target)[len(path_of(copy)) :]
-        checks.append(
-            DigestCheck(
-                uri=uri, target=path_of(parent) + inside, matches=matches, pretty_printed=pretty
-            )
-        )
-    return tuple(checks)
 
 
 # --- verification ------------------------------------------------------------------------------
@@ -455,7 +197,7 @@ def _verify(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) -> 
         etree.tostring(parent, with_tail=False),
         x509_cert=cert,
         id_attribute="ID",
-        parser=_parser(),
+        parser=safe_parser(),
         expect_config=config,
     )
 
@@ -491,7 +233,7 @@ def check_signature(
     fields: dict[str, Any] = {
         "location": path_of(signature),
         "parent": path_of(parent),
-        "covers": _covers(signature, root),
+        "covers": covers(signature, root),
         "parent_id": parent.get("ID"),
         "references": tuple(r.get("URI") or "" for r in references),
         "transforms": tuple(
@@ -503,7 +245,7 @@ def check_signature(
         ),
         "key_info": key_info,
         "key_value_only": key_value_only,
-        "violations": tuple(_profile(signature, root)),
+        "violations": tuple(signature_violations(signature, root)),
         "anchors_tried": anchors,
         "digests": recompute_digests(signature),
         "raw": parent,
@@ -537,8 +279,8 @@ def _verifies_without_indentation(
     at: dt.datetime,
 ) -> bool:
     """Does the signature verify once whitespace-only text is removed (SignedInfo too)?"""
-    compact = _copy(parent)
-    _strip_whitespace(compact)
+    compact = copy_element(parent)
+    strip_whitespace(compact)
     certs = [a.certificate for a in anchors] or [
         k.certificate for k in key_info if k.certificate is not None
     ]
@@ -606,32 +348,6 @@ def _outcome(
         None,
         None,
     )
-
-
-# --- comment injection -------------------------------------------------------------------------
-
-
-def injected_text(element: etree._Element) -> list[InjectedText]:
-    """Leaf elements whose text is split by a comment, a processing instruction or CDATA."""
-    found: list[InjectedText] = []
-    for node in element.iter():
-        if not isinstance(node.tag, str) or any(isinstance(c.tag, str) for c in node):
-            continue
-        split = [c for c in node if not isinstance(c.tag, str)]
-        serialized = etree.tostring(node, with_tail=False)
-        cdata = b"<![CDATA[" in serialized
-        if not split and not cdata:
-            continue
-        full = text(node)
-        found.append(
-            InjectedText(
-                location=path_of(node),
-                full=full,
-                first=node.text or "",
-                kind="comment" if split else "CDATA",
-            )
-        )
-    return found
 
 
 # --- the analysis ------------------------------------------------------------------------------
@@ -747,7 +463,8 @@ def raw_copy_signed(raw: etree._Element | None) -> etree._Element | None:
     if raw is None:
         return None
     return etree.fromstring(
-        etree.tostring(_copy(raw), method="c14n", exclusive=True, with_comments=False), _parser()
+        etree.tostring(copy_element(raw), method="c14n", exclusive=True, with_comments=False),
+        safe_parser(),
     )
 
 

@@ -1,0 +1,188 @@
+"""The SAML signature profile and its wrapping defences, measured on the parsed document.
+
+SAML core 5.4: a Signature sits on the Response or on an Assertion, has one Reference whose URI is
+'#' + its parent's ID (empty only on the root) and only the enveloped-signature and exclusive c14n
+transforms. Against wrapping: no ID value twice, exactly one Assertion or EncryptedAssertion
+anywhere. Also comment and CDATA injection inside signed text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from lxml import etree
+
+from samlcheck.digests import ENVELOPED, EXC_C14N, EXC_C14N_WITH_COMMENTS
+from samlcheck.xml import NS, local_name, path_of, qname, text
+
+ALLOWED_TRANSFORMS = (ENVELOPED, EXC_C14N, EXC_C14N_WITH_COMMENTS)
+ID_ATTRIBUTES = ("ID", "Id", "id", "AssertionID", "ResponseID")
+"""Attribute names treated as XML IDs when looking for duplicates (SAML 2, XML DSig, SAML 1)."""
+
+
+@dataclass(frozen=True)
+class ProfileViolation:
+    """One breach of the SAML signature profile (SAML core 5.4) or of its wrapping defences."""
+
+    kind: str
+    """parent, references, reference-uri, transforms, duplicate-id or assertion-count."""
+    message: str
+    location: str
+
+
+@dataclass(frozen=True)
+class InjectedText:
+    """A signed text value split by a comment or a CDATA section (comment injection)."""
+
+    location: str
+    full: str
+    """The whole text, as canonicalization (and samlcheck) reads it."""
+    first: str
+    """The text before the first comment: what a naive parser reads."""
+    kind: str
+    """comment or CDATA."""
+
+
+def covers(signature: etree._Element, root: etree._Element) -> str:
+    parent = signature.getparent()
+    if parent is None:
+        return "other"
+    if parent is root and root.tag == qname("samlp", "Response"):
+        return "response"
+    if parent.tag == qname("saml", "Assertion") and parent.getparent() is root:
+        return "assertion"
+    return "other"
+
+
+def signature_violations(signature: etree._Element, root: etree._Element) -> list[ProfileViolation]:
+    where = path_of(signature)
+    parent = signature.getparent()
+    found: list[ProfileViolation] = []
+    if parent is None or parent.tag not in (qname("samlp", "Response"), qname("saml", "Assertion")):
+        name = local_name(parent) if parent is not None else "nothing"
+        found.append(
+            ProfileViolation(
+                "parent",
+                f"the signature's parent is {name}, not the Response or an Assertion",
+                where,
+            )
+        )
+    elif covers(signature, root) == "other":
+        found.append(
+            ProfileViolation(
+                "parent",
+                f"the signature signs {path_of(parent)}, which is not the Response nor an "
+                "Assertion directly inside it (a moved or wrapped element)",
+                where,
+            )
+        )
+    references = signature.findall("ds:SignedInfo/ds:Reference", NS)
+    if len(references) != 1:
+        found.append(
+            ProfileViolation(
+                "references",
+                f"the signature has {len(references)} References; the SAML profile requires "
+                "exactly one",
+                where,
+            )
+        )
+    parent_id = parent.get("ID") if parent is not None else None
+    for reference in references:
+        uri = reference.get("URI")
+        if uri == "" and parent is root:
+            continue
+        if parent_id is None or uri != f"#{parent_id}":
+            expected = f"#{parent_id}" if parent_id else "the parent's ID (it has none)"
+            found.append(
+                ProfileViolation(
+                    "reference-uri",
+                    f"the Reference URI is {uri!r}, not {expected!r}: the signature does not "
+                    "sign its own parent",
+                    where,
+                )
+            )
+        unexpected = [
+            t.get("Algorithm") or "(no Algorithm)"
+            for t in reference.findall("ds:Transforms/ds:Transform", NS)
+            if t.get("Algorithm") not in ALLOWED_TRANSFORMS
+        ]
+        if unexpected:
+            found.append(
+                ProfileViolation(
+                    "transforms",
+                    "transforms other than enveloped-signature and exclusive c14n: "
+                    + ", ".join(unexpected),
+                    where,
+                )
+            )
+    if parent is not None and len(parent.findall("ds:Signature", NS)) > 1:
+        found.append(
+            ProfileViolation(
+                "references", f"{path_of(parent)} carries more than one Signature", where
+            )
+        )
+    return found
+
+
+def document_violations(root: etree._Element) -> list[ProfileViolation]:
+    """Duplicate ID values and the count of Assertion/EncryptedAssertion elements anywhere."""
+    found: list[ProfileViolation] = []
+    seen: dict[str, list[str]] = defaultdict(list)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in ID_ATTRIBUTES:
+            value = element.get(name)
+            if value is not None:
+                seen[value].append(path_of(element))
+    for value, places in seen.items():
+        if len(places) > 1:
+            found.append(
+                ProfileViolation(
+                    "duplicate-id",
+                    f"the ID {value!r} occurs {len(places)} times: " + ", ".join(places),
+                    places[1],
+                )
+            )
+    assertions = find_assertions(root)
+    if len(assertions) != 1 and root.tag == qname("samlp", "Response"):
+        where = ", ".join(path_of(a) for a in assertions) or "none"
+        found.append(
+            ProfileViolation(
+                "assertion-count",
+                f"the document holds {len(assertions)} Assertion/EncryptedAssertion elements "
+                f"({where}); exactly one is allowed",
+                path_of(root),
+            )
+        )
+    return found
+
+
+def find_assertions(root: etree._Element) -> list[etree._Element]:
+    """Every Assertion and EncryptedAssertion, wherever it is (Extensions, Advice, Object...)."""
+    wanted = (qname("saml", "Assertion"), qname("saml", "EncryptedAssertion"))
+    return [e for e in root.iter() if e.tag in wanted]
+
+
+def injected_text(element: etree._Element) -> list[InjectedText]:
+    """Leaf elements whose text is split by a comment, a processing instruction or CDATA."""
+    found: list[InjectedText] = []
+    for node in element.iter():
+        if not isinstance(node.tag, str) or any(isinstance(c.tag, str) for c in node):
+            continue
+        split = [c for c in node if not isinstance(c.tag, str)]
+        serialized = etree.tostring(node, with_tail=False)
+        cdata = b"<![CDATA[" in serialized
+        if not split and not cdata:
+            continue
+        full = text(node)
+        found.append(
+            InjectedText(
+                location=path_of(node),
+                full=full,
+                first=node.text or "",
+                kind="comment" if split else "CDATA",
+            )
+        )
+    return found
