@@ -456,6 +456,14 @@ can be checked, and nothing in it is trusted before the signature and the issuer
 provider's keys) are. Audience, recipient and time come next (they decide whether the response is
 meant for AWS now), then the subject and the AWS attributes, and last the requested duration, which
 depends on the chosen role. Where two errors fall in one stage, the order of the findings decides.
+
+What each stage holds for a SAMLResponse (samlcheck.rules.response / signature / attributes):
+input: not a SAML 2.0 Response, a non-Success status, no assertion; signature: unsigned, changed,
+foreign key, profile and wrapping violations; issuer: Response and Assertion Issuer against the
+metadata entity ID; audience: AudienceRestriction and the bearer Recipient; time: NotBefore,
+NotOnOrAfter and the 5-minute redeem window; subject: NameID and the bearer SubjectConfirmation;
+attributes: Role, RoleSessionName, SourceIdentity, session tags, --role-arn / --provider-arn;
+duration: the SessionDuration attribute and DurationSeconds against MaxSessionDuration.
 """
 
 SESSION_NAME_PATTERN = re.compile(r"[a-zA-Z_0-9+=,.@-]{2,64}")

@@ -10,8 +10,11 @@ no claims are shown.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib.util
+
+from lxml import etree
 
 from samlcheck.capture import Message
 from samlcheck.claims import ClaimSet, lookalikes, read_claims, to_report
@@ -47,7 +50,7 @@ def check_response(message: Message, options: CheckOptions, trust: Trust | None 
         decryption = decrypt(doc, options.sp_keys)
         findings.extend(decryption.findings)
         decrypted = decryption.document
-        shape = response.Shape(**{**shape.__dict__, "decrypted": decrypted is not None})
+        shape = dataclasses.replace(shape, decrypted=decrypted is not None)
 
     analysis = analyse(doc, trust, at, decrypted)
     root = (decrypted or doc).root
@@ -73,6 +76,7 @@ def _shape(doc: XmlDocument) -> response.Shape:
     return response.Shape(
         is_response=root.tag == qname("samlp", "Response"),
         root_name=local_name(root),
+        namespace=etree.QName(root).namespace,
         has_id=bool(root.get("ID")),
         version=root.get("Version"),
         encrypted=root.find("saml:EncryptedAssertion", NS) is not None,
@@ -163,11 +167,11 @@ def _summary(
             pairs.append(("trust anchor", f"{anchor.facts.subject} ({anchor.source})"))
     else:
         pairs.append(("trust anchor", "none given (--metadata or --cert)"))
-    status = analysis.status
-    if analysis.view.assertion_via:
-        status += f", claims from the Assertion covered by the {analysis.view.assertion_via}"
-    pairs.append(("signature", status))
-    if not claims.signed:
+    if claims.signed:
+        pairs.append(
+            ("claims", f"read from the Assertion the {analysis.view.assertion_via} covers")
+        )
+    else:
         reason = (
             "the assertion is encrypted" if claims.encrypted else "no valid signature covers them"
         )

@@ -16,8 +16,9 @@ _SEED = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM'"
 _ASSERTIONS = "AWS IAM User Guide, 'Configure SAML assertions for the authentication response'"
 _TAGS = "AWS IAM User Guide, 'Pass session tags in AWS STS' (tag limits)"
 MAX_TAGS = 50
-TAG_KEY = re.compile(r"[\w\s+=.@:/-]{1,128}", re.ASCII)
-TAG_VALUE = re.compile(r"[\w\s+=.@:/-]{0,256}", re.ASCII)
+TAG_KEY = re.compile(r"[\w +=.@:/-]{1,128}")
+TAG_VALUE = re.compile(r"[\w +=.@:/-]{0,256}")
+"""Tag keys and values: Unicode letters and digits, spaces and _ . : / = + - @ (IAM tag rules)."""
 SESSION_DURATION_RANGE = (900, 43200)
 
 ROLE_MISSING = Rule(
@@ -331,11 +332,15 @@ def role_findings(
 # --- session name and source identity ------------------------------------------------------------
 
 
+_SESSION_NAME_CHAR = re.compile(r"[a-zA-Z_0-9+=,.@-]")
+
+
 def _pattern_problem(value: str) -> str:
+    """Which length or which characters break [a-zA-Z_0-9+=,.@-]{2,64}."""
     problems = []
     if not 2 <= len(value) <= 64:
         problems.append(f"it is {len(value)} characters long (2 to 64 allowed)")
-    bad = sorted({c for c in value if not aws.SESSION_NAME_PATTERN.fullmatch(c + c)})
+    bad = sorted({c for c in value if not _SESSION_NAME_CHAR.fullmatch(c)})
     if bad:
         problems.append("it contains " + ", ".join(repr(c) for c in bad))
     return " and ".join(problems)

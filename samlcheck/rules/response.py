@@ -153,6 +153,7 @@ class Shape:
 
     is_response: bool
     root_name: str
+    namespace: str | None
     has_id: bool
     version: str | None
     encrypted: bool
@@ -165,7 +166,8 @@ def shape_findings(shape: Shape) -> list[Finding]:
     if not shape.is_response:
         return [
             NOT_A_RESPONSE.finding(
-                f"the document is a {shape.root_name}, not a SAML 2.0 samlp:Response",
+                f"the document is a {shape.root_name} in {shape.namespace or 'no namespace'}, "
+                "not a SAML 2.0 samlp:Response (urn:oasis:names:tc:SAML:2.0:protocol)",
                 f"/{shape.root_name}",
             )
         ]
@@ -312,8 +314,6 @@ def time_findings(claims: ClaimSet, at: dt.datetime) -> list[Finding]:
     assertion = claims.assertion
     assert assertion is not None
     found: list[Finding] = []
-    starts: list[tuple[dt.datetime, str]] = []
-    ends: list[tuple[dt.datetime, str]] = []
 
     def read(text: str | None, label: str, location: str) -> dt.datetime | None:
         if text is None:
@@ -326,47 +326,57 @@ def time_findings(claims: ClaimSet, at: dt.datetime) -> list[Finding]:
         return value
 
     where = assertion.location + "/Conditions"
-    if assertion.not_before is not None:
-        value = read(assertion.not_before.value, "Conditions NotBefore", where)
-        if value is not None:
-            starts.append((value, "Conditions NotBefore"))
-    if assertion.not_on_or_after is not None:
-        value = read(assertion.not_on_or_after.value, "Conditions NotOnOrAfter", where)
-        if value is not None:
-            ends.append((value, "Conditions NotOnOrAfter"))
-    for bearer in (c for c in assertion.confirmations if c.method == BEARER):
-        label = "SubjectConfirmationData NotOnOrAfter"
-        value = read(bearer.not_on_or_after, label, bearer.location)
-        if value is not None:
-            ends.append((value, label))
-        value = read(bearer.not_before, "SubjectConfirmationData NotBefore", bearer.location)
-        if value is not None:
-            starts.append((value, "SubjectConfirmationData NotBefore"))
-    issued_text = assertion.issue_instant or claims.response.issue_instant
-    issued = read(issued_text, "IssueInstant", assertion.location + "/@IssueInstant")
-    if issued is not None:
-        ends.append((issued + REDEEM_WINDOW, "IssueInstant + 5 minutes"))
+    starts: list[tuple[dt.datetime, str, str]] = []
+    ends: list[tuple[dt.datetime, str, str]] = []
 
-    for value, label in starts:
+    def bound(
+        into: list[tuple[dt.datetime, str, str]], text: str | None, label: str, at_: str
+    ) -> None:
+        value = read(text, label, at_)
+        if value is not None:
+            into.append((value, label, at_))
+
+    if assertion.not_before is not None:
+        bound(starts, assertion.not_before.value, "Conditions NotBefore", where)
+    if assertion.not_on_or_after is not None:
+        bound(ends, assertion.not_on_or_after.value, "Conditions NotOnOrAfter", where)
+    for bearer in (c for c in assertion.confirmations if c.method == BEARER):
+        label = "SubjectConfirmationData "
+        bound(ends, bearer.not_on_or_after, label + "NotOnOrAfter", bearer.location)
+        bound(starts, bearer.not_before, label + "NotBefore", bearer.location)
+    issued_at = assertion.location + "/@IssueInstant"
+    issued = read(
+        assertion.issue_instant or claims.response.issue_instant, "IssueInstant", issued_at
+    )
+
+    for value, label, location in starts:
         if at < value:
             found.append(
                 EXPIRED.finding(
                     f"{label} is {_fmt(value)}, after the check time {_fmt(at)}: the response "
                     "is not valid yet (check the IdP's clock)",
-                    where,
+                    location,
                 )
             )
-    for value, label in ends:
+    for value, label, location in ends:
         if at >= value:
-            rule = REDEEM_LATE if label.startswith("IssueInstant") else EXPIRED
-            late = at - value
             found.append(
-                rule.finding(
-                    f"{label} is {_fmt(value)}; the check time {_fmt(at)} is {_duration(late)} "
-                    "past it",
-                    where if rule is EXPIRED else assertion.location + "/@IssueInstant",
+                EXPIRED.finding(
+                    f"{label} is {_fmt(value)}; the check time {_fmt(at)} is "
+                    f"{_duration(at - value)} past it",
+                    location,
                 )
             )
+    if issued is not None and at > issued + REDEEM_WINDOW:
+        found.append(
+            REDEEM_LATE.finding(
+                f"the assertion was issued at {_fmt(issued)}, {_duration(at - issued)} before the "
+                f"check time {_fmt(at)}; STS redeems a response for 5 minutes after issuance",
+                issued_at,
+            )
+        )
+    if issued is not None:
+        ends.append((issued + REDEEM_WINDOW, "IssueInstant + 5 minutes", issued_at))
     if any(f.rule in (EXPIRED, REDEEM_LATE) for f in found):
         found.append(TIME_WINDOW.finding(_window(starts, ends, issued), where))
     return found
@@ -384,12 +394,13 @@ def _duration(delta: dt.timedelta) -> str:
 
 
 def _window(
-    starts: list[tuple[dt.datetime, str]],
-    ends: list[tuple[dt.datetime, str]],
+    starts: list[tuple[dt.datetime, str, str]],
+    ends: list[tuple[dt.datetime, str, str]],
     issued: dt.datetime | None,
 ) -> str:
-    lower = max([v for v, _ in starts] + ([issued] if issued else []), default=None)
-    upper = min((v for v, _ in ends), default=None)
+    """The instants at which every time rule passes, and an --at inside them."""
+    lower = max([v for v, _, _ in starts] + ([issued] if issued else []), default=None)
+    upper = min((v for v, _, _ in ends), default=None)
     if lower is not None and upper is not None and lower >= upper:
         return (
             f"no instant passes: the response must be used from {_fmt(lower)} but before "
