@@ -7,6 +7,7 @@ Also the AssumeRoleWithSAML request parameters: the chosen role (--role-arn), th
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from samlcheck import aws
 from samlcheck.claims import AssertionFacts, Text, aws_provider, aws_role
@@ -253,10 +254,17 @@ def _arn_problem(part: str) -> str:
     return f"{part!r} has an invalid role or provider name"
 
 
+def _spaces(text: str) -> str:
+    """The whitespace characters in `text`, named (an invisible U+00A0 is a classic)."""
+    found = sorted({c for c in text if c.isspace()})
+    return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'WHITESPACE')}" for c in found)
+
+
 def role_value_problem(value: str) -> str | None:
     """Why one Role value is not a valid role/provider pair, or None when it is."""
     if value != value.strip():
-        return "it has leading or trailing whitespace"
+        edges = value[: len(value) - len(value.lstrip())] + value[len(value.rstrip()) :]
+        return f"it has leading or trailing whitespace ({_spaces(edges)})"
     parts = value.split(",")
     if len(parts) == 1:
         return "it holds one field; a role ARN and a provider ARN separated by a comma are needed"
@@ -265,7 +273,7 @@ def role_value_problem(value: str) -> str | None:
             return "it ends with a trailing comma"
         return f"it has {len(parts)} comma-separated fields; exactly two are allowed"
     if any(p != p.strip() for p in parts):
-        return "there is whitespace around the comma"
+        return f"there is whitespace around the comma ({_spaces(value)})"
     roles = [p for p in parts if aws_role(p)]
     providers = [p for p in parts if aws_provider(p)]
     if len(roles) == 1 and len(providers) == 1:

@@ -1,0 +1,137 @@
+"""AWS attribute checks on single values: Role pairs, session names and session tags."""
+
+from __future__ import annotations
+
+import pytest
+
+from samlcheck.claims import AssertionFacts, Attribute, Text, parse_instant
+from samlcheck.rules import attributes
+
+ROLE = "arn:aws:iam::123456789012:role/SAMLDeveloper"
+PROVIDER = "arn:aws:iam::123456789012:saml-provider/ExampleIdP"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        f"{ROLE},{PROVIDER}",
+        f"{PROVIDER},{ROLE}",
+        f"arn:aws:iam::123456789012:role/team/dev/Builder,{PROVIDER}",
+        "arn:aws-cn:iam::123456789012:role/Dev,arn:aws-cn:iam::123456789012:saml-provider/Idp",
+        "arn:aws-us-gov:iam::123456789012:role/Dev,"
+        "arn:aws-us-gov:iam::123456789012:saml-provider/Idp",
+    ],
+)
+def test_valid_role_values_pass(value: str) -> None:
+    assert attributes.role_value_problem(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (f"{ROLE} ,{PROVIDER}", "whitespace around the comma"),
+        (f"{ROLE},{PROVIDER} ", "leading or trailing whitespace"),
+        (f"{ROLE}", "one field"),
+        (f"{ROLE},{PROVIDER},", "trailing comma"),
+        (f"{ROLE},{PROVIDER},x", "3 comma-separated fields"),
+        (f"{ROLE},{ROLE}", "both fields are role ARNs"),
+        (f"{PROVIDER},{PROVIDER}", "both fields are saml-provider ARNs"),
+        (f"arn:aws:iam::12345:role/Dev,{PROVIDER}", "not 12 digits"),
+        (f"arn:aws:s3:::bucket,{PROVIDER}", "'s3' ARN"),
+        (f"arn:aws:iam:us-east-1:123456789012:role/Dev,{PROVIDER}", "names a region"),
+        (f"arn:azure:iam::123456789012:role/Dev,{PROVIDER}", "unknown partition"),
+        (f"arn:aws:iam::123456789012:user/Dev,{PROVIDER}", "neither a role nor"),
+        (f"{ROLE}\u00a0,{PROVIDER}", "U+00A0 NO-BREAK SPACE"),
+        (f"{ROLE},{PROVIDER}\u00e9", "invalid"),
+    ],
+)
+def test_invalid_role_value_says_what_is_wrong(value: str, problem: str) -> None:
+    found = attributes.role_value_problem(value)
+    assert found is not None and problem in found
+
+
+def assertion(*attrs: tuple[str, tuple[str, ...]]) -> AssertionFacts:
+    return AssertionFacts(
+        issuer=None,
+        issue_instant=None,
+        subject_present=True,
+        name_id=Text("alice", "/NameID"),
+        confirmations=(),
+        conditions_present=False,
+        not_before=None,
+        not_on_or_after=None,
+        audiences=(),
+        attributes=tuple(
+            Attribute(name, tuple(Text(v, f"/{name}/{i}") for i, v in enumerate(values)), name)
+            for name, values in attrs
+        ),
+        location="/Assertion",
+    )
+
+
+TAG = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
+
+
+def test_unicode_tag_values_are_allowed() -> None:
+    found = attributes.tag_findings(assertion((TAG + "Équipe", ("Développement",))))
+    assert [f.rule.name for f in found] == ["session-tags-need-permission"]
+
+
+def test_tag_value_with_a_forbidden_character_is_reported() -> None:
+    found = attributes.tag_findings(assertion((TAG + "Team", ("a;b",))))
+    assert "principal-tag-invalid" in {f.rule.name for f in found}
+
+
+def test_fifty_tags_are_allowed() -> None:
+    tags = [(TAG + f"T{i}", ("v",)) for i in range(50)]
+    names = {f.rule.name for f in attributes.tag_findings(assertion(*tags))}
+    assert "principal-tag-invalid" not in names
+
+
+def test_transitive_key_matches_a_tag_regardless_of_case() -> None:
+    found = attributes.tag_findings(
+        assertion(
+            (TAG + "Team", ("a",)),
+            ("https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys", ("team",)),
+        )
+    )
+    assert "transitive-tag-key-unknown" not in {f.rule.name for f in found}
+
+
+def test_session_name_boundaries() -> None:
+    name = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
+    assert not attributes.session_name_findings(assertion((name, ("ab",))))
+    assert not attributes.session_name_findings(assertion((name, ("a" * 64,))))
+    (short,) = attributes.session_name_findings(assertion((name, ("a",))))
+    assert "1 characters long" in short.message
+
+
+def test_source_identity_in_upper_case_aws_prefix_is_rejected() -> None:
+    name = "https://aws.amazon.com/SAML/Attributes/SourceIdentity"
+    found = attributes.source_identity_findings(assertion((name, ("AWS:alice",))))
+    assert "source-identity-invalid" in {f.rule.name for f in found}
+
+
+def test_duration_request_within_the_maximum_passes() -> None:
+    assert not attributes.duration_findings(None, 3600, 3600)
+    (finding,) = attributes.duration_findings(None, 3601, 3600)
+    assert finding.rule.name == "duration-exceeds-max-session"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-01-15T12:00:00Z", "2026-01-15T12:00:00+00:00"),
+        ("2026-01-15T12:00:00.123Z", "2026-01-15T12:00:00.123000+00:00"),
+        ("2026-01-15T14:00:00+02:00", "2026-01-15T12:00:00+00:00"),
+        ("2026-01-15T12:00:00", "2026-01-15T12:00:00+00:00"),
+    ],
+)
+def test_instants_are_read_as_utc(text: str, expected: str) -> None:
+    value = parse_instant(text)
+    assert value is not None and value.isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["2026-01-15 12:00", "tomorrow", "2026-02-30T00:00:00Z"])
+def test_bad_instants_are_none(text: str) -> None:
+    assert parse_instant(text) is None
