@@ -11,9 +11,11 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
+import warnings
 from dataclasses import dataclass
 
 from cryptography import x509
+from cryptography.utils import CryptographyDeprecationWarning
 from lxml import etree
 
 from samlcheck import schema
@@ -39,6 +41,7 @@ from samlcheck.xml import (
     find_all,
     local_name,
     parse,
+    path_of,
     sniff_encoding,
     text,
 )
@@ -137,6 +140,15 @@ def verify_signature(
     signatures = find_all(doc.root, "ds:Signature")
     location = f"/{local_name(doc.root)}/Signature"
     if not signatures:
+        nested = find_all(doc.root, ".//ds:Signature")
+        if nested:
+            where = path_of(nested[0])
+            return SignatureCheck(
+                "unverifiable",
+                f"only a signature inside the document ({where}) is present; samlcheck verifies "
+                "the document element's own signature",
+                where,
+            )
         return SignatureCheck("unsigned", "the document element is not signed", location)
     embedded = _embedded_certificate(signatures[0])
     if cert is not None:
@@ -182,11 +194,13 @@ def _verify_with(doc: XmlDocument, cert: x509.Certificate) -> str | None:
         verification_time=middle,
     )
     try:
-        verified = XMLVerifier().verify(
-            doc.root, x509_cert=cert, expect_config=config, id_attribute="ID"
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)  # negative serials
+            verified = XMLVerifier().verify(
+                doc.root, x509_cert=cert, expect_config=config, id_attribute="ID"
+            )
     except (InvalidSignature, InvalidInput) as error:  # InvalidDigest/Certificate subclass these
-        return str(error) or type(error).__name__
+        return str(error).rstrip(": ") or type(error).__name__
     except (ValueError, etree.LxmlError) as error:
         return f"the signature cannot be processed ({error})"
     signed = getattr(verified, "signed_xml", None)
@@ -296,13 +310,20 @@ def check_metadata(
 # --- comparison -----------------------------------------------------------------------------------
 
 
-def load_idp(data: bytes, source: str, issuer: str | None = None) -> IdpEntity:
-    """The one IdP in a metadata file (chosen by `issuer` in an aggregate); InputError if none."""
+def load_idp(
+    data: bytes, source: str, issuer: str | None = None, prefer: str | None = None
+) -> IdpEntity:
+    """The one IdP in a metadata file: chosen by `issuer`, else the only one, else the one whose
+    entityID is `prefer`; InputError when that does not identify exactly one."""
     try:
         doc = parse(data)
     except XmlRefused as error:
         raise InputError(source, f"not readable metadata: {error.message}") from None
     entities = idp_entities(doc)
+    if not entities:
+        raise InputError(
+            source, "holds no IdP (no IDPSSODescriptor)", "Give the IdP's metadata file."
+        )
     if issuer is not None:
         chosen = select(entities, issuer)
         if chosen is None:
@@ -310,10 +331,9 @@ def load_idp(data: bytes, source: str, issuer: str | None = None) -> IdpEntity:
         return chosen
     if len(entities) == 1:
         return entities[0]
-    if not entities:
-        raise InputError(
-            source, "holds no IdP (no IDPSSODescriptor)", "Give the IdP's metadata file."
-        )
+    preferred = select(entities, prefer) if prefer is not None else None
+    if preferred is not None:
+        return preferred
     listed = ", ".join(e.entity_id for e in entities)
     raise InputError(source, f"holds {len(entities)} IdPs ({listed})", "Choose one with --issuer.")
 
@@ -348,12 +368,7 @@ def compare(
 ) -> Result:
     """Compare the metadata IAM holds (`old`) with the IdP's current metadata (`new`)."""
     before = load_idp(old, old_source, issuer)
-    try:
-        after = load_idp(new, new_source, issuer)
-    except InputError:
-        if issuer is not None:
-            raise
-        after = load_idp(new, new_source, before.entity_id)  # an aggregate: the same IdP
+    after = load_idp(new, new_source, issuer, prefer=before.entity_id)
     return diff_result(diff(before, after), f"{old_source} -> {new_source}", at)
 
 
@@ -405,7 +420,8 @@ def fix_encoding(data: bytes, source: str, at: dt.datetime | None = None) -> Fix
     if converted is None:
         return Fix(
             None,
-            "the file is not valid UTF-8 and does not declare which encoding it is in; "
+            "the file is not valid UTF-8 and its XML declaration does not name the encoding it "
+            "is really in; "
             "convert it from its real encoding by hand",
         )
     after = check_metadata(converted, source, at=at)

@@ -1,0 +1,126 @@
+"""`samlcheck metadata FILE` and `samlcheck metadata diff OLD NEW` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "metadata"
+AT = ("--at", "2026-01-15T12:00:00Z")
+
+
+def fx(name: str) -> str:
+    return str(FIXTURES / name)
+
+
+def test_file_form_accepts_passing_metadata(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("metadata", fx("passing.xml"), *AT)
+    assert result.exit_code == 0, result.output
+    assert "AWS would accept this." in result.stdout
+    assert "entity ID" in result.stdout
+
+
+def test_file_form_and_check_subcommand_agree(run_cli) -> None:  # type: ignore[no-untyped-def]
+    short = run_cli("metadata", fx("bom.xml"), *AT, "--format", "json")
+    long = run_cli("metadata", "check", fx("bom.xml"), *AT, "--format", "json")
+    assert short.exit_code == long.exit_code == 1
+    assert json.loads(short.stdout) == json.loads(long.stdout)
+
+
+def test_rejected_metadata_exits_1_with_the_iam_message(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("metadata", fx("key-512.xml"), *AT)
+    assert result.exit_code == 1
+    assert "Could not parse metadata." in result.stdout
+    assert "SC-MD-018 certificate-key-too-small" in result.stdout
+
+
+def test_json_output_has_kind_metadata_and_summary(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli(
+        "metadata", fx("aggregate.xml"), *AT, "-f", "json", "--issuer", "https://a.example.test/idp"
+    )
+    data = json.loads(result.stdout)
+    (res,) = data["results"]
+    assert res["kind"] == "metadata"
+    assert "issuer-selects-idp" in result.stdout
+
+
+def test_stdin_is_read_with_dash(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("metadata", "-", *AT, input=(FIXTURES / "passing.xml").read_bytes())
+    assert result.exit_code == 0, result.output
+
+
+def test_diff_subcommand_reports_rotation(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("metadata", "diff", fx("passing.xml"), fx("rotated.xml"), *AT)
+    assert result.exit_code == 1
+    assert "Response signature invalid" in result.stdout
+    assert "idp-signing-certificate-rotated" in result.stdout
+
+
+def test_diff_of_unchanged_metadata_exits_0(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("metadata", "diff", fx("passing.xml"), fx("bom.xml"))
+    assert result.exit_code == 0, result.output
+
+
+def test_cert_option_verifies_the_signature(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import testidp
+
+    pem = tmp_path / "idp.pem"
+    pem.write_bytes(testidp.pem(testidp.idp().cert))
+    result = run_cli("metadata", fx("signed.xml"), *AT, "--cert", str(pem))
+    assert result.exit_code == 0
+    assert "verified with the certificate given with --cert" in result.stdout
+
+
+def test_write_fixed_writes_a_copy_and_leaves_the_input(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "in.xml"
+    source.write_bytes((FIXTURES / "utf16.xml").read_bytes())
+    out = tmp_path / "out.xml"
+    result = run_cli("metadata", str(source), *AT, "--write-fixed", str(out))
+    assert result.exit_code == 1  # the report is about the input, which IAM refuses
+    assert source.read_bytes() == (FIXTURES / "utf16.xml").read_bytes()
+    assert out.read_bytes().startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+    assert f"wrote {out}" in result.stderr
+    assert run_cli("metadata", str(out), *AT).exit_code == 0
+
+
+def test_write_fixed_refuses_with_the_reason(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out.xml"
+    result = run_cli("metadata", fx("key-512.xml"), *AT, "--write-fixed", str(out))
+    assert not out.exists()
+    assert "not written: nothing to fix" in result.stderr
+
+
+def test_write_fixed_never_overwrites_the_input(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "in.xml"
+    data = (FIXTURES / "bom.xml").read_bytes()
+    source.write_bytes(data)
+    result = run_cli("metadata", str(source), "--write-fixed", str(source))
+    assert result.exit_code == 2
+    assert "never modifies the input" in result.stderr
+    assert source.read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("metadata", "/nonexistent/idp.xml"), "cannot read the file"),
+        (("metadata", "x.xml", "--at", "yesterday"), "not an ISO 8601 instant"),
+        (("metadata", "diff", "/nonexistent/a.xml", "/nonexistent/b.xml"), "cannot read the file"),
+    ],
+)
+def test_unreadable_input_exits_2_with_one_line(
+    run_cli, args: tuple[str, ...], message: str
+) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_metadata_help_lists_both_forms(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("metadata", "--help")
+    assert result.exit_code == 0
+    assert "diff" in result.stdout and "check" in result.stdout

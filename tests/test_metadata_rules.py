@@ -1,0 +1,164 @@
+"""Every metadata rule fires on the fixture built to trigger it, and not on the passing one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+import fixtures_metadata
+import pytest
+
+from samlcheck.findings import Severity
+from samlcheck.metadata_check import check_metadata
+from samlcheck.report import Result
+from samlcheck.rules import all_rules
+from samlcheck.rules import metadata as rules
+
+AT = dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)
+
+
+@cache
+def _fixtures() -> dict[str, bytes]:
+    return fixtures_metadata.fixtures()
+
+
+@cache
+def result(name: str) -> Result:
+    return check_metadata(_fixtures()[f"metadata/{name}"], name, at=AT)
+
+
+def _names(res: Result) -> list[str]:
+    return [f.rule.name for f in res.findings]
+
+
+# fixture, rule it triggers, the rule that decides the verdict (None: IAM accepts the file)
+CASES = [
+    ("bom.xml", rules.BYTE_ORDER_MARK, rules.BYTE_ORDER_MARK),
+    ("utf16.xml", rules.NOT_UTF8, rules.NOT_UTF8),
+    ("utf16-no-bom.xml", rules.NOT_UTF8, rules.NOT_UTF8),
+    ("latin1-declared.xml", rules.INVALID_UTF8, rules.INVALID_UTF8),
+    ("invalid-utf8.xml", rules.INVALID_UTF8, rules.INVALID_UTF8),
+    ("declared-encoding-mismatch.xml", rules.DECLARED_ENCODING, None),
+    ("tiny.xml", rules.TOO_SHORT, rules.TOO_SHORT),
+    ("not-well-formed.xml", rules.NOT_WELL_FORMED, rules.NOT_WELL_FORMED),
+    ("doctype.xml", rules.DOCTYPE, rules.DOCTYPE),
+    ("html-page.xml", rules.WRONG_DOCUMENT, rules.WRONG_DOCUMENT),
+    ("saml-response.xml", rules.WRONG_DOCUMENT, rules.WRONG_DOCUMENT),
+    ("sp-only.xml", rules.NO_IDP_DESCRIPTOR, rules.NO_IDP_DESCRIPTOR),
+    ("schema-invalid.xml", rules.SCHEMA_INVALID, None),
+    ("saml11-only.xml", rules.NO_SAML2_PROTOCOL, rules.NO_SAML2_PROTOCOL),
+    ("no-entity-id.xml", rules.NO_ENTITY_ID, rules.NO_ENTITY_ID),
+    ("encryption-only.xml", rules.NO_SIGNING_CERTIFICATE, rules.NO_SIGNING_CERTIFICATE),
+    ("tiny.xml", rules.NO_SSO_ENDPOINT, rules.TOO_SHORT),
+    ("unreadable-certificate.xml", rules.CERTIFICATE_UNREADABLE, rules.NO_SIGNING_CERTIFICATE),
+    ("base64-of-pem.xml", rules.CERTIFICATE_BASE64_OF_PEM, rules.NO_SIGNING_CERTIFICATE),
+    ("key-512.xml", rules.KEY_TOO_SMALL, rules.KEY_TOO_SMALL),
+    ("repeated-extension.xml", rules.REPEATED_EXTENSION, rules.REPEATED_EXTENSION),
+    ("sha1-certificate.xml", rules.WEAK_SIGNATURE_HASH, None),
+    ("ec-certificate.xml", rules.KEY_NOT_RSA, None),
+    ("expired-certificate.xml", rules.CERTIFICATE_FACTS, None),
+    ("expired-valid-until.xml", rules.VALID_UNTIL, None),
+    ("expired-valid-until.xml", rules.CACHE_DURATION, None),
+    ("signed.xml", rules.SIGNATURE_VERIFIED, None),
+    ("signed-tampered.xml", rules.SIGNATURE_INVALID, None),
+    ("aggregate.xml", rules.SEVERAL_IDPS, None),
+]
+
+
+@pytest.mark.parametrize(("name", "rule", "decisive"), CASES, ids=[c[0] for c in CASES])
+def test_fixture_triggers_its_rule_and_verdict(name: str, rule: object, decisive: object) -> None:
+    res = result(name)
+    assert rule in [f.rule for f in res.findings], _names(res)
+    verdict = res.verdict
+    if decisive is None:
+        assert verdict.accepted, _names(res)
+    else:
+        assert verdict.finding is not None and verdict.finding.rule is decisive, _names(res)
+
+
+def test_passing_metadata_is_accepted_with_only_the_certificate_facts() -> None:
+    res = result("passing.xml")
+    assert res.verdict.accepted
+    assert _names(res) == ["certificate-validity"]
+    assert res.signature.status == "unsigned"
+
+
+@pytest.mark.parametrize("rule", [r for r in all_rules() if r.id.startswith("SC-MD-")])
+def test_no_metadata_rule_but_certificate_facts_fires_on_passing_metadata(rule: object) -> None:
+    fired = {f.rule.id for f in result("passing.xml").findings}
+    assert (rule.id in fired) == (rule is rules.CERTIFICATE_FACTS)  # type: ignore[attr-defined]
+
+
+def test_iam_fatal_rules_lead_to_could_not_parse_metadata() -> None:
+    for rule in (rules.BYTE_ORDER_MARK, rules.KEY_TOO_SMALL, rules.REPEATED_EXTENSION):
+        assert rule.severity is Severity.ERROR
+        assert rule.aws_error == "metadata-unparseable"
+        assert rule.stage == "metadata"
+    assert result("bom.xml").verdict.aws_error.message == "Could not parse metadata."  # type: ignore[union-attr]
+
+
+def test_size_rules_name_the_iam_validation_error() -> None:
+    assert rules.TOO_SHORT.aws_error == "metadata-too-short"
+    assert rules.TOO_LONG.aws_error == "metadata-too-long"
+
+
+def test_undocumented_refusals_say_they_are_inferred() -> None:
+    for rule in (rules.NO_IDP_DESCRIPTOR, rules.SCHEMA_INVALID, rules.NO_SAML2_PROTOCOL,
+                 rules.NO_SIGNING_CERTIFICATE, rules.CERTIFICATE_BASE64_OF_PEM):  # fmt: skip
+        assert "Inferred" in rule.source
+    assert "Inferred" not in rules.KEY_TOO_SMALL.source
+
+
+def test_invalid_utf8_names_the_offset_and_line_of_the_first_bad_byte() -> None:
+    data = _fixtures()["metadata/invalid-utf8.xml"]
+    offset = data.index(b"\xff")
+    (finding,) = [f for f in result("invalid-utf8.xml").findings if f.rule is rules.INVALID_UTF8]
+    assert f"byte {offset} (line 2)" in finding.message
+    assert "FF 3C" in finding.message
+
+
+def test_utf16_is_reported_with_and_without_byte_order_mark() -> None:
+    assert "with a byte order mark" in result("utf16.xml").findings[0].message
+    assert "without a byte order mark" in result("utf16-no-bom.xml").findings[0].message
+
+
+def test_wrong_document_messages_tell_the_cases_apart() -> None:
+    html = result("html-page.xml").verdict.finding
+    response = result("saml-response.xml").verdict.finding
+    sp = result("sp-only.xml").verdict.finding
+    assert html is not None and "HTML page" in html.message
+    assert response is not None and "SAMLResponse" in response.message
+    assert sp is not None and "service provider metadata" in sp.message
+
+
+def test_schema_errors_carry_line_numbers() -> None:
+    (finding,) = [
+        f for f in result("schema-invalid.xml").findings if f.rule is rules.SCHEMA_INVALID
+    ]
+    assert finding.location.startswith("line 2")
+    assert "md:Bogus" in finding.message
+
+
+def test_repeated_extension_lists_oid_and_name() -> None:
+    (finding,) = [
+        f for f in result("repeated-extension.xml").findings if f.rule is rules.REPEATED_EXTENSION
+    ]
+    assert "2.5.29.19 (basicConstraints) 2 times" in finding.message
+
+
+def test_expired_certificate_is_information_only() -> None:
+    res = result("expired-certificate.xml")
+    (facts,) = [f for f in res.findings if f.rule is rules.CERTIFICATE_FACTS]
+    assert "expired" in facts.message and facts.severity is Severity.INFO
+    assert res.verdict.accepted
+
+
+def test_ec_key_is_reported_with_its_curve() -> None:
+    (finding,) = [f for f in result("ec-certificate.xml").findings if f.rule is rules.KEY_NOT_RSA]
+    assert "EC secp256r1" in finding.message
+
+
+def test_each_idp_of_an_aggregate_is_summarised() -> None:
+    labels = [label for label, _ in result("aggregate.xml").summary]
+    assert "IdP 1 entity ID" in labels and "IdP 2 entity ID" in labels
+    assert "IdP 2 certificate 1" in labels

@@ -1,0 +1,138 @@
+"""The metadata schema: built at most once per run, cached across runs, robust cache fallback."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import testidp
+
+from samlcheck import schema, xml
+
+
+@pytest.fixture()
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty cache home and a fresh per-run memo; the memo is reset afterwards too."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    schema.metadata_schema.cache_clear()
+    yield tmp_path / "samlcheck"
+    schema.metadata_schema.cache_clear()
+
+
+def _count_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = schema.build
+
+    def counting() -> object:
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(schema, "build", counting)
+    return calls
+
+
+def test_schema_is_built_once_per_run(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    builds = _count_builds(monkeypatch)
+    first = schema.metadata_schema()
+    assert schema.metadata_schema() is first
+    assert builds == [1]
+
+
+def test_second_run_loads_the_cached_schema(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = _count_builds(monkeypatch)
+    schema.metadata_schema()
+    cached = list(cache_home.glob("metadata-schema-*.pickle"))
+    assert len(cached) == 1 and cached[0].name == schema.cache_key()
+    assert oct(cache_home.stat().st_mode & 0o777) == "0o700"
+    schema.metadata_schema.cache_clear()  # a new run
+    reloaded = schema.metadata_schema()
+    assert builds == [1]
+    assert reloaded.built
+
+
+def test_corrupt_cache_falls_back_to_a_fresh_build(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_home.mkdir()
+    (cache_home / schema.cache_key()).write_bytes(b"\x80\x05not a pickle")
+    builds = _count_builds(monkeypatch)
+    assert schema.metadata_schema().built
+    assert builds == [1]
+    assert pickle.loads((cache_home / schema.cache_key()).read_bytes()).built  # repaired
+
+
+def test_foreign_object_in_cache_is_ignored(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_home.mkdir()
+    (cache_home / schema.cache_key()).write_bytes(pickle.dumps({"not": "a schema"}))
+    builds = _count_builds(monkeypatch)
+    schema.metadata_schema()
+    assert builds == [1]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into a read-only directory")
+def test_unwritable_cache_still_validates(cache_home: Path) -> None:
+    cache_home.mkdir(mode=0o500)
+    try:
+        doc = xml.parse(testidp.metadata(testidp.idp()))
+        assert schema.validate(doc.root) == ()
+        assert list(cache_home.iterdir()) == []
+    finally:
+        cache_home.chmod(0o700)
+
+
+def test_cache_home_that_is_a_file_still_validates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    schema.metadata_schema.cache_clear()
+    try:
+        doc = xml.parse(testidp.metadata(testidp.idp()))
+        assert schema.validate(doc.root) == ()
+    finally:
+        schema.metadata_schema.cache_clear()
+
+
+def test_cache_key_changes_with_the_vendored_xsds(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    before = schema.cache_key()
+    copy = tmp_path / "xsd"
+    copy.mkdir()
+    for path in schema.XSD_DIR.glob("*.xsd"):
+        (copy / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(schema, "XSD_DIR", copy)
+    assert schema.cache_key() == before
+    (copy / "saml-schema-metadata-2.0.xsd").write_bytes(b"<!-- changed -->")
+    assert schema.cache_key() != before
+
+
+def test_validation_reports_line_and_path() -> None:
+    data = testidp.metadata(testidp.idp()).replace(
+        b"<md:NameIDFormat", b"<md:Bogus/>\n<md:NameIDFormat"
+    )
+    (error,) = schema.validate(xml.parse(data).root)
+    assert error.line == 2
+    assert error.path == "/md:EntityDescriptor/md:IDPSSODescriptor"
+    assert "md:Bogus" in error.reason
+
+
+def test_validation_stops_at_the_limit() -> None:
+    bogus = b"<md:Bogus/>" * 10
+    data = testidp.metadata(testidp.idp()).replace(
+        b"</md:EntityDescriptor>", bogus + b"</md:EntityDescriptor>"
+    )
+    assert len(schema.validate(xml.parse(data).root, limit=3)) <= 3
+
+
+def test_schema_imports_resolve_locally() -> None:
+    assert schema._uri_mapper((schema.XSD_DIR / "xml.xsd").as_uri()).endswith("/XML/xml.xsd")
+    assert schema._uri_mapper("https://example.test/xml.xsd") == "https://example.test/xml.xsd"
