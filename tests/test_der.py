@@ -6,6 +6,8 @@ import fixtures_metadata
 import pytest
 import testidp
 from cryptography.hazmat.primitives import serialization
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from samlcheck import der
 
@@ -69,3 +71,23 @@ def test_child_may_not_run_past_its_parent() -> None:
 def test_empty_oid_is_refused() -> None:
     with pytest.raises(der.DerError, match="OBJECT IDENTIFIER"):
         der.decode_oid(b"")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_give_extensions_or_der_error(data: bytes) -> None:
+    try:
+        der.extensions(data)
+    except der.DerError:
+        pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0), st.integers(min_value=0, max_value=255))
+def test_corrupted_certificate_der_never_escapes_der_error(position: int, value: int) -> None:
+    data = bytearray(_der(testidp.idp("der-fuzz").cert))
+    data[position % len(data)] = value
+    try:
+        der.extensions(bytes(data))
+    except der.DerError:
+        pass

@@ -9,6 +9,8 @@ from functools import cache
 import fixtures_metadata
 import pytest
 import testidp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from samlcheck import xml
@@ -313,3 +315,33 @@ def test_unreadable_side_of_a_comparison_is_an_input_error() -> None:
         compare(b"<oops", fixture("passing.xml"), old_source="old.xml")
     with pytest.raises(InputError, match="holds no IdP"):
         compare(fixture("passing.xml"), fixture("sp-only.xml"))
+
+
+# --- robustness -----------------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0), st.binary(min_size=1, max_size=4))
+def test_corrupted_metadata_gives_a_result_never_a_crash(position: int, junk: bytes) -> None:
+    data = fixture("signed.xml")
+    at = position % len(data)
+    result = check_metadata(data[:at] + junk + data[at + len(junk) :], "fuzz.xml", at=AT)
+    assert result.kind == "metadata"
+    assert result.verdict.accepted or result.verdict.finding is not None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_give_a_result_never_a_crash(data: bytes) -> None:
+    assert check_metadata(data, "fuzz.xml", at=AT).kind == "metadata"
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-le", "utf-32-be", "utf-16-be"])
+def test_utf32_and_big_endian_utf16_are_reported_and_converted_back(codec: str) -> None:
+    plain = fixture("passing.xml")
+    declared = plain.decode().replace("encoding='UTF-8'", f"encoding='{codec.upper()}'")
+    data = declared.encode(codec)
+    res = check_metadata(data, "t.xml", at=AT)
+    assert res.findings[0].rule is rules.NOT_UTF8
+    assert codec.upper().replace("-LE", "").replace("-BE", "")[:6] in res.findings[0].message
+    assert fix_encoding(data, "t.xml", at=AT).data == plain

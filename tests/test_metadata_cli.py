@@ -124,3 +124,17 @@ def test_metadata_help_lists_both_forms(run_cli) -> None:  # type: ignore[no-unt
     result = run_cli("metadata", "--help")
     assert result.exit_code == 0
     assert "diff" in result.stdout and "check" in result.stdout
+
+
+def test_cli_start_imports_neither_xmlschema_nor_signxml() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from samlcheck.cli import _register; _register(); "
+        "print(sorted(m for m in ('xmlschema', 'signxml') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
