@@ -7,6 +7,7 @@ SAML signature-profile checks. All errors here are in the `signature` stage.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from samlcheck.claims import Lookalike
@@ -234,7 +235,7 @@ def _digest_message(check: SignatureCheck) -> tuple[str, str | None]:
     bad = [d for d in check.digests if not d.matches]
     where = ", ".join(d.target or d.uri for d in bad) or check.parent
     message = (
-        f"the signature on {check.parent} verifies with the IdP's key, but the digest of "
+        f"{_on(check)} verifies with the IdP's key, but the digest of "
         f"{where} no longer matches: the content was changed after signing"
     )
     fix = None
@@ -259,8 +260,8 @@ def signature_findings(
                 "/Response",
             )
         )
-    for check in analysis.signatures:
-        findings.extend(_check_findings(check, at))
+    for check in _merged(analysis.signatures):
+        findings.extend(_check_findings(check, at, _scope(check, analysis.signatures)))
     findings.extend(_BY_KIND[v.kind].finding(v.message, v.location) for v in analysis.violations)
     if analysis.status == "unverifiable":
         carried = [
@@ -310,16 +311,58 @@ def signature_findings(
     return findings
 
 
-def _check_findings(check: SignatureCheck, at: dt.datetime) -> list[Finding]:
+def _on(check: SignatureCheck, what: str = "signature") -> str:
+    """'the signature on /Response', or the plural for merged signatures."""
+    plural = " and " in check.parent
+    return f"the {what}{'s' if plural else ''} on {check.parent}"
+
+
+def _merged(checks: tuple[SignatureCheck, ...]) -> list[SignatureCheck]:
+    """Signatures that fail the same way (same outcome, same KeyInfo, no profile violation) are
+    reported once, naming every element they sign."""
+    groups: dict[tuple[object, ...], list[SignatureCheck]] = {}
+    alone: list[SignatureCheck] = []
+    for check in checks:
+        if check.violations or check.verified:
+            alone.append(check)
+            continue
+        prints = tuple(k.facts.sha256 if k.facts else k.problem for k in check.key_info)
+        key = (check.outcome, check.reindented, prints, check.detail, check.decrypted)
+        groups.setdefault(key, []).append(check)
+    merged = [
+        dataclasses.replace(group[0], parent=" and ".join(c.parent for c in group))
+        if len(group) > 1
+        else group[0]
+        for group in groups.values()
+    ]
+    return alone + merged
+
+
+def _scope(check: SignatureCheck, checks: tuple[SignatureCheck, ...]) -> str:
+    """Where a digest change must be, from which of the two signatures still verify."""
+    if check.outcome != DIGEST_MISMATCH or check.covers != "response":
+        return ""
+    inner = [c for c in checks if c.covers == "assertion" and not c.decrypted]
+    if any(c.verified for c in inner):
+        return (
+            "; the Assertion's own signature still verifies, so the change is in the Response "
+            "outside the Assertion"
+        )
+    if any(c.outcome == DIGEST_MISMATCH for c in inner):
+        return "; the Assertion's signature fails too, so the change is inside the Assertion"
+    return ""
+
+
+def _check_findings(check: SignatureCheck, at: dt.datetime, scope: str = "") -> list[Finding]:
     found = [_BY_KIND[v.kind].finding(v.message, v.location) for v in check.violations]
     location = check.location
     if check.outcome == DIGEST_MISMATCH:
         message, fix = _digest_message(check)
-        found.append(DIGEST_CHANGED.finding(message, location, fix=fix))
+        found.append(DIGEST_CHANGED.finding(message + scope, location, fix=fix))
     elif check.outcome == KEY_NOT_TRUSTED:
         found.append(
             KEY_NOT_IN_ANCHORS.finding(
-                f"the signature on {check.parent} was not made by any anchor's key ("
+                f"no anchor's key made {_on(check)} ("
                 + check.detail
                 + "). "
                 + "; ".join(_keyinfo_lines(check)),
@@ -329,8 +372,8 @@ def _check_findings(check: SignatureCheck, at: dt.datetime) -> list[Finding]:
     elif check.outcome == ALTERED and check.reindented:
         found.append(
             DIGEST_CHANGED.finding(
-                f"the signature on {check.parent} does not verify as captured, but it does once "
-                "the indentation is removed: the response was pretty-printed (re-indented) after "
+                f"{_on(check)}: no match as captured, but a match once the "
+                "indentation is removed: the response was pretty-printed (re-indented) after "
                 "signing, which changes both SignedInfo and the signed content",
                 location,
                 fix=_REINDENT_FIX,
@@ -339,7 +382,7 @@ def _check_findings(check: SignatureCheck, at: dt.datetime) -> list[Finding]:
     elif check.outcome == ALTERED:
         found.append(
             DIGEST_CHANGED.finding(
-                f"the signature value on {check.parent} does not verify: {check.detail}. "
+                f"{_on(check, 'signature value')}: no match ({check.detail}). "
                 + "; ".join(_keyinfo_lines(check)),
                 location,
             )
@@ -347,7 +390,7 @@ def _check_findings(check: SignatureCheck, at: dt.datetime) -> list[Finding]:
     elif check.outcome == MALFORMED:
         found.append(
             MALFORMED_SIGNATURE.finding(
-                f"the signature on {check.parent} cannot be verified: {check.detail}", location
+                f"{_on(check)} cannot be verified: {check.detail}", location
             )
         )
     elif check.outcome == UNTRUSTED_METHOD:
@@ -363,7 +406,7 @@ def _check_findings(check: SignatureCheck, at: dt.datetime) -> list[Finding]:
     if check.verified and check.sha1:
         found.append(
             SHA1.finding(
-                f"the signature on {check.parent} uses SHA-1 ({check.signature_method}; "
+                f"{_on(check)} uses SHA-1 ({check.signature_method}; "
                 f"digests {', '.join(check.digest_methods)})",
                 location,
             )
