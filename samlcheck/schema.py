@@ -115,7 +115,8 @@ def metadata_schema() -> Any:
 def validate(root: etree._Element, limit: int = 5) -> tuple[SchemaError, ...]:
     """The first `limit` schema violations of the document rooted at `root`."""
     errors: list[SchemaError] = []
-    for error in metadata_schema().iter_errors(root):
+    # Never follow xsi:schemaLocation hints: a hostile document could name remote schemas.
+    for error in metadata_schema().iter_errors(root, use_location_hints=False):
         element = error.elem
         line = getattr(element, "sourceline", None) if element is not None else None
         reason = error.reason or error.message or ""

@@ -136,3 +136,22 @@ def test_validation_stops_at_the_limit() -> None:
 def test_schema_imports_resolve_locally() -> None:
     assert schema._uri_mapper((schema.XSD_DIR / "xml.xsd").as_uri()).endswith("/XML/xml.xsd")
     assert schema._uri_mapper("https://example.test/xml.xsd") == "https://example.test/xml.xsd"
+
+
+def test_schema_location_hints_in_the_document_are_not_followed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import urllib.request
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the validator tried to fetch a URL")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    hint = (
+        b' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation='
+        b'"urn:example:ext https://schemas.invalid/ext.xsd"'
+    )
+    data = testidp.metadata(testidp.idp()).replace(
+        b"<md:EntityDescriptor", b"<md:EntityDescriptor" + hint, 1
+    )
+    assert schema.validate(xml.parse(data).root) == ()

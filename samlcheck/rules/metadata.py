@@ -42,6 +42,8 @@ def _rule(
     aws_error: str | None = _UNPARSEABLE,
     stage: str = "metadata",
 ) -> Rule:
+    """A metadata rule. An error leads to "Could not parse metadata." unless `aws_error` names
+    another entry; a warning or info leads to no AWS error unless `aws_error` names one."""
     return Rule(
         id=f"SC-MD-{number:03d}",
         name=name,
