@@ -193,3 +193,30 @@ def test_unusable_metadata_is_an_input_error(tmp_path: Path, content: bytes, pro
 def test_missing_metadata_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         load_trust((tmp_path / "absent.xml",), ())
+
+
+def _findings(data: bytes) -> list[str]:
+    result = check_response(Message("x", data), CheckOptions(metadata=(METADATA,), at=AT))
+    return [f.message for f in result.findings if f.rule.name == "signed-content-changed"]
+
+
+def test_change_outside_the_assertion_is_located_in_the_response() -> None:
+    root = testidp.response_element(testidp.ResponseSpec(), testidp.idp())
+    root.set("Destination", "https://evil.example.test/")
+    messages = _findings(etree.tostring(root))
+    assert len(messages) == 1
+    assert "change is in the Response outside the Assertion" in messages[0]
+
+
+def test_change_inside_the_assertion_is_located_there() -> None:
+    data = (FIXTURES / "responses" / "content-changed.xml").read_bytes()
+    assert any("change is inside the Assertion" in m for m in _findings(data))
+
+
+def test_signatures_failing_alike_give_one_finding_naming_both() -> None:
+    result = check_response(
+        Message("r", (FIXTURES / "responses" / "rotated-certificate.xml").read_bytes()),
+        CheckOptions(metadata=(METADATA,), at=AT),
+    )
+    (finding,) = [f for f in result.findings if f.rule.name == "signing-key-not-trusted"]
+    assert "signatures on /Response and /Response/Assertion" in finding.message
