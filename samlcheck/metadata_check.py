@@ -301,7 +301,7 @@ def check_metadata(
         findings=tuple(findings),
         signature=SignatureSummary(
             status=signature.status,
-            signed=(f"/{local_name(doc.root)}",) if signature.status != "unsigned" else (),
+            signed=(local_name(doc.root),) if signature.status == "valid" else (),
         ),
         summary=_summary(entities, signature, now),
     )

@@ -138,3 +138,21 @@ def test_cli_start_imports_neither_xmlschema_nor_signxml() -> None:
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.xml")))
+def test_json_report_of_every_fixture_matches_the_published_schema(run_cli, name: str) -> None:  # type: ignore[no-untyped-def]
+    import jsonschema
+
+    schema = json.loads((ROOT / "samlcheck" / "schemas" / "report.schema.json").read_text())
+    result = run_cli("metadata", fx(name), *AT, "-f", "json")
+    assert result.exit_code in (0, 1), result.output
+    jsonschema.validate(json.loads(result.stdout), schema)
+
+
+def test_json_diff_report_matches_the_published_schema(run_cli) -> None:  # type: ignore[no-untyped-def]
+    import jsonschema
+
+    schema = json.loads((ROOT / "samlcheck" / "schemas" / "report.schema.json").read_text())
+    result = run_cli("metadata", "diff", fx("passing.xml"), fx("rotated.xml"), "-f", "json")
+    jsonschema.validate(json.loads(result.stdout), schema)
