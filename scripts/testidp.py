@@ -18,7 +18,7 @@ import urllib.parse
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -76,7 +76,7 @@ def _prime(rng: random.Random, bits: int) -> int:
             return candidate
 
 
-@lru_cache(maxsize=None)
+@cache
 def rsa_key(label: str, bits: int = 2048) -> rsa.RSAPrivateKey:
     """A deterministic RSA key: the same label and size always give the same key."""
     rng = random.Random(hashlib.sha256(f"{label}/{bits}".encode()).digest())

@@ -33,7 +33,10 @@ def test_raw_xml_with_bom_keeps_the_bom(signed_response: bytes) -> None:
 
 
 def test_utf16_xml_is_recognised() -> None:
-    xml = '<?xml version="1.0" encoding="UTF-16"?><samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="a"/>'
+    xml = (
+        '<?xml version="1.0" encoding="UTF-16"?>'
+        '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="a"/>'
+    )
     data = xml.encode("utf-16")
     assert only(data) == data
 

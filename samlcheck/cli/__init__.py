@@ -35,10 +35,14 @@ def _root(
 
 
 def _register() -> None:
-    from samlcheck.cli import decode, explain  # noqa: F401  (each adds its command to `app`)
-    from samlcheck.cli import check  # noqa: F401
-    from samlcheck.cli import keys, provider  # noqa: F401
-    from samlcheck.cli import metadata  # noqa: F401
+    from samlcheck.cli import (  # noqa: F401  (each adds its command to `app`)  # noqa: F401
+        check,
+        decode,
+        explain,
+        keys,
+        metadata,
+        provider,
+    )
 
 
 def main() -> None:
