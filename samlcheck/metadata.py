@@ -12,7 +12,7 @@ from cryptography import x509
 from lxml import etree
 
 from samlcheck.certs import CertFacts, decode_x509_element_text, describe
-from samlcheck.xml import XmlDocument, find_all, path_of, qname, text
+from samlcheck.xml import NS, XmlDocument, find_all, iter_elements, path_of, qname, text
 
 SAML2_PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol"
 ENTITY_DESCRIPTOR = qname("md", "EntityDescriptor")
@@ -154,6 +154,25 @@ def idp_entities(doc: XmlDocument) -> tuple[IdpEntity, ...]:
     """Every IdP in the document, in document order (SP-only descriptors are skipped)."""
     entities = (idp_entity(element) for element in entity_descriptors(doc))
     return tuple(entity for entity in entities if entity is not None)
+
+
+@dataclass(frozen=True)
+class ValidityMark:
+    """A metadata element that carries validUntil and/or cacheDuration."""
+
+    location: str
+    valid_until: str | None
+    cache_duration: str | None
+
+
+def validity_marks(doc: XmlDocument) -> tuple[ValidityMark, ...]:
+    """Every metadata element with validUntil or cacheDuration, in document order."""
+    return tuple(
+        ValidityMark(path_of(element), element.get("validUntil"), element.get("cacheDuration"))
+        for element in iter_elements(doc.root)
+        if etree.QName(element).namespace == NS["md"]
+        and (element.get("validUntil") is not None or element.get("cacheDuration") is not None)
+    )
 
 
 def select(entities: tuple[IdpEntity, ...], issuer: str) -> IdpEntity | None:

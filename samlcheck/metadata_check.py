@@ -31,6 +31,7 @@ from samlcheck.metadata import (
     entity_descriptors,
     idp_entities,
     select,
+    validity_marks,
 )
 from samlcheck.report import Result, SignatureSummary
 from samlcheck.rules import metadata as rules
@@ -288,6 +289,8 @@ def check_metadata(
         findings.append(rules.no_idp_descriptor(sp_only, f"/{local_name(doc.root)}"))
     for entity in entities:
         findings += rules.entity_findings(entity, now)
+    for mark in validity_marks(doc):
+        findings += rules.validity_findings(mark, now)
     findings += rules.several_idps_findings(entities, issuer)
     signature = verify_signature(doc, cert, entities)
     signature_finding = rules.signature_finding(

@@ -30,7 +30,9 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], str]] = {
         "metadata-no-idp-descriptor", ("metadata-no-idp-descriptor",), "unsigned"
     ),
     "expired_metadata_settings1.xml": (
-        "metadata-no-idp-descriptor", ("metadata-no-idp-descriptor",), "unsigned"
+        "metadata-no-idp-descriptor",
+        ("metadata-no-idp-descriptor", "metadata-valid-until"),
+        "unsigned",
     ),
     "idp_metadata.xml": (None, _WEAK_IDP, "unsigned"),
     "idp_metadata2.xml": (None, _WEAK_IDP, "unsigned"),
@@ -51,7 +53,12 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], str]] = {
     ),
     "metadata_bad_order_settings1.xml": (
         "metadata-too-short",
-        ("metadata-too-short", "metadata-schema-invalid", "metadata-no-idp-descriptor"),
+        (
+            "metadata-too-short",
+            "metadata-schema-invalid",
+            "metadata-no-idp-descriptor",
+            "metadata-valid-until",
+        ),
         "unsigned",
     ),
     "metadata_settings1.xml": ("metadata-too-short", _SP_SHORT, "unsigned"),
@@ -61,7 +68,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], str]] = {
     ),
     "signed_metadata_settings1.xml": (
         "metadata-no-idp-descriptor",
-        ("metadata-no-idp-descriptor", "metadata-signature-verified"),
+        ("metadata-no-idp-descriptor", "metadata-valid-until", "metadata-signature-verified"),
         "valid",
     ),
     "signed_metadata_settings2.xml": (
@@ -69,6 +76,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], str]] = {
         (
             "metadata-schema-invalid",
             "metadata-no-idp-descriptor",
+            "metadata-valid-until",
             "metadata-signature-unverifiable",
         ),
         "unverifiable",
@@ -92,6 +100,17 @@ def test_corpus_metadata_verdict_and_findings(name: str) -> None:
     assert (verdict.finding.rule.name if verdict.finding else None) == decisive
     assert tuple(dict.fromkeys(f.rule.name for f in result.findings)) == fired
     assert result.signature.status == signature
+
+
+def test_aggregate_valid_until_is_reported_once_on_the_element_carrying_it() -> None:
+    data = (METADATA / "idp_multiple_descriptors.xml").read_bytes()
+    (expired,) = [
+        f
+        for f in check_metadata(data, "x", at=AT).findings
+        if f.rule.name == "metadata-valid-until"
+    ]
+    assert expired.location == "/EntitiesDescriptor"
+    assert "2014-04-17T18:02:33.910Z" in expired.message
 
 
 def test_base64_of_pem_certificates_in_the_corpus_are_recognised() -> None:

@@ -108,3 +108,17 @@ def test_diff_of_identical_metadata_is_empty() -> None:
     change = metadata.diff(entity, entity)
     assert not change.changed
     assert len(change.kept) == 1
+
+
+def test_validity_marks_list_each_element_carrying_valid_until_or_cache_duration() -> None:
+    a = testidp.idp("model-va", entity_id="https://a.example.test/idp")
+    data = _aggregate(a, valid_until="2030-01-01T00:00:00Z").replace(
+        b"<md:IDPSSODescriptor", b'<md:IDPSSODescriptor cacheDuration="PT1H"'
+    )
+    marks = metadata.validity_marks(_doc(data))
+    assert marks == (
+        metadata.ValidityMark("/EntitiesDescriptor", "2030-01-01T00:00:00Z", None),
+        metadata.ValidityMark(
+            "/EntitiesDescriptor/EntityDescriptor/IDPSSODescriptor", None, "PT1H"
+        ),
+    )

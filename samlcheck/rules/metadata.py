@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from samlcheck.certs import CertFacts, describe, repeated_extensions
 from samlcheck.der import DerError
 from samlcheck.findings import Finding, Rule, Severity
-from samlcheck.metadata import IdpEntity, MetadataCert, MetadataDiff
+from samlcheck.metadata import IdpEntity, MetadataCert, MetadataDiff, ValidityMark
 from samlcheck.xml import XmlRefused
 
 _GUIDE = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM': Could not parse metadata"
@@ -416,27 +416,28 @@ def parse_duration(value: str) -> tuple[bool, bool] | None:
     return bool(match.group(1)), zero
 
 
-def validity_findings(entity: IdpEntity, at: dt.datetime) -> list[Finding]:
+def validity_findings(mark: ValidityMark, at: dt.datetime) -> list[Finding]:
+    """validUntil in the past or malformed; cacheDuration malformed, negative or zero."""
     found: list[Finding] = []
-    if entity.valid_until is not None:
-        until = parse_datetime(entity.valid_until)
+    if mark.valid_until is not None:
+        until = parse_datetime(mark.valid_until)
         if until is None:
             found.append(
                 VALID_UNTIL.finding(
-                    f"validUntil {entity.valid_until!r} is not an xs:dateTime", entity.location
+                    f"validUntil {mark.valid_until!r} is not an xs:dateTime", mark.location
                 )
             )
         elif until <= at:
             days = (at - until).days
             found.append(
                 VALID_UNTIL.finding(
-                    f"the metadata expired at {entity.valid_until} ({days} days before "
-                    f"{at:%Y-%m-%dT%H:%M:%SZ})",
-                    entity.location,
+                    f"the metadata expired at {mark.valid_until} ({days} days before "
+                    f"{at.astimezone(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ})",
+                    mark.location,
                 )
             )
-    if entity.cache_duration is not None:
-        parsed = parse_duration(entity.cache_duration)
+    if mark.cache_duration is not None:
+        parsed = parse_duration(mark.cache_duration)
         if parsed is None:
             problem = "is not an xs:duration"
         elif parsed[0]:
@@ -448,14 +449,14 @@ def validity_findings(entity: IdpEntity, at: dt.datetime) -> list[Finding]:
         if problem:
             found.append(
                 CACHE_DURATION.finding(
-                    f"cacheDuration {entity.cache_duration!r} {problem}", entity.location
+                    f"cacheDuration {mark.cache_duration!r} {problem}", mark.location
                 )
             )
     return found
 
 
 def entity_findings(entity: IdpEntity, at: dt.datetime) -> list[Finding]:
-    """Findings about one IdP: protocol, entityID, signing certificates, endpoints, validity."""
+    """Findings about one IdP: protocol, entityID, signing certificates, endpoints."""
     found: list[Finding] = []
     if not entity.entity_id.strip():
         found.append(NO_ENTITY_ID.finding("the EntityDescriptor has no entityID", entity.location))
@@ -481,7 +482,6 @@ def entity_findings(entity: IdpEntity, at: dt.datetime) -> list[Finding]:
         found.append(NO_SSO_ENDPOINT.finding("no SingleSignOnService is listed", entity.location))
     for certificate in entity.certs:
         found.extend(certificate_findings(certificate, at))
-    found.extend(validity_findings(entity, at))
     return found
 
 
