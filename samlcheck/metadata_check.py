@@ -8,8 +8,11 @@ encoding repair behind `--write-fixed` (`fix_encoding`).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import codecs
 import datetime as dt
+import json
 import re
 import warnings
 from dataclasses import dataclass
@@ -52,6 +55,7 @@ SCHEMA_ERRORS_LISTED = 5
 _HTML = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S
 )
+_BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]+$")
 _DECLARATION = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[A-Za-z0-9._-]+\2""")
 _UNMARKED_16 = ((b"<\x00", "UTF-16-LE"), (b"\x00<", "UTF-16-BE"))
 
@@ -98,6 +102,28 @@ def read_bytes(data: bytes) -> Bytes:
     else:
         content = data.decode(codec, errors="replace").lstrip("\ufeff")
     return Bytes(family, sniffed.bom, sniffed.declared, bad, content)
+
+
+def _not_xml_kind(content: str) -> str | None:
+    """'html', 'iam-json', 'json' or 'base64' for the usual wrong files; None otherwise."""
+    head = content[:4096]
+    if _HTML.match(head):
+        return "html"
+    stripped = content.strip()
+    if stripped.startswith(("{", "[")):
+        try:
+            value = json.loads(stripped)
+        except ValueError:
+            return None
+        return "iam-json" if isinstance(value, dict) and "SAMLMetadataDocument" in value else "json"
+    if len(stripped) >= 100 and _BASE64.match(head):
+        try:
+            decoded = base64.b64decode("".join(stripped.split()), validate=True)
+        except (binascii.Error, ValueError):
+            return None
+        if decoded.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            return "base64"
+    return None
 
 
 def _root_kind(doc: XmlDocument) -> tuple[str, str] | None:
@@ -263,8 +289,9 @@ def check_metadata(
         raw.family, raw.bom, raw.declared, raw.bad_utf8
     )
     findings += rules.size_findings(len(raw.text))
-    if _HTML.match(raw.text[:4096]):
-        findings.append(rules.wrong_document("html"))
+    kind = _not_xml_kind(raw.text)
+    if kind is not None:
+        findings.append(rules.wrong_document(kind))
         return Result(source=source, kind="metadata", findings=tuple(findings))
     try:
         doc = parse(data)
@@ -277,7 +304,8 @@ def check_metadata(
         findings.append(rules.wrong_document(*wrong))
         return Result(source=source, kind="metadata", findings=tuple(findings))
 
-    errors = schema.validate(doc.root, limit=SCHEMA_ERRORS_LISTED + 1)
+    too_long = any(f.rule is rules.TOO_LONG for f in findings)  # IAM refuses it unread anyway
+    errors = () if too_long else schema.validate(doc.root, limit=SCHEMA_ERRORS_LISTED + 1)
     findings += rules.schema_findings(
         ((e.line, e.path, e.reason) for e in errors[:SCHEMA_ERRORS_LISTED]),
         more=len(errors) > SCHEMA_ERRORS_LISTED,

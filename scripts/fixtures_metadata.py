@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import codecs
 import datetime as dt
+import json
 from collections.abc import Sequence
 
 import testidp
@@ -262,6 +263,16 @@ def fixtures() -> dict[str, bytes]:
         "metadata/tiny.xml": tiny,
         "metadata/html-page.xml": HTML_PAGE,
         "metadata/saml-response.xml": testidp.response_xml(),
+        "metadata/get-saml-provider.json": json.dumps(
+            {
+                "SAMLMetadataDocument": passing.decode(),
+                "CreateDate": "2026-01-01T00:00:00+00:00",
+                "ValidUntil": "2126-01-01T00:00:00+00:00",
+            },
+            indent=4,
+        ).encode()
+        + b"\n",
+        "metadata/base64.txt": base64.encodebytes(passing),
         "metadata/sp-only.xml": sp_metadata(),
         "metadata/doctype.xml": passing.replace(
             b"?>\n", b'?>\n<!DOCTYPE md:EntityDescriptor [<!ENTITY x "y">]>\n', 1

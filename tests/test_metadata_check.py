@@ -345,3 +345,23 @@ def test_utf32_and_big_endian_utf16_are_reported_and_converted_back(codec: str) 
     assert res.findings[0].rule is rules.NOT_UTF8
     assert codec.upper().replace("-LE", "").replace("-BE", "")[:6] in res.findings[0].message
     assert fix_encoding(data, "t.xml", at=AT).data == plain
+
+
+def test_other_json_and_broken_json_are_told_apart() -> None:
+    other = check_metadata(b'{"metadata": "https://idp.example.test/metadata"}', "x.json")
+    messages = [f.message for f in other.findings if f.rule is rules.WRONG_DOCUMENT]
+    assert messages == ["this is a JSON document, not SAML metadata XML"]
+    broken = check_metadata(b"{not json", "x.json")
+    assert rules.NOT_WELL_FORMED in [f.rule for f in broken.findings]
+
+
+def test_schema_validation_is_skipped_when_iam_refuses_the_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from samlcheck import schema
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validated a document IAM refuses for its size")
+
+    monkeypatch.setattr(schema, "validate", refuse)
+    assert rules.TOO_LONG in _rules(_padded(10_000_001))

@@ -44,6 +44,8 @@ CASES = [
     ("doctype.xml", rules.DOCTYPE, rules.DOCTYPE),
     ("html-page.xml", rules.WRONG_DOCUMENT, rules.WRONG_DOCUMENT),
     ("saml-response.xml", rules.WRONG_DOCUMENT, rules.WRONG_DOCUMENT),
+    ("get-saml-provider.json", rules.WRONG_DOCUMENT, rules.WRONG_DOCUMENT),
+    ("base64.txt", rules.WRONG_DOCUMENT, rules.WRONG_DOCUMENT),
     ("sp-only.xml", rules.NO_IDP_DESCRIPTOR, rules.NO_IDP_DESCRIPTOR),
     ("schema-invalid.xml", rules.SCHEMA_INVALID, None),
     ("saml11-only.xml", rules.NO_SAML2_PROTOCOL, rules.NO_SAML2_PROTOCOL),
@@ -129,6 +131,10 @@ def test_wrong_document_messages_tell_the_cases_apart() -> None:
     assert html is not None and "HTML page" in html.message
     assert response is not None and "SAMLResponse" in response.message
     assert sp is not None and "service provider metadata" in sp.message
+    iam_json = result("get-saml-provider.json").verdict.finding
+    assert iam_json is not None and "--query SAMLMetadataDocument" in iam_json.fix
+    b64 = result("base64.txt").verdict.finding
+    assert b64 is not None and "base64" in b64.message
 
 
 def test_schema_errors_carry_line_numbers() -> None:

@@ -334,7 +334,24 @@ def refused(error: XmlRefused) -> Finding:
 
 
 def wrong_document(kind: str, root_name: str = "") -> Finding:
-    """kind: 'html', 'saml-response', 'saml-message' or 'other'."""
+    """kind: 'html', 'saml-response', 'saml-message', 'iam-json', 'json', 'base64' or 'other'."""
+    if kind == "iam-json":
+        return WRONG_DOCUMENT.finding(
+            "this is JSON holding a SAMLMetadataDocument (the output of aws iam "
+            "get-saml-provider), not the metadata XML itself",
+            fix="Extract the XML: aws iam get-saml-provider --saml-provider-arn ARN --query "
+            "SAMLMetadataDocument --output text > metadata.xml",
+        )
+    if kind == "json":
+        return WRONG_DOCUMENT.finding(
+            "this is a JSON document, not SAML metadata XML",
+            fix="Download the IdP's SAML 2.0 metadata XML (its metadata URL or console export).",
+        )
+    if kind == "base64":
+        return WRONG_DOCUMENT.finding(
+            "this is base64 text that decodes to XML; IAM needs the XML itself",
+            fix="Decode it first (base64 -d file > metadata.xml) and check the result.",
+        )
     if kind == "html":
         return WRONG_DOCUMENT.finding(
             "this is an HTML page (often a login or error page saved instead of the metadata)",
