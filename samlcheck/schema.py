@@ -97,6 +97,9 @@ def _store(path: Path, schema: Any) -> None:
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
+        for stale in path.parent.glob("metadata-schema-*.pickle"):
+            if stale != path:  # built by another xmlschema/Python version or older XSDs
+                stale.unlink(missing_ok=True)
     except (OSError, pickle.PicklingError, RecursionError):
         return  # an unwritable cache only costs speed
 

@@ -155,3 +155,15 @@ def test_schema_location_hints_in_the_document_are_not_followed(
         b"<md:EntityDescriptor", b"<md:EntityDescriptor" + hint, 1
     )
     assert schema.validate(xml.parse(data).root) == ()
+
+
+def test_stale_cache_files_are_removed_when_a_new_one_is_written(cache_home: Path) -> None:
+    cache_home.mkdir()
+    stale = cache_home / "metadata-schema-00000000000000000000000000000000.pickle"
+    stale.write_bytes(b"old")
+    unrelated = cache_home / "other.txt"
+    unrelated.write_text("kept")
+    schema.metadata_schema()
+    assert not stale.exists()
+    assert unrelated.exists()
+    assert (cache_home / schema.cache_key()).exists()
