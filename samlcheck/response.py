@@ -58,7 +58,7 @@ def check_response(message: Message, options: CheckOptions, trust: Trust | None 
     findings.extend(response.status_findings(claims))
     findings.extend(response.assertion_findings(claims, shape))
     findings.extend(signature.signature_findings(analysis, at, lookalikes(root, analysis.view)))
-    findings.extend(_rotation(analysis, options, at))
+    findings.extend(_rotation(analysis, claims, trust, options, at))
     findings.extend(_claim_findings(claims, trust, options, at))
     findings.extend(_encryption_mode(claims, shape, options))
     return Result(
@@ -124,12 +124,24 @@ def _encryption_mode(
     return check_mode(shape.encrypted, recipient, options.encryption_mode)
 
 
-def _rotation(analysis: SignatureAnalysis, options: CheckOptions, at: dt.datetime) -> list[Finding]:
-    """With --idp-metadata: does the IdP's current metadata hold the key that signed?"""
+def _rotation(
+    analysis: SignatureAnalysis,
+    claims: ClaimSet,
+    trust: Trust,
+    options: CheckOptions,
+    at: dt.datetime,
+) -> list[Finding]:
+    """With --idp-metadata: does the IdP's current metadata hold the key that signed?
+
+    The evidence is a re-verification against the current metadata's certificates; what changed
+    between the two metadata versions comes from the same comparison as `samlcheck metadata diff`.
+    """
     untrusted = [c for c in analysis.signatures if c.outcome == KEY_NOT_TRUSTED]
     if not untrusted or not options.idp_metadata:
         return []
     current = load_trust(options.idp_metadata, ())
+    issuer = claims.response.issuer  # unverified: used only to pick the entity to compare
+    changes = _metadata_changes(trust, current, issuer.value if issuer else "")
     found = []
     for check in untrusted:
         element = check.raw.find("ds:Signature", NS)
@@ -141,7 +153,8 @@ def _rotation(analysis: SignatureAnalysis, options: CheckOptions, at: dt.datetim
                 signature.ROTATED.finding(
                     f"the IdP's current metadata ({again.anchor.source}) holds the certificate "
                     f"that signed {check.parent} ({again.anchor.facts.subject}, SHA-256 "
-                    f"{again.anchor.facts.sha256}): the IAM provider still has the old metadata",
+                    f"{again.anchor.facts.sha256}): the IAM provider still has the old "
+                    f"metadata{changes}",
                     check.location,
                 )
             )
@@ -149,13 +162,32 @@ def _rotation(analysis: SignatureAnalysis, options: CheckOptions, at: dt.datetim
             found.append(
                 signature.ROTATED.finding(
                     f"the IdP's current metadata does not hold the key that signed {check.parent} "
-                    "either: the response was signed by another IdP or another key",
+                    f"either: the response was signed by another IdP or another key{changes}",
                     check.location,
                     fix="Find out which system signed this response; it is not the IdP whose "
                     "metadata you gave.",
                 )
             )
     return found
+
+
+def _metadata_changes(held: Trust, current: Trust, issuer: str) -> str:
+    """'; compared with ...: adds X, drops Y' for the issuer's entity, or '' when unknown."""
+    from samlcheck.metadata import diff, select
+    from samlcheck.rules.metadata import name_facts
+
+    old = select(held.entities, issuer) or (held.entities[0] if held.entities else None)
+    new = select(current.entities, issuer) or (current.entities[0] if current.entities else None)
+    if old is None or new is None:
+        return ""
+    change = diff(old, new)
+    parts = [f"adds {name_facts(f)}" for f in change.added]
+    parts += [f"drops {name_facts(f)}" for f in change.removed]
+    if change.entity_id_changed:
+        parts.append(f"changes the entityID to {change.new_entity_id!r}")
+    if not parts:
+        return "; its signing certificates are the same as those of the metadata IAM holds"
+    return "; compared with the metadata IAM holds, the current one " + ", ".join(parts)
 
 
 def _summary(

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from cryptography import x509
 
     from samlcheck.certs import CertFacts
+    from samlcheck.metadata import IdpEntity
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Trust:
     entity_ids: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     """The files the anchors were read from, for messages."""
+    entities: tuple[IdpEntity, ...] = ()
+    """The IdP entities of the metadata files, for comparing two versions of the metadata."""
 
     @property
     def empty(self) -> bool:
@@ -76,8 +79,8 @@ def load_certificates(paths: tuple[Path, ...]) -> tuple[Anchor, ...]:
     return tuple(anchors)
 
 
-def load_metadata(path: Path) -> tuple[tuple[Anchor, ...], tuple[str, ...]]:
-    """The signing certificates and entity IDs of every IdP entity in one metadata file."""
+def load_metadata(path: Path) -> tuple[tuple[Anchor, ...], tuple[IdpEntity, ...]]:
+    """The signing certificates and the IdP entities of one metadata file."""
     from samlcheck.certs import describe
     from samlcheck.metadata import idp_entities
     from samlcheck.xml import XmlRefused, parse
@@ -98,17 +101,21 @@ def load_metadata(path: Path) -> tuple[tuple[Anchor, ...], tuple[str, ...]]:
         for index, cert in enumerate(entity.signing_certificates, start=1):
             source = f"{path} ({entity.entity_id}, signing certificate {index})"
             anchors.append(Anchor(cert, describe(cert), source=source, entity_id=entity.entity_id))
-    return tuple(anchors), tuple(e.entity_id for e in entities)
+    return tuple(anchors), entities
 
 
 def load_trust(metadata: tuple[Path, ...], certs: tuple[Path, ...]) -> Trust:
     """Every anchor from the metadata files and the bare certificates."""
     anchors: list[Anchor] = []
-    entity_ids: list[str] = []
+    entities: list[IdpEntity] = []
     for path in metadata:
-        found, ids = load_metadata(path)
+        found, in_file = load_metadata(path)
         anchors.extend(found)
-        entity_ids.extend(i for i in ids if i not in entity_ids)
+        entities.extend(in_file)
     anchors.extend(load_certificates(certs))
-    sources = tuple(str(p) for p in (*metadata, *certs))
-    return Trust(anchors=tuple(anchors), entity_ids=tuple(entity_ids), sources=sources)
+    return Trust(
+        anchors=tuple(anchors),
+        entity_ids=tuple(dict.fromkeys(e.entity_id for e in entities)),
+        sources=tuple(str(p) for p in (*metadata, *certs)),
+        entities=tuple(entities),
+    )

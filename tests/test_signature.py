@@ -220,3 +220,19 @@ def test_signatures_failing_alike_give_one_finding_naming_both() -> None:
     )
     (finding,) = [f for f in result.findings if f.rule.name == "signing-key-not-trusted"]
     assert "signatures on /Response and /Response/Assertion" in finding.message
+
+
+def test_rotation_diagnosis_uses_the_metadata_comparison() -> None:
+    rotated = FIXTURES / "idp" / "metadata-rotated.xml"
+    result = check_response(
+        Message("r", (FIXTURES / "responses" / "rotated-certificate.xml").read_bytes()),
+        CheckOptions(metadata=(METADATA,), idp_metadata=(rotated,), at=AT),
+    )
+    rotation = [f for f in result.findings if f.rule.name == "signing-certificate-rotated"]
+    assert rotation and all("holds the certificate that signed" in f.message for f in rotation)
+    new = describe(fixtures_responses.rotated_idp().cert)
+    old = describe(testidp.idp().cert)
+    assert f"the current one adds {new.subject} (SHA-256 {new.sha256})" in rotation[0].message
+    assert f"drops {old.subject} (SHA-256 {old.sha256})" in rotation[0].message
+    assert result.verdict.aws_error is not None
+    assert result.verdict.aws_error.key == "signature-invalid"
