@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from samlcheck.xml import NS, path_of
+from samlcheck.xml import NS, path_of, safe_parser
 
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
@@ -39,19 +39,6 @@ class DigestCheck:
     matches: bool
     pretty_printed: bool = False
     """The digest matches once whitespace-only text is removed: re-indented after signing."""
-
-
-def safe_parser() -> etree.XMLParser:
-    """The hardened parser settings of samlcheck.xml, for re-parsing copies of parsed elements."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_blank_text=False,
-        remove_comments=False,
-        strip_cdata=False,
-    )
 
 
 def copy_element(element: etree._Element) -> etree._Element:

@@ -28,7 +28,6 @@ from samlcheck.digests import (
     DigestCheck,
     copy_element,
     recompute_digests,
-    safe_parser,
     strip_whitespace,
 )
 from samlcheck.profile import (
@@ -40,7 +39,7 @@ from samlcheck.profile import (
     signature_violations,
 )
 from samlcheck.report import SignatureSummary
-from samlcheck.xml import NS, XmlDocument, path_of, qname, text
+from samlcheck.xml import NS, XmlDocument, path_of, qname, safe_parser, text
 
 if TYPE_CHECKING:
     from cryptography import x509

@@ -89,7 +89,8 @@ def sniff_encoding(data: bytes) -> Encoding:
     return Encoding(family=family, bom=bom, declared=match.group(1) if match else None)
 
 
-def _parser() -> etree.XMLParser:
+def safe_parser() -> etree.XMLParser:
+    """The hardened parser settings; also for re-parsing copies of already-parsed elements."""
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -121,7 +122,7 @@ def parse(data: bytes, max_bytes: int = MAX_XML_BYTES) -> XmlDocument:
             "(entity expansion and external entities are classic attacks)",
         )
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as error:
         raise _refusal(error) from None
     docinfo = root.getroottree().docinfo
