@@ -12,6 +12,7 @@ from samlcheck.cli import app
 from samlcheck.cli.common import DebugOption, guarded
 from samlcheck.errors import InputError
 from samlcheck.findings import Rule
+from samlcheck.render.text import describe_code
 
 
 def _block(label: str, value: str) -> str:
@@ -67,12 +68,10 @@ def explain(
         )
     blocks = []
     for error, rules in found.errors:
-        code = error.code or "no documented code"
-        status = f"HTTP {error.http_status}" if error.http_status else "HTTP status unknown"
         lines = [
             error.heading,
             _block("AWS prints", error.text),
-            _block("code", f"{code} ({status}; code {error.code_source}), {error.service}"),
+            _block("code", describe_code(error)),
             _block("documented", error.source),
             _block("causes", error.causes),
             _block("fix", error.remediation),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from samlcheck.aws import AwsError
 from samlcheck.findings import Finding, Severity
 from samlcheck.report import Claims, Report, Result
 
@@ -34,15 +35,22 @@ def _verdict_lines(result: Result, style: _Style) -> list[str]:
     error, finding = verdict.aws_error, verdict.finding
     if error is not None:
         lines.append("  " + style(f"AWS would answer: {error.text}", "red"))
-        code = error.code or "no documented error code"
-        status = f"HTTP {error.http_status}" if error.http_status else "HTTP status unknown"
-        lines.append(f"    {code} ({status}; code {error.code_source}), {error.service}")
+        lines.append(f"    {describe_code(error)}")
     else:
         lines.append("  " + style("AWS would reject this.", "red"))
     if finding is not None:
         lines += _wrap(f"because {finding.rule.id} {finding.rule.name}: {finding.message}", "  ")
         lines += _wrap(f"fix: {finding.fix}", "  ")
     return lines
+
+
+def describe_code(error: AwsError) -> str:
+    """'InvalidIdentityToken (HTTP 400, code documented), AWS STS ...' or the lack of a code."""
+    if error.code is None:
+        status = f"HTTP {error.http_status}; " if error.http_status else ""
+        return f"{error.service}; {status}no error code is documented"
+    status = f"HTTP {error.http_status}, " if error.http_status else ""
+    return f"{error.code} ({status}code {error.code_source}), {error.service}"
 
 
 def _claims_lines(claims: Claims) -> list[str]:
