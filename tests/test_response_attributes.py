@@ -106,6 +106,12 @@ def test_session_name_boundaries() -> None:
     assert "1 characters long" in short.message
 
 
+def test_session_name_names_each_bad_character() -> None:
+    name = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
+    (finding,) = attributes.session_name_findings(assertion((name, ("Alice\u00a0Smith",))))
+    assert r"it contains '\xa0' (U+00A0 NO-BREAK SPACE)" in finding.message
+
+
 def test_source_identity_in_upper_case_aws_prefix_is_rejected() -> None:
     name = "https://aws.amazon.com/SAML/Attributes/SourceIdentity"
     found = attributes.source_identity_findings(assertion((name, ("AWS:alice",))))

@@ -254,10 +254,14 @@ def _arn_problem(part: str) -> str:
     return f"{part!r} has an invalid role or provider name"
 
 
+def _named(char: str) -> str:
+    """A character with its code point and name: an invisible U+00A0 is a classic."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')}"
+
+
 def _spaces(text: str) -> str:
-    """The whitespace characters in `text`, named (an invisible U+00A0 is a classic)."""
-    found = sorted({c for c in text if c.isspace()})
-    return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'WHITESPACE')}" for c in found)
+    """The whitespace characters in `text`, named."""
+    return ", ".join(_named(c) for c in sorted({c for c in text if c.isspace()}))
 
 
 def role_value_problem(value: str) -> str | None:
@@ -350,7 +354,7 @@ def _pattern_problem(value: str) -> str:
         problems.append(f"it is {len(value)} characters long (2 to 64 allowed)")
     bad = sorted({c for c in value if not _SESSION_NAME_CHAR.fullmatch(c)})
     if bad:
-        problems.append("it contains " + ", ".join(repr(c) for c in bad))
+        problems.append("it contains " + ", ".join(f"{c!r} ({_named(c)})" for c in bad))
     return " and ".join(problems)
 
 
