@@ -16,7 +16,15 @@ def fixtures() -> dict[str, bytes]:
         b'IssueInstant="2026-01-15T11:59:58Z" Destination="https://idp.example.test/saml/sso">'
         b"<saml:Issuer>urn:amazon:webservices</saml:Issuer></samlp:AuthnRequest>"
     )
+    display_name = testidp.response_xml(
+        testidp.ResponseSpec(
+            response_id="_resp-0003", assertion_id="_assert-0003", role_session_name="Alice Smith"
+        )
+    )
     return {
+        "captures/signin-role-session-name.har": testidp.as_har(
+            [testidp.HarRedirect(request), testidp.HarPost(display_name)]
+        ),
         "captures/response.xml": response,
         "captures/response-bom.xml": b"\xef\xbb\xbf" + response,
         "captures/response.b64": testidp.as_base64(response),
