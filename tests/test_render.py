@@ -99,3 +99,12 @@ def test_verdict_is_the_first_error_in_aws_order() -> None:
     assert result.verdict.aws_error is not None
     assert result.verdict.finding is not None and result.verdict.finding.rule is NOT_XML
     assert Report((result,)).exit_code == 1
+
+
+def test_text_never_breaks_a_line_inside_a_quoted_value() -> None:
+    value = (
+        "'arn:aws:iam::123456789012:role/SAMLDeveloper, arn:aws:iam::123456789012:saml-provider/X'"
+    )
+    result = Result("x", "response", findings=(NOT_XML.finding(f"the Role value {value} is bad"),))
+    text = render(Report((result,)), "text")
+    assert value in text

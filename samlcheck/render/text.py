@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from samlcheck.aws import AwsError
@@ -21,10 +22,17 @@ class _Style:
         return f"\033[{_COLORS[name]}m{text}\033[0m" if self.color else text
 
 
+_QUOTED = re.compile(r"(?<!\w)'[^'\n]*'(?!\w)")
+_KEEP = "\ue000"  # a private-use character stands for a space that must not become a line break
+
+
 def _wrap(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(
-        text, _WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
-    ) or [indent]
+    """Wrap prose, never inside a quoted value: a space in a value may be the very evidence."""
+    kept = _QUOTED.sub(lambda m: m.group(0).replace(" ", _KEEP), text)
+    lines = textwrap.wrap(
+        kept, _WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
+    return [line.replace(_KEEP, " ") for line in lines] or [indent]
 
 
 def _verdict_lines(result: Result, style: _Style) -> list[str]:
