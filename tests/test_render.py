@@ -108,3 +108,4 @@ def test_text_never_breaks_a_line_inside_a_quoted_value() -> None:
     result = Result("x", "response", findings=(NOT_XML.finding(f"the Role value {value} is bad"),))
     text = render(Report((result,)), "text")
     assert value in text
+    assert max(len(line) for line in text.splitlines()) > 100  # long, but whole

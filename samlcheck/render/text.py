@@ -30,7 +30,12 @@ def _wrap(text: str, indent: str) -> list[str]:
     """Wrap prose, never inside a quoted value: a space in a value may be the very evidence."""
     kept = _QUOTED.sub(lambda m: m.group(0).replace(" ", _KEEP), text)
     lines = textwrap.wrap(
-        kept, _WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        kept,
+        _WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+        break_long_words=False,
     )
     return [line.replace(_KEEP, " ") for line in lines] or [indent]
 
