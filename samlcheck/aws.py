@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 
 SEED = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM'"
-SEED_ROLES = "AWS IAM User Guide, 'Troubleshoot IAM roles'"
 STS = "AWS STS (AssumeRoleWithSAML)"
 IAM = "AWS IAM (CreateSAMLProvider / UpdateSAMLProvider)"
 SIGNIN = "AWS sign-in page (https://signin.aws.amazon.com/saml)"
@@ -490,8 +489,3 @@ SIGNIN_ENDPOINT = re.compile(
     r"(?:/acs/(?P<provider_id>[A-Za-z0-9]+))?"
 )
 """An AWS sign-in SAML endpoint (global, regional, GovCloud, China; `/saml/acs/ID` form)."""
-
-
-def lookup(key: str) -> AwsError:
-    """The catalogue entry for `key` (a KeyError is a bug in a rule)."""
-    return ERRORS[key]

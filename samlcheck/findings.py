@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from samlcheck.aws import ERRORS, EVALUATION_ORDER, AwsError
 
@@ -35,6 +35,9 @@ class Rule:
     """Where in AWS's evaluation order the violation is met (see aws.EVALUATION_ORDER)."""
     source: str = ""
     """The documentation the rule is built from."""
+    unjudged: str = ""
+    """What the verdict could not judge when this rule fires (e.g. 'the signature: no trust
+    anchor was given'); such a verdict of 'accepted' is only as far as samlcheck can tell."""
 
     def __post_init__(self) -> None:
         if self.aws_error is not None and self.aws_error not in ERRORS:
@@ -55,7 +58,6 @@ class Finding:
     message: str
     location: str = ""
     fix: str = ""
-    evidence: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def severity(self) -> Severity:

@@ -47,6 +47,8 @@ class Verdict:
     aws_error: AwsError | None = None
     finding: Finding | None = None
     """The finding that leads to the error (None when accepted)."""
+    unjudged: tuple[str, ...] = ()
+    """What samlcheck could not judge (no trust anchor, an assertion it could not decrypt)."""
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,9 @@ def _stage_rank(finding: Finding) -> int:
 
 def verdict_of(findings: tuple[Finding, ...]) -> Verdict:
     """The first rejecting finding in AWS's evaluation order decides; ties keep finding order."""
+    unjudged = tuple(dict.fromkeys(f.rule.unjudged for f in findings if f.rule.unjudged))
     rejecting = [f for f in findings if f.rejects]
     if not rejecting:
-        return Verdict(accepted=True)
+        return Verdict(accepted=True, unjudged=unjudged)
     first = min(rejecting, key=_stage_rank)  # min is stable: the earliest of a stage wins
-    return Verdict(accepted=False, aws_error=first.aws_error, finding=first)
+    return Verdict(accepted=False, aws_error=first.aws_error, finding=first, unjudged=unjudged)

@@ -50,7 +50,12 @@ def result_dict(result: Result) -> dict[str, Any]:
     return {
         "source": result.source,
         "kind": result.kind,
-        "verdict": {"accepted": verdict.accepted, "aws_error": aws_error_dict(verdict.aws_error)},
+        "verdict": {
+            "accepted": verdict.accepted,
+            "aws_error": aws_error_dict(verdict.aws_error),
+            "rule": verdict.finding.rule.id if verdict.finding else None,
+            "unjudged": list(verdict.unjudged),
+        },
         "signature": {"status": result.signature.status, "signed": list(result.signature.signed)},
         "claims": claims_dict(result.claims),
         "summary": [{"label": label, "value": value} for label, value in result.summary],

@@ -42,9 +42,15 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 def _verdict_lines(result: Result, style: _Style) -> list[str]:
     verdict = result.verdict
+    if verdict.accepted and verdict.unjudged:
+        lines = [
+            "  "
+            + style("samlcheck found no error AWS would return, but it could not judge:", "yellow")
+        ]
+        return lines + [f"    - {what}" for what in verdict.unjudged]
     if verdict.accepted:
         return ["  " + style("AWS would accept this.", "green")]
-    lines: list[str] = []
+    lines = []
     error, finding = verdict.aws_error, verdict.finding
     if error is not None:
         lines.append("  " + style(f"AWS would answer: {error.text}", "red"))
@@ -83,12 +89,14 @@ def _claims_lines(claims: Claims) -> list[str]:
     return ["  claims (read from the signed content):"] + [f"    {k:<18} {v}" for k, v in rows]
 
 
-def _finding_lines(finding: Finding, style: _Style) -> list[str]:
+def _finding_lines(finding: Finding, style: _Style, *, decisive: bool = False) -> list[str]:
     severity = finding.severity
     head = f"{severity.value:<7} {finding.rule.id} {finding.rule.name}"
     lines = ["    " + style(head, _SEVERITY_COLOR[severity])]
     if finding.location:
         lines.append(f"            at {finding.location}")
+    if decisive:  # its message, fix and AWS error stand in the verdict above
+        return [*lines, "            (the verdict above)"]
     lines += _wrap(finding.message, "            ")
     if severity is not Severity.INFO:
         lines += _wrap(f"fix: {finding.fix}", "            ")
@@ -112,8 +120,9 @@ def _result_lines(result: Result, style: _Style) -> list[str]:
         counts = {s: sum(f.severity is s for f in result.findings) for s in Severity}
         tally = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
         lines.append(f"  findings ({tally}):")
+        decisive = result.verdict.finding
         for finding in result.findings:
-            lines += _finding_lines(finding, style)
+            lines += _finding_lines(finding, style, decisive=finding is decisive)
     return lines
 
 
