@@ -111,8 +111,14 @@ def test_third_key_reaches_the_limit() -> None:
 def test_removing_the_only_key_while_required_fails() -> None:
     result = _plan("required-one-key.json", remove_key_id=KEY_1)
     assert _answer(result) == "Failed to remove private key."
+    # The request does not set Required, so "Unable to set ... to Required" is not IAM's answer.
+    assert [f.rule for f in result.findings] == [rules.REMOVE_ONLY_KEY, rules.LAST_KEY_REMOVED]
     also_allowed = _plan("required-one-key.json", remove_key_id=KEY_1, encryption_mode="Allowed")
     assert _answer(also_allowed) == "Failed to remove private key."
+    assert [f.rule for f in also_allowed.findings] == [
+        rules.REMOVE_ONLY_KEY,
+        rules.LAST_KEY_REMOVED,
+    ]
     assert "inferred" in also_allowed.findings[0].message
     passing = _plan("required-two-keys.json", remove_key_id=KEY_1)
     assert passing.verdict.accepted

@@ -35,8 +35,8 @@ REQUIRED_WITHOUT_KEY = Rule(
     id="SC-PROV-002",
     name="required-without-private-key",
     severity=Severity.ERROR,
-    summary="AssertionEncryptionMode Required needs a private key on the provider or in the same "
-    "request.",
+    summary="Setting AssertionEncryptionMode to Required needs a private key on the provider or in "
+    "the same request.",
     fix="Add the private key in the same request (--add-key KEY.pem) or first.",
     aws_error="required-without-key",
     stage="provider",
@@ -221,7 +221,7 @@ def _key_list_findings(current: ProviderState, change: ProviderChange) -> list[F
 def _mode_findings(current: ProviderState | None, change: ProviderChange) -> list[Finding]:
     found: list[Finding] = []
     keys_after = model.resulting_keys(current, change)
-    if model.resulting_mode(current, change) == "Required" and not keys_after:
+    if change.encryption_mode == "Required" and not keys_after:
         having = "has no private key" if current is None or not current.keys else "would have none"
         found.append(
             REQUIRED_WITHOUT_KEY.finding(
