@@ -12,6 +12,7 @@ import binascii
 import dataclasses
 import datetime as dt
 import json
+import re
 import sys
 import urllib.parse
 import zlib
@@ -62,6 +63,9 @@ _HINT = (
     "Give a SAMLResponse value (base64), a form body, the decoded XML, a HAR file, a SAML-tracer "
     "export, an HTML auto-POST page or a SOAP envelope"
 )
+
+
+_BASE64_TEXT = re.compile(r"[A-Za-z0-9+/_=\r\n-]{16,}")  # line breaks, but no spaces
 
 
 class _Undecodable(ValueError):
@@ -115,8 +119,10 @@ def decode_capture(data: bytes, source: str) -> Capture:
         try:
             payload, encoding = decode_payload(data.decode("ascii"))
         except (UnicodeDecodeError, _Undecodable) as error:
-            detail = str(error) if isinstance(error, _Undecodable) else "it has non-ASCII bytes"
-            raise InputError(source, f"is not a recognised capture: {detail}", _HINT) from None
+            problem = "is not a recognised capture (not XML, JSON, HTML, a form body or base64)"
+            if _BASE64_TEXT.fullmatch(head):  # it looks like base64: say what it decodes to
+                problem = f"is base64, but {error}"
+            raise InputError(source, problem, _HINT) from None
         messages = [Message(source, payload, encoding)]
     if not messages:
         raise InputError(source, f"has no SAML message in it (read as {container})", _HINT + ".")

@@ -187,7 +187,8 @@ def test_two_documents_back_to_back_are_kept_whole_for_the_checks(signed_respons
         (b'{"foo": 1}', "neither a HAR file nor a SAML-tracer export"),
         (b'{"log": {"entries": []}}', "has no SAML message"),
         (b"{not json", "does not parse"),
-        (base64.b64encode(b"\x00\x01binary junk"), "neither XML nor DEFLATE"),
+        (base64.b64encode(b"\x00\x01binary junk"), "is base64, but base64 decodes to"),
+        (b"justsomenotesabout\nthe sign in", "not XML, JSON, HTML, a form body or base64"),
         (b"<html><body>no form here</body></html>", "has no SAML message"),
     ],
 )

@@ -6,7 +6,12 @@ import json
 import subprocess
 import sys
 
+import jsonschema
+import pytest
 import testidp
+from conftest import ROOT
+
+DECODE_SCHEMA = json.loads((ROOT / "samlcheck" / "schemas" / "decode.schema.json").read_text())
 
 
 def test_lists_a_two_message_har(run_cli, tmp_path) -> None:
@@ -29,6 +34,7 @@ def test_json_listing(run_cli, tmp_path, signed_response: bytes) -> None:
     result = run_cli("decode", str(path), "--format", "json")
     assert result.exit_code == 0
     listing = json.loads(result.stdout)
+    jsonschema.validate(listing, DECODE_SCHEMA)
     (message,) = listing["messages"]
     assert listing["container"] == "base64"
     assert message["type"] == "Response"
@@ -92,3 +98,12 @@ def test_help_imports_neither_xmlschema_nor_signxml() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "capture", sorted(p.name for p in (ROOT / "fixtures" / "captures").iterdir())
+)
+def test_every_capture_listing_validates_against_the_decode_schema(run_cli, capture: str) -> None:
+    result = run_cli("decode", str(ROOT / "fixtures" / "captures" / capture), "-f", "json")
+    assert result.exit_code in (0, 2)
+    jsonschema.validate(json.loads(result.stdout), DECODE_SCHEMA)

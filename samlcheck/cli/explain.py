@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import textwrap
 from typing import Annotated
 
 import typer
@@ -12,11 +11,11 @@ from samlcheck.cli import app
 from samlcheck.cli.common import DebugOption, guarded
 from samlcheck.errors import InputError
 from samlcheck.findings import Rule
-from samlcheck.render.text import describe_code
+from samlcheck.render.text import describe_code, wrap
 
 
 def _block(label: str, value: str) -> str:
-    return textwrap.fill(value, 100, initial_indent=f"  {label:<12} ", subsequent_indent=" " * 15)
+    return "\n".join(wrap(value, " " * 15, first=f"  {label:<12} "))
 
 
 def _rule_text(rule: Rule) -> str:

@@ -26,13 +26,14 @@ _QUOTED = re.compile(r"(?<!\w)'[^'\n]*'(?!\w)")
 _KEEP = "\ue000"  # a private-use character stands for a space that must not become a line break
 
 
-def _wrap(text: str, indent: str) -> list[str]:
-    """Wrap prose, never inside a quoted value: a space in a value may be the very evidence."""
+def wrap(text: str, indent: str, first: str | None = None) -> list[str]:
+    """Wrap prose, never inside a quoted value or a long word (an ARN, a fingerprint, a command
+    option): a space in a value may be the very evidence. `first` prefixes the first line."""
     kept = _QUOTED.sub(lambda m: m.group(0).replace(" ", _KEEP), text)
     lines = textwrap.wrap(
         kept,
         _WIDTH,
-        initial_indent=indent,
+        initial_indent=indent if first is None else first,
         subsequent_indent=indent,
         break_on_hyphens=False,
         break_long_words=False,
@@ -58,8 +59,8 @@ def _verdict_lines(result: Result, style: _Style) -> list[str]:
     else:
         lines.append("  " + style("AWS would reject this.", "red"))
     if finding is not None:
-        lines += _wrap(f"because {finding.rule.id} {finding.rule.name}: {finding.message}", "  ")
-        lines += _wrap(f"fix: {finding.fix}", "  ")
+        lines += wrap(f"because {finding.rule.id} {finding.rule.name}: {finding.message}", "  ")
+        lines += wrap(f"fix: {finding.fix}", "  ")
     return lines
 
 
@@ -97,11 +98,11 @@ def _finding_lines(finding: Finding, style: _Style, *, decisive: bool = False) -
         lines.append(f"            at {finding.location}")
     if decisive:  # its message, fix and AWS error stand in the verdict above
         return [*lines, "            (the verdict above)"]
-    lines += _wrap(finding.message, "            ")
+    lines += wrap(finding.message, "            ")
     if severity is not Severity.INFO:
-        lines += _wrap(f"fix: {finding.fix}", "            ")
+        lines += wrap(f"fix: {finding.fix}", "            ")
     if finding.aws_error is not None and severity is Severity.ERROR:
-        lines += _wrap(f"AWS: {finding.aws_error.text}", "            ")
+        lines += wrap(f"AWS: {finding.aws_error.text}", "            ")
     return lines
 
 
