@@ -107,3 +107,12 @@ def test_every_capture_listing_validates_against_the_decode_schema(run_cli, capt
     result = run_cli("decode", str(ROOT / "fixtures" / "captures" / capture), "-f", "json")
     assert result.exit_code in (0, 2)
     jsonschema.validate(json.loads(result.stdout), DECODE_SCHEMA)
+
+
+def test_debug_shows_the_traceback_instead_of_one_line(run_cli, tmp_path) -> None:
+    from samlcheck.errors import InputError
+
+    quiet = run_cli("decode", str(tmp_path / "missing.har"))
+    loud = run_cli("decode", str(tmp_path / "missing.har"), "--debug")
+    assert quiet.exit_code == 2 and "no such file" in quiet.stderr
+    assert isinstance(loud.exception, InputError)
