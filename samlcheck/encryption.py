@@ -167,7 +167,7 @@ def _success_findings(container: etree._Element, plain: _Plaintext) -> list[Find
         rules.DECRYPTED.finding(
             f"Decrypted with {plain.key.source} ({plain.data_algorithm.name}, key transport "
             f"{KEY_TRANSPORTS[plain.transport]}). A signature on the Response covers only the "
-            "ciphertext: the claims are trusted through the Assertion's own signature.",
+            "ciphertext; the signature findings say what covers the decrypted Assertion.",
             where,
         )
     ]

@@ -245,6 +245,29 @@ def test_der_key_decrypts_locally() -> None:
     _assertion(result.document)
 
 
+def test_decryption_finding_claims_no_trust_when_only_the_response_is_signed() -> None:
+    import datetime as dt
+
+    from samlcheck.capture import Message
+    from samlcheck.options import CheckOptions
+    from samlcheck.response import check_response
+
+    spec = testidp.ResponseSpec(recipient=xenc.SP_ACS, sign_assertion=False)
+    data = xenc.encrypted_response_xml(spec, testidp.idp())
+    options = CheckOptions(
+        at=dt.datetime.fromisoformat(testidp.CHECK_AT.replace("Z", "+00:00")),
+        metadata=(FIXTURES / "idp" / "metadata.xml",),
+        sp_keys=(FIXTURES / "idp" / "sp-encryption-key.pem",),
+    )
+    result = check_response(Message("x", data), options)
+    by_name = {f.rule.name: f.message for f in result.findings}
+    assert "no signature of its own" in by_name["response-signature-covers-ciphertext"]
+    decrypted = by_name["assertion-decrypted"]
+    assert "covers only the ciphertext" in decrypted
+    assert "trusted through" not in decrypted and "own signature" not in decrypted
+    assert "own signature" not in rules.DECRYPTED.summary
+
+
 # --- encryption mode ----------------------------------------------------------------------------
 
 

@@ -91,7 +91,7 @@ DECRYPTED = Rule(
     name="assertion-decrypted",
     severity=Severity.INFO,
     summary="Which key decrypted the assertion, with which algorithms; a Response signature covers "
-    "only the ciphertext, so the claims are trusted through the Assertion's own signature.",
+    "only the ciphertext (the signature findings say what covers the decrypted Assertion).",
     fix="Nothing to fix.",
     stage="input",
     source=_XENC,
