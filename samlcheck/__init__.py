@@ -28,8 +28,8 @@ _EXPORTS = {
     "CheckOptions": ("samlcheck.options", "CheckOptions"),
     "check_metadata": ("samlcheck.metadata_check", "check_metadata"),
     "compare_metadata": ("samlcheck.metadata_check", "compare"),
-    "check_keys": ("samlcheck.rules.keys", "check_keys"),
-    "plan_provider": ("samlcheck.rules.provider", "plan"),
+    "check_keys": ("samlcheck.key_check", "check_keys"),
+    "plan_provider": ("samlcheck.plan", "plan"),
     "Report": ("samlcheck.report", "Report"),
     "Result": ("samlcheck.report", "Result"),
     "Finding": ("samlcheck.findings", "Finding"),
@@ -59,13 +59,13 @@ __all__ = [
 if TYPE_CHECKING:
     from samlcheck.capture import Capture, Message, decode_capture, read_capture
     from samlcheck.findings import Finding, Rule, Severity
+    from samlcheck.key_check import check_keys
     from samlcheck.metadata_check import check_metadata
     from samlcheck.metadata_check import compare as compare_metadata
     from samlcheck.options import CheckOptions
+    from samlcheck.plan import plan as plan_provider
     from samlcheck.report import Report, Result
     from samlcheck.response import check_response
-    from samlcheck.rules.keys import check_keys
-    from samlcheck.rules.provider import plan as plan_provider
 
 
 def __getattr__(name: str) -> Any:

@@ -4,7 +4,7 @@ The current state is read from `aws iam get-saml-provider` output (JSON: SAMLMet
 AssertionEncryptionMode, PrivateKeyList of {KeyId, Timestamp}, ...); no state means the change
 creates the provider (CreateSAMLProvider), else it updates it (UpdateSAMLProvider). This module
 only describes: what would change and, for a key rotation, the steps in order. Whether IAM
-accepts the change is decided by samlcheck.rules.provider.
+accepts the change is decided by samlcheck.rules.provider; samlcheck.plan puts the two together.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from samlcheck.certs import load_certificate
 from samlcheck.errors import InputError
+from samlcheck.key_check import check_keys
 from samlcheck.keys import (
     MAX_KEY_CHARACTERS,
     inspect_key,
@@ -162,16 +163,14 @@ def _loaded(*names: str) -> list[tuple[str, bytes]]:
 
 
 def test_check_keys_gives_one_result_per_key() -> None:
-    results = rules.check_keys(_loaded("sp-encryption.pem", "sp-encryption-next.pem"))
+    results = check_keys(_loaded("sp-encryption.pem", "sp-encryption-next.pem"))
     assert [r.kind for r in results] == ["key", "key"]
     assert all(r.verdict.accepted for r in results)
     assert ("Key", "RSA 2048") in results[0].summary
 
 
 def test_third_key_reaches_the_private_key_limit() -> None:
-    results = rules.check_keys(
-        _loaded("sp-encryption.pem", "sp-encryption-next.pem", "rsa-pkcs1.pem")
-    )
+    results = check_keys(_loaded("sp-encryption.pem", "sp-encryption-next.pem", "rsa-pkcs1.pem"))
     assert [r.verdict.accepted for r in results] == [True, True, False]
     error = results[2].verdict.aws_error
     assert error is not None and error.message == "Private key limit of 2 is reached."

@@ -11,6 +11,7 @@ from conftest import ROOT
 
 from samlcheck.errors import InputError
 from samlcheck.findings import Severity
+from samlcheck.plan import plan
 from samlcheck.provider import ProviderChange, ProviderState, load_state
 from samlcheck.report import Result
 from samlcheck.rules import keys as key_rules
@@ -31,7 +32,7 @@ def _file(path: Path) -> tuple[str, bytes]:
 
 
 def _plan(current: str | None, **change: object) -> Result:
-    return rules.plan(_state(current) if current else None, ProviderChange(**change))  # type: ignore[arg-type]
+    return plan(_state(current) if current else None, ProviderChange(**change))  # type: ignore[arg-type]
 
 
 def _answer(result: Result) -> str | None:
@@ -186,6 +187,19 @@ def test_unchanged_mode_is_only_information() -> None:
 
 
 # --- the plan itself ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", ["provider", "keys"])
+def test_provider_and_key_rules_import_no_api_module(module: str) -> None:
+    """Rules turn facts into findings: they build no Result, read no input, call no checker."""
+    import ast
+
+    tree = ast.parse((ROOT / "samlcheck" / "rules" / f"{module}.py").read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    api = {"samlcheck.metadata_check", "samlcheck.plan", "samlcheck.key_check", "samlcheck.report",
+           "samlcheck.errors", "samlcheck.cli"}  # fmt: skip
+    assert imported & api == set()
+    assert {"samlcheck.findings", "samlcheck.provider"} <= imported
 
 
 def test_plan_lists_changes_and_resulting_state() -> None:

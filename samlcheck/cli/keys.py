@@ -31,9 +31,9 @@ def keys(
 ) -> None:
     """Check private keys for an IAM SAML provider: PEM, unencrypted, RSA, size, characters."""
     from samlcheck.certs import load_certificate
+    from samlcheck.key_check import check_keys
     from samlcheck.keys import read_file
     from samlcheck.report import Report
-    from samlcheck.rules.keys import check_keys
 
     certificate = load_certificate(read_file(cert, "certificate"), str(cert)) if cert else None
     loaded = [(str(path), read_file(path, "private key")) for path in key_files]

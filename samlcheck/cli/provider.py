@@ -57,9 +57,9 @@ def plan(
 ) -> None:
     """Predict IAM's answer to the change and print the plan (rotation steps included)."""
     from samlcheck.keys import read_file
+    from samlcheck.plan import plan as make_plan
     from samlcheck.provider import ProviderChange, load_state
     from samlcheck.report import Report
-    from samlcheck.rules.provider import plan as make_plan
     from samlcheck.xml import MAX_XML_BYTES
 
     state = load_state(read_file(current, "provider state"), str(current)) if current else None

@@ -10,14 +10,12 @@ parameter validation may answer first with a ValidationError).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from cryptography import x509
 
 from samlcheck.certs import describe
 from samlcheck.findings import Finding, Rule, Severity
-from samlcheck.keys import MAX_KEY_CHARACTERS, KeyFacts, inspect_key, matches_certificate
-from samlcheck.report import Result
+from samlcheck.keys import MAX_KEY_CHARACTERS, KeyFacts, matches_certificate
+from samlcheck.provider import MAX_PRIVATE_KEYS
 
 _SEED = "AWS IAM User Guide, 'Error: Invalid private key.'"
 _API = "AWS IAM API Reference, UpdateSAMLProvider / CreateSAMLProvider (AddPrivateKey)"
@@ -219,50 +217,10 @@ def key_findings(facts: KeyFacts, cert: x509.Certificate | None = None) -> list[
     return found
 
 
-def _summary(facts: KeyFacts, cert: x509.Certificate | None) -> tuple[tuple[str, str], ...]:
-    rows = [("Key file", facts.source), ("Is", facts.described)]
-    if facts.key_label:
-        rows.append(("Key", facts.key_label))
-    if facts.container:
-        rows.append(("Container", f"{facts.container} {'PEM' if facts.pem else 'DER'}"))
-    rows.append(
-        (
-            "Characters",
-            "not text (binary)"
-            if facts.characters is None
-            else f"{facts.characters:,} of at most {MAX_KEY_CHARACTERS:,}",
-        )
+def limit_finding(source: str, number: int, total: int) -> Finding | None:
+    """The private-key limit, for key `number` of `total` meant for one provider."""
+    if number <= MAX_PRIVATE_KEYS:
+        return None
+    return KEY_LIMIT.finding(
+        f"{source} is key {number} of {total}; an IAM provider holds at most two.", source
     )
-    if cert is not None:
-        matched = matches_certificate(facts, cert)
-        verdict = {True: "yes", False: "no", None: "unknown (the key cannot be read)"}[matched]
-        rows.append(("Matches certificate", f"{verdict} ({describe(cert).subject})"))
-    return tuple(rows)
-
-
-def check_keys(
-    keys: Sequence[tuple[str, bytes]], cert: x509.Certificate | None = None
-) -> tuple[Result, ...]:
-    """One Result (kind "key") per key file: IAM's predicted answer to AddPrivateKey.
-
-    `keys` are (source, bytes) pairs. Keys beyond the second also carry "Private key limit of 2
-    is reached.", since a provider holds at most two.
-    """
-    results: list[Result] = []
-    for number, (source, data) in enumerate(keys, start=1):
-        facts = inspect_key(data, source)
-        findings = key_findings(facts, cert)
-        if number > 2:
-            findings.insert(
-                0,
-                KEY_LIMIT.finding(
-                    f"{source} is key {number} of {len(keys)}; an IAM provider holds at most two.",
-                    source,
-                ),
-            )
-        results.append(
-            Result(
-                source=source, kind="key", findings=tuple(findings), summary=_summary(facts, cert)
-            )
-        )
-    return tuple(results)

@@ -1,0 +1,60 @@
+"""Private-key checks: IAM's predicted answer to AddPrivateKey for each key file.
+
+The API behind `samlcheck keys`: the facts come from samlcheck.keys, the findings from
+samlcheck.rules.keys; this module puts them together into one Result per key file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cryptography import x509
+
+from samlcheck.certs import describe
+from samlcheck.keys import MAX_KEY_CHARACTERS, KeyFacts, inspect_key, matches_certificate
+from samlcheck.report import Result
+from samlcheck.rules.keys import key_findings, limit_finding
+
+
+def _summary(facts: KeyFacts, cert: x509.Certificate | None) -> tuple[tuple[str, str], ...]:
+    rows = [("Key file", facts.source), ("Is", facts.described)]
+    if facts.key_label:
+        rows.append(("Key", facts.key_label))
+    if facts.container:
+        rows.append(("Container", f"{facts.container} {'PEM' if facts.pem else 'DER'}"))
+    rows.append(
+        (
+            "Characters",
+            "not text (binary)"
+            if facts.characters is None
+            else f"{facts.characters:,} of at most {MAX_KEY_CHARACTERS:,}",
+        )
+    )
+    if cert is not None:
+        matched = matches_certificate(facts, cert)
+        verdict = {True: "yes", False: "no", None: "unknown (the key cannot be read)"}[matched]
+        rows.append(("Matches certificate", f"{verdict} ({describe(cert).subject})"))
+    return tuple(rows)
+
+
+def check_keys(
+    keys: Sequence[tuple[str, bytes]], cert: x509.Certificate | None = None
+) -> tuple[Result, ...]:
+    """One Result (kind "key") per key file: IAM's predicted answer to AddPrivateKey.
+
+    `keys` are (source, bytes) pairs. Keys beyond the second also carry "Private key limit of 2
+    is reached.", since a provider holds at most two.
+    """
+    results: list[Result] = []
+    for number, (source, data) in enumerate(keys, start=1):
+        facts = inspect_key(data, source)
+        findings = key_findings(facts, cert)
+        limit = limit_finding(source, number, len(keys))
+        if limit is not None:
+            findings.insert(0, limit)
+        results.append(
+            Result(
+                source=source, kind="key", findings=tuple(findings), summary=_summary(facts, cert)
+            )
+        )
+    return tuple(results)
