@@ -19,7 +19,7 @@ import zlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -65,6 +65,7 @@ _HINT = (
 )
 
 
+T = TypeVar("T")
 _BASE64_TEXT = re.compile(r"[A-Za-z0-9+/_=\r\n-]{16,}")  # line breaks, but no spaces
 
 
@@ -300,72 +301,87 @@ def _from_json(data: bytes, source: str) -> tuple[str, list[Message]]:
     raise InputError(source, "is JSON but neither a HAR file nor a SAML-tracer export", _HINT)
 
 
+def _field(container: Any, name: str, kind: type[T], default: T) -> T:
+    """container[name] when the JSON has that shape, else `default`: exports are not trusted."""
+    value = container.get(name) if isinstance(container, dict) else None
+    return value if isinstance(value, kind) else default
+
+
 def _from_har(log: dict[str, Any], source: str) -> list[Message]:
     messages: list[Message] = []
-    for index, entry in enumerate(log.get("entries") or []):
-        request = entry.get("request") or {}
-        method, url = request.get("method", "?"), request.get("url", "")
-        origin = {"entry": index, "url": url, "timestamp": entry.get("startedDateTime")}
+    for index, entry in enumerate(_field(log, "entries", list, [])):
+        request = _field(entry, "request", dict, {})
+        method, url = _field(request, "method", str, "?"), _field(request, "url", str, "")
+        started = _field(entry, "startedDateTime", str, "") or None
+        origin: dict[str, Any] = {"entry": index, "url": url, "timestamp": started}
         where = f"{source} entry {index} ({method} {_short(url)})"
         if "?" in url and _has_parameter(url.encode()):
             messages += _from_form(url, where, **origin)
-        post = request.get("postData") or {}
-        params = [p for p in post.get("params") or [] if p.get("name") in _PARAMETERS]
+        post = _field(request, "postData", dict, {})
+        params = [
+            p for p in _field(post, "params", list, []) if _field(p, "name", str, "") in _PARAMETERS
+        ]
         for param in params:
-            value = param.get("value") or ""
+            value = _field(param, "value", str, "")
             candidates = [value, urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
             messages.append(_parameter_message(param["name"], candidates, where, **origin))
-        if not params and _has_parameter((post.get("text") or "").encode()):
-            messages += _from_form(post["text"], where, **origin)
-        content = (entry.get("response") or {}).get("content") or {}
-        page = _har_content_text(content)
+        body = _field(post, "text", str, "")
+        if not params and _has_parameter(body.encode()):
+            messages += _from_form(body, where, **origin)
+        page = _har_content_text(_field(_field(entry, "response", dict, {}), "content", dict, {}))
         if page and "<form" in page.lower() and any(name in page for name in _PARAMETERS):
             messages += _from_html(page, f"{where} response page", **origin)
     return messages
 
 
 def _har_content_text(content: dict[str, Any]) -> str:
-    page = content.get("text") or ""
+    page = _field(content, "text", str, "")
     if content.get("encoding") == "base64":
         try:
             return base64.b64decode(page).decode("utf-8", errors="replace")
-        except binascii.Error:
+        except (binascii.Error, ValueError):
             return ""
-    return str(page)
+    return page
 
 
 def _from_tracer(requests: list[Any], source: str) -> list[Message]:
     """SAML-tracer: unmasked post/get values give the exact bytes; else its decoded `saml`."""
     messages: list[Message] = []
     for index, request in enumerate(requests):
-        if not isinstance(request, dict):
-            continue
-        method, url = request.get("method", "?"), request.get("url", "")
-        origin = {"entry": index, "url": url, "timestamp": _tracer_time(request.get("timestamp"))}
+        method, url = _field(request, "method", str, "?"), _field(request, "url", str, "")
+        stamp = request.get("timestamp") if isinstance(request, dict) else None
+        origin: dict[str, Any] = {"entry": index, "url": url, "timestamp": _tracer_time(stamp)}
         where = f"{source} request {index} ({method} {_short(url)})"
-        pairs = [p for p in (request.get("post") or []) + (request.get("get") or []) if len(p) == 2]
+        pairs = _field(request, "post", list, []) + _field(request, "get", list, [])
         found = False
-        for name, value in pairs:
-            if name in _PARAMETERS:
-                candidates = [value, urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
-                try:
-                    payload, encoding = _decode_first(candidates)
-                except _Undecodable:
-                    continue  # masked export: the value is a hash, the XML is in `saml`
-                messages.append(Message(where, payload, encoding, parameter=name, **origin))
-                found = True
-        if not found and request.get("saml"):
-            text = str(request["saml"])
+        for pair in pairs:
+            if not (isinstance(pair, list) and len(pair) == 2 and pair[0] in _PARAMETERS):
+                continue
+            name, value = pair
+            if not isinstance(value, str):
+                continue
+            candidates = [value, urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
+            try:
+                payload, encoding = _decode_first(candidates)
+            except _Undecodable:
+                continue  # masked export: the value is a hash, the XML is in `saml`
+            messages.append(Message(where, payload, encoding, parameter=name, **origin))
+            found = True
+        decoded = _field(request, "saml", str, "")
+        if not found and decoded:
             note = " (SAML-tracer's decoded copy; re-encoded as UTF-8)"
-            messages.append(Message(where + note, text.encode("utf-8"), "xml", **origin))
+            messages.append(Message(where + note, decoded.encode("utf-8"), "xml", **origin))
     return messages
 
 
 def _tracer_time(value: Any) -> str | None:
-    if isinstance(value, int | float):
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
         instant = dt.datetime.fromtimestamp(value / 1000, tz=dt.timezone.utc)
-        return instant.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    return None
+    except (OverflowError, OSError, ValueError):
+        return None
+    return instant.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _short(url: str, limit: int = 80) -> str:

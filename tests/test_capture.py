@@ -246,3 +246,23 @@ def test_base64_payload_round_trips_exactly(xml: bytes, urlsafe: bool, wrap: int
 @given(xml=_xml_text)
 def test_deflate_payload_round_trips_exactly(xml: bytes) -> None:
     assert decode_payload(testidp.as_deflate_base64(xml).decode()) == (xml, "deflate+base64")
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"log": {"entries": [1, None, "x"]}},
+        {"log": {"entries": {"not": "a list"}}},
+        {"log": {"entries": [{"request": {"url": 5, "method": [], "postData": "x"}}]}},
+        {
+            "log": {
+                "entries": [{"request": {"postData": {"params": [1, {"name": "SAMLResponse"}]}}}]
+            }
+        },
+        {"log": {"entries": [{"response": {"content": {"text": 5, "encoding": "base64"}}}]}},
+        {"requests": [1, {"post": [1, ["SAMLResponse", 3]], "saml": 7, "timestamp": 1e300}]},
+    ],
+)
+def test_json_exports_of_the_wrong_shape_are_input_errors(document: object) -> None:
+    with pytest.raises(InputError):
+        decode_capture(json.dumps(document).encode(), "odd.json")
