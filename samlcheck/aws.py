@@ -401,7 +401,8 @@ _ERRORS = (
         source=SEED,
         code_source="inferred",
         causes="No AudienceRestriction names the AWS service provider (urn:amazon:webservices, "
-        "its partition variant, or the sign-in endpoint URL).",
+        "its partition variant, or the sign-in endpoint URL), or one of several names only other "
+        "SPs (SAML requires every AudienceRestriction to hold; that AWS checks each is inferred).",
         remediation="Set the IdP's audience (SP entity ID) to urn:amazon:webservices "
         "(urn:amazon:webservices:govcloud or urn:amazon:webservices:cn-north-1 in those "
         "partitions).",

@@ -73,9 +73,15 @@ class AssertionFacts:
     conditions_present: bool
     not_before: Text | None
     not_on_or_after: Text | None
-    audiences: tuple[Text, ...]
+    audience_restrictions: tuple[tuple[Text, ...], ...]
+    """The Audience values of each Conditions/AudienceRestriction, one tuple per restriction."""
     attributes: tuple[Attribute, ...]
     location: str
+
+    @property
+    def audiences(self) -> tuple[Text, ...]:
+        """Every Audience value, whichever AudienceRestriction holds it."""
+        return tuple(a for restriction in self.audience_restrictions for a in restriction)
 
     def attribute(self, name: str) -> tuple[Attribute, ...]:
         """The Attribute elements with exactly this Name."""
@@ -184,9 +190,9 @@ def read_assertion(element: etree._Element, prefix: str = "") -> AssertionFacts:
         conditions_present=conditions is not None,
         not_before=condition("NotBefore"),
         not_on_or_after=condition("NotOnOrAfter"),
-        audiences=tuple(
-            Text(_text(a), reader.where(a))
-            for a in element.findall("saml:Conditions/saml:AudienceRestriction/saml:Audience", NS)
+        audience_restrictions=tuple(
+            tuple(Text(_text(a), reader.where(a)) for a in r.findall("saml:Audience", NS))
+            for r in element.findall("saml:Conditions/saml:AudienceRestriction", NS)
         ),
         attributes=attributes,
         location=reader.where(element),

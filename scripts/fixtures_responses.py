@@ -156,6 +156,13 @@ def _bad_time(assertion: etree._Element) -> None:
     conditions.set("NotOnOrAfter", "2026-01-15 12:05")
 
 
+def _second_audience_restriction(assertion: etree._Element) -> None:
+    conditions = assertion.find(f"{{{SAML}}}Conditions")
+    assert conditions is not None
+    restriction = etree.SubElement(conditions, f"{{{SAML}}}AudienceRestriction")
+    etree.SubElement(restriction, f"{{{SAML}}}Audience").text = "https://sp.example.test/metadata"
+
+
 def _no_assertion() -> bytes:
     spec = Spec()
     provider = testidp.idp()
@@ -283,6 +290,11 @@ CASES: dict[str, Case] = {
     ),
     "audience-missing": Case(
         response(Spec(audiences=("https://sp.example.test/metadata",))), "audience-missing"
+    ),
+    "audience-second-restriction": Case(
+        _custom(_second_audience_restriction),
+        "audience-missing",
+        note="the first AudienceRestriction names AWS, a second one only another SP",
     ),
     "recipient-not-aws": Case(
         response(Spec(recipient="https://sp.example.test/acs")), "recipient-not-aws"

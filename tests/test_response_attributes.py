@@ -60,7 +60,7 @@ def assertion(*attrs: tuple[str, tuple[str, ...]]) -> AssertionFacts:
         conditions_present=False,
         not_before=None,
         not_on_or_after=None,
-        audiences=(),
+        audience_restrictions=(),
         attributes=tuple(
             Attribute(name, tuple(Text(v, f"/{name}/{i}") for i, v in enumerate(values)), name)
             for name, values in attrs

@@ -204,3 +204,13 @@ def test_encrypted_response_without_key_shows_no_claims() -> None:
 def test_session_tags_note_the_trust_policy_permission() -> None:
     names = {f.rule.name for f in run("valid-tags-and-source-identity").findings}
     assert {"session-tags-need-permission", "source-identity-needs-permission"} <= names
+
+
+def test_second_audience_restriction_naming_only_another_sp_is_rejected() -> None:
+    result = run("audience-second-restriction")
+    found = [f for f in result.findings if f.rule.name == "audience-missing"]
+    assert len(found) == 1
+    assert "AudienceRestriction 2 of 2 names 'https://sp.example.test/metadata'" in found[0].message
+    assert found[0].location.endswith("/Conditions/AudienceRestriction[2]/Audience")
+    assert result.claims is not None
+    assert result.claims.audiences == ("urn:amazon:webservices", "https://sp.example.test/metadata")

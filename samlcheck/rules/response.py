@@ -64,12 +64,13 @@ AUDIENCE_MISSING = Rule(
     id="SC-RESP-020",
     name="audience-missing",
     severity=Severity.ERROR,
-    summary="An AudienceRestriction must name AWS: urn:amazon:webservices (or its GovCloud / "
+    summary="Each AudienceRestriction must name AWS: urn:amazon:webservices (or its GovCloud / "
     "China variant) or the sign-in endpoint.",
     fix="Set the IdP application's audience (SP entity ID) to urn:amazon:webservices.",
     aws_error="audience-missing",
     stage="audience",
-    source=_SEED,
+    source=aws.SEED + "; SAML 2.0 core, section 2.5.1.4 (every AudienceRestriction must hold; "
+    "that AWS checks each one is inferred)",
 )
 RECIPIENT_NOT_AWS = Rule(
     id="SC-RESP-021",
@@ -249,18 +250,42 @@ def _aws_audience(value: str) -> bool:
 
 
 def audience_findings(assertion: AssertionFacts) -> list[Finding]:
-    if any(_aws_audience(a.value) for a in assertion.audiences):
-        return []
-    if not assertion.audiences:
-        message = "the assertion has no AudienceRestriction/Audience"
-    else:
-        shown = ", ".join(repr(a.value) for a in assertion.audiences)
-        message = f"the audiences are {shown}; none is urn:amazon:webservices"
-        near = [a.value for a in assertion.audiences if a.value.strip() in aws.AUDIENCES]
+    """Every AudienceRestriction must name AWS.
+
+    SAML 2.0 core, section 2.5.1.4: each AudienceRestriction is evaluated on its own and all must
+    hold, so a second restriction naming only another SP makes the assertion invalid for AWS.
+    That STS applies the rule to each restriction is inferred; the guide names only the error.
+    """
+    restrictions = assertion.audience_restrictions
+    if not any(restrictions):
+        return [
+            AUDIENCE_MISSING.finding(
+                "the assertion has no AudienceRestriction/Audience", assertion.location
+            )
+        ]
+    found = []
+    count = len(restrictions)
+    several = count > 1
+    for number, restriction in enumerate(restrictions, 1):
+        if any(_aws_audience(a.value) for a in restriction):
+            continue
+        label = f"AudienceRestriction {number} of {count}" if several else "the audiences"
+        where = f"{assertion.location}/Conditions/AudienceRestriction" + (
+            f"[{number}]" if several else ""
+        )
+        if not restriction:
+            found.append(AUDIENCE_MISSING.finding(f"{label} has no Audience", where))
+            continue
+        shown = ", ".join(repr(a.value) for a in restriction)
+        verb = "names" if several else "are"
+        message = f"{label} {verb} {shown}; none is urn:amazon:webservices"
+        near = [a.value for a in restriction if a.value.strip() in aws.AUDIENCES]
         if near:
             message += f" ({near[0]!r} has surrounding whitespace)"
-    location = assertion.audiences[0].location if assertion.audiences else assertion.location
-    return [AUDIENCE_MISSING.finding(message, location)]
+        if several:
+            message += " (each AudienceRestriction must include AWS, SAML core 2.5.1.4)"
+        found.append(AUDIENCE_MISSING.finding(message, restriction[0].location))
+    return found
 
 
 def subject_findings(assertion: AssertionFacts) -> list[Finding]:
