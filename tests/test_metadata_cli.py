@@ -156,3 +156,9 @@ def test_json_diff_report_matches_the_published_schema(run_cli) -> None:  # type
     schema = json.loads((ROOT / "samlcheck" / "schemas" / "report.schema.json").read_text())
     result = run_cli("metadata", "diff", fx("passing.xml"), fx("rotated.xml"), "-f", "json")
     jsonschema.validate(json.loads(result.stdout), schema)
+
+
+def test_at_reads_a_lower_case_z_and_an_offset_like_check_does(run_cli) -> None:  # type: ignore[no-untyped-def]
+    for at in ("2026-01-15T12:00:00z", "2026-01-15T13:00:00+01:00"):
+        result = run_cli("metadata", fx("passing.xml"), "--at", at, "--format", "json")
+        assert result.exit_code == 0, result.output

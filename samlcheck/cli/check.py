@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,7 @@ from typing import Annotated
 import typer
 
 from samlcheck.cli import app
-from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded
+from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded, instant
 from samlcheck.errors import InputError
 
 
@@ -19,22 +18,6 @@ class EncryptionMode(str, enum.Enum):
 
     Required = "Required"
     Allowed = "Allowed"
-
-
-def _instant(value: str) -> dt.datetime:
-    """--at: an ISO 8601 instant; no zone means UTC."""
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            "--at", f"{value!r} is not an ISO 8601 instant", "Use e.g. 2026-01-15T12:01:00Z."
-        ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
 
 
 def _in_range(name: str, value: int | None, low: int, high: int) -> None:
@@ -110,7 +93,7 @@ def check(
     options = CheckOptions(
         metadata=tuple(metadata or ()),
         certs=tuple(cert or ()),
-        at=_instant(at) if at is not None else None,
+        at=instant(at),
         role_arn=role_arn,
         provider_arn=provider_arn,
         duration_seconds=duration_seconds,

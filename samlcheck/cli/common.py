@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import functools
 import sys
@@ -35,6 +36,24 @@ EXIT_ACCEPTED, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def instant(value: str | None) -> dt.datetime | None:
+    """--at: an ISO 8601 instant ('Z' or 'z' for UTC; no zone means UTC), in UTC; None if absent."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            "--at", f"{value!r} is not an ISO 8601 instant", "Use e.g. 2026-01-15T12:01:00Z."
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.astimezone(dt.timezone.utc)
 
 
 def emit(report: Report, fmt: OutputFormat | str) -> NoReturn:

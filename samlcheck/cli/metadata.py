@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from samlcheck.cli import app
-from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded
+from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded, instant
 from samlcheck.errors import InputError
 from samlcheck.report import Report
 
@@ -67,18 +67,6 @@ def _read(path: str) -> bytes:
         raise InputError(path, f"cannot read the file ({error.strerror})") from None
 
 
-def _instant(value: str | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(
-            "--at", f"{value!r} is not an ISO 8601 instant", "Example: 2026-01-15T12:00:00Z"
-        ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
-
-
 def _write_fixed(data: bytes, source: str, out: Path, at: dt.datetime | None) -> None:
     from samlcheck.metadata_check import fix_encoding
 
@@ -120,12 +108,12 @@ def check(
     from samlcheck.certs import load_certificate
     from samlcheck.metadata_check import check_metadata
 
-    instant = _instant(at)
+    moment = instant(at)
     data = _read(file)
     anchor = load_certificate(_read(str(cert)), str(cert)) if cert is not None else None
-    result = check_metadata(data, file, at=instant, cert=anchor, issuer=issuer)
+    result = check_metadata(data, file, at=moment, cert=anchor, issuer=issuer)
     if write_fixed is not None:
-        _write_fixed(data, file, write_fixed, instant)
+        _write_fixed(data, file, write_fixed, moment)
     emit(Report((result,)), fmt)
 
 
@@ -143,6 +131,6 @@ def diff(
     from samlcheck.metadata_check import compare
 
     result = compare(
-        _read(old), _read(new), old_source=old, new_source=new, issuer=issuer, at=_instant(at)
+        _read(old), _read(new), old_source=old, new_source=new, issuer=issuer, at=instant(at)
     )
     emit(Report((result,)), fmt)
