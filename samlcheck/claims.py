@@ -9,13 +9,13 @@ claim-like content outside the signed view (an unsigned second Assertion, a diff
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
 from lxml import etree
 
 from samlcheck import aws
+from samlcheck.instants import parse_instant as parse_instant  # re-exported
 from samlcheck.profile import find_assertions
 from samlcheck.report import Claims, RoleClaim
 from samlcheck.signature import SignedView
@@ -294,34 +294,3 @@ def to_report(claims: ClaimSet) -> Claims | None:
         session_duration=single(aws.SESSION_DURATION_ATTRIBUTE),
         principal_tags=tags,
     )
-
-
-_INSTANT = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?"
-)
-
-
-def parse_instant(text: str) -> dt.datetime | None:
-    """An xs:dateTime as an aware UTC datetime; None when it is not one (no zone means UTC)."""
-    match = _INSTANT.fullmatch(text.strip())
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    try:
-        value = dt.datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour),
-            int(minute),
-            int(second),
-            int(float(fraction) * 1_000_000) if fraction else 0,
-            tzinfo=dt.timezone.utc,
-        )
-    except ValueError:
-        return None
-    if zone and zone != "Z":
-        sign = 1 if zone[0] == "+" else -1
-        offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-        value -= sign * offset
-    return value

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from samlcheck.certs import CertFacts, describe, repeated_extensions
 from samlcheck.der import DerError
 from samlcheck.findings import Finding, Rule, Severity
+from samlcheck.instants import parse_instant
 from samlcheck.metadata import IdpEntity, MetadataCert, MetadataDiff, ValidityMark
 from samlcheck.xml import XmlRefused
 
@@ -398,29 +399,9 @@ def schema_findings(errors: Iterable[tuple[int | None, str, str]], more: bool) -
 
 # --- entities -------------------------------------------------------------------------------------
 
-_DATETIME = re.compile(
-    r"^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"
-)
 _DURATION = re.compile(
     r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
 )
-
-
-def parse_datetime(value: str) -> dt.datetime | None:
-    """An xs:dateTime as an aware datetime (no zone: UTC, as SAML requires); None if malformed."""
-    match = _DATETIME.match(value.strip())
-    if not match:
-        return None
-    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
-    zone = match.group(8)
-    tz = dt.timezone.utc
-    if zone and zone != "Z":
-        sign = -1 if zone[0] == "-" else 1
-        tz = dt.timezone(sign * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
-    try:
-        return dt.datetime(year, month, day, hour, minute, second, tzinfo=tz)
-    except ValueError:
-        return None
 
 
 def parse_duration(value: str) -> tuple[bool, bool] | None:
@@ -437,7 +418,7 @@ def validity_findings(mark: ValidityMark, at: dt.datetime) -> list[Finding]:
     """validUntil in the past or malformed; cacheDuration malformed, negative or zero."""
     found: list[Finding] = []
     if mark.valid_until is not None:
-        until = parse_datetime(mark.valid_until)
+        until = parse_instant(mark.valid_until)
         if until is None:
             found.append(
                 VALID_UNTIL.finding(
