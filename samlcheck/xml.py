@@ -134,7 +134,8 @@ def parse(data: bytes, max_bytes: int = MAX_XML_BYTES) -> XmlDocument:
 
 
 def _refusal(error: etree.XMLSyntaxError) -> XmlRefused:
-    text = str(error.msg or error)
+    # libxml2 puts a line break before ', line N, column M' in some messages: keep one line
+    text = " ".join(str(error.msg or error).split()).replace(" ,", ",")
     line, column = error.position
     if "Extra content at the end of the document" in text:
         return XmlRefused(
