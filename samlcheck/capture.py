@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from samlcheck.errors import InputError
+from samlcheck.files import read_limited, read_stream
 from samlcheck.xml import MAX_XML_BYTES, NS, XmlRefused, parse, sniff_encoding
 
 
@@ -78,13 +79,12 @@ def read_capture(path: str | None, *, text: str | None = None) -> Capture:
     if text is not None:
         return decode_capture(text.encode("utf-8"), "--text")
     if path is None or path == "-":
-        data = sys.stdin.buffer.read(MAX_CAPTURE_BYTES + 1)
-        _check_size(len(data), "stdin")
+        data = read_stream(sys.stdin.buffer, MAX_CAPTURE_BYTES, "stdin", "capture")
         return decode_capture(data, "stdin")
     file = Path(path)
     try:
         _check_size(file.stat().st_size, path)
-        data = file.read_bytes()
+        data = read_limited(file, MAX_CAPTURE_BYTES, "capture")
     except FileNotFoundError:
         raise InputError(path, "no such file", "Check the path.") from None
     except IsADirectoryError:

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from samlcheck import der
 from samlcheck.errors import InputError
+from samlcheck.files import read_limited
 
 MAX_KEY_CHARACTERS = 16_384
 """AddPrivateKey's maximum length (IAM API Reference, UpdateSAMLProvider/CreateSAMLProvider)."""
@@ -94,7 +95,7 @@ def read_file(path: Path, what: str, max_bytes: int = MAX_READ_BYTES) -> bytes:
             raise InputError(
                 str(path), f"the file is {size:,} bytes, too large for a {what}", "Check the path."
             )
-        return path.read_bytes()
+        return read_limited(path, max_bytes, what)
     except FileNotFoundError:
         raise InputError(str(path), "no such file", f"Check the path of the {what}.") from None
     except IsADirectoryError:

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samlcheck.errors import InputError
+from samlcheck.files import read_limited
+from samlcheck.xml import MAX_XML_BYTES
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -63,7 +65,7 @@ class Trust:
 
 def _read(path: Path, what: str) -> bytes:
     try:
-        return path.read_bytes()
+        return read_limited(path, MAX_XML_BYTES, what)
     except OSError as error:
         raise InputError(str(path), f"cannot read the {what}: {error.strerror or error}") from None
 

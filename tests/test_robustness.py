@@ -1,0 +1,96 @@
+"""Hostile and broken input: a finding or one clear InputError line, never a traceback.
+
+Each test names the behaviour a robustness audit found missing; the fuzz tests at the end feed
+arbitrary and mutated bytes to every entry point that reads user input.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from samlcheck.errors import InputError
+from samlcheck.files import read_limited, read_stream
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+RESPONSE = FIXTURES / "captures" / "response.xml"
+METADATA = FIXTURES / "idp" / "metadata.xml"
+SP_KEY = FIXTURES / "idp" / "sp-encryption-key.pem"
+
+
+def one_clear_line(result) -> str:
+    """The CLI refused the input with exit 2 and exactly one 'samlcheck: ...' line."""
+    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
+    assert isinstance(result.exception, SystemExit), result.exception
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("samlcheck: "), result.stderr
+    return lines[0]
+
+
+class _Endless(io.RawIOBase):
+    """A stream that never ends, like /dev/zero behind a pipe."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        buffer[:] = b"\0" * len(buffer)
+        return len(buffer)
+
+
+# --- bounded reads --------------------------------------------------------------------------------
+
+
+def test_an_endless_stream_is_refused_after_the_limit_without_reading_it_all():
+    with pytest.raises(InputError, match=r"holds more than 1,000 bytes \(the capture limit\)"):
+        read_stream(io.BufferedReader(_Endless()), 1000, "stdin", "capture")
+
+
+def test_a_file_at_the_limit_is_read_whole(tmp_path):
+    file = tmp_path / "exact"
+    file.write_bytes(b"x" * 1000)
+    assert read_limited(file, 1000) == b"x" * 1000
+    file.write_bytes(b"x" * 1001)
+    with pytest.raises(InputError, match="holds more than 1,000 bytes"):
+        read_limited(file, 1000)
+
+
+@pytest.fixture()
+def dev_zero(tmp_path) -> Path:
+    """A symlink to /dev/zero: stat() says 0 bytes, reading never ends."""
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero")
+    link = tmp_path / "capture.xml"
+    link.symlink_to("/dev/zero")
+    return link
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "{zero}"),
+        ("decode", "{zero}"),
+        ("check", str(RESPONSE), "--cert", "{zero}"),
+        ("check", str(RESPONSE), "--metadata", "{zero}"),
+        ("keys", "{zero}"),
+        ("keys", str(SP_KEY), "--cert", "{zero}"),
+        ("provider", "plan", "--current", "{zero}"),
+        ("provider", "plan", "--name", "x", "--metadata", "{zero}"),
+    ],
+)
+def test_a_symlink_to_dev_zero_is_refused_in_bounded_memory(run_cli, dev_zero, args):
+    result = run_cli(*(a.format(zero=dev_zero) for a in args))
+    assert "holds more than" in one_clear_line(result)
+
+
+# --- XML refusals ---------------------------------------------------------------------------------
+
+
+def test_a_nul_byte_in_xml_is_refused_on_one_line(run_cli, tmp_path):
+    broken = tmp_path / "nul.xml"
+    broken.write_bytes(RESPONSE.read_bytes().replace(b"<saml:Issuer", b"\0<saml:Issuer", 1))
+    line = one_clear_line(run_cli("decode", str(broken)))
+    assert "Char 0x0 out of allowed range, line" in line
