@@ -141,8 +141,8 @@ _ERRORS = (
         source=SEED,
         code_source="documented",
         causes="The IdP signs with a certificate that is not in the metadata uploaded to IAM "
-        "(typically after a certificate rotation), the signed content was changed after signing, "
-        "or the response is not signed.",
+        "(typically after a certificate rotation). Inferred, not in the guide: the signed content "
+        "was changed after signing, or the response is not signed.",
         remediation="Download the IdP's current metadata and update the IAM provider: "
         "aws iam update-saml-provider --saml-provider-arn ARN --saml-metadata-document "
         "file://metadata.xml (or Update-IAMSAMLProvider).",
@@ -417,7 +417,7 @@ _ERRORS = (
         source="reported by users; not in the troubleshooting guide",
         code_source="reported",
         causes="The assertion's NotOnOrAfter (Conditions or SubjectConfirmationData) is in the "
-        "past, or its NotBefore in the future, at the time STS receives it.",
+        "past at the time STS receives it (inferred: also a NotBefore in the future).",
         remediation="Post the response to AWS as soon as it is issued; check the IdP's clock "
         "(NTP) and its assertion lifetime.",
     ),

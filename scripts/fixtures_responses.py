@@ -150,6 +150,11 @@ def _second_reference(root: etree._Element) -> None:
     signed_info.append(clone)
 
 
+def _unknown_signature_method(root: etree._Element) -> None:
+    method = _signature(root, f"{{{DS}}}Signature/{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod")
+    method.set("Algorithm", "urn:example:unknown-signature-method")
+
+
 def _bad_time(assertion: etree._Element) -> None:
     conditions = assertion.find(f"{{{SAML}}}Conditions")
     assert conditions is not None
@@ -274,6 +279,11 @@ CASES: dict[str, Case] = {
     ),
     "extra-transform": Case(_after_signing(_extra_transform), "signature-transforms"),
     "two-references": Case(_after_signing(_second_reference), "signature-reference-count"),
+    "signature-method-unknown": Case(
+        _after_signing(_unknown_signature_method),
+        "signature-malformed",
+        note="the Response signature names a SignatureMethod no XML-DSig verifier knows",
+    ),
     # --- response ---
     "not-saml2": Case(_saml1, "response-malformed"),
     "status-responder": Case(

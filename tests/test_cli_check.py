@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -186,3 +187,32 @@ def test_hostile_xml_is_a_finding_not_a_crash(run_cli, tmp_path: Path) -> None:
     result = run_cli("check", str(path), "--metadata", METADATA)
     assert result.exit_code in (1, 2)
     assert "Traceback" not in result.output
+
+
+def _rule_ids(stdout: str) -> list[str]:
+    return [f["rule"] for r in json.loads(stdout)["results"] for f in r["findings"]]
+
+
+def test_truncated_payload_gives_payload_not_xml(run_cli, tmp_path: Path) -> None:
+    start = b'<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r">'
+    path = tmp_path / "truncated.b64"
+    path.write_bytes(base64.b64encode(start + b"<samlp:Status>"))
+    result = run_cli("check", str(path), "--metadata", METADATA, "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert _rule_ids(result.stdout) == ["SC-INPUT-001"]
+
+
+def test_two_concatenated_documents_give_multiple_documents(run_cli) -> None:
+    capture = str(FIXTURES / "captures" / "two-documents.b64")
+    result = run_cli("check", capture, "--metadata", METADATA, "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert _rule_ids(result.stdout) == ["SC-INPUT-003"]
+
+
+def test_deeply_nested_payload_gives_document_too_deep(run_cli, tmp_path: Path) -> None:
+    root = b'<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r">'
+    path = tmp_path / "deep.xml"
+    path.write_bytes(root + b"<a>" * 300 + b"</a>" * 300 + b"</samlp:Response>")
+    result = run_cli("check", str(path), "--metadata", METADATA, "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert _rule_ids(result.stdout) == ["SC-INPUT-004"]

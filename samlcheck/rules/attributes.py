@@ -13,7 +13,6 @@ from samlcheck import aws
 from samlcheck.claims import AssertionFacts, Text, aws_provider, aws_role
 from samlcheck.findings import Finding, Rule, Severity
 
-_SEED = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM'"
 _ASSERTIONS = "AWS IAM User Guide, 'Configure SAML assertions for the authentication response'"
 _TAGS = "AWS IAM User Guide, 'Pass session tags in AWS STS' (tag limits)"
 MAX_TAGS = 50
@@ -32,7 +31,7 @@ ROLE_MISSING = Rule(
     "'arn:aws:iam::ACCOUNT:role/NAME,arn:aws:iam::ACCOUNT:saml-provider/NAME'.",
     aws_error="invalid-saml-response",
     stage="attributes",
-    source=_SEED,
+    source=aws.SEED,
 )
 ROLE_VALUE_INVALID = Rule(
     id="SC-ATTR-002",
@@ -44,7 +43,7 @@ ROLE_VALUE_INVALID = Rule(
     "saml-provider/NAME' with no spaces and no extra fields.",
     aws_error="invalid-saml-response",
     stage="attributes",
-    source=_SEED,
+    source=aws.SEED,
 )
 ROLE_NOT_LISTED = Rule(
     id="SC-ATTR-003",
@@ -54,7 +53,7 @@ ROLE_NOT_LISTED = Rule(
     fix="Request one of the roles the assertion lists, or add the role to the user's IdP mapping.",
     aws_error="not-authorized",
     stage="attributes",
-    source=_SEED + "; inferred AWS error",
+    source=aws.SEED + "; inferred AWS error",
 )
 PROVIDER_MISMATCH = Rule(
     id="SC-ATTR-004",
@@ -65,7 +64,7 @@ PROVIDER_MISMATCH = Rule(
     "(aws iam list-saml-providers).",
     aws_error="provider-not-found",
     stage="attributes",
-    source=_SEED,
+    source=aws.SEED,
 )
 SESSION_NAME_MISSING = Rule(
     id="SC-ATTR-005",
@@ -76,7 +75,7 @@ SESSION_NAME_MISSING = Rule(
     fix="Map a user identifier (user name or email) to RoleSessionName in the IdP.",
     aws_error="role-session-name-required",
     stage="attributes",
-    source=_SEED,
+    source=aws.SEED,
 )
 SESSION_NAME_INVALID = Rule(
     id="SC-ATTR-006",
@@ -87,7 +86,7 @@ SESSION_NAME_INVALID = Rule(
     "address usually fits; a display name with spaces does not).",
     aws_error="role-session-name-pattern",
     stage="attributes",
-    source=_SEED + " (several values: inferred)",
+    source=aws.SEED + " (several values: inferred)",
 )
 SOURCE_IDENTITY_INVALID = Rule(
     id="SC-ATTR-007",
@@ -98,7 +97,7 @@ SOURCE_IDENTITY_INVALID = Rule(
     fix="Map SourceIdentity to a user identifier of 2 to 64 allowed characters.",
     aws_error="source-identity-pattern",
     stage="attributes",
-    source=_SEED,
+    source=aws.SEED,
 )
 SOURCE_IDENTITY_POLICY = Rule(
     id="SC-ATTR-008",
@@ -109,7 +108,7 @@ SOURCE_IDENTITY_POLICY = Rule(
     "sts:AssumeRoleWithSAML; without it AWS answers 'Not authorized to perform "
     "sts:AssumeRoleWithSAML'.",
     stage="attributes",
-    source=_SEED,
+    source=aws.SEED,
 )
 SESSION_DURATION_INVALID = Rule(
     id="SC-ATTR-009",
@@ -131,7 +130,7 @@ DURATION_EXCEEDS_MAX = Rule(
     "--max-session-duration.",
     aws_error="duration-exceeds-max",
     stage="duration",
-    source=_SEED,
+    source=aws.SEED,
 )
 TAGS_INVALID = Rule(
     id="SC-ATTR-011",
@@ -162,7 +161,7 @@ TAGS_POLICY = Rule(
     fix="Add sts:TagSession to the trust policy's Action next to sts:AssumeRoleWithSAML; "
     "without it AWS answers 'Not authorized to perform sts:AssumeRoleWithSAML'.",
     stage="attributes",
-    source=_SEED,
+    source=aws.SEED,
 )
 ATTRIBUTE_NAME_NEAR_MISS = Rule(
     id="SC-ATTR-014",

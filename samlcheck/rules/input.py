@@ -5,7 +5,10 @@ from __future__ import annotations
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.xml import XmlRefused
 
-_GUIDE = "AWS IAM User Guide, 'View a SAML response in your browser'; SAML 2.0 core"
+_GUIDE = (
+    "AWS IAM User Guide, 'View a SAML response in your browser'; SAML 2.0 core; the AWS error is "
+    "inferred"
+)
 
 NOT_XML = Rule(
     id="SC-INPUT-001",
@@ -26,7 +29,8 @@ DOCTYPE = Rule(
     fix="Remove the DOCTYPE; if the IdP emits it, treat the message as hostile.",
     aws_error="invalid-saml-response",
     stage="input",
-    source="SAML 2.0 bindings, section 3.5.5.3 (no DTD in SAML messages)",
+    source="SAML 2.0 bindings, section 3.5.5.3 (no DTD in SAML messages); the AWS error is "
+    "inferred",
 )
 MULTIPLE_DOCUMENTS = Rule(
     id="SC-INPUT-003",
@@ -48,18 +52,6 @@ TOO_LARGE = Rule(
     stage="input",
     source=_GUIDE,
 )
-UNEXPECTED_KIND = Rule(
-    id="SC-INPUT-005",
-    name="not-a-saml-response",
-    severity=Severity.ERROR,
-    summary="AWS sign-in consumes a samlp:Response; other SAML messages are not accepted there.",
-    fix="Check the SAMLResponse the IdP posts to https://signin.aws.amazon.com/saml, not the "
-    "AuthnRequest or a logout message.",
-    aws_error="invalid-saml-response",
-    stage="input",
-    source="SAML 2.0 core, section 3.3.3 (Response)",
-)
-
 _BY_REASON = {
     "doctype": DOCTYPE,
     "multiple-documents": MULTIPLE_DOCUMENTS,

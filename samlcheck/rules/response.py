@@ -14,7 +14,6 @@ from samlcheck import aws
 from samlcheck.claims import BEARER, SUCCESS, AssertionFacts, ClaimSet, Text, parse_instant
 from samlcheck.findings import Finding, Rule, Severity
 
-_SEED = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM'"
 _ASSERTIONS = "AWS IAM User Guide, 'Configure SAML assertions for the authentication response'"
 _CORE = "SAML 2.0 core"
 REDEEM_WINDOW = dt.timedelta(minutes=5)
@@ -58,7 +57,7 @@ ISSUER_MISMATCH = Rule(
     "that issues this response.",
     aws_error="issuer-not-in-provider",
     stage="issuer",
-    source=_SEED,
+    source=aws.SEED,
 )
 AUDIENCE_MISSING = Rule(
     id="SC-RESP-020",
@@ -92,7 +91,7 @@ NAME_ID_MISSING = Rule(
     fix="Configure the IdP to send a NameID (for example the user's email, persistent format).",
     aws_error="not-authorized",
     stage="subject",
-    source=_SEED,
+    source=aws.SEED,
 )
 BEARER_CONFIRMATION = Rule(
     id="SC-RESP-031",
@@ -116,7 +115,8 @@ EXPIRED = Rule(
     "assertion lifetime. For an old capture, pass --at with an instant inside the window.",
     aws_error="response-expired",
     stage="time",
-    source="reported AWS behaviour; SAML 2.0 core, section 2.5.1.2",
+    source="reported AWS behaviour for NotOnOrAfter; for NotBefore in the future the AWS error "
+    "is inferred; SAML 2.0 core, section 2.5.1.2",
 )
 REDEEM_LATE = Rule(
     id="SC-RESP-041",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from samlcheck import aws
 from samlcheck.claims import Lookalike
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.signature import (
@@ -24,11 +25,13 @@ from samlcheck.signature import (
     SignatureCheck,
 )
 
-_SEED = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM' (Response signature invalid)"
+_DOCUMENTED = aws.SEED + " (Response signature invalid: metadata that does not match the IdP's)"
+_INFERRED = "; the AWS error is inferred"
 _PROFILE = "SAML 2.0 core, section 5.4 (SAML and XML Signature syntax and processing)"
 _WRAPPING = (
     "Somorovsky et al., 'On Breaking SAML: Be Whoever You Want to Be' (XML signature wrapping)"
 )
+_XMLDSIG = "W3C XML Signature Syntax and Processing 1.1, section 3.2 (core validation)"
 
 
 def _rule(
@@ -37,7 +40,7 @@ def _rule(
     summary: str,
     fix: str,
     severity: Severity = Severity.ERROR,
-    source: str = _SEED,
+    source: str = _DOCUMENTED,
 ) -> Rule:
     return Rule(
         id=f"SC-SIG-{number:03d}",
@@ -56,6 +59,7 @@ UNSIGNED = _rule(
     "response-unsigned",
     "AWS requires the Response or the Assertion to be signed by the IdP.",
     "Turn on response or assertion signing in the IdP's AWS application.",
+    source="SAML 2.0 profiles, section 4.1.3.5 (a POSTed assertion must be signed)" + _INFERRED,
 )
 DIGEST_CHANGED = _rule(
     2,
@@ -63,6 +67,7 @@ DIGEST_CHANGED = _rule(
     "The content a signature covers must be byte-for-byte what the IdP signed (its digest).",
     "Capture the SAMLResponse again without reformatting or editing it; if the IdP itself "
     "changes the XML after signing, fix that step.",
+    source=_XMLDSIG + _INFERRED,
 )
 KEY_NOT_IN_ANCHORS = _rule(
     3,
@@ -76,6 +81,7 @@ MALFORMED_SIGNATURE = _rule(
     "signature-malformed",
     "A ds:Signature must be complete and use algorithms an XML-DSig verifier supports.",
     "Fix the IdP's signing configuration (RSA-SHA256, exclusive c14n, one Reference).",
+    source=_XMLDSIG + _INFERRED,
 )
 UNVERIFIABLE = _rule(
     5,
@@ -92,6 +98,8 @@ SHA1 = _rule(
     "principle.",
     "Switch the IdP to RSA-SHA256 with SHA-256 digests.",
     severity=Severity.WARNING,
+    source="NIST SP 800-131A (SHA-1 disallowed for new signatures); that AWS still accepts SHA-1 "
+    "is inferred",
 )
 ANCHOR_EXPIRED = _rule(
     7,
@@ -100,6 +108,7 @@ ANCHOR_EXPIRED = _rule(
     "verifies.",
     "Nothing breaks today; plan the certificate rotation (IdP and IAM metadata together).",
     severity=Severity.INFO,
+    source=aws.SEED + " (Could not parse metadata: IAM does not act on certificate expiry)",
 )
 UNTRUSTED_KEY_TYPE = _rule(
     8,
@@ -107,41 +116,43 @@ UNTRUSTED_KEY_TYPE = _rule(
     "Only signatures by an X.509 signing key of the IdP are trusted: HMAC or a bare KeyValue "
     "proves nothing.",
     "Sign with the IdP's RSA key and certificate.",
+    source="W3C XML Signature 1.1 (KeyInfo is only a hint; an HMAC key is a shared secret)"
+    + _INFERRED,
 )
 WRONG_PARENT = _rule(
     10,
     "signature-misplaced",
     "Each Signature must sit on the Response or on an Assertion directly inside it.",
     "A genuine IdP never does this: treat the response as a signature-wrapping attempt.",
-    source=_PROFILE + "; " + _WRAPPING,
+    source=_PROFILE + "; " + _WRAPPING + _INFERRED,
 )
 REFERENCE_COUNT = _rule(
     11,
     "signature-reference-count",
     "A SAML signature has exactly one Reference (one Signature per element).",
     "Sign each element with one Signature holding one Reference.",
-    source=_PROFILE,
+    source=_PROFILE + _INFERRED,
 )
 REFERENCE_URI = _rule(
     12,
     "signature-reference-uri",
     "The Reference URI must be '#' + the ID of the signature's parent (empty only on the root).",
     "A genuine IdP never does this: treat the response as a signature-wrapping attempt.",
-    source=_PROFILE + "; " + _WRAPPING,
+    source=_PROFILE + "; " + _WRAPPING + _INFERRED,
 )
 TRANSFORMS = _rule(
     13,
     "signature-transforms",
     "Only the enveloped-signature and exclusive c14n transforms are allowed.",
     "Configure the IdP to sign with the enveloped-signature and exclusive c14n transforms only.",
-    source=_PROFILE,
+    source=_PROFILE + _INFERRED,
 )
 DUPLICATE_ID = _rule(
     14,
     "duplicate-id",
     "No ID value may occur twice in a response (a duplicate ID hides which element is signed).",
     "A genuine IdP never does this: treat the response as a signature-wrapping attempt.",
-    source=_WRAPPING,
+    source=_WRAPPING + _INFERRED,
 )
 ASSERTION_COUNT = _rule(
     15,
@@ -149,7 +160,7 @@ ASSERTION_COUNT = _rule(
     "A response holds exactly one Assertion or EncryptedAssertion, wherever it is (Extensions, "
     "StatusDetail, Advice and ds:Object included).",
     "Send exactly one assertion; extra ones are a signature-wrapping attempt.",
-    source=_WRAPPING,
+    source=_WRAPPING + _INFERRED,
 )
 UNSIGNED_LOOKALIKE = _rule(
     16,
@@ -183,6 +194,7 @@ ASSERTION_COVERED = _rule(
     "Which elements the valid signatures cover.",
     "Nothing to fix.",
     severity=Severity.INFO,
+    source=_PROFILE,
 )
 ROTATED = _rule(
     20,
