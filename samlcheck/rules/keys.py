@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from cryptography import x509
 
+from samlcheck.aws import SEED
 from samlcheck.certs import describe
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.keys import MAX_KEY_CHARACTERS, KeyFacts, matches_certificate
 from samlcheck.provider import MAX_PRIVATE_KEYS
 
-_SEED = "AWS IAM User Guide, 'Error: Invalid private key.'"
+_INVALID_KEY = f"{SEED}: Invalid private key"
 _API = "AWS IAM API Reference, UpdateSAMLProvider / CreateSAMLProvider (AddPrivateKey)"
 MIN_RSA_BITS = 2048
 
@@ -42,7 +43,7 @@ NOT_PEM = Rule(
     fix="Convert the key to PEM: openssl pkey -in KEY -out key.pem.",
     aws_error="invalid-private-key-format",
     stage="key",
-    source=_SEED,
+    source=_INVALID_KEY,
 )
 ENCRYPTED = Rule(
     id="SC-KEY-002",
@@ -54,7 +55,7 @@ ENCRYPTED = Rule(
     "the upload).",
     aws_error="invalid-private-key-encrypted",
     stage="key",
-    source=_SEED,
+    source=_INVALID_KEY,
 )
 NOT_RSA = Rule(
     id="SC-KEY-003",
@@ -66,7 +67,7 @@ NOT_RSA = Rule(
     "-pkeyopt rsa_keygen_bits:2048 -out key.pem, and give the IdP its certificate.",
     aws_error="invalid-private-key",
     stage="key",
-    source=_SEED,
+    source=_INVALID_KEY,
 )
 TOO_LONG = Rule(
     id="SC-KEY-004",
@@ -111,7 +112,7 @@ KEY_LIMIT = Rule(
     fix="Keep two keys at most: remove the expired key in one request, add the new one in another.",
     aws_error="private-key-limit",
     stage="key",
-    source="AWS IAM User Guide, 'Error: Private key limit of 2 is reached.'",
+    source=f"{SEED}: Private key limit of 2 is reached",
 )
 SMALL_RSA = Rule(
     id="SC-KEY-008",
@@ -142,7 +143,7 @@ EXTRA_BLOCKS = Rule(
     "PEM blocks (certificates beside the key) is not documented.",
     fix="Upload only the private key block: openssl pkey -in KEY -out key-only.pem.",
     stage="key",
-    source=_SEED,
+    source=_INVALID_KEY,
 )
 
 

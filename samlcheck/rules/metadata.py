@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from samlcheck.aws import SEED
 from samlcheck.certs import CertFacts, describe, repeated_extensions
 from samlcheck.der import DerError
 from samlcheck.findings import Finding, Rule, Severity
@@ -19,11 +20,12 @@ from samlcheck.instants import parse_instant
 from samlcheck.metadata import IdpEntity, MetadataCert, MetadataDiff, ValidityMark
 from samlcheck.xml import XmlRefused
 
-_GUIDE = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM': Could not parse metadata"
+_GUIDE = f"{SEED}: Could not parse metadata"
 _API = "IAM API Reference, CreateSAMLProvider (SAMLMetadataDocument length 1000 to 10000000)"
 _INFERRED = " Inferred: the guide does not say whether IAM refuses this."
 _SCHEMA = "OASIS SAML 2.0 metadata schema (saml-schema-metadata-2.0)."
-_SIGNIN = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM': Response signature invalid"
+_SIGNIN = f"{SEED}: Response signature invalid"
+_ISSUER = f"{SEED}: Issuer not present in specified provider"
 _UPDATE = (
     "Upload the IdP's current metadata: aws iam update-saml-provider --saml-provider-arn ARN "
     "--saml-metadata-document file://idp-metadata.xml"
@@ -238,8 +240,7 @@ ISSUER_NOT_IN_METADATA = _rule(
     30, "issuer-not-in-metadata", W,
     "No IdP in the metadata has the given Issuer as its entityID: sign-ins would fail.",
     "Use the metadata of the IdP whose entityID equals the Issuer of its responses.",
-    "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM': Issuer not present in "
-    "specified provider",
+    _ISSUER,
     aws_error="issuer-not-in-provider", stage="issuer",
 )  # fmt: skip
 SIGNING_CERTIFICATE_ROTATED = _rule(
@@ -257,8 +258,7 @@ ENTITY_ID_CHANGED = _rule(
     33, "idp-entity-id-changed", E,
     "The IdP's entityID changed; responses carry the new Issuer, IAM knows the old one.",
     _UPDATE,
-    "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM': Issuer not present in "
-    "specified provider",
+    _ISSUER,
     aws_error="issuer-not-in-provider", stage="issuer",
 )  # fmt: skip
 SIGNING_CERTIFICATE_RETIRED = _rule(

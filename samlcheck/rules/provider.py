@@ -10,10 +10,10 @@ error in that order is the verdict; every finding is reported.
 from __future__ import annotations
 
 from samlcheck import provider as model
+from samlcheck.aws import SEED
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.provider import ProviderChange, ProviderState
 
-_SEED = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM'"
 _API = "AWS IAM API Reference, CreateSAMLProvider / UpdateSAMLProvider"
 
 NO_UPDATES = Rule(
@@ -25,7 +25,7 @@ NO_UPDATES = Rule(
     fix="Pass --metadata, --encryption-mode, --add-key or --remove-key.",
     aws_error="update-no-changes",
     stage="provider",
-    source=_SEED,
+    source=SEED,
 )
 REQUIRED_WITHOUT_KEY = Rule(
     id="SC-PROV-002",
@@ -36,7 +36,7 @@ REQUIRED_WITHOUT_KEY = Rule(
     fix="Add the private key in the same request (--add-key KEY.pem) or first.",
     aws_error="required-without-key",
     stage="provider",
-    source=_SEED,
+    source=SEED,
 )
 ADD_AND_REMOVE = Rule(
     id="SC-PROV-003",
@@ -46,7 +46,7 @@ ADD_AND_REMOVE = Rule(
     fix="Rotate in separate requests: add the new key, switch the IdP, then remove the old key.",
     aws_error="add-and-remove-keys",
     stage="provider",
-    source=_SEED,
+    source=SEED,
 )
 KEY_LIMIT = Rule(
     id="SC-PROV-004",
@@ -56,7 +56,7 @@ KEY_LIMIT = Rule(
     fix="Remove the key the IdP no longer uses in one request, then add the new key in another.",
     aws_error="private-key-limit",
     stage="provider",
-    source=_SEED,
+    source=SEED,
 )
 REMOVE_ONLY_KEY = Rule(
     id="SC-PROV-005",
@@ -68,7 +68,7 @@ REMOVE_ONLY_KEY = Rule(
     "earlier request, then remove the key.",
     aws_error="remove-key-failed",
     stage="provider",
-    source=_SEED,
+    source=SEED,
 )
 REMOVE_UNKNOWN = Rule(
     id="SC-PROV-006",
@@ -78,7 +78,7 @@ REMOVE_UNKNOWN = Rule(
     fix="Copy a KeyId from aws iam get-saml-provider (PrivateKeyList).",
     aws_error="remove-key-id-mismatch",
     stage="provider",
-    source=_SEED,
+    source=SEED,
 )
 NAME_INVALID = Rule(
     id="SC-PROV-007",

@@ -1,0 +1,24 @@
+"""Where the provider, key and metadata rules come from: one spelling of the guide's title."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from samlcheck import aws
+from samlcheck.findings import Rule
+from samlcheck.rules import keys, metadata, provider
+
+MODULES = (provider, keys, metadata)
+
+
+def _rules() -> list[Rule]:
+    return [value for m in MODULES for value in vars(m).values() if isinstance(value, Rule)]
+
+
+def test_rules_cite_the_troubleshooting_guide_through_aws_seed() -> None:
+    for module in MODULES:
+        text = Path(str(module.__file__)).read_text()
+        assert "Troubleshoot SAML federation with IAM" not in text, module.__name__
+    cited = [rule for rule in _rules() if "Troubleshoot SAML" in rule.source]
+    assert len(cited) > 20
+    assert all(rule.source.startswith(aws.SEED) for rule in cited)
