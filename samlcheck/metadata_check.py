@@ -113,7 +113,7 @@ def _not_xml_kind(content: str) -> str | None:
     if stripped.startswith(("{", "[")):
         try:
             value = json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, a 4,300+ digit number, or too deep
             return None
         return "iam-json" if isinstance(value, dict) and "SAMLMetadataDocument" in value else "json"
     if len(stripped) >= 100 and _BASE64.match(head):

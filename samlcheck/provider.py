@@ -83,9 +83,20 @@ class ProviderChange:
 def load_state(data: bytes, source: str) -> ProviderState:
     """The provider state from get-saml-provider JSON; `InputError` when it is not that."""
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = json.loads(data)  # UTF-8, -16 or -32, BOM or not (PowerShell's > writes UTF-16)
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InputError(source, f"not JSON ({error})", _HINT) from None
+    except UnicodeEncodeError:  # a \ud800-style escape: no character, cannot be printed
+        raise InputError(
+            source, "the JSON escapes a lone surrogate (\\uD800 to \\uDFFF)", _HINT
+        ) from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise InputError(source, "the JSON holds a number too long to read", _HINT) from None
+    except RecursionError:
+        raise InputError(
+            source, "the JSON nests arrays or objects too deeply to read", _HINT
+        ) from None
     if not isinstance(document, dict):
         raise InputError(source, "the JSON is not an object", _HINT)
     known = {
@@ -118,7 +129,7 @@ def load_state(data: bytes, source: str) -> ProviderState:
         metadata=metadata if isinstance(metadata, str) else None,
         encryption_mode=mode,
         keys=tuple(keys),
-        uuid=document.get("SAMLProviderUUID"),
+        uuid=uuid if isinstance(uuid := document.get("SAMLProviderUUID"), str) else None,
         valid_until=str(document["ValidUntil"]) if document.get("ValidUntil") else None,
     )
 

@@ -94,3 +94,47 @@ def test_a_nul_byte_in_xml_is_refused_on_one_line(run_cli, tmp_path):
     broken.write_bytes(RESPONSE.read_bytes().replace(b"<saml:Issuer", b"\0<saml:Issuer", 1))
     line = one_clear_line(run_cli("decode", str(broken)))
     assert "Char 0x0 out of allowed range, line" in line
+
+
+# --- JSON -----------------------------------------------------------------------------------------
+
+_DEEP_JSON = b'{"PrivateKeyList": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+_LONG_NUMBER = b'{"PrivateKeyList": [], "ValidUntil": ' + b"9" * 5000 + b"}"
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (_DEEP_JSON, "nests arrays or objects too deeply"),
+        (_LONG_NUMBER, "holds a number too long to read"),
+        (b'{"PrivateKeyList": [{"KeyId": "\\ud800"}]}', "escapes a lone surrogate"),
+        (b"\xff\xfe\x00\x00junk", "not JSON"),
+    ],
+)
+def test_provider_state_json_that_python_cannot_hold_is_an_input_error(data, problem):
+    from samlcheck.provider import load_state
+
+    with pytest.raises(InputError, match=problem):
+        load_state(data, "current.json")
+
+
+def test_provider_state_saved_as_utf16_by_powershell_is_read():
+    from samlcheck.provider import load_state
+
+    saved = '{"AssertionEncryptionMode": "Required", "PrivateKeyList": []}'.encode("utf-16")
+    assert load_state(saved, "current.json").encryption_mode == "Required"
+
+
+def test_provider_state_uuid_of_the_wrong_type_is_dropped():
+    from samlcheck.provider import load_state
+
+    state = load_state(b'{"PrivateKeyList": [], "SAMLProviderUUID": {"a": 1}}', "current.json")
+    assert state.uuid is None
+
+
+@pytest.mark.parametrize("data", [_DEEP_JSON, _LONG_NUMBER])
+def test_metadata_that_is_json_python_cannot_hold_is_a_finding(data):
+    from samlcheck.metadata_check import check_metadata
+
+    result = check_metadata(data, "metadata.xml")
+    assert [f.rule.name for f in result.findings] == ["metadata-not-well-formed"]
