@@ -153,8 +153,8 @@ def decode_payload(value: str) -> tuple[bytes, str]:
         raise _Undecodable(f"{len(compact)} characters cannot be base64")
     try:
         raw = base64.b64decode(alphabet + "=" * (-len(alphabet) % 4), validate=True)
-    except binascii.Error:
-        bad = next((c for c in alphabet if not (c.isalnum() or c in "+/")), "?")
+    except (binascii.Error, ValueError):  # ValueError: a non-ASCII character such as 'é'
+        bad = next((c for c in alphabet if not ((c.isascii() and c.isalnum()) or c in "+/")), "?")
         raise _Undecodable(f"not base64 (character {bad!r} is outside the alphabet)") from None
     if _looks_like_xml(raw):
         return raw, "base64"
@@ -250,7 +250,10 @@ def _from_markup(data: bytes, source: str, head: str) -> tuple[str, list[Message
 
 
 def _from_soap(envelope: etree._Element, source: str) -> list[Message]:
-    body = next((c for c in envelope if etree.QName(c).localname == "Body"), None)
+    body = next(  # comments and processing instructions have no QName
+        (c for c in envelope if isinstance(c.tag, str) and etree.QName(c).localname == "Body"),
+        None,
+    )
     messages = []
     for child in body if body is not None else ():
         if isinstance(child.tag, str) and etree.QName(child).namespace == NS["samlp"]:

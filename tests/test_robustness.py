@@ -138,3 +138,35 @@ def test_metadata_that_is_json_python_cannot_hold_is_a_finding(data):
 
     result = check_metadata(data, "metadata.xml")
     assert [f.rule.name for f in result.findings] == ["metadata-not-well-formed"]
+
+
+# --- captures -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "capture",
+    [
+        b"SAMLResponse=PHI%C3%A9",
+        b'<html><form><input name="SAMLResponse" value="PHI&eacute;Lz4="></form></html>',
+    ],
+)
+def test_a_non_ascii_character_in_a_saml_value_is_named(capture):
+    from samlcheck.capture import decode_capture
+
+    with pytest.raises(InputError, match="character 'é' is outside the alphabet"):
+        decode_capture(capture, "capture")
+
+
+def test_a_soap_envelope_with_comments_and_processing_instructions_is_read():
+    from samlcheck.capture import decode_capture
+
+    response = RESPONSE.read_bytes().split(b"?>", 1)[-1]
+    envelope = (
+        b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><!-- relay --><?pi x?>'
+        b"<s:Body><!-- c -->" + response + b"</s:Body></s:Envelope>"
+    )
+    found = decode_capture(envelope, "ecp.xml")
+    assert found.container == "SOAP" and len(found.messages) == 1
+    empty = envelope.replace(response, b"")
+    with pytest.raises(InputError, match="has no SAML message"):
+        decode_capture(empty, "ecp.xml")
