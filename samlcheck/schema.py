@@ -4,7 +4,9 @@ Building the schema with xmlschema takes a few hundred milliseconds; loading a p
 few tens. The copy lives in $XDG_CACHE_HOME/samlcheck (default ~/.cache/samlcheck), under a name
 derived from the xmlschema and Python versions and the hashes of the vendored XSDs, so any change
 to them builds afresh. A corrupt, foreign or unwritable cache falls back silently to a fresh build.
-The cache directory belongs to the user (created 0700); like any per-user cache it is trusted.
+Unpickling runs code, so the copy is loaded only when its directory and the file belong to the
+current user and neither is writable by group or others (the directory is created 0700): a shared
+CI cache or a loosened mode means a fresh build, never a load.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import functools
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -76,11 +79,38 @@ def build() -> Any:
     return xmlschema.XMLSchema10(str(METADATA_XSD), uri_mapper=_uri_mapper)
 
 
+def _private(status: os.stat_result) -> bool:
+    """Owned by the current user, and no one else may write it."""
+    return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _read_private(path: Path) -> bytes | None:
+    """The file's bytes when only the current user can have written it and its directory."""
+    if not hasattr(os, "getuid"):  # no POSIX owners to check (Windows): never unpickle
+        return None
+    try:
+        folder = os.stat(path.parent)
+        if not stat.S_ISDIR(folder.st_mode) or not _private(folder):
+            return None
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        handle = os.open(path, flags)  # no symlink followed, no wait on a FIFO
+        with os.fdopen(handle, "rb") as stream:
+            status = os.fstat(stream.fileno())  # the file opened, not a name swapped since
+            if not stat.S_ISREG(status.st_mode) or not _private(status):
+                return None
+            return stream.read()
+    except OSError:
+        return None
+
+
 def _load_cached(path: Path) -> Any | None:
     import xmlschema
 
+    data = _read_private(path)
+    if data is None:
+        return None
     try:
-        schema = pickle.loads(path.read_bytes())
+        schema = pickle.loads(data)
     except Exception:  # missing, truncated or foreign file: any failure means "build afresh"
         return None
     return schema if isinstance(schema, xmlschema.XMLSchema10) and schema.built else None

@@ -167,3 +167,70 @@ def test_stale_cache_files_are_removed_when_a_new_one_is_written(cache_home: Pat
     assert not stale.exists()
     assert unrelated.exists()
     assert (cache_home / schema.cache_key()).exists()
+
+
+class _Touch:
+    """A pickle that creates a file when loaded: stands for code run by unpickling."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[Path]]:
+        return (Path.touch, (self.marker,))
+
+
+def _plant(cache_home: Path, marker: Path, dir_mode: int, file_mode: int) -> None:
+    cache_home.mkdir(mode=0o700)
+    planted = cache_home / schema.cache_key()
+    planted.write_bytes(pickle.dumps(_Touch(marker)))
+    planted.chmod(file_mode)
+    cache_home.chmod(dir_mode)
+
+
+def test_a_private_cache_file_is_unpickled(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The control for the next tests: a planted pickle does run when the cache is private."""
+    marker = cache_home.parent / "ran"
+    _plant(cache_home, marker, 0o700, 0o600)
+    builds = _count_builds(monkeypatch)
+    assert schema.metadata_schema().built
+    assert marker.exists() and builds == [1]
+
+
+@pytest.mark.parametrize(
+    ("dir_mode", "file_mode"), [(0o700, 0o666), (0o700, 0o620), (0o777, 0o600)]
+)
+def test_cache_writable_by_others_is_never_unpickled(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch, dir_mode: int, file_mode: int
+) -> None:
+    marker = cache_home.parent / "ran"
+    _plant(cache_home, marker, dir_mode, file_mode)
+    builds = _count_builds(monkeypatch)
+    assert schema.metadata_schema().built
+    assert not marker.exists()
+    assert builds == [1]
+
+
+def test_cache_owned_by_another_user_is_never_unpickled(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = cache_home.parent / "ran"
+    _plant(cache_home, marker, 0o700, 0o600)
+    monkeypatch.setattr(os, "getuid", lambda: os.geteuid() + 1)
+    builds = _count_builds(monkeypatch)
+    assert schema.metadata_schema().built
+    assert not marker.exists()
+    assert builds == [1]
+
+
+def test_cache_file_that_is_a_symlink_is_never_unpickled(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = cache_home.parent / "ran"
+    elsewhere = cache_home.parent / "elsewhere.pickle"
+    elsewhere.write_bytes(pickle.dumps(_Touch(marker)))
+    cache_home.mkdir(mode=0o700)
+    (cache_home / schema.cache_key()).symlink_to(elsewhere)
+    assert schema.metadata_schema().built
+    assert not marker.exists()
