@@ -250,3 +250,23 @@ def test_signature_invalid_causes_beyond_the_guide_are_marked_inferred() -> None
     documented, _, beyond = causes.partition("Inferred, not in the guide:")
     assert "not in the metadata uploaded to IAM" in documented
     assert "changed after signing" in beyond and "not signed" in beyond
+
+
+def _string_constants(source: str) -> list[str]:
+    """Every string literal of a module, adjacent literals joined (f-strings: their fixed parts)."""
+    import ast
+
+    return [
+        node.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+
+
+@pytest.mark.parametrize("module", ["input", "response", "signature", "attributes", "encryption"])
+def test_rule_module_never_spells_an_aws_message(module: str) -> None:
+    source = (FIXTURES.parent / "samlcheck" / "rules" / f"{module}.py").read_text()
+    texts = _string_constants(source)
+    for error in aws.ERRORS.values():
+        for message in {error.message, error.heading.removeprefix("Error: ")}:
+            assert not any(message in text for text in texts), (error.key, message)

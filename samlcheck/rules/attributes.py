@@ -105,8 +105,7 @@ SOURCE_IDENTITY_POLICY = Rule(
     severity=Severity.INFO,
     summary="A SourceIdentity attribute needs sts:SetSourceIdentity in the role's trust policy.",
     fix="Add sts:SetSourceIdentity to the trust policy's Action next to "
-    "sts:AssumeRoleWithSAML; without it AWS answers 'Not authorized to perform "
-    "sts:AssumeRoleWithSAML'.",
+    f"sts:AssumeRoleWithSAML; without it AWS answers '{aws.ERRORS['not-authorized'].message}'.",
     stage="attributes",
     source=aws.SEED,
 )
@@ -159,7 +158,7 @@ TAGS_POLICY = Rule(
     severity=Severity.INFO,
     summary="PrincipalTag attributes need sts:TagSession in the role's trust policy.",
     fix="Add sts:TagSession to the trust policy's Action next to sts:AssumeRoleWithSAML; "
-    "without it AWS answers 'Not authorized to perform sts:AssumeRoleWithSAML'.",
+    f"without it AWS answers '{aws.ERRORS['not-authorized'].message}'.",
     stage="attributes",
     source=aws.SEED,
 )

@@ -9,6 +9,7 @@ generic "invalid SAML response" error and says so in every such finding.
 
 from __future__ import annotations
 
+from samlcheck import aws
 from samlcheck.aws import SIGNIN_ENDPOINT
 from samlcheck.findings import Finding, Rule, Severity
 
@@ -116,7 +117,7 @@ TOO_MANY_KEYS = Rule(
     fix="Pass only the keys uploaded to the IAM provider (aws iam get-saml-provider lists their "
     "Key IDs).",
     stage="input",
-    source="AWS IAM User Guide, 'Error: Private key limit of 2 is reached.'",
+    source=aws.SEED + " (private key limit of two per provider)",
 )
 PLAINTEXT_REQUIRED = Rule(
     id="SC-ENC-010",

@@ -1,4 +1,5 @@
-"""Signature rules: AWS answers "Response signature invalid" unless a trusted key signed the claims.
+"""Signature rules: AWS rejects the signature (aws.ERRORS["signature-invalid"]) unless a trusted
+key signed the claims.
 
 Each finding is built from measured facts (samlcheck.signature.SignatureAnalysis): the outcome of
 each ds:Signature against each anchor, the recomputed digests, the KeyInfo certificate and the
@@ -25,7 +26,7 @@ from samlcheck.signature import (
     SignatureCheck,
 )
 
-_DOCUMENTED = aws.SEED + " (Response signature invalid: metadata that does not match the IdP's)"
+_DOCUMENTED = aws.SEED + " (invalid signature: the IdP's metadata differs from the one in IAM)"
 _INFERRED = "; the AWS error is inferred"
 _PROFILE = "SAML 2.0 core, section 5.4 (SAML and XML Signature syntax and processing)"
 _WRAPPING = (
