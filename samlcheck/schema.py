@@ -146,14 +146,22 @@ def metadata_schema() -> Any:
 
 
 def validate(root: etree._Element, limit: int = 5) -> tuple[SchemaError, ...]:
-    """The first `limit` schema violations of the document rooted at `root`."""
+    """The first `limit` schema violations of the document rooted at `root`.
+
+    xmlschema raises OverflowError on an xs:duration beyond 2**63 months or seconds (such as
+    cacheDuration="P99999999999999999999Y"), which the XSD allows: validation then stops there
+    and the violations found so far are returned.
+    """
     errors: list[SchemaError] = []
     # Never follow xsi:schemaLocation hints: a hostile document could name remote schemas.
-    for error in metadata_schema().iter_errors(root, use_location_hints=False):
-        element = error.elem
-        line = getattr(element, "sourceline", None) if element is not None else None
-        reason = error.reason or error.message or ""
-        errors.append(SchemaError(line=line, path=error.path or "", reason=reason))
-        if len(errors) >= limit:
-            break
+    try:
+        for error in metadata_schema().iter_errors(root, use_location_hints=False):
+            element = error.elem
+            line = getattr(element, "sourceline", None) if element is not None else None
+            reason = error.reason or error.message or ""
+            errors.append(SchemaError(line=line, path=error.path or "", reason=reason))
+            if len(errors) >= limit:
+                break
+    except OverflowError:
+        pass
     return tuple(errors)

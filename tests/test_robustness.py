@@ -170,3 +170,18 @@ def test_a_soap_envelope_with_comments_and_processing_instructions_is_read():
     empty = envelope.replace(response, b"")
     with pytest.raises(InputError, match="has no SAML message"):
         decode_capture(empty, "ecp.xml")
+
+
+# --- metadata -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("duration", ["P99999999999999999999Y", "PT99999999999999999999S"])
+def test_a_cache_duration_beyond_the_validators_range_does_not_stop_the_check(duration):
+    from samlcheck.metadata_check import check_metadata
+
+    data = METADATA.read_bytes().replace(
+        b"<md:EntityDescriptor ", f'<md:EntityDescriptor cacheDuration="{duration}" '.encode(), 1
+    )
+    result = check_metadata(data, "metadata.xml")
+    assert "metadata-schema-invalid" not in [f.rule.name for f in result.findings]
+    assert result.summary  # the check went on past schema validation
