@@ -79,6 +79,9 @@ def dev_zero(tmp_path) -> Path:
         ("keys", str(SP_KEY), "--cert", "{zero}"),
         ("provider", "plan", "--current", "{zero}"),
         ("provider", "plan", "--name", "x", "--metadata", "{zero}"),
+        ("metadata", "{zero}"),
+        ("metadata", str(METADATA), "--cert", "{zero}"),
+        ("metadata", "diff", str(METADATA), "{zero}"),
     ],
 )
 def test_a_symlink_to_dev_zero_is_refused_in_bounded_memory(run_cli, dev_zero, args):

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from samlcheck.cli import app
 from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded, instant
 from samlcheck.errors import InputError
+from samlcheck.files import read_limited, read_stream
 from samlcheck.report import Report
 
 
@@ -58,11 +59,15 @@ AtOption = Annotated[
 ]
 
 
+MAX_READ_BYTES = 64 * 1024 * 1024
+"""Far above IAM's 10,000,000-character limit, so oversized metadata is still a finding."""
+
+
 def _read(path: str) -> bytes:
     if path == "-":
-        return sys.stdin.buffer.read()
+        return read_stream(sys.stdin.buffer, MAX_READ_BYTES, "stdin", "metadata")
     try:
-        return Path(path).read_bytes()
+        return read_limited(path, MAX_READ_BYTES, "metadata")
     except OSError as error:
         raise InputError(path, f"cannot read the file ({error.strerror})") from None
 
