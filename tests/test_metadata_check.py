@@ -263,6 +263,7 @@ def test_rotation_says_the_idp_signs_with_a_new_certificate_iam_does_not_hold() 
     )
     assert "CN=idp-next.example.test" in verdict.finding.message
     assert "IAM still holds the old certificate (CN=idp.example.test" in verdict.finding.message
+    assert verdict.aws_error.message not in verdict.finding.message  # the verdict says it once
     labels = [label for label, _ in res.summary]
     assert labels.count("signing certificate added") == 1
     assert labels.count("signing certificate removed") == 1

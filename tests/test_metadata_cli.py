@@ -162,3 +162,12 @@ def test_at_reads_a_lower_case_z_and_an_offset_like_check_does(run_cli) -> None:
     for at in ("2026-01-15T12:00:00z", "2026-01-15T13:00:00+01:00"):
         result = run_cli("metadata", fx("passing.xml"), "--at", at, "--format", "json")
         assert result.exit_code == 0, result.output
+
+
+def test_metadata_help_leaves_aws_messages_to_the_catalogue(run_cli) -> None:  # type: ignore[no-untyped-def]
+    from samlcheck.aws import ERRORS
+
+    for args in (("metadata", "--help"), ("metadata", "check", "--help")):
+        result = run_cli(*args)
+        assert result.exit_code == 0, result.output
+        assert ERRORS["metadata-unparseable"].message.rstrip(".") not in result.stdout

@@ -109,7 +109,7 @@ def check(
     at: AtOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Every reason IAM would answer 'Could not parse metadata.', with the fix."""
+    """Every reason IAM would refuse this metadata upload, with the fix."""
     from samlcheck.certs import load_certificate
     from samlcheck.metadata_check import check_metadata
 

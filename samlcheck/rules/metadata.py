@@ -615,8 +615,8 @@ def diff_findings(change: MetadataDiff, location: str = "") -> list[Finding]:
         old = "; ".join(name_facts(f) for f in change.removed) or "none"
         found.append(
             SIGNING_CERTIFICATE_ROTATED.finding(
-                f"the IdP now signs with {added}; IAM still holds the old certificate ({old}). "
-                "Responses signed with the new key fail with 'Response signature invalid'",
+                f"the IdP now signs with {added}; IAM still holds the old certificate ({old}), "
+                "so STS rejects every response signed with the new key",
                 location,
             )
         )
