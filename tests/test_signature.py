@@ -236,3 +236,38 @@ def test_rotation_diagnosis_uses_the_metadata_comparison() -> None:
     assert f"drops {old.subject} (SHA-256 {old.sha256})" in rotation[0].message
     assert result.verdict.aws_error is not None
     assert result.verdict.aws_error.key == "signature-invalid"
+
+
+def _messages(data: bytes, rule: str, metadata: Path = METADATA) -> list[str]:
+    result = check_response(Message("x", data), CheckOptions(metadata=(metadata,), at=AT))
+    return [f.message for f in result.findings if f.rule.name == rule]
+
+
+def test_one_foreign_signature_is_named_in_the_singular_and_reads_naturally() -> None:
+    spec = testidp.ResponseSpec(sign_assertion=False)
+    data = testidp.response_xml(spec, fixtures_responses.rotated_idp())
+    (message,) = _messages(data, "signing-key-not-trusted")
+    assert message.startswith("no trusted certificate verifies the signature on /Response (")
+
+
+def test_untrusted_key_fix_names_the_provider_arn_like_the_catalogue() -> None:
+    from samlcheck import aws
+    from samlcheck.rules.signature import KEY_NOT_IN_ANCHORS
+
+    assert "--saml-provider-arn ARN --saml-metadata-document" in KEY_NOT_IN_ANCHORS.fix
+    assert "--saml-provider-arn ARN" in aws.ERRORS["signature-invalid"].remediation
+
+
+def test_expired_anchor_says_still_verifies_only_when_the_signature_verifies() -> None:
+    root = testidp.response_element(testidp.ResponseSpec(), fixtures_responses.expired_idp())
+    root.set("Destination", "https://evil.example.test/")  # breaks only the Response signature
+    options = CheckOptions(metadata=(FIXTURES / fixtures_responses.EXPIRED_METADATA,), at=AT)
+    result = check_response(Message("x", etree.tostring(root)), options)
+    by_location = {
+        f.location: f.message
+        for f in result.findings
+        if f.rule.name == "anchor-certificate-expired"
+    }
+    assert "so the signature still verifies" in by_location["/Response/Assertion/Signature"]
+    changed = by_location["/Response/Signature"]
+    assert "still verifies" not in changed and "not why this signature fails" in changed

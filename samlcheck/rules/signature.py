@@ -8,8 +8,8 @@ SAML signature-profile checks. All errors here are in the `signature` stage.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from samlcheck import aws
 from samlcheck.claims import Lookalike
@@ -25,6 +25,9 @@ from samlcheck.signature import (
     SignatureAnalysis,
     SignatureCheck,
 )
+
+if TYPE_CHECKING:
+    from samlcheck.certs import CertFacts
 
 _DOCUMENTED = aws.SEED + " (invalid signature: the IdP's metadata differs from the one in IAM)"
 _INFERRED = "; the AWS error is inferred"
@@ -75,7 +78,8 @@ KEY_NOT_IN_ANCHORS = _rule(
     "signing-key-not-trusted",
     "The signature must verify with a signing certificate in the IAM provider's metadata.",
     "The IdP signs with a new certificate: download its current metadata and update the IAM "
-    "provider (aws iam update-saml-provider --saml-metadata-document file://metadata.xml).",
+    "provider (aws iam update-saml-provider --saml-provider-arn ARN --saml-metadata-document "
+    "file://metadata.xml).",
 )
 MALFORMED_SIGNATURE = _rule(
     4,
@@ -216,26 +220,28 @@ _BY_KIND = {
 }
 
 
-def _cert_line(label: str, subject: str, sha256: str, start: dt.datetime, end: dt.datetime) -> str:
-    return f"{label}: {subject}, SHA-256 {sha256}, valid {start:%Y-%m-%d} to {end:%Y-%m-%d}"
+def _cert_line(label: str, f: CertFacts) -> str:
+    return (
+        f"{label}: {f.subject}, SHA-256 {f.sha256}, valid {f.not_before:%Y-%m-%d} to "
+        f"{f.not_after:%Y-%m-%d}"
+    )
 
 
-def _keyinfo_lines(check: SignatureCheck) -> list[str]:
+def _carried_lines(check: SignatureCheck) -> list[str]:
+    """The certificates the signature carries in KeyInfo."""
     lines = []
     for k in check.key_info:
         if k.facts is not None:
-            f = k.facts
-            lines.append(_cert_line("signed with", f.subject, f.sha256, f.not_before, f.not_after))
+            lines.append(_cert_line("signed with", k.facts))
         elif k.problem:
             lines.append(f"KeyInfo certificate: {k.problem}")
-    if not lines:
-        lines.append("the signature carries no certificate in KeyInfo")
-    for anchor in check.anchors_tried:
-        f = anchor.facts
-        lines.append(
-            _cert_line(f"anchor {anchor.source}", f.subject, f.sha256, f.not_before, f.not_after)
-        )
-    return lines
+    return lines or ["the signature carries no certificate in KeyInfo"]
+
+
+def _keyinfo_lines(check: SignatureCheck) -> list[str]:
+    """The carried certificates, then each anchor tried, for comparison."""
+    anchors = [_cert_line(f"anchor {a.source}", a.facts) for a in check.anchors_tried]
+    return _carried_lines(check) + anchors
 
 
 _REINDENT_FIX = (
@@ -244,11 +250,11 @@ _REINDENT_FIX = (
 )
 
 
-def _digest_message(check: SignatureCheck) -> tuple[str, str | None]:
+def _digest_message(check: SignatureCheck, parents: tuple[str, ...]) -> tuple[str, str | None]:
     bad = [d for d in check.digests if not d.matches]
-    where = ", ".join(d.target or d.uri for d in bad) or check.parent
+    where = ", ".join(d.target or d.uri for d in bad) or " and ".join(parents)
     message = (
-        f"{_on(check)} verifies with the IdP's key, but the digest of "
+        f"{_on(parents)} verifies with the IdP's key, but the digest of "
         f"{where} no longer matches: the content was changed after signing"
     )
     fix = None
@@ -273,13 +279,11 @@ def signature_findings(
                 "/Response",
             )
         )
-    for check in _merged(analysis.signatures):
-        findings.extend(_check_findings(check, at, _scope(check, analysis.signatures)))
+    for check, parents in _merged(analysis.signatures):
+        findings.extend(_check_findings(check, parents, at, _scope(check, analysis.signatures)))
     findings.extend(_BY_KIND[v.kind].finding(v.message, v.location) for v in analysis.violations)
     if analysis.status == "unverifiable":
-        carried = [
-            line for c in analysis.signatures for line in _keyinfo_lines(c) if "anchor" not in line
-        ]
+        carried = [line for c in analysis.signatures for line in _carried_lines(c)]
         findings.append(
             UNVERIFIABLE.finding(
                 "no trust anchor was given, so the signature cannot be judged; "
@@ -324,15 +328,17 @@ def signature_findings(
     return findings
 
 
-def _on(check: SignatureCheck, what: str = "signature") -> str:
+def _on(parents: tuple[str, ...], what: str = "signature") -> str:
     """'the signature on /Response', or the plural for merged signatures."""
-    plural = " and " in check.parent
-    return f"the {what}{'s' if plural else ''} on {check.parent}"
+    plural = "s" if len(parents) > 1 else ""
+    return f"the {what}{plural} on {' and '.join(parents)}"
 
 
-def _merged(checks: tuple[SignatureCheck, ...]) -> list[SignatureCheck]:
+def _merged(
+    checks: tuple[SignatureCheck, ...],
+) -> list[tuple[SignatureCheck, tuple[str, ...]]]:
     """Signatures that fail the same way (same outcome, same KeyInfo, no profile violation) are
-    reported once, naming every element they sign."""
+    reported once, with every element they sign: (first check, parents)."""
     groups: dict[tuple[object, ...], list[SignatureCheck]] = {}
     alone: list[SignatureCheck] = []
     for check in checks:
@@ -342,13 +348,9 @@ def _merged(checks: tuple[SignatureCheck, ...]) -> list[SignatureCheck]:
         prints = tuple(k.facts.sha256 if k.facts else k.problem for k in check.key_info)
         key = (check.outcome, check.reindented, prints, check.detail, check.decrypted)
         groups.setdefault(key, []).append(check)
-    merged = [
-        dataclasses.replace(group[0], parent=" and ".join(c.parent for c in group))
-        if len(group) > 1
-        else group[0]
-        for group in groups.values()
+    return [(check, (check.parent,)) for check in alone] + [
+        (group[0], tuple(c.parent for c in group)) for group in groups.values()
     ]
-    return alone + merged
 
 
 def _scope(check: SignatureCheck, checks: tuple[SignatureCheck, ...]) -> str:
@@ -366,18 +368,18 @@ def _scope(check: SignatureCheck, checks: tuple[SignatureCheck, ...]) -> str:
     return ""
 
 
-def _check_findings(check: SignatureCheck, at: dt.datetime, scope: str = "") -> list[Finding]:
+def _check_findings(
+    check: SignatureCheck, parents: tuple[str, ...], at: dt.datetime, scope: str = ""
+) -> list[Finding]:
     found = [_BY_KIND[v.kind].finding(v.message, v.location) for v in check.violations]
     location = check.location
     if check.outcome == DIGEST_MISMATCH:
-        message, fix = _digest_message(check)
+        message, fix = _digest_message(check, parents)
         found.append(DIGEST_CHANGED.finding(message + scope, location, fix=fix))
     elif check.outcome == KEY_NOT_TRUSTED:
         found.append(
             KEY_NOT_IN_ANCHORS.finding(
-                f"no anchor's key made {_on(check)} ("
-                + check.detail
-                + "). "
+                f"no trusted certificate verifies {_on(parents)} ({check.detail}). "
                 + "; ".join(_keyinfo_lines(check)),
                 location,
             )
@@ -385,7 +387,7 @@ def _check_findings(check: SignatureCheck, at: dt.datetime, scope: str = "") -> 
     elif check.outcome == ALTERED and check.reindented:
         found.append(
             DIGEST_CHANGED.finding(
-                f"{_on(check)}: no match as captured, but a match once the "
+                f"{_on(parents)}: no match as captured, but a match once the "
                 "indentation is removed: the response was pretty-printed (re-indented) after "
                 "signing, which changes both SignedInfo and the signed content",
                 location,
@@ -395,7 +397,7 @@ def _check_findings(check: SignatureCheck, at: dt.datetime, scope: str = "") -> 
     elif check.outcome == ALTERED:
         found.append(
             DIGEST_CHANGED.finding(
-                f"{_on(check, 'signature value')}: no match ({check.detail}). "
+                f"{_on(parents, 'signature value')}: no match ({check.detail}). "
                 + "; ".join(_keyinfo_lines(check)),
                 location,
             )
@@ -403,7 +405,7 @@ def _check_findings(check: SignatureCheck, at: dt.datetime, scope: str = "") -> 
     elif check.outcome == MALFORMED:
         found.append(
             MALFORMED_SIGNATURE.finding(
-                f"{_on(check)} cannot be verified: {check.detail}", location
+                f"{_on(parents)} cannot be verified: {check.detail}", location
             )
         )
     elif check.outcome == UNTRUSTED_METHOD:
@@ -419,7 +421,7 @@ def _check_findings(check: SignatureCheck, at: dt.datetime, scope: str = "") -> 
     if check.verified and check.sha1:
         found.append(
             SHA1.finding(
-                f"{_on(check)} uses SHA-1 ({check.signature_method}; "
+                f"{_on(parents)} uses SHA-1 ({check.signature_method}; "
                 f"digests {', '.join(check.digest_methods)})",
                 location,
             )
@@ -429,11 +431,15 @@ def _check_findings(check: SignatureCheck, at: dt.datetime, scope: str = "") -> 
         if facts.expired_at(at) or facts.not_yet_valid_at(at):
             state = "expired on" if facts.expired_at(at) else "is not valid before"
             when = facts.not_after if facts.expired_at(at) else facts.not_before
+            effect = (
+                "so the signature still verifies"
+                if check.verified
+                else "so expiry is not why this signature fails"
+            )
             found.append(
                 ANCHOR_EXPIRED.finding(
                     f"the anchor certificate {facts.subject} ({check.anchor.source}) {state} "
-                    f"{when:%Y-%m-%d}; IAM does not act on metadata certificate expiry, so the "
-                    "signature still verifies",
+                    f"{when:%Y-%m-%d}; IAM does not act on metadata certificate expiry, {effect}",
                     location,
                 )
             )
