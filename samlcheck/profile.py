@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from samlcheck.digests import ENVELOPED, EXC_C14N, EXC_C14N_WITH_COMMENTS
-from samlcheck.xml import NS, local_name, path_of, qname, text
+from samlcheck.xml import NS, has_comment, local_name, path_of, qname, text
 
 ALLOWED_TRANSFORMS = (ENVELOPED, EXC_C14N, EXC_C14N_WITH_COMMENTS)
 ID_ATTRIBUTES = ("ID", "Id", "id", "AssertionID", "ResponseID")
@@ -171,16 +171,14 @@ def injected_text(element: etree._Element) -> list[InjectedText]:
     for node in element.iter():
         if not isinstance(node.tag, str) or any(isinstance(c.tag, str) for c in node):
             continue
-        split = [c for c in node if not isinstance(c.tag, str)]
-        serialized = etree.tostring(node, with_tail=False)
-        cdata = b"<![CDATA[" in serialized
+        split = has_comment(node)
+        cdata = b"<![CDATA[" in etree.tostring(node, with_tail=False)
         if not split and not cdata:
             continue
-        full = text(node)
         found.append(
             InjectedText(
                 location=path_of(node),
-                full=full,
+                full=text(node),
                 first=node.text or "",
                 kind="comment" if split else "CDATA",
             )

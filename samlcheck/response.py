@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 
 from lxml import etree
 
@@ -21,7 +20,7 @@ from samlcheck.claims import ClaimSet, lookalikes, read_claims, to_report
 from samlcheck.findings import Finding
 from samlcheck.options import CheckOptions
 from samlcheck.report import Result
-from samlcheck.rules import attributes, input, response, signature
+from samlcheck.rules import attributes, encryption, input, response, signature
 from samlcheck.signature import KEY_NOT_TRUSTED, SignatureAnalysis, analyse, check_signature
 from samlcheck.trust import Trust, load_trust
 from samlcheck.xml import NS, XmlDocument, XmlRefused, local_name, parse, qname
@@ -113,15 +112,11 @@ def _encryption_mode(
     """IAM's assertion encryption mode rules (samlcheck.rules.encryption, issue 5)."""
     if options.encryption_mode is None:
         return []
-    if importlib.util.find_spec("samlcheck.rules.encryption") is None:
-        return []
-    from samlcheck.rules.encryption import check_mode
-
     recipient = None
     if claims.assertion is not None:
         recipients = [c.recipient for c in claims.assertion.confirmations if c.recipient]
         recipient = recipients[0] if recipients else None
-    return check_mode(shape.encrypted, recipient, options.encryption_mode)
+    return encryption.check_mode(shape.encrypted, recipient, options.encryption_mode)
 
 
 def _rotation(

@@ -135,7 +135,6 @@ class SignatureAnalysis:
     """Document-level violations: duplicate IDs, assertion count."""
     view: SignedView
     injected: tuple[InjectedText, ...]
-    trust_empty: bool
 
     @property
     def summary(self) -> SignatureSummary:
@@ -418,7 +417,6 @@ def analyse(
         violations=violations,
         view=view,
         injected=tuple(_unique(injected)),
-        trust_empty=trust.empty,
     )
 
 

@@ -40,8 +40,6 @@ class Trust:
 
     anchors: tuple[Anchor, ...] = ()
     entity_ids: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    """The files the anchors were read from, for messages."""
     entities: tuple[IdpEntity, ...] = ()
     """The IdP entities of the metadata files, for comparing two versions of the metadata."""
 
@@ -118,6 +116,5 @@ def load_trust(metadata: tuple[Path, ...], certs: tuple[Path, ...]) -> Trust:
     return Trust(
         anchors=tuple(anchors),
         entity_ids=tuple(dict.fromkeys(e.entity_id for e in entities)),
-        sources=tuple(str(p) for p in (*metadata, *certs)),
         entities=tuple(entities),
     )

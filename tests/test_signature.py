@@ -271,3 +271,15 @@ def test_expired_anchor_says_still_verifies_only_when_the_signature_verifies() -
     assert "so the signature still verifies" in by_location["/Response/Assertion/Signature"]
     changed = by_location["/Response/Signature"]
     assert "still verifies" not in changed and "not why this signature fails" in changed
+
+
+def test_processing_instruction_inside_a_value_is_flagged_like_a_comment() -> None:
+    from samlcheck.profile import injected_text
+
+    root = parse(b"<a><NameID>admin@example.test<?pi x?>.evil.test</NameID></a>").root
+    (item,) = injected_text(root)
+    assert (item.kind, item.first, item.full) == (
+        "comment",
+        "admin@example.test",
+        "admin@example.test.evil.test",
+    )
