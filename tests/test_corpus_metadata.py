@@ -35,7 +35,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], str]] = {
         "unsigned",
     ),
     "idp_metadata.xml": (None, _WEAK_IDP, "unsigned"),
-    "idp_metadata2.xml": (None, _WEAK_IDP, "unsigned"),
+    "idp_metadata2.xml": (None, ("certificate-weak-signature-hash",), "unsigned"),  # valid at AT
     "idp_metadata_different_sign_and_encrypt_cert.xml": (None, _WEAK_IDP, "unsigned"),
     "idp_metadata_multi_certs.xml": (None, _WEAK_IDP, "unsigned"),
     "idp_metadata_multi_signing_certs.xml": (None, _WEAK_IDP, "unsigned"),
@@ -45,7 +45,6 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], str]] = {
         (
             "idp-no-signing-certificate",
             "certificate-base64-of-pem",
-            "certificate-validity",
             "metadata-valid-until",
             "metadata-several-idps",
         ),
@@ -81,7 +80,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], str]] = {
         ),
         "unverifiable",
     ),
-    "testshib-providers.xml": (None, ("certificate-validity",), "unsigned"),
+    "testshib-providers.xml": (None, (), "unsigned"),
     "unparsed_metadata.xml": (
         "metadata-too-short", ("metadata-too-short", "metadata-not-well-formed"), "not-checked"
     ),

@@ -146,6 +146,8 @@ def test_key_that_does_not_match_the_certificate_is_flagged() -> None:
 
 def test_small_rsa_key_is_a_warning() -> None:
     assert _rules_for("rsa-1024.pem") == [rules.SMALL_RSA.id]
+    (small,) = rules.key_findings(_facts("rsa-1024.pem"))
+    assert small.message == "rsa-1024.pem is a 1024-bit RSA key."
 
 
 def test_key_with_wrong_crt_value_is_repaired_and_flagged() -> None:

@@ -78,17 +78,17 @@ def test_fixture_triggers_its_rule_and_verdict(name: str, rule: object, decisive
         assert verdict.finding is not None and verdict.finding.rule is decisive, _names(res)
 
 
-def test_passing_metadata_is_accepted_with_only_the_certificate_facts() -> None:
+def test_passing_metadata_is_accepted_without_findings() -> None:
     res = result("passing.xml")
     assert res.verdict.accepted
-    assert _names(res) == ["certificate-validity"]
+    assert _names(res) == []
     assert res.signature.status == "unsigned"
 
 
 @pytest.mark.parametrize("rule", [r for r in all_rules() if r.id.startswith("SC-MD-")])
-def test_no_metadata_rule_but_certificate_facts_fires_on_passing_metadata(rule: object) -> None:
+def test_no_metadata_rule_fires_on_passing_metadata(rule: object) -> None:
     fired = {f.rule.id for f in result("passing.xml").findings}
-    assert (rule.id in fired) == (rule is rules.CERTIFICATE_FACTS)  # type: ignore[attr-defined]
+    assert rule.id not in fired  # type: ignore[attr-defined]
 
 
 def test_iam_fatal_rules_lead_to_could_not_parse_metadata() -> None:
@@ -157,6 +157,30 @@ def test_expired_certificate_is_information_only() -> None:
     (facts,) = [f for f in res.findings if f.rule is rules.CERTIFICATE_FACTS]
     assert "expired" in facts.message and facts.severity is Severity.INFO
     assert res.verdict.accepted
+
+
+def test_certificate_validity_finding_adds_to_the_summary_row_instead_of_repeating_it() -> None:
+    res = result("expired-certificate.xml")
+    (facts,) = [f for f in res.findings if f.rule is rules.CERTIFICATE_FACTS]
+    row = dict(res.summary)["certificate 1"]
+    fingerprint = row.split("SHA-256 ")[1].split(",")[0]
+    assert fingerprint not in facts.message and row not in facts.message
+    assert "expired on 2020-01-01" in facts.message
+    assert "IAM does not act on certificate expiry" in facts.message
+
+
+def test_certificate_not_yet_valid_is_information_marked_inferred() -> None:
+    early = dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc)
+    res = check_metadata(_fixtures()["metadata/passing.xml"], "passing.xml", at=early)
+    (facts,) = [f for f in res.findings if f.rule is rules.CERTIFICATE_FACTS]
+    assert "is not valid before 2025-01-01 (checked at 2024-06-01)" in facts.message
+    assert "(inferred)" in facts.message and facts.severity is Severity.INFO
+    assert res.verdict.accepted
+
+
+def test_small_certificate_key_is_named_by_its_size_in_bits() -> None:
+    (finding,) = [f for f in result("key-512.xml").findings if f.rule is rules.KEY_TOO_SMALL]
+    assert "has a 512-bit RSA key (minimum 1024 bits)" in finding.message
 
 
 def test_ec_key_is_reported_with_its_curve() -> None:

@@ -195,7 +195,7 @@ def key_findings(facts: KeyFacts, cert: x509.Certificate | None = None) -> list[
             )
         )
     if facts.algorithm == "RSA" and facts.bits is not None and facts.bits < MIN_RSA_BITS:
-        found.append(SMALL_RSA.finding(f"{source} is an RSA {facts.bits} key.", source))
+        found.append(SMALL_RSA.finding(f"{source} is a {facts.bits}-bit RSA key.", source))
     if facts.problem and facts.key is not None:
         found.append(REPAIRED.finding(f"{source}: {facts.problem}.", source))
     if facts.other_blocks:

@@ -191,9 +191,10 @@ KEY_NOT_RSA = _rule(
 )  # fmt: skip
 CERTIFICATE_FACTS = _rule(
     22, "certificate-validity", INFO,
-    "The certificate's use, key, fingerprint and validity (IAM does not act on expiry).",
+    "The certificate is expired or not yet valid at the checked instant; IAM does not act on it.",
     "Rotate certificates before they expire, following your own policy.",
-    _GUIDE + " (IAM does not evaluate X.509 certificate expiration).",
+    _GUIDE + " (IAM does not evaluate X.509 certificate expiration; that it ignores a "
+    "notBefore in the future too is inferred).",
 )  # fmt: skip
 VALID_UNTIL = _rule(
     23, "metadata-valid-until", W,
@@ -519,8 +520,8 @@ def certificate_findings(cert: MetadataCert, at: dt.datetime) -> list[Finding]:
         if facts.key_bits is not None and facts.key_bits < _MIN_RSA_BITS:
             found.append(
                 KEY_TOO_SMALL.finding(
-                    f"{facts.subject} has a {facts.key} key ({facts.key_bits} bits, minimum "
-                    f"{_MIN_RSA_BITS})",
+                    f"{facts.subject} has a {facts.key_bits}-bit {facts.key.split()[0]} key "
+                    f"(minimum {_MIN_RSA_BITS} bits)",
                     cert.location,
                 )
             )
@@ -547,10 +548,32 @@ def certificate_findings(cert: MetadataCert, at: dt.datetime) -> list[Finding]:
                 cert.location,
             )
         )
-    found.append(
-        CERTIFICATE_FACTS.finding(f"{_use(cert)}: {describe_facts(facts, at)}", cert.location)
-    )
+    validity = _validity_finding(cert, facts, at)
+    if validity is not None:
+        found.append(validity)
     return found
+
+
+def _validity_finding(cert: MetadataCert, facts: CertFacts, at: dt.datetime) -> Finding | None:
+    """Only what the summary's certificate row does not say: that IAM ignores the dates."""
+    day = f"{at.astimezone(dt.timezone.utc):%Y-%m-%d}"
+    if facts.expired_at(at):
+        state = (
+            f"expired on {facts.not_after:%Y-%m-%d}, {(at - facts.not_after).days} days before "
+            f"{day}; IAM does not act on certificate expiry"
+        )
+    elif facts.not_yet_valid_at(at):
+        state = (
+            f"is not valid before {facts.not_before:%Y-%m-%d} (checked at {day}); IAM is taken "
+            "to ignore the start date as it ignores expiry (inferred)"
+        )
+    else:
+        return None
+    return CERTIFICATE_FACTS.finding(
+        f"The {_use(cert)} certificate {facts.subject} {state}: the upload and sign-ins with its "
+        "key still work",
+        cert.location,
+    )
 
 
 def several_idps_findings(entities: tuple[IdpEntity, ...], issuer: str | None) -> list[Finding]:
