@@ -178,10 +178,21 @@ def verification_instant(cert: x509.Certificate, at: dt.datetime) -> dt.datetime
     return start + (end - start) / 2
 
 
-def _verify(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) -> Any:
+def verify_pinned(
+    element: etree._Element, cert: x509.Certificate, at: dt.datetime | None = None
+) -> Any:
+    """Verify the ds:Signature child of `element` with `cert`: samlcheck's one signxml policy.
+
+    The certificate is pinned (KeyInfo is never trusted), the signature has one Reference, HMAC is
+    refused (a shared secret proves nothing about the IdP), SHA-1 is allowed so that it can be
+    reported rather than hidden, and the check runs at `at` (default: now) or, when the
+    certificate is not valid then, at an instant inside its validity: IAM ignores metadata
+    certificate expiry. Returns signxml's VerifyResult; raises signxml's exceptions.
+    """
     from signxml.algorithms import DigestAlgorithm, SignatureMethod
     from signxml.verifier import SignatureConfiguration, XMLVerifier
 
+    when = at if at is not None else dt.datetime.now(dt.timezone.utc)
     config = SignatureConfiguration(
         require_x509=True,
         location="./",
@@ -189,10 +200,10 @@ def _verify(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) -> 
         signature_methods=frozenset(m for m in SignatureMethod if not m.name.startswith("HMAC")),
         digest_algorithms=frozenset(DigestAlgorithm),
         ignore_ambiguous_key_info=True,
-        verification_time=verification_instant(cert, at),
+        verification_time=verification_instant(cert, when),
     )
     return XMLVerifier().verify(
-        etree.tostring(parent, with_tail=False),
+        etree.tostring(element, with_tail=False),
         x509_cert=cert,
         id_attribute="ID",
         parser=safe_parser(),
@@ -205,7 +216,7 @@ def _attempt(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) ->
     from signxml.exceptions import InvalidDigest, InvalidSignature, SignXMLException
 
     try:
-        return VALID, _verify(parent, cert, at)
+        return VALID, verify_pinned(parent, cert, at)
     except InvalidDigest as error:
         return DIGEST_MISMATCH, str(error)
     except InvalidSignature as error:

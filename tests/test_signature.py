@@ -283,3 +283,34 @@ def test_processing_instruction_inside_a_value_is_flagged_like_a_comment() -> No
         "admin@example.test",
         "admin@example.test.evil.test",
     )
+
+
+def test_hmac_signed_metadata_is_not_reported_as_validly_signed() -> None:
+    from cryptography.hazmat.primitives import serialization
+    from signxml import XMLSigner
+    from signxml.algorithms import SignatureMethod
+
+    from samlcheck.metadata_check import check_metadata
+
+    cert = testidp.idp().cert
+    secret = cert.public_bytes(serialization.Encoding.PEM)  # a "key" anyone holding the cert has
+    root = etree.fromstring(testidp.metadata(testidp.idp()))
+    signed = XMLSigner(signature_algorithm=SignatureMethod.HMAC_SHA256).sign(root, key=secret)
+    data = etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+    result = check_metadata(data, "hmac.xml", at=AT, cert=cert)
+    assert result.signature.status == "invalid"
+    (failure,) = [f for f in result.findings if f.rule.name == "metadata-signature-invalid"]
+    assert "HMAC_SHA256" in failure.message
+
+
+def test_verification_policy_refuses_hmac_for_responses_and_metadata_alike() -> None:
+    from signxml import XMLSigner
+    from signxml.algorithms import SignatureMethod
+    from signxml.exceptions import InvalidInput
+
+    assertion = testidp.build_assertion(testidp.ResponseSpec())
+    signed = XMLSigner(signature_algorithm=SignatureMethod.HMAC_SHA256).sign(
+        assertion, key=b"shared-secret", reference_uri="_assert-0001", id_attribute="ID"
+    )
+    with pytest.raises(InvalidInput, match="HMAC"):
+        signature.verify_pinned(signed, testidp.idp().cert, AT)
