@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from samlcheck import aws
 from samlcheck.findings import Rule
 from samlcheck.rules import keys, metadata, provider
@@ -22,3 +24,19 @@ def test_rules_cite_the_troubleshooting_guide_through_aws_seed() -> None:
     cited = [rule for rule in _rules() if "Troubleshoot SAML" in rule.source]
     assert len(cited) > 20
     assert all(rule.source.startswith(aws.SEED) for rule in cited)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        provider.MODE_UNCHANGED,
+        keys.CERT_MISMATCH,
+        metadata.WRONG_DOCUMENT,
+        metadata.WEAK_SIGNATURE_HASH,
+        metadata.ISSUER_SELECTS,
+        metadata.CERTIFICATE_FACTS,
+    ],
+    ids=lambda rule: rule.id,
+)
+def test_rules_that_read_iam_behaviour_into_the_guide_say_it_is_inferred(rule: Rule) -> None:
+    assert "inferred" in rule.source.lower()

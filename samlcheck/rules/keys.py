@@ -102,7 +102,8 @@ CERT_MISMATCH = Rule(
     fix="Upload the key that belongs to the SP encryption certificate configured in the IdP, or "
     "give the IdP the certificate of this key.",
     stage="key",
-    source="AWS IAM User Guide, 'Manage SAML encryption keys'",
+    source="AWS IAM User Guide, 'Manage SAML encryption keys' (that IAM accepts a key of another "
+    "certificate is inferred: IAM is never given the certificate the IdP encrypts for)",
 )
 KEY_LIMIT = Rule(
     id="SC-KEY-007",

@@ -111,7 +111,8 @@ DOCTYPE = _rule(
 WRONG_DOCUMENT = _rule(
     9, "metadata-wrong-document", E,
     "The root element must be md:EntityDescriptor (or md:EntitiesDescriptor).",
-    "Download the IdP's SAML 2.0 metadata (its metadata URL or admin console export).", _GUIDE,
+    "Download the IdP's SAML 2.0 metadata (its metadata URL or admin console export).",
+    _GUIDE + "." + _INFERRED,
 )  # fmt: skip
 NO_IDP_DESCRIPTOR = _rule(
     10, "metadata-no-idp-descriptor", E,
@@ -177,10 +178,10 @@ REPEATED_EXTENSION = _rule(
 WEAK_SIGNATURE_HASH = _rule(
     20, "certificate-weak-signature-hash", W,
     "The certificate is signed with MD5 or SHA-1.",
-    "Issue a new certificate signed with SHA-256. IAM does not act on it (the certificate is a "
-    "key carrier), but scanners and auditors flag it.",
-    "AWS IAM User Guide: IAM does not evaluate metadata certificates beyond key size and "
-    "extensions; MD5/SHA-1 are deprecated (RFC 6151, RFC 9155).",
+    "Issue a new certificate signed with SHA-256. IAM is not known to act on it (the certificate "
+    "is a key carrier), but scanners and auditors flag it.",
+    _GUIDE + " (names key size and repeated extensions only). Inferred: IAM does not act on the "
+    "signature hash. MD5/SHA-1 are deprecated (RFC 6151, RFC 9155).",
 )  # fmt: skip
 KEY_NOT_RSA = _rule(
     21, "certificate-key-not-rsa", W,
@@ -235,7 +236,9 @@ SEVERAL_IDPS = _rule(
 ISSUER_SELECTS = _rule(
     29, "issuer-selects-idp", INFO,
     "Which EntityDescriptor the given Issuer selects.",
-    "Nothing to do.", "SAML 2.0 core, section 2.2.5 (Issuer); IAM matches it exactly.",
+    "Nothing to do.",
+    "SAML 2.0 core, section 2.2.5 (Issuer). Inferred: IAM compares the Issuer with the entityID "
+    "exactly (the guide says only 'does not match').",
 )  # fmt: skip
 ISSUER_NOT_IN_METADATA = _rule(
     30, "issuer-not-in-metadata", W,
@@ -598,7 +601,7 @@ def several_idps_findings(entities: tuple[IdpEntity, ...], issuer: str | None) -
         else:
             near = [e.entity_id for e in entities if e.entity_id.strip().rstrip("/").lower()
                     == issuer.strip().rstrip("/").lower()]  # fmt: skip
-            hint = f" (nearly equal: {near[0]!r}; IAM compares exactly)" if near else ""
+            hint = f" (nearly equal: {near[0]!r}; IAM compares exactly, inferred)" if near else ""
             found.append(
                 ISSUER_NOT_IN_METADATA.finding(
                     f"no IdP has entityID {issuer!r}{hint}",

@@ -109,7 +109,7 @@ MODE_UNCHANGED = Rule(
     summary="Setting the encryption mode the provider already has changes nothing.",
     fix="Nothing to fix; drop --encryption-mode if it was meant as a change.",
     stage="provider",
-    source=_API,
+    source=_API + " (inferred: AWS does not say how IAM answers a mode that is already set)",
 )
 LAST_KEY_REMOVED = Rule(
     id="SC-PROV-010",
