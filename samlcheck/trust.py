@@ -29,7 +29,7 @@ class Anchor:
     certificate: x509.Certificate
     facts: CertFacts
     source: str
-    """'idp.xml (https://idp.example/saml, KeyDescriptor 1)' or 'cert.pem'."""
+    """'idp.xml, entity https://idp.example/saml, signing certificate 1' or 'cert.pem'."""
     entity_id: str | None = None
     """The metadata entity the certificate belongs to (None for a bare --cert)."""
 
@@ -99,7 +99,7 @@ def load_metadata(path: Path) -> tuple[tuple[Anchor, ...], tuple[IdpEntity, ...]
     anchors: list[Anchor] = []
     for entity in entities:
         for index, cert in enumerate(entity.signing_certificates, start=1):
-            source = f"{path} ({entity.entity_id}, signing certificate {index})"
+            source = f"{path}, entity {entity.entity_id}, signing certificate {index}"
             anchors.append(Anchor(cert, describe(cert), source=source, entity_id=entity.entity_id))
     return tuple(anchors), entities
 

@@ -270,3 +270,18 @@ def test_rule_module_never_spells_an_aws_message(module: str) -> None:
     for error in aws.ERRORS.values():
         for message in {error.message, error.heading.removeprefix("Error: ")}:
             assert not any(message in text for text in texts), (error.key, message)
+
+
+def test_summary_leaves_claim_coverage_to_the_finding_and_names_the_anchor_flat() -> None:
+    result = run("valid")
+    rows = dict(result.summary)
+    assert "claims" not in rows
+    assert any(f.rule.name == "signature-coverage" for f in result.findings)
+    anchor = rows["trust anchor"]
+    assert anchor.startswith("CN=idp.example.test, from ")
+    assert anchor.endswith(f"metadata.xml, entity {testidp.ENTITY_ID}, signing certificate 1")
+    assert "(" not in anchor
+
+
+def test_summary_says_why_claims_are_not_shown() -> None:
+    assert dict(run("unsigned").summary)["claims"] == "not shown: no valid signature covers them"
