@@ -188,3 +188,13 @@ def test_a_cache_duration_beyond_the_validators_range_does_not_stop_the_check(du
     result = check_metadata(data, "metadata.xml")
     assert "metadata-schema-invalid" not in [f.rule.name for f in result.findings]
     assert result.summary  # the check went on past schema validation
+
+
+# --- options --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+@pytest.mark.parametrize("command", [("check", str(RESPONSE)), ("metadata", str(METADATA))])
+def test_an_at_instant_beyond_year_9999_in_utc_is_refused(run_cli, at, command):
+    line = one_clear_line(run_cli(*command, "--at", at))
+    assert "falls outside years 1 to 9999 once in UTC" in line

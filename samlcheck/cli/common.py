@@ -47,13 +47,14 @@ def instant(value: str | None) -> dt.datetime | None:
         text = text[:-1] + "+00:00"
     try:
         parsed = dt.datetime.fromisoformat(text)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        return parsed.astimezone(dt.timezone.utc)
     except ValueError:
-        raise InputError(
-            "--at", f"{value!r} is not an ISO 8601 instant", "Use e.g. 2026-01-15T12:01:00Z."
-        ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
+        problem = "is not an ISO 8601 instant"
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        problem = "falls outside years 1 to 9999 once in UTC"
+    raise InputError("--at", f"{value!r} {problem}", "Use e.g. 2026-01-15T12:01:00Z.")
 
 
 def emit(report: Report, fmt: OutputFormat | str) -> NoReturn:
