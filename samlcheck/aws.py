@@ -374,8 +374,9 @@ _ERRORS = (
         service=STS,
         source=SEED,
         code_source="reported",
-        causes="DurationSeconds (or the SessionDuration attribute) is higher than the role's "
-        "maximum session duration.",
+        causes="DurationSeconds is higher than the role's maximum session duration. CLI tools that "
+        "copy the SessionDuration attribute into DurationSeconds meet it when the attribute "
+        "exceeds that maximum (reported by their users).",
         remediation="Request at most the role's MaxSessionDuration, or raise it: "
         "aws iam update-role --role-name NAME --max-session-duration SECONDS.",
     ),
@@ -463,7 +464,9 @@ foreign key, profile and wrapping violations; issuer: Response and Assertion Iss
 metadata entity ID; audience: AudienceRestriction and the bearer Recipient; time: NotBefore,
 NotOnOrAfter and the 5-minute redeem window; subject: NameID and the bearer SubjectConfirmation;
 attributes: Role, RoleSessionName, SourceIdentity, session tags, --role-arn / --provider-arn;
-duration: the SessionDuration attribute and DurationSeconds against MaxSessionDuration.
+duration: the SessionDuration attribute's range, and DurationSeconds against MaxSessionDuration
+(the attribute itself is not compared with MaxSessionDuration: see
+samlcheck.rules.attributes.duration_findings).
 """
 
 SESSION_NAME_PATTERN = re.compile(r"[a-zA-Z_0-9+=,.@-]{2,64}")

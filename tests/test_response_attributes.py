@@ -141,3 +141,11 @@ def test_instants_are_read_as_utc(text: str, expected: str) -> None:
 @pytest.mark.parametrize("text", ["2026-01-15 12:00", "tomorrow", "2026-02-30T00:00:00Z"])
 def test_bad_instants_are_none(text: str) -> None:
     assert parse_instant(text) is None
+
+
+def test_session_duration_above_the_role_maximum_alone_is_not_an_error() -> None:
+    # The attribute sets the console session; only DurationSeconds is documented to fail.
+    facts = assertion(("https://aws.amazon.com/SAML/Attributes/SessionDuration", ("43200",)))
+    assert attributes.duration_findings(facts, None, 3600) == []
+    found = attributes.duration_findings(facts, 43200, 3600)
+    assert [f.rule.name for f in found] == ["duration-exceeds-max-session"]

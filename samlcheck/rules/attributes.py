@@ -427,6 +427,15 @@ def duration_findings(
     duration_seconds: int | None,
     max_session_duration: int | None,
 ) -> list[Finding]:
+    """SessionDuration's range (900..43200) and DurationSeconds against MaxSessionDuration.
+
+    The SessionDuration attribute is deliberately not compared with MaxSessionDuration: AWS
+    documents it as the console session length (900..43200 seconds) and documents a failure above
+    the role's maximum (a setting the IAM console labels "Maximum CLI/API session duration") only
+    for the DurationSeconds request parameter. No rejection of the attribute itself is documented
+    or reported; the failures users report for a large SessionDuration come from CLI tools that
+    pass it as DurationSeconds, which --duration-seconds checks.
+    """
     found = []
     values: tuple[Text, ...] = assertion.values(aws.SESSION_DURATION_ATTRIBUTE) if assertion else ()
     low, high = SESSION_DURATION_RANGE
