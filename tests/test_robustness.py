@@ -198,3 +198,48 @@ def test_a_cache_duration_beyond_the_validators_range_does_not_stop_the_check(du
 def test_an_at_instant_beyond_year_9999_in_utc_is_refused(run_cli, at, command):
     line = one_clear_line(run_cli(*command, "--at", at))
     assert "falls outside years 1 to 9999 once in UTC" in line
+
+
+# --- metadata --write-fixed never modifies the input ----------------------------------------------
+
+
+@pytest.fixture()
+def bom_metadata(tmp_path) -> Path:
+    """Metadata whose only problem is a byte order mark: --write-fixed has something to write."""
+    copy = tmp_path / "idp.xml"
+    copy.write_bytes(b"\xef\xbb\xbf" + METADATA.read_bytes())
+    return copy
+
+
+@pytest.mark.parametrize("link", [os.link, os.symlink])
+def test_write_fixed_refuses_a_hard_or_symbolic_link_to_the_input(run_cli, bom_metadata, link):
+    original = bom_metadata.read_bytes()
+    alias = bom_metadata.with_name("alias.xml")
+    link(bom_metadata, alias)
+    line = one_clear_line(run_cli("metadata", str(bom_metadata), "--write-fixed", str(alias)))
+    assert "is the input file" in line
+    assert bom_metadata.read_bytes() == original
+
+
+def test_write_fixed_refuses_dash_instead_of_creating_a_file_named_dash(
+    run_cli, bom_metadata, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    line = one_clear_line(run_cli("metadata", str(bom_metadata), "--write-fixed", "-"))
+    assert "'-' is not a file" in line and not (tmp_path / "-").exists()
+
+
+def test_write_fixed_refuses_the_file_stdin_is_redirected_from(bom_metadata):
+    import subprocess
+    import sys
+
+    original = bom_metadata.read_bytes()
+    with bom_metadata.open("rb") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-m", "samlcheck", "metadata", "-", "--write-fixed", bom_metadata],
+            stdin=stdin,
+            capture_output=True,
+            timeout=60,
+        )
+    assert done.returncode == 2 and b"is the input file" in done.stderr
+    assert bom_metadata.read_bytes() == original

@@ -8,6 +8,7 @@ subcommand is still reachable as `./diff` or through `metadata check diff`.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -72,10 +73,27 @@ def _read(path: str) -> bytes:
         raise InputError(path, f"cannot read the file ({error.strerror})") from None
 
 
+def _same_file(out: Path, source: str) -> bool:
+    """True when writing `out` would overwrite the input: the same path, a symlink or hard link
+    to it, or the file stdin was redirected from."""
+    try:
+        target = out.stat()
+        given = os.fstat(sys.stdin.fileno()) if source == "-" else os.stat(source)
+    except (OSError, ValueError):  # OUT does not exist yet, or stdin has no file descriptor
+        return False
+    return (target.st_dev, target.st_ino) == (given.st_dev, given.st_ino)
+
+
 def _write_fixed(data: bytes, source: str, out: Path, at: dt.datetime | None) -> None:
     from samlcheck.metadata_check import fix_encoding
 
-    if source != "-" and out.resolve() == Path(source).resolve():
+    if str(out) == "-":
+        raise InputError(
+            "--write-fixed",
+            "'-' is not a file",
+            "Name the file to write; the report goes to stdout.",
+        )
+    if _same_file(out, source):
         raise InputError(str(out), "is the input file", "--write-fixed never modifies the input.")
     fix = fix_encoding(data, source, at=at)
     if fix.data is None:
