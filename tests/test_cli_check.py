@@ -216,3 +216,26 @@ def test_deeply_nested_payload_gives_document_too_deep(run_cli, tmp_path: Path) 
     result = run_cli("check", str(path), "--metadata", METADATA, "--format", "json")
     assert result.exit_code == 1, result.output
     assert _rule_ids(result.stdout) == ["SC-INPUT-004"]
+
+
+def _verdict(run_cli, *args: str) -> dict:
+    result = run_cli("check", *args, *AT, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["results"][0]["verdict"]
+
+
+def test_without_an_anchor_the_verdict_says_the_signature_was_not_judged(run_cli) -> None:
+    verdict = _verdict(run_cli, response("no-anchor"))
+    assert verdict["accepted"] is True
+    assert verdict["unjudged"] == [
+        "the signature: no trust anchor was given (--metadata or --cert)"
+    ]
+
+
+def test_without_a_key_the_verdict_says_the_assertion_was_not_judged(run_cli) -> None:
+    verdict = _verdict(run_cli, response("encrypted-no-key"), "--metadata", METADATA)
+    assert verdict["unjudged"] == ["the assertion: it is encrypted and no --sp-key was given"]
+
+
+def test_a_fully_checked_response_leaves_nothing_unjudged(run_cli) -> None:
+    assert _verdict(run_cli, response("valid"), "--metadata", METADATA)["unjudged"] == []

@@ -29,6 +29,7 @@ NO_KEY = Rule(
     "at most two keys are on an IAM provider).",
     stage="input",
     source=_GUIDE,
+    unjudged="the assertion: it is encrypted and no --sp-key was given",
 )
 WRONG_KEY = Rule(
     id="SC-ENC-002",

@@ -45,6 +45,7 @@ def _rule(
     fix: str,
     severity: Severity = Severity.ERROR,
     source: str = _DOCUMENTED,
+    unjudged: str = "",
 ) -> Rule:
     return Rule(
         id=f"SC-SIG-{number:03d}",
@@ -55,6 +56,7 @@ def _rule(
         aws_error="signature-invalid" if severity is Severity.ERROR else None,
         stage="signature",
         source=source,
+        unjudged=unjudged,
     )
 
 
@@ -95,6 +97,7 @@ UNVERIFIABLE = _rule(
     "signature.",
     "Pass the metadata uploaded to IAM with --metadata (or the certificate with --cert).",
     severity=Severity.WARNING,
+    unjudged="the signature: no trust anchor was given (--metadata or --cert)",
 )
 SHA1 = _rule(
     6,
