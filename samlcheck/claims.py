@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from lxml import etree
 
 from samlcheck import aws
-from samlcheck.instants import parse_instant as parse_instant  # re-exported
 from samlcheck.profile import find_assertions
 from samlcheck.report import Claims, RoleClaim
 from samlcheck.signature import SignedView

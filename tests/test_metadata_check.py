@@ -15,7 +15,6 @@ from lxml import etree
 
 from samlcheck import xml
 from samlcheck.errors import InputError
-from samlcheck.instants import parse_instant
 from samlcheck.metadata import idp_entities
 from samlcheck.metadata_check import (
     check_metadata,
@@ -69,22 +68,6 @@ def test_document_over_ten_million_characters_is_refused() -> None:
 
 
 # --- dates ----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("2026-01-15T12:00:00Z", dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)),
-        ("2026-01-15T12:00:00.910Z", dt.datetime(2026, 1, 15, 12, 0, 0, 910_000, dt.timezone.utc)),
-        ("2026-01-15T14:00:00+02:00", dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)),
-        ("2026-01-15T12:00:00", dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)),
-        ("2026-02-30T00:00:00Z", None),
-        ("tomorrow", None),
-        ("2026-01-15", None),
-    ],
-)
-def test_valid_until_parsing(value: str, expected: dt.datetime | None) -> None:
-    assert parse_instant(value) == expected
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from samlcheck.claims import AssertionFacts, Attribute, Text, parse_instant
+from samlcheck.claims import AssertionFacts, Attribute, Text
 from samlcheck.rules import attributes
 
 ROLE = "arn:aws:iam::123456789012:role/SAMLDeveloper"
@@ -122,25 +122,6 @@ def test_duration_request_within_the_maximum_passes() -> None:
     assert not attributes.duration_findings(None, 3600, 3600)
     (finding,) = attributes.duration_findings(None, 3601, 3600)
     assert finding.rule.name == "duration-exceeds-max-session"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2026-01-15T12:00:00Z", "2026-01-15T12:00:00+00:00"),
-        ("2026-01-15T12:00:00.123Z", "2026-01-15T12:00:00.123000+00:00"),
-        ("2026-01-15T14:00:00+02:00", "2026-01-15T12:00:00+00:00"),
-        ("2026-01-15T12:00:00", "2026-01-15T12:00:00+00:00"),
-    ],
-)
-def test_instants_are_read_as_utc(text: str, expected: str) -> None:
-    value = parse_instant(text)
-    assert value is not None and value.isoformat() == expected
-
-
-@pytest.mark.parametrize("text", ["2026-01-15 12:00", "tomorrow", "2026-02-30T00:00:00Z"])
-def test_bad_instants_are_none(text: str) -> None:
-    assert parse_instant(text) is None
 
 
 def test_session_duration_above_the_role_maximum_alone_is_not_an_error() -> None:

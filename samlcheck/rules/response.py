@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from samlcheck import aws
-from samlcheck.claims import BEARER, SUCCESS, AssertionFacts, ClaimSet, Text, parse_instant
+from samlcheck.claims import BEARER, SUCCESS, AssertionFacts, ClaimSet, Text
 from samlcheck.findings import Finding, Rule, Severity
+from samlcheck.instants import parse_instant
 
 _ASSERTIONS = "AWS IAM User Guide, 'Configure SAML assertions for the authentication response'"
 _CORE = "SAML 2.0 core"
