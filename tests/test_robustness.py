@@ -6,11 +6,15 @@ arbitrary and mutated bytes to every entry point that reads user input.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from samlcheck.errors import InputError
 from samlcheck.files import read_limited, read_stream
@@ -243,3 +247,162 @@ def test_write_fixed_refuses_the_file_stdin_is_redirected_from(bom_metadata):
         )
     assert done.returncode == 2 and b"is the input file" in done.stderr
     assert bom_metadata.read_bytes() == original
+
+
+# --- fuzzing: arbitrary and mutated bytes never raise anything but InputError ---------------------
+
+_FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+_AT = dt.datetime(2026, 1, 15, 12, 1, tzinfo=dt.timezone.utc)
+_TOKENS = [
+    b"<",
+    b">",
+    b"&",
+    b"\x00",
+    b"\xff\xfe",
+    b"]]>",
+    b"<!--",
+    b"<?pi ",
+    b"<!DOCTYPE x>",
+    b"&#0;",
+    b'"',
+    b"=",
+    b"%",
+    b"+",
+    b"{",
+    b"[",
+    b"9" * 40,
+    b"P99999999999999999999Y",
+    b"9999-12-31T23:59:59-14:00",
+    b"0001-01-01T00:00:00+14:00",
+    b"-----BEGIN CERTIFICATE-----",
+    b"\\ud800",
+]
+
+
+def _files(*patterns: str) -> list[bytes]:
+    found = [path.read_bytes() for pattern in patterns for path in sorted(FIXTURES.glob(pattern))]
+    return [data for data in found if len(data) < 200_000]
+
+
+_VALUES = [
+    "",
+    " ",
+    "-1",
+    "99999999999999999999999999",
+    "NaN",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "2020-01-01T00:00:00+99:00",
+    "2020-02-30T00:00:00Z",
+    "99999-01-01T00:00:00Z",
+    "P99999999999999999999Y",
+    "-P1D",
+    "PT0S",
+    "#",
+    "#missing",
+    "urn:oasis:names:tc:SAML:2.0:status:Success",
+    "arn:aws:iam::123456789012:role/R,arn:aws:iam::123456789012:saml-provider/P",
+    ",,,",
+    "MII" + "A" * 300,
+    "!!!",
+    "\u202e\U0001f600",
+    "http://www.w3.org/2000/09/xmldsig#sha1",
+    "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+]
+_VALUE_SPOTS = re.compile(rb'="[^"<]*"|>[^<]+<')
+
+
+@st.composite
+def _mutated(draw, originals: list[bytes]) -> bytes:
+    """A fixture with attribute values or texts swapped for nasty ones (still well-formed XML
+    most of the time), then maybe a slice replaced by random bytes or the end cut off."""
+    data = draw(st.sampled_from(originals))
+    spots = list(_VALUE_SPOTS.finditer(data))
+    for _ in range(draw(st.integers(0, 4)) if spots else 0):
+        spot = draw(st.sampled_from(spots))
+        value = draw(st.sampled_from(_VALUES)).encode("utf-8")
+        value = b'="' + value + b'"' if spot.group().startswith(b"=") else b">" + value + b"<"
+        data = data[: spot.start()] + value + data[spot.end() :]
+        spots = list(_VALUE_SPOTS.finditer(data))
+    edit = draw(st.sampled_from(["none", "none", "patch", "cut"]))
+    start = draw(st.integers(0, len(data)))
+    if edit == "patch":
+        end = draw(st.integers(start, min(len(data), start + 64)))
+        patch = draw(st.one_of(st.binary(max_size=16), st.sampled_from(_TOKENS)))
+        data = data[:start] + patch + data[end:]
+    elif edit == "cut":
+        data = data[:start]
+    return data
+
+
+def _only_input_errors(call, data: bytes) -> None:
+    try:
+        call(data)
+    except InputError as error:
+        assert error.line and "\n" not in error.line, error.line
+
+
+_CAPTURES = _files("captures/*")
+_RESPONSES = _files("responses/*.xml", "encrypted/*.xml")
+_METADATA = _files("metadata/*", "idp/metadata*.xml")
+_KEYS = _files("keys/*", "idp/*.pem")
+_STATES = _files("provider/*.json")
+
+
+def _decode(data: bytes) -> None:
+    from samlcheck.capture import decode_capture
+
+    decode_capture(data, "fuzz")
+
+
+@_FUZZ
+@given(data=st.one_of(st.binary(max_size=2048), _mutated(_CAPTURES)))
+def test_fuzz_decode_capture_raises_only_input_errors(data):
+    _only_input_errors(_decode, data)
+
+
+@pytest.fixture(scope="module")
+def trust():
+    from samlcheck.trust import load_trust
+
+    return load_trust((METADATA,), ())
+
+
+@_FUZZ
+@given(data=st.one_of(st.binary(max_size=2048), _mutated(_RESPONSES)))
+def test_fuzz_check_response_raises_only_input_errors(trust, data):
+    from samlcheck.capture import Message
+    from samlcheck.options import CheckOptions
+    from samlcheck.response import check_response
+
+    options = CheckOptions(metadata=(METADATA,), at=_AT, sp_keys=(SP_KEY,))
+    _only_input_errors(lambda d: check_response(Message("fuzz", d), options, trust), data)
+
+
+@_FUZZ
+@given(data=st.one_of(st.binary(max_size=2048), _mutated(_METADATA)))
+def test_fuzz_check_metadata_raises_only_input_errors(data):
+    from samlcheck.metadata_check import check_metadata
+
+    _only_input_errors(lambda d: check_metadata(d, "fuzz", at=_AT), data)
+
+
+@_FUZZ
+@given(data=st.one_of(st.binary(max_size=2048), _mutated(_KEYS)))
+def test_fuzz_inspect_key_never_raises(data):
+    from samlcheck.keys import inspect_key
+
+    inspect_key(data, "fuzz")  # bad content is a fact about the key, not an exception
+
+
+@_FUZZ
+@given(data=st.one_of(st.binary(max_size=2048), _mutated(_STATES)))
+def test_fuzz_load_state_raises_only_input_errors(data):
+    from samlcheck.provider import load_state
+
+    _only_input_errors(lambda d: load_state(d, "fuzz"), data)
