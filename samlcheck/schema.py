@@ -18,6 +18,7 @@ import pickle
 import stat
 import sys
 import tempfile
+from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -150,12 +151,14 @@ def validate(root: etree._Element, limit: int = 5) -> tuple[SchemaError, ...]:
 
     xmlschema raises OverflowError on an xs:duration beyond 2**63 months or seconds (such as
     cacheDuration="P99999999999999999999Y"), which the XSD allows: validation then stops there
-    and the violations found so far are returned.
+    and the violations found so far are returned. Texts longer than MAX_VALIDATED_TEXT are
+    validated as empty (see there).
     """
     errors: list[SchemaError] = []
+    target = _without_long_texts(root)
     # Never follow xsi:schemaLocation hints: a hostile document could name remote schemas.
     try:
-        for error in metadata_schema().iter_errors(root, use_location_hints=False):
+        for error in metadata_schema().iter_errors(target, use_location_hints=False):
             element = error.elem
             line = getattr(element, "sourceline", None) if element is not None else None
             reason = error.reason or error.message or ""
@@ -165,3 +168,21 @@ def validate(root: etree._Element, limit: int = 5) -> tuple[SchemaError, ...]:
     except OverflowError:
         pass
     return tuple(errors)
+
+
+MAX_VALIDATED_TEXT = 200_000
+"""Longest element text handed to xmlschema. Its base64Binary check (X509Certificate,
+SignatureValue ...) takes about 200 bytes of memory per character: a 9 MB certificate, within
+IAM's size limit, would take 2 GB. Certificates are a few kilobytes; the rules that decode them
+still judge the full text."""
+
+
+def _without_long_texts(root: etree._Element) -> etree._Element:
+    """`root`, or a copy of it with every text longer than MAX_VALIDATED_TEXT emptied."""
+    if not any(len(e.text or "") > MAX_VALIDATED_TEXT for e in root.iter()):
+        return root
+    copy = deepcopy(root)
+    for element in copy.iter():
+        if len(element.text or "") > MAX_VALIDATED_TEXT:
+            element.text = ""
+    return copy

@@ -406,3 +406,27 @@ def test_fuzz_load_state_raises_only_input_errors(data):
     from samlcheck.provider import load_state
 
     _only_input_errors(lambda d: load_state(d, "fuzz"), data)
+
+
+def test_a_huge_certificate_text_is_not_handed_to_the_schema_validator():
+    """xmlschema's base64Binary regex took ~200 bytes per character: 1.6 GB for a 9 MB cert."""
+    import tracemalloc
+
+    from samlcheck import schema
+    from samlcheck.metadata_check import check_metadata
+    from samlcheck.xml import parse
+
+    huge = b"<ds:X509Certificate>" + b"QUJD" * 250_000  # 1,000,000 characters of base64
+    data = METADATA.read_bytes().replace(b"<ds:X509Certificate>", huge, 1)
+    misplaced = data.replace(b"<md:KeyDescriptor", b"<md:Unknown/><md:KeyDescriptor", 1)
+    check_metadata(METADATA.read_bytes(), "warm-up")
+    tracemalloc.start()
+    try:
+        result = check_metadata(data, "metadata.xml")
+        errors = schema.validate(parse(misplaced).root)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50_000_000, peak
+    assert "certificate-unreadable" in [f.rule.name for f in result.findings]
+    assert errors and errors[0].line is not None and "Unknown" in errors[0].reason
