@@ -323,7 +323,9 @@ def _mutated(draw, originals: list[bytes]) -> bytes:
     most of the time), then maybe a slice replaced by random bytes or the end cut off."""
     data = draw(st.sampled_from(originals))
     spots = list(_VALUE_SPOTS.finditer(data))
-    for _ in range(draw(st.integers(0, 4)) if spots else 0):
+    for _ in range(draw(st.integers(0, 4))):
+        if not spots:
+            break
         spot = draw(st.sampled_from(spots))
         value = draw(st.sampled_from(_VALUES)).encode("utf-8")
         value = b'="' + value + b'"' if spot.group().startswith(b"=") else b">" + value + b"<"
