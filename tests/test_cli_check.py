@@ -239,3 +239,27 @@ def test_without_a_key_the_verdict_says_the_assertion_was_not_judged(run_cli) ->
 
 def test_a_fully_checked_response_leaves_nothing_unjudged(run_cli) -> None:
     assert _verdict(run_cli, response("valid"), "--metadata", METADATA)["unjudged"] == []
+
+
+def test_several_captures_and_a_folder_make_one_report(run_cli, tmp_path) -> None:
+    suite = tmp_path / "captures"
+    (suite / "okta").mkdir(parents=True)
+    captures = FIXTURES / "captures"
+    (suite / "okta" / "good.har").write_bytes((captures / "signin-firefox.har").read_bytes())
+    (suite / "bad.har").write_bytes((captures / "signin-role-session-name.har").read_bytes())
+    (suite / ".DS_Store").write_bytes(b"\x00\x01")  # dot-files are not captures
+    args = ("--metadata", METADATA, *AT, "--format", "json")
+    result = run_cli("check", str(suite), response("valid"), *args)
+    assert result.exit_code == 1  # one message in the folder would be rejected
+    sources = [r["source"] for r in json.loads(result.stdout)["results"]]
+    assert [s.split(" ")[0] for s in sources] == [
+        str(suite / "bad.har"),
+        str(suite / "okta" / "good.har"),
+        response("valid"),
+    ]
+
+
+def test_an_empty_folder_is_exit_2(run_cli, tmp_path) -> None:
+    result = run_cli("check", str(tmp_path), "--metadata", METADATA)
+    assert result.exit_code == 2
+    assert "is an empty folder" in result.stderr

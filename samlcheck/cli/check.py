@@ -28,11 +28,11 @@ def _in_range(name: str, value: int | None, low: int, high: int) -> None:
 @app.command()
 @guarded
 def check(
-    capture: Annotated[
-        str,
+    captures: Annotated[
+        list[str],
         typer.Argument(
-            help="Capture: base64 SAMLResponse, form body, XML, HAR, SAML-tracer JSON, HTML form "
-            "or SOAP; '-' for stdin.",
+            help="Captures: base64 SAMLResponse, form body, XML, HAR, SAML-tracer JSON, HTML form "
+            "or SOAP; '-' for stdin; a folder means every file in it (a CI regression suite).",
             show_default=False,
         ),
     ],
@@ -106,8 +106,30 @@ def check(
         if not key.is_file():
             raise InputError(str(key), "no such file", "Pass the private key file with --sp-key.")
     trust = load_trust(options.metadata, options.certs)
-    found = read_capture(capture)
-    messages = [m for m in found.messages if m.parameter != "SAMLRequest"] or list(found.messages)
-    if not messages:
-        raise InputError(found.source, "no SAML message found", "Pass a captured SAMLResponse.")
-    emit(Report(tuple(check_response(m, options, trust) for m in messages)), fmt)
+    results = []
+    for path in _expand(captures):
+        found = read_capture(path)
+        # AuthnRequests in the same trace are not what AWS checks; `decode` lists them.
+        responses = [m for m in found.messages if m.parameter != "SAMLRequest"]
+        results += [check_response(m, options, trust) for m in responses or found.messages]
+    emit(Report(tuple(results)), fmt)
+
+
+def _expand(captures: list[str]) -> list[str]:
+    """The capture paths, each folder replaced by its files (recursive, sorted, no dot-files)."""
+    paths: list[str] = []
+    for capture in captures:
+        folder = Path(capture)
+        if capture != "-" and folder.is_dir():
+            files = sorted(
+                str(p)
+                for p in folder.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+            )
+            if not files:
+                raise InputError(capture, "is an empty folder", "Put the captures to check in it.")
+            paths += files
+        else:
+            paths.append(capture)
+    return paths
