@@ -24,6 +24,7 @@ from samlcheck.errors import InputError
 
 PEM_BEGIN = b"-----BEGIN CERTIFICATE-----"
 _BASE64_TEXT = re.compile(rb"^[A-Za-z0-9+/=\s]+$")
+_OTHER_PEM = re.compile(rb"-----BEGIN ([A-Z0-9 ]{1,40})-----")
 
 WEAK_SIGNATURE_HASHES = ("md2", "md4", "md5", "sha1")
 """Digest names (lower case, as in the algorithm name) that are broken or deprecated."""
@@ -157,12 +158,15 @@ def load_certificate(data: bytes, source: str) -> x509.Certificate:
         raise InputError(
             source,
             f"not a readable X.509 certificate ({error})",
-            "Give the IdP signing certificate as PEM (-----BEGIN CERTIFICATE-----) or DER.",
+            "Give the certificate as PEM (-----BEGIN CERTIFICATE-----) or DER.",
         ) from None
+    label = _OTHER_PEM.search(stripped)
     raise InputError(
         source,
-        "not a certificate (neither PEM, DER nor base64)",
-        "Give the IdP signing certificate as PEM (-----BEGIN CERTIFICATE-----) or DER.",
+        f"holds a PEM {label.group(1).decode()} block, not a certificate"
+        if label
+        else "not a certificate (neither PEM, DER nor base64)",
+        "Give the certificate as PEM (-----BEGIN CERTIFICATE-----) or DER.",
     )
 
 

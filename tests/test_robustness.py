@@ -432,3 +432,15 @@ def test_a_huge_certificate_text_is_not_handed_to_the_schema_validator():
     assert peak < 50_000_000, peak
     assert "certificate-unreadable" in [f.rule.name for f in result.findings]
     assert errors and errors[0].line is not None and "Unknown" in errors[0].reason
+
+
+# --- certificates ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "label"),
+    [("keys/sp-encryption.pem", "PRIVATE KEY"), ("keys/public.pem", "PUBLIC KEY")],
+)
+def test_a_key_given_where_a_certificate_belongs_is_named(run_cli, given, label):
+    line = one_clear_line(run_cli("keys", str(SP_KEY), "--cert", str(FIXTURES / given)))
+    assert f"holds a PEM {label} block, not a certificate" in line
