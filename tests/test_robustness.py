@@ -444,3 +444,44 @@ def test_a_huge_certificate_text_is_not_handed_to_the_schema_validator():
 def test_a_key_given_where_a_certificate_belongs_is_named(run_cli, given, label):
     line = one_clear_line(run_cli("keys", str(SP_KEY), "--cert", str(FIXTURES / given)))
     assert f"holds a PEM {label} block, not a certificate" in line
+
+
+# --- usage errors ---------------------------------------------------------------------------------
+
+
+def _console(*args: str):
+    """The real entry point (main), not the Typer app: usage errors are formatted there."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "samlcheck", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ("check", str(RESPONSE), "--format", "yaml"),
+            "samlcheck: check: Invalid value for '--format'",
+        ),
+        (("check", str(RESPONSE), "--bogus"), "samlcheck: check: No such option: --bogus."),
+        (("metadata", "diff", str(METADATA)), "samlcheck: metadata diff: Missing argument 'new'."),
+        (("chek",), "samlcheck: No such command 'chek'. Did you mean 'check'?"),
+    ],
+)
+def test_a_usage_error_is_one_line_naming_the_command_and_its_help(args, expected):
+    done = _console(*args)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(expected), done.stderr
+    assert done.stderr.rstrip().endswith("--help'.")
+
+
+def test_the_entry_point_keeps_exit_codes_and_help():
+    assert _console("--version").returncode == 0
+    at = ("--at", "2026-01-15T12:01:00Z")
+    assert _console("check", str(RESPONSE), *at, "--metadata", str(METADATA)).returncode == 0
+    assert _console("check", str(RESPONSE), *at).returncode == 1  # no trust anchor given
+    bare = _console("metadata")
+    assert bare.returncode == 2 and "diff" in bare.stdout and bare.stderr == ""

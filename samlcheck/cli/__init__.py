@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -46,6 +47,29 @@ def _register() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    A usage error (unknown option, bad value, missing argument) is one line on stderr and exit 2,
+    like input that cannot be read, instead of click's usage block and framed message.
+    """
     _register()
-    app()
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as error:  # click's UsageError, BadParameter, NoSuchOption ...
+        if type(error).__name__ != "NoArgsIsHelpError":  # that one has printed the help
+            sys.stderr.write(_usage_line(error) + "\n")
+        raise SystemExit(error.exit_code) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _usage_line(error: typer.TyperException) -> str:
+    """'samlcheck: check: No such option: --bogus. Try 'samlcheck check --help'.'"""
+    context = getattr(error, "ctx", None)
+    names: list[str] = []
+    while context is not None and context.parent is not None:
+        names.insert(0, context.info_name or "")
+        context = context.parent
+    where = f"{' '.join(names)}: " if names else ""
+    message = " ".join(error.format_message().split())
+    end = "" if message.endswith((".", "?", "!")) else "."
+    return f"samlcheck: {where}{message}{end} Try 'samlcheck {' '.join([*names, '--help'])}'."
