@@ -482,6 +482,7 @@ def test_the_entry_point_keeps_exit_codes_and_help():
     assert _console("--version").returncode == 0
     at = ("--at", "2026-01-15T12:01:00Z")
     assert _console("check", str(RESPONSE), *at, "--metadata", str(METADATA)).returncode == 0
-    assert _console("check", str(RESPONSE), *at).returncode == 1  # no trust anchor given
+    rejected = FIXTURES / "responses" / "role-missing.xml"
+    assert _console("check", str(rejected), *at, "--metadata", str(METADATA)).returncode == 1
     bare = _console("metadata")
     assert bare.returncode == 2 and "diff" in bare.stdout and bare.stderr == ""
