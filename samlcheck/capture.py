@@ -295,8 +295,18 @@ def _from_html(page: str, source: str, **origin: Any) -> list[Message]:
 def _from_json(data: bytes, source: str) -> tuple[str, list[Message]]:
     try:
         document = json.loads(data)
-    except (ValueError, RecursionError) as error:
-        raise InputError(source, f"looks like JSON but does not parse ({error})", _HINT) from None
+        text = json.dumps(document, ensure_ascii=False)
+    except RecursionError:
+        raise InputError(source, "is JSON nested too deeply to read", _HINT) from None
+    except ValueError as error:  # a 4,300+ digit number is refused by int(), not by the parser
+        readable = isinstance(error, json.JSONDecodeError | UnicodeDecodeError)
+        problem = str(error) if readable else "a number in it is too long"
+        raise InputError(source, f"looks like JSON but does not parse ({problem})", _HINT) from None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone \ud800-style escape (JavaScript strings allow them)
+        mended = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        document = json.loads(mended)  # each lone surrogate is now U+FFFD: printable
     if isinstance(document, dict) and isinstance(document.get("log"), dict):
         return "HAR", _from_har(document["log"], source)
     if isinstance(document, dict) and isinstance(document.get("requests"), list):

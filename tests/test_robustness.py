@@ -486,3 +486,26 @@ def test_the_entry_point_keeps_exit_codes_and_help():
     assert _console("check", str(rejected), *at, "--metadata", str(METADATA)).returncode == 1
     bare = _console("metadata")
     assert bare.returncode == 2 and "diff" in bare.stdout and bare.stderr == ""
+
+
+def test_a_lone_surrogate_escape_in_a_har_is_printable(run_cli, tmp_path):
+    import base64
+    import json
+
+    value = base64.b64encode(RESPONSE.read_bytes()).decode()
+    request = {"method": "POST", "url": "https://signin.aws.amazon.com/saml\ud800"}
+    request["postData"] = {"params": [{"name": "SAMLResponse", "value": value}]}
+    har = tmp_path / "signin.har"
+    har.write_text(json.dumps({"log": {"entries": [{"request": request}]}}))  # ASCII: \ud800
+    for args in (("decode", str(har)), ("check", str(har), "-f", "json")):
+        result = run_cli(*args)
+        crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
+        assert result.exit_code in (0, 1) and not crashed, result.exception
+        assert "saml\ufffd" in result.stdout
+
+
+def test_a_json_capture_with_a_5000_digit_number_is_refused_plainly():
+    from samlcheck.capture import decode_capture
+
+    with pytest.raises(InputError, match=r"\(a number in it is too long\)"):
+        decode_capture(b'{"log": {"entries": [' + b"1" * 5000 + b"]}}", "trace.har")
