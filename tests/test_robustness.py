@@ -509,3 +509,22 @@ def test_a_json_capture_with_a_5000_digit_number_is_refused_plainly():
 
     with pytest.raises(InputError, match=r"\(a number in it is too long\)"):
         decode_capture(b'{"log": {"entries": [' + b"1" * 5000 + b"]}}", "trace.har")
+
+
+@pytest.mark.parametrize(
+    ("option", "given", "problem"),
+    [
+        ("--sp-key", "folder", "is a directory"),
+        ("--idp-metadata", "folder", "cannot read the metadata"),
+        ("--idp-metadata", "not-xml", "the data is not XML"),
+    ],
+)
+def test_a_bad_file_is_refused_even_when_the_check_would_not_need_it(
+    run_cli, tmp_path, option, given, problem
+):
+    """The signature verifies and the response is not encrypted: the file is still named."""
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "not-xml").write_bytes(b"certainly not metadata")
+    at = ("--at", "2026-01-15T12:01:00Z", "--metadata", str(METADATA))
+    line = one_clear_line(run_cli("check", str(RESPONSE), *at, option, str(tmp_path / given)))
+    assert problem in line

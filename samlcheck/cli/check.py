@@ -83,6 +83,7 @@ def check(
 ) -> None:
     """Predict AWS STS's answer to a captured SAMLResponse, with the evidence and the fix."""
     from samlcheck.capture import read_capture
+    from samlcheck.keys import read_file
     from samlcheck.options import CheckOptions
     from samlcheck.report import Report
     from samlcheck.response import check_response
@@ -102,10 +103,10 @@ def check(
         encryption_mode=encryption_mode.value if encryption_mode else None,
         idp_metadata=tuple(idp_metadata or ()),
     )
-    for key in options.sp_keys:
-        if not key.is_file():
-            raise InputError(str(key), "no such file", "Pass the private key file with --sp-key.")
+    for key in options.sp_keys:  # unreadable, a folder, /dev/zero: say so before any work
+        read_file(key, "private key")
     trust = load_trust(options.metadata, options.certs)
+    load_trust(options.idp_metadata, ())  # read only on a signature failure: check it now
     results = []
     for path in _expand(captures):
         found = read_capture(path)
