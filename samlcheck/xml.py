@@ -183,12 +183,45 @@ def path_of(element: etree._Element) -> str:
         name = local_name(node)
         parent = node.getparent()
         if parent is not None:
-            same = [c for c in parent if isinstance(c.tag, str) and c.tag == node.tag]
-            if len(same) > 1:
-                name += f"[{same.index(node) + 1}]"
+            name += _sibling_index(parent, node)
         parts.append(name)
         node = parent
     return "/" + "/".join(reversed(parts))
+
+
+_INDEXES: dict[etree._Element, dict[etree._Element, str]] = {}
+"""'[n]' of each child, for the last few parents with many children (see _sibling_index)."""
+_INDEXED_PARENTS = 8
+
+
+def _sibling_index(parent: etree._Element, node: etree._Element) -> str:
+    """'[n]' when `parent` has several children with `node`'s tag, else ''.
+
+    Locating each of 20,000 AttributeValues by scanning its siblings took 90 s; for a parent with
+    many children the indexes are computed once and kept (samlcheck never edits a tree in place
+    once it has located elements in it; len(parent) is no check: lxml counts by walking).
+    """
+    try:
+        parent[64]  # constant time, unlike len()
+    except IndexError:
+        same = [c for c in parent if isinstance(c.tag, str) and c.tag == node.tag]
+        return f"[{same.index(node) + 1}]" if len(same) > 1 else ""
+    known = _INDEXES.get(parent)
+    if known is None or node not in known:
+        counts: dict[str, int] = {}
+        for child in parent:
+            if isinstance(child.tag, str):
+                counts[child.tag] = counts.get(child.tag, 0) + 1
+        seen: dict[str, int] = {}
+        labels: dict[etree._Element, str] = {}
+        for child in parent:
+            if isinstance(child.tag, str):
+                seen[child.tag] = seen.get(child.tag, 0) + 1
+                labels[child] = f"[{seen[child.tag]}]" if counts[child.tag] > 1 else ""
+        while len(_INDEXES) >= _INDEXED_PARENTS:
+            del _INDEXES[next(iter(_INDEXES))]
+        known = _INDEXES[parent] = labels
+    return known[node]
 
 
 def find_all(element: etree._Element, path: str) -> list[etree._Element]:

@@ -252,7 +252,7 @@ def test_write_fixed_refuses_the_file_stdin_is_redirected_from(bom_metadata):
 # --- fuzzing: arbitrary and mutated bytes never raise anything but InputError ---------------------
 
 _FUZZ = settings(
-    max_examples=40,
+    max_examples=100,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -528,3 +528,23 @@ def test_a_bad_file_is_refused_even_when_the_check_would_not_need_it(
     at = ("--at", "2026-01-15T12:01:00Z", "--metadata", str(METADATA))
     line = one_clear_line(run_cli("check", str(RESPONSE), *at, option, str(tmp_path / given)))
     assert problem in line
+
+
+# --- documents with thousands of siblings or signatures -------------------------------------------
+
+
+def test_path_of_indexes_match_for_a_parent_with_thousands_of_children():
+    from lxml import etree
+
+    from samlcheck.xml import path_of
+
+    root = etree.fromstring(
+        b"<r>" + b"<a/><b/><a/>" * 1000 + b"<!-- c --><c/></r>"
+    )  # 3,001 elements: the indexed path
+    children = [c for c in root if isinstance(c.tag, str)]
+    assert path_of(children[0]) == "/r/a[1]"
+    assert path_of(children[1]) == "/r/b[1]"
+    assert path_of(children[-2]) == "/r/a[2000]"
+    assert path_of(children[-1]) == "/r/c"
+    small = etree.fromstring(b"<r><a/><b/><a/></r>")
+    assert [path_of(c) for c in small] == ["/r/a[1]", "/r/b", "/r/a[2]"]
