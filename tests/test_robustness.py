@@ -548,3 +548,22 @@ def test_path_of_indexes_match_for_a_parent_with_thousands_of_children():
     assert path_of(children[-1]) == "/r/c"
     small = etree.fromstring(b"<r><a/><b/><a/></r>")
     assert [path_of(c) for c in small] == ["/r/a[1]", "/r/b", "/r/a[2]"]
+
+
+def test_only_the_first_signatures_are_verified_and_the_rest_still_reported(trust):
+    import re
+
+    from samlcheck.capture import Message
+    from samlcheck.options import CheckOptions
+    from samlcheck.response import check_response
+    from samlcheck.signature import MAX_VERIFIED_SIGNATURES
+
+    data = RESPONSE.read_bytes()
+    signature = re.search(rb"<ds:Signature.*?</ds:Signature>", data, re.S)
+    assert signature is not None
+    flood = data.replace(signature.group(), signature.group() * 50, 1)
+    options = CheckOptions(metadata=(METADATA,), at=_AT)
+    result = check_response(Message("flood.xml", flood), options, trust)
+    names = [f.rule.name for f in result.findings]
+    assert names.count("signed-content-changed") == MAX_VERIFIED_SIGNATURES
+    assert "signature-reference-count" in names
