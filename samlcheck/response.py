@@ -38,7 +38,7 @@ def check_response(message: Message, options: CheckOptions, trust: Trust | None 
     except XmlRefused as error:
         return Result(source=message.source, kind=KIND, findings=(input.refused(error),))
     shape = _shape(doc)
-    findings: list[Finding] = response.shape_findings(shape)
+    findings: list[Finding] = input.size_findings(message.data) + response.shape_findings(shape)
     if not shape.is_response:
         return Result(source=message.source, kind=KIND, findings=tuple(findings))
 

@@ -285,3 +285,14 @@ def test_summary_leaves_claim_coverage_to_the_finding_and_names_the_anchor_flat(
 
 def test_summary_says_why_claims_are_not_shown() -> None:
     assert dict(run("unsigned").summary)["claims"] == "not shown: no valid signature covers them"
+
+
+def test_a_response_too_long_for_assume_role_with_saml_is_a_warning() -> None:
+    groups = tuple(f"group-{i:05d}-with-a-long-descriptive-name" for i in range(2000))
+    spec = testidp.ResponseSpec(extra_attributes=(("memberOf", groups),))
+    big = check_response(Message("big", testidp.response_xml(spec)), options_for(CASES["valid"]))
+    (finding,) = [f for f in big.findings if f.rule.name == "saml-assertion-parameter-too-long"]
+    assert "over the 100,000 that AssumeRoleWithSAML" in finding.message
+    assert big.verdict.accepted  # the console path's limit is not documented: a warning only
+    small = run("valid")
+    assert "saml-assertion-parameter-too-long" not in {f.rule.name for f in small.findings}

@@ -52,6 +52,33 @@ TOO_LARGE = Rule(
     stage="input",
     source=_GUIDE,
 )
+ASSERTION_PARAMETER_TOO_LONG = Rule(
+    id="SC-INPUT-005",
+    name="saml-assertion-parameter-too-long",
+    severity=Severity.WARNING,
+    summary="AssumeRoleWithSAML takes a SAMLAssertion of at most 100,000 characters (base64).",
+    fix="Send fewer attributes (group lists are the usual cause: filter them to the AWS roles), "
+    "or sign in through the console, whose limit is not documented.",
+    stage="input",
+    source="AWS STS API Reference, AssumeRoleWithSAML, SAMLAssertion length constraint "
+    "(4 to 100,000); whether the console sign-in applies the same limit is not documented",
+)
+SAML_ASSERTION_MAX = 100_000
+"""AssumeRoleWithSAML's SAMLAssertion parameter: at most this many characters of base64."""
+
+
+def size_findings(data: bytes) -> list[Finding]:
+    """The base64 length AssumeRoleWithSAML would receive, when it exceeds the API's limit."""
+    encoded = 4 * -(-len(data) // 3)
+    if encoded <= SAML_ASSERTION_MAX:
+        return []
+    message = (
+        f"the response is {len(data):,} bytes, {encoded:,} characters of base64: over the "
+        f"{SAML_ASSERTION_MAX:,} that AssumeRoleWithSAML (AWS CLI and SDK sign-ins) accepts"
+    )
+    return [ASSERTION_PARAMETER_TOO_LONG.finding(message)]
+
+
 _BY_REASON = {
     "doctype": DOCTYPE,
     "multiple-documents": MULTIPLE_DOCUMENTS,
