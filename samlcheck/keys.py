@@ -193,24 +193,9 @@ def _repaired(block: bytes) -> tuple[rsa.RSAPrivateKey | None, str | None]:
     lam = (p - 1) * (q - 1) // math.gcd(p - 1, q - 1)
     if p * q != public.n or (public.e * d) % lam != 1:
         return None, None
-    wrong = [
-        name
-        for name, stored, right in (
-            ("dmp1", numbers.dmp1, d % (p - 1)),
-            ("dmq1", numbers.dmq1, d % (q - 1)),
-            ("iqmp", numbers.iqmp, pow(q, -1, p)),
-        )
-        if stored != right
-    ]
-    fixed = rsa.RSAPrivateNumbers(
-        p=p,
-        q=q,
-        d=d,
-        dmp1=d % (p - 1),
-        dmq1=d % (q - 1),
-        iqmp=pow(q, -1, p),
-        public_numbers=public,
-    ).private_key()
+    right = {"dmp1": d % (p - 1), "dmq1": d % (q - 1), "iqmp": pow(q, -1, p)}
+    wrong = [name for name, value in right.items() if getattr(numbers, name) != value]
+    fixed = rsa.RSAPrivateNumbers(p=p, q=q, d=d, **right, public_numbers=public).private_key()
     return fixed, (
         f"its CRT value(s) {', '.join(wrong) or 'unknown'} are wrong, so OpenSSL refuses the key "
         "as written; samlcheck recomputed them from p, q and d to decrypt with it"
