@@ -423,9 +423,7 @@ def _as_utf8(data: bytes, raw: Bytes) -> bytes | None:
         content = data.decode(codec)
     else:
         content = data.decode("utf-8-sig")
-    content = _DECLARATION.sub(
-        lambda m: f"{m.group(1)}{m.group(2)}UTF-8{m.group(2)}", content, count=1
-    )
+    content = _DECLARATION.sub(_utf8_declaration, content, count=1)
     return content.encode("utf-8")
 
 

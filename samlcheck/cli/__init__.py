@@ -36,7 +36,7 @@ def _root(
 
 
 def _register() -> None:
-    from samlcheck.cli import (  # noqa: F401  (each adds its command to `app`)  # noqa: F401
+    from samlcheck.cli import (  # noqa: F401  (each adds its command to `app`)
         check,
         decode,
         explain,
