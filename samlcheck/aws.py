@@ -37,6 +37,8 @@ class AwsError:
     remediation: str
     detail: str | None = None
     """Extra detail AWS appends to the message (IAM's private-key errors)."""
+    aliases: tuple[str, ...] = ()
+    """Other spellings the guide uses for the same error (for `explain`)."""
 
     @property
     def text(self) -> str:
@@ -129,6 +131,7 @@ _ERRORS = (
         "[a-zA-Z_0-9+=,.@-], or begins with 'aws:'.",
         remediation="Map SourceIdentity to a value of 2 to 64 characters from [a-zA-Z_0-9+=,.@-] "
         "that does not begin with 'aws:'. " + _SAML_HELP,
+        aliases=('Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with "aws :"',),
     ),
     AwsError(
         key="signature-invalid",
@@ -245,6 +248,7 @@ _ERRORS = (
         "(the guide also calls this 'Unable to parse metadata').",
         remediation="Save the metadata as UTF-8 without BOM; make sure every certificate has a "
         "key of at least 1024 bits and no repeated extension.",
+        aliases=("Unable to parse metadata",),
     ),
     AwsError(
         key="metadata-too-short",
@@ -427,7 +431,7 @@ _ERRORS = (
         message="Token must be redeemed within 5 minutes of issuance",
         heading="Token must be redeemed within 5 minutes of issuance",
         code=None,
-        http_status=400,
+        http_status=None,
         service=STS,
         source="reported by users; not in the troubleshooting guide",
         code_source="unknown",

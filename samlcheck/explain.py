@@ -24,7 +24,7 @@ def _normal(value: str) -> str:
 
 
 def _texts(error: AwsError) -> set[str]:
-    texts = {_normal(t) for t in (error.message, error.heading, error.text)}
+    texts = {_normal(t) for t in (error.message, error.heading, error.text, *error.aliases)}
     return texts | {t.removeprefix("error: ") for t in texts}
 
 

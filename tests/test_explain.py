@@ -86,3 +86,17 @@ def test_explain_command(run_cli, args: list[str], code: int, expected: str) -> 
     result = run_cli(*args)
     assert result.exit_code == code
     assert expected in (result.stdout + result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        (
+            'Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with "aws :"',
+            "source-identity-pattern",
+        ),
+        ("Unable to parse metadata", "metadata-unparseable"),
+    ],
+)
+def test_the_guides_other_spellings_are_found(text: str, key: str) -> None:
+    assert keys(text) == [key]

@@ -141,3 +141,15 @@ def test_an_accepted_verdict_says_what_it_could_not_judge() -> None:
     document = json.loads(render(Report((result,)), "json"))
     jsonschema.validate(document, SCHEMA)
     assert document["results"][0]["verdict"]["unjudged"] == [UNJUDGED.unjudged]
+
+
+def test_claims_signed_by_an_unchecked_key_say_so() -> None:
+    result = Result(
+        "x",
+        "response",
+        signature=SignatureSummary("unverifiable", ("Response",)),
+        claims=Claims(name_id="someone@example.test"),
+    )
+    text = render(Report((result,)), "text")
+    assert "claims (signed, but by a key samlcheck could not check: no trust anchor):" in text
+    assert "read from the signed content" not in text

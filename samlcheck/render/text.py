@@ -73,7 +73,7 @@ def describe_code(error: AwsError) -> str:
     return f"{error.code} ({status}code {error.code_source}), {error.service}"
 
 
-def _claims_lines(claims: Claims) -> list[str]:
+def _claims_lines(claims: Claims, signature: str) -> list[str]:
     rows: list[tuple[str, str]] = [
         ("issuer", claims.issuer or "-"),
         ("name_id", claims.name_id or "-"),
@@ -87,7 +87,12 @@ def _claims_lines(claims: Claims) -> list[str]:
     if claims.session_duration is not None:
         rows.append(("session_duration", claims.session_duration))
     rows += [(f"tag {key}", value) for key, value in claims.principal_tags.items()]
-    return ["  claims (read from the signed content):"] + [f"    {k:<18} {v}" for k, v in rows]
+    heading = (
+        "claims (signed, but by a key samlcheck could not check: no trust anchor):"
+        if signature == "unverifiable"
+        else "claims (read from the signed content):"
+    )
+    return [f"  {heading}"] + [f"    {k:<18} {v}" for k, v in rows]
 
 
 def _finding_lines(finding: Finding, style: _Style, *, decisive: bool = False) -> list[str]:
@@ -116,7 +121,7 @@ def _result_lines(result: Result, style: _Style) -> list[str]:
         signed = ", ".join(result.signature.signed) or "nothing"
         lines.append(f"  signature: {result.signature.status} (signed: {signed})")
     if result.claims is not None:
-        lines += _claims_lines(result.claims)
+        lines += _claims_lines(result.claims, result.signature.status)
     if result.findings:
         counts = {s: sum(f.severity is s for f in result.findings) for s in Severity}
         tally = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
