@@ -77,9 +77,14 @@ class Report:
         return all(r.verdict.accepted for r in self.results)
 
     @property
-    def exit_code(self) -> int:
-        """0 when AWS accepts everything, 1 when it rejects anything."""
-        return 0 if self.accepted else 1
+    def fully_judged(self) -> bool:
+        """False when some verdict could not judge part of its input (see Verdict.unjudged)."""
+        return not any(r.verdict.unjudged for r in self.results)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 when AWS accepts everything, 1 when it rejects anything (or, strict, when
+        samlcheck could not judge everything)."""
+        return 0 if self.accepted and (self.fully_judged or not strict) else 1
 
 
 def _stage_rank(finding: Finding) -> int:

@@ -35,7 +35,7 @@ def test_response_check_through_the_public_api(signed_response: bytes) -> None:
     )
     result = samlcheck.check_response(capture.messages[0], options)
     report = samlcheck.Report((result,))
-    assert result.verdict.accepted and report.exit_code == 0
+    assert result.verdict.accepted and report.exit_code() == 0
     assert result.claims is not None and result.claims.name_id == "alice@example.test"
 
 

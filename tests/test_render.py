@@ -98,7 +98,7 @@ def test_verdict_is_the_first_error_in_aws_order() -> None:
     result = Result("x", "response", findings=(late.finding("late"), NOT_XML.finding("early")))
     assert result.verdict.aws_error is not None
     assert result.verdict.finding is not None and result.verdict.finding.rule is NOT_XML
-    assert Report((result,)).exit_code == 1
+    assert Report((result,)).exit_code() == 1
 
 
 def test_text_never_breaks_a_line_inside_a_quoted_value() -> None:
@@ -153,3 +153,10 @@ def test_claims_signed_by_an_unchecked_key_say_so() -> None:
     text = render(Report((result,)), "text")
     assert "claims (signed, but by a key samlcheck could not check: no trust anchor):" in text
     assert "read from the signed content" not in text
+
+
+def test_strict_exit_code_fails_what_could_not_be_judged() -> None:
+    unjudged = Report((Result("x", "response", findings=(UNJUDGED.finding("no anchor"),)),))
+    judged = Report((Result("y", "response"),))
+    assert (unjudged.exit_code(), unjudged.exit_code(strict=True)) == (0, 1)
+    assert (judged.exit_code(), judged.exit_code(strict=True)) == (0, 0)

@@ -78,6 +78,13 @@ def check(
             help="The IdP's current metadata, to recognise a signing-certificate rotation.",
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 also when something could not be judged (no trust anchor, no --sp-key).",
+        ),
+    ] = False,
     fmt: FormatOption = OutputFormat.text,
     debug: DebugOption = False,
 ) -> None:
@@ -113,7 +120,7 @@ def check(
         # AuthnRequests in the same trace are not what AWS checks; `decode` lists them.
         responses = [m for m in found.messages if m.parameter != "SAMLRequest"]
         results += [check_response(m, options, trust) for m in responses or found.messages]
-    emit(Report(tuple(results)), fmt)
+    emit(Report(tuple(results)), fmt, strict=strict)
 
 
 def _expand(captures: list[str]) -> list[str]:

@@ -57,13 +57,14 @@ def instant(value: str | None) -> dt.datetime | None:
     raise InputError("--at", f"{value!r} {problem}", "Use e.g. 2026-01-15T12:01:00Z.")
 
 
-def emit(report: Report, fmt: OutputFormat | str) -> NoReturn:
-    """Print the rendered report and exit 0 (AWS accepts everything) or 1 (it rejects some)."""
+def emit(report: Report, fmt: OutputFormat | str, *, strict: bool = False) -> NoReturn:
+    """Print the rendered report and exit 0 (AWS accepts everything) or 1 (it rejects some;
+    with `strict`, also when samlcheck could not judge everything)."""
     from samlcheck.render import render
 
     name = OutputFormat(fmt).value
     sys.stdout.write(render(report, name, color=name == "text" and sys.stdout.isatty()))
-    raise typer.Exit(report.exit_code)
+    raise typer.Exit(report.exit_code(strict))
 
 
 def fail(error: InputError) -> NoReturn:
