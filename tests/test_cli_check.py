@@ -84,14 +84,22 @@ def test_no_anchor_reports_unverifiable_and_the_carried_certificate(run_cli) -> 
 
 def test_cert_option_is_an_anchor(run_cli) -> None:
     cert = str(FIXTURES / fixtures_responses.SIGNING_CERT)
-    result = run_cli("check", response("valid"), "--cert", cert, *AT)
+    args = ("check", response("valid"), *AT, "--format", "json")
+    result = run_cli(*args, "--cert", cert)
     assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["results"][0]["signature"]["status"] == "valid"
+    without = json.loads(run_cli(*args).stdout)["results"][0]
+    assert without["signature"]["status"] == "unverifiable"
 
 
 def test_base64_capture_on_stdin(run_cli) -> None:
     data = testidp.as_base64(Path(response("valid")).read_bytes())
-    result = run_cli("check", "-", "--metadata", METADATA, *AT, input=data)
+    result = run_cli("check", "-", "--metadata", METADATA, *AT, "--format", "json", input=data)
     assert result.exit_code == 0, result.output
+    (entry,) = json.loads(result.stdout)["results"]
+    assert entry["kind"] == "response"
+    assert entry["verdict"]["accepted"] is True
+    assert entry["claims"]["name_id"] == "alice@example.test"
 
 
 def test_har_with_two_responses_checks_both(run_cli, tmp_path: Path) -> None:
@@ -152,9 +160,12 @@ def test_encrypted_response_with_sp_key(run_cli) -> None:
 
 
 def test_encryption_mode_required_rejects_plaintext(run_cli) -> None:
-    args = ("check", response("valid"), "--metadata", METADATA, *AT)
+    args = ("check", response("valid"), "--metadata", METADATA, *AT, "--format", "json")
     result = run_cli(*args, "--encryption-mode", "Required")
     assert result.exit_code == 1
+    verdict = json.loads(result.stdout)["results"][0]["verdict"]
+    assert verdict["rule"] == "SC-ENC-010"
+    assert verdict["aws_error"]["message"].startswith("Your request included an invalid SAML")
     assert run_cli(*args, "--encryption-mode", "Allowed").exit_code == 0
 
 
@@ -179,6 +190,9 @@ def test_missing_metadata_is_exit_2(run_cli, tmp_path: Path) -> None:
 def test_missing_capture_is_exit_2(run_cli, tmp_path: Path) -> None:
     result = run_cli("check", str(tmp_path / "nope.txt"))
     assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert "nope.txt" in line and "no such file" in line
+    assert result.stdout == ""
 
 
 def test_hostile_xml_is_a_finding_not_a_crash(run_cli, tmp_path: Path) -> None:

@@ -159,9 +159,13 @@ def test_json_diff_report_matches_the_published_schema(run_cli) -> None:  # type
 
 
 def test_at_reads_a_lower_case_z_and_an_offset_like_check_does(run_cli) -> None:  # type: ignore[no-untyped-def]
+    expired = "the metadata expired at 2025-06-30T00:00:00Z (199 days before 2026-01-15T12:00:00Z)"
     for at in ("2026-01-15T12:00:00z", "2026-01-15T13:00:00+01:00"):
-        result = run_cli("metadata", fx("passing.xml"), "--at", at, "--format", "json")
-        assert result.exit_code == 0, result.output
+        result = run_cli("metadata", fx("expired-valid-until.xml"), "--at", at, "--format", "json")
+        messages = [
+            f["message"] for r in json.loads(result.stdout)["results"] for f in r["findings"]
+        ]
+        assert expired in messages, result.output
 
 
 def test_metadata_help_leaves_aws_messages_to_the_catalogue(run_cli) -> None:  # type: ignore[no-untyped-def]
