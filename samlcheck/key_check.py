@@ -17,19 +17,12 @@ from samlcheck.rules.keys import key_findings, limit_finding
 
 
 def _summary(facts: KeyFacts, cert: x509.Certificate | None) -> tuple[tuple[str, str], ...]:
-    rows = [("Key file", facts.source), ("Is", facts.described)]
-    if facts.key_label:
-        rows.append(("Key", facts.key_label))
-    if facts.container:
-        rows.append(("Container", f"{facts.container} {'PEM' if facts.pem else 'DER'}"))
-    rows.append(
-        (
-            "Characters",
-            "not text (binary)"
-            if facts.characters is None
-            else f"{facts.characters:,} of at most {MAX_KEY_CHARACTERS:,}",
-        )
+    characters = (
+        "not text (binary)"
+        if facts.characters is None
+        else f"{facts.characters:,} of at most {MAX_KEY_CHARACTERS:,}"
     )
+    rows = [("Key file", facts.source), ("Is", facts.described), ("Characters", characters)]
     if cert is not None:
         matched = matches_certificate(facts, cert)
         verdict = {True: "yes", False: "no", None: "unknown (the key cannot be read)"}[matched]

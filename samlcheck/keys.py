@@ -62,7 +62,7 @@ class KeyFacts:
     bad_character: tuple[int, str] | None = None
     """Position (0-based) and repr of the first character outside IAM's allowed range."""
     encrypted: str | None = None
-    """How the key is encrypted: PKCS#8 (ENCRYPTED PRIVATE KEY) or legacy PEM (Proc-Type)."""
+    """How the key is encrypted: PKCS#8 (ENCRYPTED PRIVATE KEY) or a legacy Proc-Type header."""
     container: str | None = None
     """PKCS#1, PKCS#8, SEC1 ... (for PEM/DER private keys)."""
     algorithm: str | None = None
@@ -78,13 +78,6 @@ class KeyFacts:
     def usable_rsa(self) -> rsa.RSAPrivateKey | None:
         """The RSA private key, when the file holds a readable unencrypted one (PEM or DER)."""
         return self.key if isinstance(self.key, rsa.RSAPrivateKey) else None
-
-    @property
-    def key_label(self) -> str | None:
-        """'RSA 2048', 'EC secp256r1', 'Ed25519' ..."""
-        if self.algorithm is None:
-            return None
-        return f"{self.algorithm} {self.bits}" if self.bits else self.algorithm
 
 
 def read_file(path: Path, what: str, max_bytes: int = MAX_READ_BYTES) -> bytes:
@@ -250,7 +243,10 @@ def _from_pem(text: str, blocks: list[tuple[str, str]]) -> dict[str, object]:
             container = _PRIVATE_LABELS[label]
             if "Proc-Type:" in body and "ENCRYPTED" in body:
                 cipher = re.search(r"DEK-Info:\s*([A-Za-z0-9-]+)", body)
-                how = f"legacy PEM (Proc-Type: 4,ENCRYPTED, {cipher.group(1) if cipher else '?'})"
+                how = (
+                    "legacy Proc-Type: 4,ENCRYPTED header, cipher "
+                    f"{cipher.group(1) if cipher else 'unknown'}"
+                )
                 return {
                     "kind": "encrypted-private-key",
                     "described": f"an encrypted private key ({container} PEM, {how})",

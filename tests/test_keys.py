@@ -47,7 +47,11 @@ def _rules_for(name: str, cert: str | None = None) -> list[str]:
         ("public.pem", "public-key", "public key"),
         ("empty.pem", "empty", "empty"),
         ("encrypted-pkcs8.pem", "encrypted-private-key", "ENCRYPTED PRIVATE KEY"),
-        ("encrypted-legacy.pem", "encrypted-private-key", "Proc-Type: 4,ENCRYPTED, AES-128-CBC"),
+        (
+            "encrypted-legacy.pem",
+            "encrypted-private-key",
+            "(PKCS#1 PEM, legacy Proc-Type: 4,ENCRYPTED header, cipher AES-128-CBC)",
+        ),
         ("ec-p256.pem", "private-key", "EC secp256r1"),
     ],
 )
@@ -168,7 +172,9 @@ def test_check_keys_gives_one_result_per_key() -> None:
     results = check_keys(_loaded("sp-encryption.pem", "sp-encryption-next.pem"))
     assert [r.kind for r in results] == ["key", "key"]
     assert all(r.verdict.accepted for r in results)
-    assert ("Key", "RSA 2048") in results[0].summary
+    rows = dict(results[0].summary)
+    assert rows["Is"] == "an unencrypted RSA 2048 private key (PKCS#8 PEM)"
+    assert not {"Key", "Container"} & rows.keys(), "the key and container are said once, in 'Is'"
 
 
 def test_third_key_reaches_the_private_key_limit() -> None:
