@@ -267,7 +267,7 @@ def check_signature(
             anchor=None,
             signed=None,
         )
-    outcome, detail, anchor, signed = _outcome(parent, anchors, key_info, at)
+    outcome, detail, anchor, signed = _outcome(parent, anchors, key_info, at, method)
     reindented = outcome in (DIGEST_MISMATCH, ALTERED) and _verifies_without_indentation(
         parent, anchors, key_info, at
     )
@@ -296,12 +296,31 @@ def _verifies_without_indentation(
     return any(_attempt(compact, cert, at)[0] == VALID for cert in certs)
 
 
+def _key_fits(method: str, cert: x509.Certificate) -> bool:
+    """Can the certificate's key type make a signature with this SignatureMethod at all?"""
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
+
+    name = method.rsplit("#", 1)[-1].lower()
+    key = cert.public_key()
+    if name.startswith("ecdsa"):
+        return isinstance(key, ec.EllipticCurvePublicKey)
+    if name.startswith("dsa"):
+        return isinstance(key, dsa.DSAPublicKey)
+    if name.startswith(("rsa", "sha")):  # rsa-sha256, sha256-rsa-MGF1
+        return isinstance(key, rsa.RSAPublicKey)
+    return True
+
+
 def _outcome(
     parent: etree._Element,
     anchors: tuple[Anchor, ...],
     key_info: tuple[KeyInfoCert, ...],
     at: dt.datetime,
+    method: str = "",
 ) -> tuple[str, str, Anchor | None, etree._Element | None]:
+    """Try every anchor. An anchor whose key type cannot make this signature (an EC certificate
+    for rsa-sha256) is a key that did not sign, not a malformed signature; the signature is
+    malformed only when every anchor that could have signed it fails that way."""
     embedded = [k.certificate for k in key_info if k.certificate is not None]
     if not anchors:
         if not embedded:
@@ -316,13 +335,22 @@ def _outcome(
             )
         return kind, str(result), None, None
     failures: list[str] = []
+    malformed: list[tuple[Anchor, str]] = []
     for anchor in anchors:
+        if not _key_fits(method, anchor.certificate):
+            failures.append(f"{anchor.source}: its key type cannot make a {method} signature")
+            continue
         kind, result = _attempt(parent, anchor.certificate, at)
         if kind == VALID:
             return VALID, f"verified with {anchor.source}", anchor, result.signed_xml
-        if kind in (DIGEST_MISMATCH, MALFORMED):
+        if kind == DIGEST_MISMATCH:
             return kind, str(result), anchor, None
+        if kind == MALFORMED:
+            malformed.append((anchor, str(result)))
+            continue
         failures.append(str(result))
+    if malformed and not failures:
+        return MALFORMED, malformed[0][1], malformed[0][0], None
     anchor_prints = {a.facts.sha256 for a in anchors}
     for kinfo in key_info:
         if kinfo.certificate is None or kinfo.facts is None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import fixtures_responses
 import pytest
 import testidp
+from cryptography import x509
 from lxml import etree
 
 from samlcheck import signature
@@ -314,3 +315,29 @@ def test_verification_policy_refuses_hmac_for_responses_and_metadata_alike() -> 
     )
     with pytest.raises(InvalidInput, match="HMAC"):
         signature.verify_pinned(signed, testidp.idp().cert, AT)
+
+
+def _ec_certificate() -> x509.Certificate:
+    """A certificate for a P-256 key (signed by an RSA key: only its public key matters)."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    public = ec.derive_private_key(7, ec.SECP256R1()).public_key()
+    return testidp.certificate(testidp.rsa_key("ec-issuer"), "ec.example.test", public_key=public)
+
+
+def test_an_ec_certificate_before_the_signing_one_does_not_make_the_signature_malformed(
+    tmp_path: Path,
+) -> None:
+    idp = testidp.idp()
+    path = tmp_path / "metadata.xml"
+    path.write_bytes(testidp.metadata(idp, signing_certs=[_ec_certificate(), idp.cert]))
+    assert analyse("valid", load_trust((path,), ())).status == "valid"
+
+
+def test_a_signature_only_ec_certificates_could_check_is_key_not_trusted_not_malformed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "metadata.xml"
+    path.write_bytes(testidp.metadata(testidp.idp(), signing_certs=[_ec_certificate()]))
+    outcomes = {c.outcome for c in analyse("valid", load_trust((path,), ())).signatures}
+    assert outcomes == {signature.KEY_NOT_TRUSTED}
