@@ -198,9 +198,11 @@ def test_missing_capture_is_exit_2(run_cli, tmp_path: Path) -> None:
 def test_hostile_xml_is_a_finding_not_a_crash(run_cli, tmp_path: Path) -> None:
     path = tmp_path / "bomb.xml"
     path.write_bytes(b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><r>&a;</r>')
-    result = run_cli("check", str(path), "--metadata", METADATA)
-    assert result.exit_code in (1, 2)
-    assert "Traceback" not in result.output
+    result = run_cli("check", str(path), "--metadata", METADATA, "--format", "json")
+    assert result.exit_code == 1, result.output
+    (entry,) = json.loads(result.stdout)["results"]
+    assert entry["verdict"]["rule"] == "SC-INPUT-002"
+    assert "DOCTYPE" in entry["findings"][0]["message"]
 
 
 def _rule_ids(stdout: str) -> list[str]:

@@ -48,8 +48,12 @@ def test_json_output_has_kind_metadata_and_summary(run_cli) -> None:  # type: ig
 
 
 def test_stdin_is_read_with_dash(run_cli) -> None:  # type: ignore[no-untyped-def]
-    result = run_cli("metadata", "-", *AT, input=(FIXTURES / "passing.xml").read_bytes())
+    data = (FIXTURES / "passing.xml").read_bytes()
+    result = run_cli("metadata", "-", *AT, "-f", "json", input=data)
     assert result.exit_code == 0, result.output
+    (res,) = json.loads(result.stdout)["results"]
+    assert (res["source"], res["verdict"]["accepted"]) == ("-", True)
+    assert {"label": "entity ID", "value": "https://idp.example.test/saml"} in res["summary"]
 
 
 def test_diff_subcommand_reports_rotation(run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -60,8 +64,12 @@ def test_diff_subcommand_reports_rotation(run_cli) -> None:  # type: ignore[no-u
 
 
 def test_diff_of_unchanged_metadata_exits_0(run_cli) -> None:  # type: ignore[no-untyped-def]
-    result = run_cli("metadata", "diff", fx("passing.xml"), fx("bom.xml"))
+    result = run_cli("metadata", "diff", fx("passing.xml"), fx("bom.xml"), "-f", "json")
     assert result.exit_code == 0, result.output
+    (res,) = json.loads(result.stdout)["results"]
+    rows = {row["label"]: row["value"] for row in res["summary"]}
+    assert rows["changes"] == "none"
+    assert rows["signing certificate kept"].startswith("CN=idp.example.test")
 
 
 def test_cert_option_verifies_the_signature(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
