@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -390,12 +390,60 @@ def _outcome(
 # --- the analysis ------------------------------------------------------------------------------
 
 
-def _issuer(root: etree._Element) -> str | None:
-    for path in ("saml:Issuer", "saml:Assertion/saml:Issuer"):
+def _own_issuer(element: etree._Element) -> str | None:
+    """The Issuer inside the element a signature covers (a Response's or an Assertion's)."""
+    node = element.find("saml:Issuer", NS)
+    return text(node).strip() if node is not None else None
+
+
+def _anchors_for(trust: Trust, issuer: str | None) -> tuple[Anchor, ...]:
+    """The anchors of the signed Issuer's entity (and bare certs) first, then every other: a key
+    of another entity is then found, and `_bind_issuer` reports it rather than trusting it."""
+    first = trust.for_issuer(issuer)
+    return first + tuple(a for a in trust.anchors if not any(a is f for f in first))
+
+
+def _bind_issuer(check: SignatureCheck, root: etree._Element) -> SignatureCheck:
+    """A metadata key vouches only for its own entity: two checks, as violations of the check.
+
+    The key that verified must belong to the entity the Issuer inside the signed element names
+    ('issuer-signer'), and the Response Issuer (when present) and the Assertion Issuer must name
+    that same entity ('issuer-entity'). A bare --cert anchor has no entity: it may vouch for any
+    issuer the metadata knows (the issuer rule still checks each Issuer against the metadata).
+    `root` is the document the claims are read from (decrypted when the assertion was encrypted).
+    """
+    anchor = check.anchor
+    if not check.verified or anchor is None or anchor.entity_id is None or check.signed is None:
+        return check
+    entity = anchor.entity_id
+    signed = check.signed.findall("saml:Issuer", NS)
+    if check.covers == "response":
+        signed += check.signed.findall("saml:Assertion/saml:Issuer", NS)
+    found = [
+        ProfileViolation(
+            "issuer-signer",
+            f"{check.parent} verifies only with {anchor.source}, not with a key of the entity "
+            f"its signed Issuer names ({text(node).strip()!r}): a metadata key vouches only for "
+            "its own entity",
+            check.location,
+        )
+        for node in signed
+        if text(node).strip() != entity
+    ]
+    for label, path in (("Response", "saml:Issuer"), ("Assertion", "saml:Assertion/saml:Issuer")):
         node = root.find(path, NS)
-        if node is not None:
-            return text(node).strip()
-    return None
+        if found or node is None or text(node).strip() == entity:
+            continue
+        found.append(
+            ProfileViolation(
+                "issuer-entity",
+                f"the {label} Issuer is {text(node).strip()!r}, but {check.parent} is signed "
+                f"with a key of entity {entity!r} ({anchor.source}): the Response and the "
+                "Assertion must name the same issuer",
+                path_of(node),
+            )
+        )
+    return replace(check, violations=check.violations + tuple(found)) if found else check
 
 
 MAX_VERIFIED_SIGNATURES = 8
@@ -408,13 +456,14 @@ every one of them."""
 def _signatures(
     doc: XmlDocument, trust: Trust, at: dt.datetime, decrypted: bool
 ) -> list[SignatureCheck]:
-    anchors = trust.for_issuer(_issuer(doc.root))
     checks: list[SignatureCheck] = []
     for signature in doc.root.iter(qname("ds", "Signature")):
-        if signature.getparent() is None:
+        parent = signature.getparent()
+        if parent is None:
             continue
         if len(checks) >= MAX_VERIFIED_SIGNATURES:
             break
+        anchors = _anchors_for(trust, _own_issuer(parent))
         check = check_signature(signature, doc.root, anchors, at)
         if decrypted:
             check = _replace(check, decrypted=True)
@@ -449,6 +498,7 @@ def analyse(
             c for c in _signatures(decrypted, trust, at, decrypted=True) if c.covers != "response"
         ]
         working = decrypted
+    checks = [_bind_issuer(c, working.root) for c in checks]
     violations = tuple(document_violations(working.root))
     view = _view(checks, working.root, encrypted=decrypted is not None)
     injected: list[InjectedText] = []

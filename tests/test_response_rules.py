@@ -80,6 +80,8 @@ def test_every_response_rule_has_a_triggering_fixture() -> None:
         "comment-injection",
         "response-signature-covers-ciphertext",  # valid-encrypted (info), asserted below
         "signature-coverage",
+        "signer-not-issuer",  # two-IdP metadata (test_xsw.py)
+        "issuers-differ",
         "time-window",
         "source-identity-needs-permission",
         "session-tags-need-permission",

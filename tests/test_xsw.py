@@ -104,3 +104,57 @@ def test_cdata_inside_a_signed_value_is_flagged() -> None:
     kinds = [f.message for f in result.findings if f.rule.name == "comment-injection"]
     assert kinds and "CDATA" in kinds[0]
     assert result.claims is not None and result.claims.name_id == "alice@example.test"
+
+
+IDP_B = "https://idp-b.example.test/saml"
+
+
+def _two_idp_metadata(tmp_path: Path) -> Path:
+    """Metadata holding two IdPs: the fixtures' IdP and IdP B (its own key)."""
+    md = "urn:oasis:names:tc:SAML:2.0:metadata"
+    group = testidp.etree.Element(f"{{{md}}}EntitiesDescriptor", nsmap={"md": md})
+    for provider in (testidp.idp(), testidp.idp("idpb", entity_id=IDP_B)):
+        group.append(testidp.etree.fromstring(testidp.metadata(provider)))
+    path = tmp_path / "two-idps.xml"
+    path.write_bytes(testidp.etree.tostring(group, xml_declaration=True, encoding="UTF-8"))
+    return path
+
+
+def test_assertion_signed_by_another_entitys_key_is_not_trusted(tmp_path: Path) -> None:
+    spec = testidp.ResponseSpec(
+        issuer=IDP_B, assertion_issuer=testidp.ENTITY_ID, sign_response=False, name_id="victim@a"
+    )
+    data = testidp.response_xml(spec, testidp.idp("idpb", entity_id=IDP_B))
+    options = dataclasses.replace(OPTIONS, metadata=(_two_idp_metadata(tmp_path),))
+    result = check_response(Message("cross", data), options)
+    assert not result.verdict.accepted
+    assert result.verdict.aws_error is not None
+    assert result.verdict.aws_error.key == "signature-invalid"
+    assert result.claims is None
+    assert "signer-not-issuer" in {f.rule.name for f in result.findings}
+
+
+def test_response_and_assertion_issuers_naming_two_entities_are_rejected(tmp_path: Path) -> None:
+    spec = testidp.ResponseSpec(
+        issuer=IDP_B, assertion_issuer=testidp.ENTITY_ID, sign_response=False
+    )
+    data = testidp.response_xml(spec, testidp.idp())  # the Assertion is the IdP's own, signed
+    options = dataclasses.replace(OPTIONS, metadata=(_two_idp_metadata(tmp_path),))
+    result = check_response(Message("issuers", data), options)
+    assert not result.verdict.accepted
+    assert result.verdict.aws_error is not None
+    assert result.verdict.aws_error.key == "issuer-not-in-provider"
+    assert result.claims is None
+    differ = [f for f in result.findings if f.rule.name == "issuers-differ"]
+    assert differ and repr(IDP_B) in differ[0].message
+
+
+def test_a_bare_certificate_vouches_for_any_issuer(tmp_path: Path) -> None:
+    other = testidp.idp("idpb", entity_id=IDP_B)
+    cert = tmp_path / "b.pem"
+    cert.write_bytes(testidp.pem(other.cert))
+    data = testidp.response_xml(testidp.ResponseSpec(sign_response=False), other)
+    options = dataclasses.replace(OPTIONS, metadata=(), certs=(cert,))
+    result = check_response(Message("bare", data), options)
+    assert result.verdict.accepted
+    assert result.claims is not None

@@ -212,8 +212,35 @@ ROTATED = _rule(
     "--saml-provider-arn ARN --saml-metadata-document file://metadata.xml.",
     severity=Severity.INFO,
 )
+SIGNER_NOT_ISSUER = _rule(
+    21,
+    "signer-not-issuer",
+    "A signature counts only when its key belongs to the metadata entity named by the Issuer "
+    "inside the element it signs.",
+    "A genuine IdP never does this: treat the response as an attempt to sign for another IdP "
+    "(or give the metadata of the IdP that issues this response).",
+    # signature-invalid, not issuer-not-in-provider: the Issuer names an entity the metadata knows,
+    # and to the provider holding that entity's metadata the signature is by a key it does not
+    # hold. Inferred: AWS does not document how it binds the key to the Issuer.
+    source=_PROFILE + "; " + _WRAPPING + _INFERRED,
+)
+ISSUERS_DIFFER = Rule(
+    id="SC-SIG-022",
+    name="issuers-differ",
+    severity=Severity.ERROR,
+    summary="Once a metadata entity's key has verified a signature, the Response Issuer (when "
+    "present) and the Assertion Issuer must both name that entity.",
+    fix="Make the IdP use one entity ID for the Response and the Assertion Issuer.",
+    # issuer-not-in-provider: an IAM provider holds one entity ID, so of two Issuers naming
+    # different entities one is not the provider's. Inferred: AWS documents only the error.
+    aws_error="issuer-not-in-provider",
+    stage="issuer",
+    source="SAML 2.0 profiles, section 4.1.4.2 (the Response and Assertion Issuer); inferred",
+)
 
 _BY_KIND = {
+    "issuer-signer": SIGNER_NOT_ISSUER,
+    "issuer-entity": ISSUERS_DIFFER,
     "parent": WRONG_PARENT,
     "references": REFERENCE_COUNT,
     "reference-uri": REFERENCE_URI,
