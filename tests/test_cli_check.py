@@ -279,3 +279,12 @@ def test_an_empty_folder_is_exit_2(run_cli, tmp_path) -> None:
     result = run_cli("check", str(tmp_path), "--metadata", METADATA)
     assert result.exit_code == 2
     assert "is an empty folder" in result.stderr
+
+
+def test_strict_fails_a_check_that_could_not_judge_the_signature(run_cli) -> None:
+    plain = run_cli("check", response("no-anchor"), *AT)
+    strict = run_cli("check", response("no-anchor"), *AT, "--strict")
+    assert (plain.exit_code, strict.exit_code) == (0, 1)
+    assert "could not judge" in strict.stdout
+    judged = run_cli("check", response("valid"), "--metadata", METADATA, *AT, "--strict")
+    assert judged.exit_code == 0
