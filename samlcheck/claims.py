@@ -10,6 +10,7 @@ claim-like content outside the signed view (an unsigned second Assertion, a diff
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from dataclasses import dataclass
 
 from lxml import etree
@@ -18,7 +19,7 @@ from samlcheck import aws
 from samlcheck.profile import find_assertions
 from samlcheck.report import Claims, RoleClaim
 from samlcheck.signature import SignedView
-from samlcheck.xml import NS, path_of, text
+from samlcheck.xml import NS, local_name, path_of, qname, text
 
 BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
@@ -219,20 +220,34 @@ def lookalikes(root: etree._Element, view: SignedView) -> tuple[Lookalike, ...]:
         return ()
     found = []
     for node in find_assertions(root):
-        if node is view.raw_assertion or node.tag != f"{{{NS['saml']}}}Assertion":
+        if node is view.raw_assertion or node.tag == qname("saml", "EncryptedAssertion"):
             continue
         if view.raw_assertion is not None and node in view.raw_assertion.iterancestors():
             continue
-        facts = read_assertion(node, _prefix(node))
-        pairs = [("ID", node.get("ID", ""))]
-        if facts.issuer is not None:
-            pairs.append(("Issuer", facts.issuer.value))
-        if facts.name_id is not None:
-            pairs.append(("NameID", facts.name_id.value))
-        for attribute in facts.attributes:
-            pairs.extend((attribute.name, v.value) for v in attribute.values)
-        found.append(Lookalike(location=path_of(node), values=tuple(pairs)))
+        found.append(Lookalike(location=path_of(node), values=_said(node)))
     return tuple(found)
+
+
+def _said(node: etree._Element) -> tuple[tuple[str, str], ...]:
+    """The ID, Issuer, NameID and attribute values of an assertion, in whatever namespace."""
+    pairs = [("ID", node.get("ID", ""))]
+    namespace = etree.QName(node).namespace
+    if namespace != NS["saml"]:
+        pairs.append(("namespace", namespace or "(none)"))
+        node = deepcopy(node)
+        for element in node.iter():
+            if isinstance(element.tag, str) and etree.QName(element).namespace == namespace:
+                element.tag = qname("saml", local_name(element))
+    if local_name(node) != "Assertion":
+        return tuple(pairs)
+    facts = read_assertion(node)
+    if facts.issuer is not None:
+        pairs.append(("Issuer", facts.issuer.value))
+    if facts.name_id is not None:
+        pairs.append(("NameID", facts.name_id.value))
+    for attribute in facts.attributes:
+        pairs.extend((attribute.name, v.value) for v in attribute.values)
+    return tuple(pairs)
 
 
 def role_pairs(values: tuple[Text, ...]) -> tuple[RoleClaim, ...]:

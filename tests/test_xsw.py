@@ -158,3 +158,22 @@ def test_a_bare_certificate_vouches_for_any_issuer(tmp_path: Path) -> None:
     result = check_response(Message("bare", data), options)
     assert result.verdict.accepted
     assert result.claims is not None
+
+
+def _data(root: testidp.etree._Element) -> bytes:
+    return testidp.etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def test_assertion_in_a_look_alike_namespace_counts_and_is_listed_as_ignored() -> None:
+    root = xsw._signed(sign_response=False, sign_assertion=True)
+    evil = testidp.etree.tostring(xsw._attacker_assertion())
+    lookalike = testidp.etree.fromstring(evil.replace(testidp.SAML.encode(), b"urn:x:assertion2"))
+    root.find(f"{{{testidp.SAML}}}Assertion").addprevious(lookalike)
+    result = check_response(Message("lookalike", _data(root)), OPTIONS)
+    assert not result.verdict.accepted
+    names = {f.rule.name for f in result.findings}
+    assert "assertion-count" in names
+    ignored = [f for f in result.findings if f.rule.name == "unsigned-content-ignored"]
+    assert ignored and xsw.ATTACKER_NAME_ID in ignored[0].message
+    assert "urn:x:assertion2" in ignored[0].message
+    assert result.claims is not None and result.claims.name_id == "alice@example.test"
