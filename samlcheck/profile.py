@@ -8,6 +8,7 @@ anywhere. Also comment and CDATA injection inside signed text.
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -39,7 +40,7 @@ class InjectedText:
     full: str
     """The whole text, as canonicalization (and samlcheck) reads it."""
     first: str
-    """The text before the first comment: what a naive parser reads."""
+    """The text before the first comment or CDATA section: what a naive parser reads."""
     kind: str
     """comment or CDATA."""
 
@@ -181,8 +182,16 @@ def injected_text(element: etree._Element) -> list[InjectedText]:
             InjectedText(
                 location=path_of(node),
                 full=text(node),
-                first=node.text or "",
+                first=_text_before_markup(node),
                 kind="comment" if split else "CDATA",
             )
         )
     return found
+
+
+def _text_before_markup(leaf: etree._Element) -> str:
+    """The text of a leaf element up to its first comment, processing instruction or CDATA
+    section, taken from its serialisation: lxml merges CDATA into `.text`, so that cannot tell."""
+    serial = etree.tostring(leaf, encoding="unicode", with_tail=False)
+    content = serial[serial.index(">") + 1 :]
+    return html.unescape(content[: content.find("<")])

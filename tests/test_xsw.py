@@ -177,3 +177,15 @@ def test_assertion_in_a_look_alike_namespace_counts_and_is_listed_as_ignored() -
     assert ignored and xsw.ATTACKER_NAME_ID in ignored[0].message
     assert "urn:x:assertion2" in ignored[0].message
     assert result.claims is not None and result.claims.name_id == "alice@example.test"
+
+
+def test_cdata_message_names_the_text_before_the_cdata_section() -> None:
+    root = testidp.response_element(testidp.ResponseSpec(), testidp.idp())
+    data = _data(root).replace(
+        b">alice@example.test</saml:NameID>", b">alice@<![CDATA[example.test]]></saml:NameID>"
+    )
+    result = check_response(Message("cdata", data), OPTIONS)
+    messages = [f.message for f in result.findings if f.rule.name == "comment-injection"]
+    assert len(messages) == 1
+    assert "a parser that stops at a CDATA section reads 'alice@'" in messages[0]
+    assert "the full value is 'alice@example.test'" in messages[0]

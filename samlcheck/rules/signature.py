@@ -339,10 +339,11 @@ def signature_findings(
             )
         )
     for item in analysis.injected:
+        markup = "a comment" if item.kind == "comment" else "a CDATA section"
         findings.append(
             COMMENT_INJECTION.finding(
-                f"{item.location} contains a {item.kind} inside its text: the full value is "
-                f"{item.full!r}; a parser that stops at the {item.kind} reads {item.first!r}",
+                f"{item.location} contains {markup} inside its text: the full value is "
+                f"{item.full!r}; a parser that stops at {markup} reads {item.first!r}",
                 item.location,
             )
         )
