@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import json
@@ -189,3 +190,56 @@ def test_cdata_message_names_the_text_before_the_cdata_section() -> None:
     assert len(messages) == 1
     assert "a parser that stops at a CDATA section reads 'alice@'" in messages[0]
     assert "the full value is 'alice@example.test'" in messages[0]
+
+
+# --- wrapping inside an EncryptedAssertion (the attacker encrypts with the SP's public key) ----
+
+DECRYPTING = dataclasses.replace(OPTIONS, sp_keys=(FIXTURES / fixtures_responses.SP_KEY,))
+
+
+def _encrypted(assertion: testidp.etree._Element, label: str) -> testidp.etree._Element:
+    import testidp_xenc
+
+    return testidp_xenc.encrypt_assertion(
+        assertion, testidp_xenc.sp().key.public_key(), label=label
+    )
+
+
+def _signed_assertion_and_response() -> tuple[testidp.etree._Element, testidp.etree._Element]:
+    root = xsw._signed(sign_response=False, sign_assertion=True)
+    return root, root.find(f"{{{testidp.SAML}}}Assertion")
+
+
+def _assert_rejected_without_attacker_claims(root: testidp.etree._Element) -> None:
+    result = check_response(Message("encrypted-wrapping", _data(root)), DECRYPTING)
+    assert not result.verdict.accepted
+    assert result.signature.status == "invalid"
+    assert "assertion-count" in {f.rule.name for f in result.findings}
+    claims = json.dumps(dataclasses.asdict(result.claims)) if result.claims else ""
+    for value in xsw.ATTACKER_VALUES:
+        assert value not in claims
+
+
+def test_evil_assertion_wrapping_the_signed_one_inside_the_ciphertext_is_rejected() -> None:
+    root, signed = _signed_assertion_and_response()
+    evil = xsw._attacker_assertion()
+    evil.append(copy.deepcopy(signed))
+    root.replace(signed, _encrypted(evil, "wrapped"))
+    _assert_rejected_without_attacker_claims(root)
+
+
+def test_evil_encrypted_assertion_with_the_signed_one_encrypted_under_extensions_is_rejected() -> (
+    None
+):
+    root, signed = _signed_assertion_and_response()
+    extensions = testidp.etree.Element(f"{{{testidp.SAMLP}}}Extensions")
+    extensions.append(_encrypted(copy.deepcopy(signed), "genuine"))
+    root.find(f"{{{testidp.SAML}}}Issuer").addnext(extensions)
+    root.replace(signed, _encrypted(xsw._attacker_assertion(), "evil"))
+    _assert_rejected_without_attacker_claims(root)
+
+
+def test_evil_encrypted_assertion_beside_a_signed_plain_one_is_rejected() -> None:
+    root, signed = _signed_assertion_and_response()
+    signed.addprevious(_encrypted(xsw._attacker_assertion(), "beside"))
+    _assert_rejected_without_attacker_claims(root)
