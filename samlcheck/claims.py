@@ -109,10 +109,6 @@ class Lookalike:
     values: tuple[tuple[str, str], ...]
 
 
-def _text(node: etree._Element) -> str:
-    return text(node)
-
-
 class _Reader:
     """Reads paths inside one element, locating them in the original document."""
 
@@ -124,7 +120,7 @@ class _Reader:
 
     def text(self, parent: etree._Element, path: str) -> Text | None:
         node = parent.find(path, NS)
-        return None if node is None else Text(_text(node), self.where(node))
+        return None if node is None else Text(text(node), self.where(node))
 
 
 def _prefix(raw: etree._Element | None) -> str:
@@ -143,7 +139,7 @@ def read_response(element: etree._Element, signed: bool, prefix: str = "") -> Re
         issue_instant=element.get("IssueInstant"),
         destination=element.get("Destination"),
         status_codes=codes,
-        status_message=_text(message) if message is not None else None,
+        status_message=text(message) if message is not None else None,
         signed=signed,
         location=reader.where(element),
     )
@@ -169,7 +165,7 @@ def read_assertion(element: etree._Element, prefix: str = "") -> AssertionFacts:
         Attribute(
             name=node.get("Name", ""),
             values=tuple(
-                Text(_text(v), reader.where(v)) for v in node.findall("saml:AttributeValue", NS)
+                Text(text(v), reader.where(v)) for v in node.findall("saml:AttributeValue", NS)
             ),
             location=reader.where(node),
         )
@@ -191,7 +187,7 @@ def read_assertion(element: etree._Element, prefix: str = "") -> AssertionFacts:
         not_before=condition("NotBefore"),
         not_on_or_after=condition("NotOnOrAfter"),
         audience_restrictions=tuple(
-            tuple(Text(_text(a), reader.where(a)) for a in r.findall("saml:Audience", NS))
+            tuple(Text(text(a), reader.where(a)) for a in r.findall("saml:Audience", NS))
             for r in element.findall("saml:Conditions/saml:AudienceRestriction", NS)
         ),
         attributes=attributes,

@@ -466,15 +466,9 @@ def _signatures(
         anchors = _anchors_for(trust, _own_issuer(parent))
         check = check_signature(signature, doc.root, anchors, at)
         if decrypted:
-            check = _replace(check, decrypted=True)
+            check = replace(check, decrypted=True)
         checks.append(check)
     return checks
-
-
-def _replace(check: SignatureCheck, **changes: Any) -> SignatureCheck:
-    import dataclasses
-
-    return dataclasses.replace(check, **changes)
 
 
 def _signed_child_assertion(signed_response: etree._Element) -> etree._Element | None:
@@ -541,12 +535,12 @@ def _view(checks: list[SignatureCheck], root: etree._Element, encrypted: bool) -
     if assertion is not None and assertion.signed is not None:
         return SignedView(signed_response, assertion.signed, assertion.raw, "assertion signature")
     if signed_response is not None and response is not None:
-        raw = response.raw.find("saml:Assertion", NS) if not encrypted else None
         if encrypted:
             raw = root.find("saml:Assertion", NS)
             return SignedView(
                 signed_response, raw_copy_signed(raw), raw, "response signature (ciphertext only)"
             )
+        raw = response.raw.find("saml:Assertion", NS)
         child = _signed_child_assertion(signed_response)
         if child is not None and len(response.raw.findall("saml:Assertion", NS)) == 1:
             return SignedView(signed_response, child, raw, "response signature")
