@@ -157,17 +157,24 @@ def decrypt(doc: XmlDocument, key_paths: tuple[Path, ...]) -> Decryption:
         findings.append(refusal.finding)
         return Decryption(None, tuple(findings), plaintexts[0].key.source, encrypted=True)
     for container, plain in zip(containers, plaintexts, strict=True):
-        findings.extend(_success_findings(container, plain))
+        findings.extend(_success_findings(container, plain, doc.root.find("ds:Signature", NS)))
     return Decryption(document, tuple(findings), plaintexts[0].key.source, encrypted=True)
 
 
-def _success_findings(container: etree._Element, plain: _Plaintext) -> list[Finding]:
+def _success_findings(
+    container: etree._Element, plain: _Plaintext, response_signature: etree._Element | None
+) -> list[Finding]:
     where = path_of(container)
+    coverage = "The signature findings say what covers the decrypted Assertion."
+    if response_signature is not None:
+        coverage = (
+            "A signature on the Response covers only the ciphertext; the signature findings "
+            "say what covers the decrypted Assertion."
+        )
     found = [
         rules.DECRYPTED.finding(
             f"Decrypted with {plain.key.source} ({plain.data_algorithm.name}, key transport "
-            f"{KEY_TRANSPORTS[plain.transport]}). A signature on the Response covers only the "
-            "ciphertext; the signature findings say what covers the decrypted Assertion.",
+            f"{KEY_TRANSPORTS[plain.transport]}). {coverage}",
             where,
         )
     ]

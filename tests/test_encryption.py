@@ -268,6 +268,26 @@ def test_decryption_finding_claims_no_trust_when_only_the_response_is_signed() -
     assert "own signature" not in rules.DECRYPTED.summary
 
 
+def test_decryption_finding_names_no_response_signature_when_the_response_is_unsigned() -> None:
+    import datetime as dt
+
+    from samlcheck.capture import Message
+    from samlcheck.options import CheckOptions
+    from samlcheck.response import check_response
+
+    spec = testidp.ResponseSpec(recipient=xenc.SP_ACS, sign_response=False)
+    data = xenc.encrypted_response_xml(spec, testidp.idp())
+    options = CheckOptions(
+        at=dt.datetime.fromisoformat(testidp.CHECK_AT.replace("Z", "+00:00")),
+        metadata=(FIXTURES / "idp" / "metadata.xml",),
+        sp_keys=(FIXTURES / "idp" / "sp-encryption-key.pem",),
+    )
+    result = check_response(Message("x", data), options)
+    decrypted = [f.message for f in result.findings if f.rule.name == "assertion-decrypted"]
+    assert decrypted and "Response" not in decrypted[0]
+    assert decrypted[0].endswith("The signature findings say what covers the decrypted Assertion.")
+
+
 # --- encryption mode ----------------------------------------------------------------------------
 
 
