@@ -21,8 +21,14 @@ from samlcheck.findings import Finding
 from samlcheck.options import CheckOptions
 from samlcheck.report import Result
 from samlcheck.rules import attributes, encryption, input, response, signature
-from samlcheck.signature import KEY_NOT_TRUSTED, SignatureAnalysis, analyse, check_signature
-from samlcheck.trust import Trust, load_trust
+from samlcheck.signature import (
+    KEY_NOT_TRUSTED,
+    SignatureAnalysis,
+    SignatureCheck,
+    analyse,
+    check_signature,
+)
+from samlcheck.trust import Anchor, Trust, load_trust
 from samlcheck.xml import NS, XmlDocument, XmlRefused, local_name, parse, qname
 
 KIND = "response"
@@ -137,33 +143,42 @@ def _rotation(
     current = load_trust(options.idp_metadata, ())
     issuer = claims.response.issuer  # unverified: used only to pick the entity to compare
     changes = _metadata_changes(trust, current, issuer.value if issuer else "")
-    found = []
+    held: dict[str, tuple[Anchor, list[SignatureCheck]]] = {}  # per signing certificate
+    unknown: list[SignatureCheck] = []
     for check in untrusted:
         element = check.raw.find("ds:Signature", NS)
         if element is None:
             continue
         again = check_signature(element, check.raw.getroottree().getroot(), current.anchors, at)
         if again.anchor is not None and again.verified:
-            found.append(
-                signature.ROTATED.finding(
-                    f"the IdP's current metadata ({again.anchor.source}) holds the certificate "
-                    f"that signed {check.parent} ({again.anchor.facts.subject}, SHA-256 "
-                    f"{again.anchor.facts.sha256}): the IAM provider still has the old "
-                    f"metadata{changes}",
-                    check.location,
-                )
-            )
+            held.setdefault(again.anchor.facts.sha256, (again.anchor, []))[1].append(check)
         else:
-            found.append(
-                signature.ROTATED.finding(
-                    f"the IdP's current metadata does not hold the key that signed {check.parent} "
-                    f"either: the response was signed by another IdP or another key{changes}",
-                    check.location,
-                    fix="Find out which system signed this response; it is not the IdP whose "
-                    "metadata you gave.",
-                )
+            unknown.append(check)
+    found = [
+        signature.ROTATED.finding(
+            f"the IdP's current metadata ({anchor.source}) holds the certificate that signed "
+            f"{_parents(checks)} ({anchor.facts.subject}, SHA-256 {anchor.facts.sha256}): the "
+            f"IAM provider still has the old metadata{changes}",
+            checks[0].location,
+        )
+        for anchor, checks in held.values()
+    ]
+    if unknown:
+        found.append(
+            signature.ROTATED.finding(
+                f"the IdP's current metadata does not hold the key that signed "
+                f"{_parents(unknown)} either: the response was signed by another IdP or another "
+                f"key{changes}",
+                unknown[0].location,
+                fix="Find out which system signed this response; it is not the IdP whose "
+                "metadata you gave.",
             )
+        )
     return found
+
+
+def _parents(checks: list[SignatureCheck]) -> str:
+    return " and ".join(c.parent for c in checks)
 
 
 def _metadata_changes(held: Trust, current: Trust, issuer: str) -> str:

@@ -341,3 +341,17 @@ def test_a_signature_only_ec_certificates_could_check_is_key_not_trusted_not_mal
     path.write_bytes(testidp.metadata(testidp.idp(), signing_certs=[_ec_certificate()]))
     outcomes = {c.outcome for c in analyse("valid", load_trust((path,), ())).signatures}
     assert outcomes == {signature.KEY_NOT_TRUSTED}
+
+
+def test_rotation_is_one_finding_per_signing_certificate_naming_every_signed_element() -> None:
+    result = check_response(
+        Message("r", (FIXTURES / "responses" / "rotated-certificate.xml").read_bytes()),
+        CheckOptions(
+            metadata=(METADATA,),
+            idp_metadata=(FIXTURES / fixtures_responses.ROTATED_METADATA,),
+            at=AT,
+        ),
+    )
+    rotation = [f for f in result.findings if f.rule.name == "signing-certificate-rotated"]
+    assert len(rotation) == 1
+    assert "signed /Response and /Response/Assertion (" in rotation[0].message
