@@ -43,6 +43,8 @@ class InjectedText:
     """The text before the first comment or CDATA section: what a naive parser reads."""
     kind: str
     """comment or CDATA."""
+    name: str
+    """The element's local name (NameID, AttributeValue...)."""
 
 
 def covers(signature: etree._Element, root: etree._Element) -> str:
@@ -184,6 +186,7 @@ def injected_text(element: etree._Element) -> list[InjectedText]:
                 full=text(node),
                 first=_text_before_markup(node),
                 kind="comment" if split else "CDATA",
+                name=local_name(node),
             )
         )
     return found

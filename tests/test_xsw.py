@@ -192,6 +192,14 @@ def test_cdata_message_names_the_text_before_the_cdata_section() -> None:
     assert "the full value is 'alice@example.test'" in messages[0]
 
 
+def test_comment_injection_names_the_element_not_its_location_again() -> None:
+    injected = [
+        f for f in check("comment-injection").findings if f.rule.name == "comment-injection"
+    ]
+    assert injected[0].message.startswith("the NameID contains a comment inside its text")
+    assert all(f.location not in f.message for f in injected)
+
+
 # --- wrapping inside an EncryptedAssertion (the attacker encrypts with the SP's public key) ----
 
 DECRYPTING = dataclasses.replace(OPTIONS, sp_keys=(FIXTURES / fixtures_responses.SP_KEY,))

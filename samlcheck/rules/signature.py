@@ -342,7 +342,7 @@ def signature_findings(
         markup = "a comment" if item.kind == "comment" else "a CDATA section"
         findings.append(
             COMMENT_INJECTION.finding(
-                f"{item.location} contains {markup} inside its text: the full value is "
+                f"the {item.name} contains {markup} inside its text: the full value is "
                 f"{item.full!r}; a parser that stops at {markup} reads {item.first!r}",
                 item.location,
             )
