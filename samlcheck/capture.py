@@ -13,18 +13,16 @@ import dataclasses
 import datetime as dt
 import json
 import re
-import sys
 import urllib.parse
 import zlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any, TypeVar
 
 from lxml import etree
 
 from samlcheck.errors import InputError
-from samlcheck.files import read_limited, read_stream
+from samlcheck.files import read_file
 from samlcheck.xml import MAX_XML_BYTES, NS, XmlRefused, parse, sniff_encoding
 
 
@@ -78,29 +76,8 @@ def read_capture(path: str | None, *, text: str | None = None) -> Capture:
     """Read a capture from a file path, '-' for stdin, or a literal `text` value."""
     if text is not None:
         return decode_capture(text.encode("utf-8"), "--text")
-    if path is None or path == "-":
-        data = read_stream(sys.stdin.buffer, MAX_CAPTURE_BYTES, "stdin", "capture")
-        return decode_capture(data, "stdin")
-    file = Path(path)
-    try:
-        _check_size(file.stat().st_size, path)
-        data = read_limited(file, MAX_CAPTURE_BYTES, "capture")
-    except FileNotFoundError:
-        raise InputError(path, "no such file", "Check the path.") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not a capture file", _HINT + ".") from None
-    except OSError as error:
-        raise InputError(path, f"cannot be read ({error.strerror})") from None
-    return decode_capture(data, path)
-
-
-def _check_size(size: int, source: str) -> None:
-    if size > MAX_CAPTURE_BYTES:
-        raise InputError(
-            source,
-            f"is larger than {MAX_CAPTURE_BYTES // (1024 * 1024)} MiB",
-            "A SAML capture is kilobytes; export only the sign-in requests.",
-        )
+    data = read_file(path or "-", "capture", MAX_CAPTURE_BYTES)
+    return decode_capture(data, path if path and path != "-" else "stdin")
 
 
 def decode_capture(data: bytes, source: str) -> Capture:

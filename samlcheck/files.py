@@ -6,12 +6,15 @@ and never end. Every reader reads at most `limit + 1` bytes and refuses what is 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import BinaryIO
 
 from samlcheck.errors import InputError
 
 _CHUNK = 1024 * 1024
+SMALL_FILE = 1024 * 1024
+"""Default limit: keys, certificates and provider state are kilobytes."""
 
 
 def read_limited(path: Path | str, limit: int, what: str = "file") -> bytes:
@@ -40,3 +43,26 @@ def read_stream(stream: BinaryIO, limit: int, source: str, what: str = "file") -
             "Check that the path names the intended file (a device such as /dev/zero never ends).",
         )
     return b"".join(chunks)
+
+
+def read_file(path: Path | str, what: str, limit: int = SMALL_FILE) -> bytes:
+    """The bytes of a file the user named ('-' is stdin), or one clear `InputError`."""
+    if str(path) == "-":
+        return read_stream(sys.stdin.buffer, limit, "stdin", what)
+    try:
+        size = Path(path).stat().st_size
+        if size > limit:  # refused unread; devices report 0 and are bounded by read_limited
+            raise InputError(
+                str(path), f"is {size:,} bytes, larger than the {limit:,}-byte {what} limit"
+            )
+        return read_limited(path, limit, what)
+    except FileNotFoundError:
+        raise InputError(
+            str(path), f"cannot read the {what}: no such file", "Check the path."
+        ) from None
+    except IsADirectoryError:
+        raise InputError(
+            str(path), f"cannot read the {what}: it is a directory", f"Give the {what} file."
+        ) from None
+    except OSError as error:
+        raise InputError(str(path), f"cannot read the {what}: {error.strerror or error}") from None

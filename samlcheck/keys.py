@@ -23,14 +23,12 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from samlcheck import der
 from samlcheck.errors import InputError
-from samlcheck.files import read_limited
+from samlcheck.files import read_file
 
 MAX_KEY_CHARACTERS = 16_384
 """AddPrivateKey's maximum length (IAM API Reference, UpdateSAMLProvider/CreateSAMLProvider)."""
 ALLOWED_CHARACTER = re.compile(r"[\t\n\r\u0020-\u00ff]")
 """One character of AddPrivateKey's documented pattern `[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+`."""
-MAX_READ_BYTES = 1024 * 1024
-"""Key files larger than this are refused unread (a real key is a few kilobytes)."""
 
 _PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
 _PRIVATE_LABELS = {
@@ -78,23 +76,6 @@ class KeyFacts:
     def usable_rsa(self) -> rsa.RSAPrivateKey | None:
         """The RSA private key, when the file holds a readable unencrypted one (PEM or DER)."""
         return self.key if isinstance(self.key, rsa.RSAPrivateKey) else None
-
-
-def read_file(path: Path, what: str, max_bytes: int = MAX_READ_BYTES) -> bytes:
-    """The bytes of a file the user named; `InputError` when it cannot be read."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                str(path), f"the file is {size:,} bytes, too large for a {what}", "Check the path."
-            )
-        return read_limited(path, max_bytes, what)
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file", f"Check the path of the {what}.") from None
-    except IsADirectoryError:
-        raise InputError(str(path), "is a directory", f"Give the {what} file.") from None
-    except OSError as error:
-        raise InputError(str(path), f"cannot be read ({error.strerror})") from None
 
 
 def _text(data: bytes) -> str | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samlcheck.errors import InputError
-from samlcheck.files import read_limited
+from samlcheck.files import read_file
 from samlcheck.xml import MAX_XML_BYTES
 
 if TYPE_CHECKING:
@@ -62,10 +62,7 @@ class Trust:
 
 
 def _read(path: Path, what: str) -> bytes:
-    try:
-        return read_limited(path, MAX_XML_BYTES, what)
-    except OSError as error:
-        raise InputError(str(path), f"cannot read the {what}: {error.strerror or error}") from None
+    return read_file(path, what, MAX_XML_BYTES)
 
 
 def load_certificates(paths: tuple[Path, ...]) -> tuple[Anchor, ...]:

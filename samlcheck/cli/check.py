@@ -90,7 +90,7 @@ def check(
 ) -> None:
     """Predict AWS STS's answer to a captured SAMLResponse, with the evidence and the fix."""
     from samlcheck.capture import read_capture
-    from samlcheck.keys import read_file
+    from samlcheck.files import read_file
     from samlcheck.options import CheckOptions
     from samlcheck.report import Report
     from samlcheck.response import check_response

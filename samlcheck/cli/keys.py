@@ -31,8 +31,8 @@ def keys(
 ) -> None:
     """Check private keys for an IAM SAML provider: PEM, unencrypted, RSA, size, characters."""
     from samlcheck.certs import load_certificate
+    from samlcheck.files import read_file
     from samlcheck.key_check import check_keys
-    from samlcheck.keys import read_file
     from samlcheck.report import Report
 
     certificate = load_certificate(read_file(cert, "certificate"), str(cert)) if cert else None

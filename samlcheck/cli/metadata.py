@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from samlcheck.cli import app
 from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded, instant
 from samlcheck.errors import InputError
-from samlcheck.files import read_limited, read_stream
+from samlcheck.files import read_file
 from samlcheck.report import Report
 
 
@@ -65,12 +65,7 @@ MAX_READ_BYTES = 64 * 1024 * 1024
 
 
 def _read(path: str) -> bytes:
-    if path == "-":
-        return read_stream(sys.stdin.buffer, MAX_READ_BYTES, "stdin", "metadata")
-    try:
-        return read_limited(path, MAX_READ_BYTES, "metadata")
-    except OSError as error:
-        raise InputError(path, f"cannot read the file ({error.strerror})") from None
+    return read_file(path, "file", MAX_READ_BYTES)
 
 
 def _same_file(out: Path, source: str) -> bool:

@@ -56,7 +56,7 @@ def plan(
     debug: DebugOption = False,
 ) -> None:
     """Predict IAM's answer to the change and print the plan (rotation steps included)."""
-    from samlcheck.keys import read_file
+    from samlcheck.files import read_file
     from samlcheck.plan import plan as make_plan
     from samlcheck.provider import ProviderChange, load_state
     from samlcheck.report import Report
