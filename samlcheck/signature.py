@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -84,7 +85,8 @@ class SignatureCheck:
     detail: str
     anchor: Anchor | None
     anchors_tried: tuple[Anchor, ...]
-    digests: tuple[DigestCheck, ...]
+    element: etree._Element
+    """The ds:Signature itself."""
     signed: etree._Element | None
     """VerifyResult.signed_xml: the canonical signed element (None unless verified)."""
     raw: etree._Element
@@ -93,6 +95,12 @@ class SignatureCheck:
     """Found inside a decrypted assertion."""
     reindented: bool = False
     """With whitespace-only text removed the signature verifies: pretty-printed after signing."""
+
+    @functools.cached_property
+    def digests(self) -> tuple[DigestCheck, ...]:
+        """Each Reference's digest, recomputed: only a failed signature's diagnosis needs it
+        (signxml already checked them), so it is computed on first use."""
+        return recompute_digests(self.element)
 
     @property
     def sha1(self) -> bool:
@@ -256,7 +264,7 @@ def check_signature(
         "key_value_only": key_value_only,
         "violations": tuple(signature_violations(signature, root)),
         "anchors_tried": anchors,
-        "digests": recompute_digests(signature),
+        "element": signature,
         "raw": parent,
     }
     if "hmac" in method.lower():
