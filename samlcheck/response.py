@@ -34,8 +34,14 @@ from samlcheck.xml import NS, XmlDocument, XmlRefused, local_name, parse, qname
 KIND = "response"
 
 
-def check_response(message: Message, options: CheckOptions, trust: Trust | None = None) -> Result:
-    """Every finding about one SAMLResponse; `trust` saves re-reading the anchors per message."""
+def check_response(
+    message: Message,
+    options: CheckOptions,
+    trust: Trust | None = None,
+    current: Trust | None = None,
+) -> Result:
+    """Every finding about one SAMLResponse. `trust` (the anchors) and `current` (the --idp-metadata
+    anchors), when given, save re-reading those files for every message."""
     if trust is None:
         trust = load_trust(options.metadata, options.certs)
     at = options.instant()
@@ -63,7 +69,7 @@ def check_response(message: Message, options: CheckOptions, trust: Trust | None 
     findings.extend(response.status_findings(claims))
     findings.extend(response.assertion_findings(claims, shape))
     findings.extend(signature.signature_findings(analysis, at, lookalikes(root, analysis.view)))
-    findings.extend(_rotation(analysis, claims, trust, options, at))
+    findings.extend(_rotation(analysis, claims, trust, current, options, at))
     findings.extend(_claim_findings(claims, trust, options, at))
     findings.extend(_encryption_mode(claims, shape, options))
     return Result(
@@ -129,6 +135,7 @@ def _rotation(
     analysis: SignatureAnalysis,
     claims: ClaimSet,
     trust: Trust,
+    current: Trust | None,
     options: CheckOptions,
     at: dt.datetime,
 ) -> list[Finding]:
@@ -140,7 +147,7 @@ def _rotation(
     untrusted = [c for c in analysis.signatures if c.outcome == KEY_NOT_TRUSTED]
     if not untrusted or not options.idp_metadata:
         return []
-    current = load_trust(options.idp_metadata, ())
+    current = current or load_trust(options.idp_metadata, ())
     issuer = claims.response.issuer  # unverified: used only to pick the entity to compare
     changes = _metadata_changes(trust, current, issuer.value if issuer else "")
     held: dict[str, tuple[Anchor, list[SignatureCheck]]] = {}  # per signing certificate

@@ -113,13 +113,13 @@ def check(
     for key in options.sp_keys:  # unreadable, a folder, /dev/zero: say so before any work
         read_file(key, "private key")
     trust = load_trust(options.metadata, options.certs)
-    load_trust(options.idp_metadata, ())  # read only on a signature failure: check it now
+    current = load_trust(options.idp_metadata, ()) if options.idp_metadata else None
     results = []
     for path in _expand(captures):
         found = read_capture(path)
         # AuthnRequests in the same trace are not what AWS checks; `decode` lists them.
         responses = [m for m in found.messages if m.parameter != "SAMLRequest"]
-        results += [check_response(m, options, trust) for m in responses or found.messages]
+        results += [check_response(m, options, trust, current) for m in responses or found.messages]
     emit(Report(tuple(results)), fmt, strict=strict)
 
 
