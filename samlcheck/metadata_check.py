@@ -143,7 +143,7 @@ def _root_kind(doc: XmlDocument) -> tuple[str, str] | None:
 
 
 @dataclass(frozen=True)
-class SignatureCheck:
+class MetadataSignature:
     status: str
     """valid, invalid, unverifiable or unsigned."""
     detail: str
@@ -161,7 +161,7 @@ def _embedded_certificate(signature: etree._Element) -> x509.Certificate | None:
 
 def verify_signature(
     doc: XmlDocument, cert: x509.Certificate | None, entities: tuple[IdpEntity, ...]
-) -> SignatureCheck:
+) -> MetadataSignature:
     """Verify the document element's own ds:Signature with `cert`, else the embedded
     certificate, else the IdP's signing certificates. Expiry is ignored (as IAM ignores it)."""
     signatures = find_all(doc.root, "ds:Signature")
@@ -170,13 +170,13 @@ def verify_signature(
         nested = find_all(doc.root, ".//ds:Signature")
         if nested:
             where = path_of(nested[0])
-            return SignatureCheck(
+            return MetadataSignature(
                 "unverifiable",
                 f"only a signature inside the document ({where}) is present; samlcheck verifies "
                 "the document element's own signature",
                 where,
             )
-        return SignatureCheck("unsigned", "the document element is not signed", location)
+        return MetadataSignature("unsigned", "the document element is not signed", location)
     embedded = _embedded_certificate(signatures[0])
     if cert is not None:
         candidates = [("the certificate given with --cert", cert)]
@@ -189,7 +189,7 @@ def verify_signature(
             for c in entity.signing_certificates
         ]
     if not candidates:
-        return SignatureCheck(
+        return MetadataSignature(
             "unverifiable", "the signature carries no certificate and none was given", location
         )
     failures: list[str] = []
@@ -202,9 +202,9 @@ def verify_signature(
                 if label.endswith("embedded in the signature")
                 else ""
             )
-            return SignatureCheck("valid", f"verified with {label}{note}", location, candidate)
+            return MetadataSignature("valid", f"verified with {label}{note}", location, candidate)
         failures.append(f"{label}: {problem}")
-    return SignatureCheck("invalid", "; ".join(failures), location)
+    return MetadataSignature("invalid", "; ".join(failures), location)
 
 
 def _verify_with(doc: XmlDocument, cert: x509.Certificate) -> str | None:
@@ -228,7 +228,7 @@ def _verify_with(doc: XmlDocument, cert: x509.Certificate) -> str | None:
 
 
 def _summary(
-    entities: tuple[IdpEntity, ...], signature: SignatureCheck | None, at: dt.datetime
+    entities: tuple[IdpEntity, ...], signature: MetadataSignature | None, at: dt.datetime
 ) -> tuple[tuple[str, str], ...]:
     rows: list[tuple[str, str]] = []
     several = len(entities) > 1
