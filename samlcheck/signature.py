@@ -26,8 +26,11 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from samlcheck.digests import (
+    C14N,
     DigestCheck,
+    canonicalise,
     copy_element,
+    inherited_xml,
     recompute_digests,
     strip_whitespace,
 )
@@ -197,11 +200,12 @@ def verify_pinned(
     certificate is not valid then, at an instant inside its validity: IAM ignores metadata
     certificate expiry. Returns signxml's VerifyResult; raises signxml's exceptions.
     """
-    from signxml.algorithms import DigestAlgorithm, SignatureMethod
-    from signxml.verifier import SignatureConfiguration, XMLVerifier
+    from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
+    from signxml.verifier import SignatureConfiguration
 
     when = at if at is not None else dt.datetime.now(dt.timezone.utc)
     config = SignatureConfiguration(
+        default_reference_c14n_method=CanonicalizationMethod(C14N),
         require_x509=True,
         location="./",
         expect_references=1,
@@ -210,13 +214,38 @@ def verify_pinned(
         ignore_ambiguous_key_info=True,
         verification_time=verification_instant(cert, when),
     )
-    return XMLVerifier().verify(
+    return _verifier(inherited_xml(element, own=True)).verify(
         etree.tostring(element, with_tail=False),
         x509_cert=cert,
         id_attribute="ID",
         parser=safe_parser(),
         expect_config=config,
     )
+
+
+def _verifier(inherited: dict[str, str]) -> Any:
+    """signxml's XMLVerifier canonicalising with `canonicalise`: signxml canonicalises SignedInfo
+    as a child of its Signature, which lxml gets wrong (see `canonicalise`), and it keeps comments
+    in a same-document Reference, which XML DSig removes. signxml verifies a copy of the signed
+    element, so `inherited` holds the xml:* attributes that element has and inherits."""
+    from signxml.verifier import XMLVerifier
+
+    signed_info = qname("ds", "SignedInfo")
+
+    class Verifier(XMLVerifier):  # type: ignore[misc]
+        def _c14n(self, nodes: Any, algorithm: Any, inclusive_ns_prefixes: Any = None) -> bytes:
+            return b"".join(
+                canonicalise(
+                    node,
+                    algorithm.value,
+                    inclusive_ns_prefixes or (),
+                    comments=node.tag == signed_info,
+                    inherited={**inherited, **inherited_xml(node)},
+                )
+                for node in (nodes if isinstance(nodes, list) else [nodes])
+            )
+
+    return Verifier()
 
 
 def _attempt(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) -> tuple[str, Any]:
