@@ -64,8 +64,8 @@ def inherited_xml(element: etree._Element, *, own: bool = False) -> dict[str, st
     found: dict[str, str] = {}
     for node in ([element] if own else []) + list(element.iterancestors()):
         for name, value in node.attrib.items():
-            if name.startswith(XML_NS):
-                found.setdefault(name, value)
+            if str(name).startswith(XML_NS):
+                found.setdefault(str(name), str(value))
     return found
 
 
