@@ -93,13 +93,28 @@ def canonicalise(
         for name, value in extra.items():
             if name not in root.attrib:
                 root.set(name, value)
-    return etree.tostring(
+    data = etree.tostring(
         root,
         method="c14n",
         exclusive=exclusive,
         with_comments=comments and algorithm.endswith("#WithComments"),
         inclusive_ns_prefixes=[p for p in prefixes if p] or None,
     )
+    default = root.nsmap.get(None)
+    if exclusive and "#default" in prefixes and default:
+        return _declare_default(data, default)
+    return data
+
+
+def _declare_default(data: bytes, uri: str) -> bytes:
+    """exc-C14N output whose PrefixList holds '#default': the apex declares the default
+    namespace in scope. lxml drops the '#default' token (only prefixes it knows pass through), so
+    the declaration is added here, first as C14N orders them, unless already written."""
+    name_end = len(data.split(b">", 1)[0].split(b" ", 1)[0])
+    if data[name_end:].startswith(b' xmlns="'):
+        return data
+    value = uri.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    return data[:name_end] + f' xmlns="{value}"'.encode() + data[name_end:]
 
 
 def _reference_c14n(transforms: list[etree._Element]) -> tuple[str, list[str]]:

@@ -21,12 +21,14 @@ import binascii
 import datetime as dt
 import functools
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from samlcheck.digests import (
     C14N,
+    EXC_C14N,
     DigestCheck,
     canonicalise,
     copy_element,
@@ -233,6 +235,10 @@ def _verifier(inherited: dict[str, str]) -> Any:
     signed_info = qname("ds", "SignedInfo")
 
     class Verifier(XMLVerifier):  # type: ignore[misc]
+        @classmethod
+        def schemas(cls) -> list[etree.XMLSchema]:
+            return [_exc_c14n_schema()]
+
         def _c14n(self, nodes: Any, algorithm: Any, inclusive_ns_prefixes: Any = None) -> bytes:
             return b"".join(
                 canonicalise(
@@ -246,6 +252,24 @@ def _verifier(inherited: dict[str, str]) -> Any:
             )
 
     return Verifier()
+
+
+@functools.cache
+def _exc_c14n_schema() -> etree.XMLSchema:
+    """signxml's XML DSig schema plus exc-C14N's InclusiveNamespaces. CanonicalizationMethod's
+    content is validated strictly, so without it signxml refuses a SignedInfo that carries a
+    PrefixList. PrefixList is a string: its '#default' token is not an NMTOKEN."""
+    import importlib.resources
+
+    dsig = importlib.resources.files("signxml.schemas").joinpath("xmldsig1-schema.xsd")
+    schema = f"""<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="{EXC_C14N}"
+        elementFormDefault="qualified">
+      <import namespace="{NS["ds"]}" schemaLocation="{Path(str(dsig)).as_uri()}"/>
+      <element name="InclusiveNamespaces">
+        <complexType><attribute name="PrefixList" type="string"/></complexType>
+      </element>
+    </schema>"""
+    return etree.XMLSchema(etree.fromstring(schema))
 
 
 def _attempt(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) -> tuple[str, Any]:
