@@ -11,7 +11,8 @@ Failures are diagnosed rather than just reported: a digest that no longer matche
 right, the content changed; recomputed here per reference, with a pretty-printing test), a key
 none of the anchors holds (compared with the certificate in KeyInfo) and malformed signatures.
 Anchor expiry never fails a check (IAM ignores metadata certificate expiry): verification runs at
-an instant inside the anchor's validity and expiry is reported separately.
+an instant inside the anchor's validity and expiry is reported separately. signxml canonicalises
+with samlcheck's `canonicalise`: through lxml its own departs from C14N for a document subset.
 """
 
 from __future__ import annotations
@@ -216,7 +217,7 @@ def verify_pinned(
         ignore_ambiguous_key_info=True,
         verification_time=verification_instant(cert, when),
     )
-    return _verifier(inherited_xml(element, own=True)).verify(
+    return _verifier_class()(inherited_xml(element, own=True)).verify(
         etree.tostring(element, with_tail=False),
         x509_cert=cert,
         id_attribute="ID",
@@ -225,7 +226,8 @@ def verify_pinned(
     )
 
 
-def _verifier(inherited: dict[str, str]) -> Any:
+@functools.cache
+def _verifier_class() -> Any:
     """signxml's XMLVerifier canonicalising with `canonicalise`: signxml canonicalises SignedInfo
     as a child of its Signature, which lxml gets wrong (see `canonicalise`), and it keeps comments
     in a same-document Reference, which XML DSig removes. signxml verifies a copy of the signed
@@ -235,6 +237,10 @@ def _verifier(inherited: dict[str, str]) -> Any:
     signed_info = qname("ds", "SignedInfo")
 
     class Verifier(XMLVerifier):  # type: ignore[misc]
+        def __init__(self, inherited: dict[str, str]) -> None:
+            super().__init__()
+            self.inherited = inherited
+
         @classmethod
         def schemas(cls) -> list[etree.XMLSchema]:
             return [_exc_c14n_schema()]
@@ -246,12 +252,12 @@ def _verifier(inherited: dict[str, str]) -> Any:
                     algorithm.value,
                     inclusive_ns_prefixes or (),
                     comments=node.tag == signed_info,
-                    inherited={**inherited, **inherited_xml(node)},
+                    inherited={**self.inherited, **inherited_xml(node)},
                 )
                 for node in (nodes if isinstance(nodes, list) else [nodes])
             )
 
-    return Verifier()
+    return Verifier
 
 
 @functools.cache
