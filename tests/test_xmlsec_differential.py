@@ -142,6 +142,7 @@ def test_fixture_verdicts_agree(path: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not CORPUS_FILES, reason=f"third-party corpus not found at {RESPONSES}")
+@pytest.mark.filterwarnings("ignore::cryptography.utils.CryptographyDeprecationWarning")
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: str(p.relative_to(RESPONSES)))
 def test_corpus_verdicts_agree(path: Path, tmp_path: Path) -> None:
     xml = read_capture(str(path)).messages[0].data
