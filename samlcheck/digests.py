@@ -1,15 +1,19 @@
-"""Reference digests recomputed independently of signxml, for a precise diagnosis.
+"""Canonicalisation of a document subset, and Reference digests recomputed for a diagnosis.
 
-signxml reports a digest mismatch only as a failure; recomputing each Reference's digest over a copy
-of the signature's parent (enveloped transform, exclusive c14n) says which element no longer
-matches and whether removing indentation would make it match again (a pretty-printed capture).
+`canonicalise` is the one C14N of samlcheck: signature verification (SignedInfo and References)
+and the digests recomputed here use it. signxml reports a digest mismatch only as a failure;
+recomputing each Reference's digest over a copy of the signature's parent says which element no
+longer matches and whether removing indentation would make it match again (a pretty-printed
+capture).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -19,6 +23,9 @@ from samlcheck.xml import NS, path_of, safe_parser
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 EXC_C14N_WITH_COMMENTS = EXC_C14N + "WithComments"
+C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+"""Canonical XML 1.0 (inclusive): also XML DSig's default for a Reference without a c14n."""
+XML_NS = "{http://www.w3.org/XML/1998/namespace}"
 
 _DIGESTS = {
     "http://www.w3.org/2000/09/xmldsig#sha1": "sha1",
@@ -51,16 +58,74 @@ def _digest(data: bytes, method: str) -> bytes | None:
     return hashlib.new(name, data).digest() if name else None
 
 
-def _canonical(target: etree._Element, transforms: list[str], prefixes: list[str]) -> bytes:
-    exclusive = any(t.startswith(EXC_C14N) for t in transforms)
-    comments = EXC_C14N_WITH_COMMENTS in transforms
-    return etree.tostring(
-        copy_element(target),
+def inherited_xml(element: etree._Element, *, own: bool = False) -> dict[str, str]:
+    """The xml:* attributes (xml:lang, xml:space...) of `element`'s ancestors, the nearest
+    winning (and its own first when `own`): inclusive C14N 1.0 writes them on a subset's apex."""
+    found: dict[str, str] = {}
+    for node in ([element] if own else []) + list(element.iterancestors()):
+        for name, value in node.attrib.items():
+            if str(name).startswith(XML_NS):
+                found.setdefault(str(name), str(value))
+    return found
+
+
+def canonicalise(
+    element: etree._Element,
+    algorithm: str,
+    prefixes: Sequence[str] = (),
+    *,
+    comments: bool = True,
+    inherited: Mapping[str, str] | None = None,
+) -> bytes:
+    """C14N 1.0 or exc-C14N 1.0 (`algorithm`, its #WithComments form keeping comments only when
+    `comments`) of the document subset `element` and its descendants, as the W3C specs say.
+
+    lxml canonicalises an element that is not its document's root wrongly: below a default
+    namespace declared on an ancestor it writes xmlns="" on grandchildren, and it drops the xml:*
+    attributes inclusive C14N inherits. So the element is re-rooted (serialised with every
+    namespace in scope, parsed again) and, for inclusive C14N, given the `inherited` xml:*
+    attributes (default: its ancestors').
+    """
+    exclusive = algorithm.startswith(EXC_C14N)
+    root = copy_element(element)
+    if not exclusive:
+        extra = inherited_xml(element) if inherited is None else inherited
+        for name, value in extra.items():
+            if name not in root.attrib:
+                root.set(name, value)
+    data = etree.tostring(
+        root,
         method="c14n",
         exclusive=exclusive,
-        with_comments=comments,
-        inclusive_ns_prefixes=prefixes or None,
+        with_comments=comments and algorithm.endswith("#WithComments"),
+        inclusive_ns_prefixes=[p for p in prefixes if p] or None,
     )
+    default = root.nsmap.get(None)
+    if exclusive and "#default" in prefixes and default:
+        return _declare_default(data, default)
+    return data
+
+
+def _declare_default(data: bytes, uri: str) -> bytes:
+    """exc-C14N output whose PrefixList holds '#default': the apex declares the default
+    namespace in scope. lxml drops the '#default' token (only prefixes it knows pass through), so
+    the declaration is added here, first as C14N orders them, unless already written."""
+    name_end = len(data.split(b">", 1)[0].split(b" ", 1)[0])
+    if data[name_end:].startswith(b' xmlns="'):
+        return data
+    value = uri.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    return data[:name_end] + f' xmlns="{value}"'.encode() + data[name_end:]
+
+
+def _reference_c14n(transforms: list[etree._Element]) -> tuple[str, list[str]]:
+    """The Reference's c14n algorithm (C14N 1.0 when it names none) and its PrefixList."""
+    for node in transforms:
+        algorithm = node.get("Algorithm") or ""
+        if algorithm.startswith((EXC_C14N, C14N)):
+            inclusive = node.find(f"{{{EXC_C14N}}}InclusiveNamespaces")
+            prefixes = (inclusive.get("PrefixList") or "").split() if inclusive is not None else []
+            return algorithm, prefixes
+    return C14N, []
 
 
 def strip_whitespace(element: etree._Element) -> None:
@@ -92,11 +157,14 @@ def recompute_digests(signature: etree._Element) -> tuple[DigestCheck, ...]:
             continue
         nodes = reference.findall("ds:Transforms/ds:Transform", NS)
         transforms = [t.get("Algorithm") or "" for t in nodes]
-        prefixes: list[str] = []
-        for node in nodes:
-            inclusive = node.find(f"{{{EXC_C14N}}}InclusiveNamespaces")
-            if inclusive is not None:
-                prefixes = (inclusive.get("PrefixList") or "").split()
+        algorithm, prefixes = _reference_c14n(nodes)
+        canonical = functools.partial(
+            canonicalise,
+            algorithm=algorithm,
+            prefixes=prefixes,
+            comments=False,  # a same-document Reference never covers comments (XML DSig 4.4.3.3)
+            inherited={**inherited_xml(parent), **inherited_xml(target)},
+        )
         if ENVELOPED in transforms and copy_signature.getparent() is not None:
             copy_signature.getparent().remove(copy_signature)  # type: ignore[union-attr]
         method_node = reference.find("ds:DigestMethod", NS)
@@ -109,13 +177,13 @@ def recompute_digests(signature: etree._Element) -> tuple[DigestCheck, ...]:
         except (ValueError, binascii.Error):
             expected = b""
         try:
-            actual = _digest(_canonical(target, transforms, prefixes), method)
+            actual = _digest(canonical(target), method)
             matches = actual is not None and actual == expected
             pretty = False
             if not matches and actual is not None:
                 stripped = copy_element(target)
                 strip_whitespace(stripped)
-                pretty = _digest(_canonical(stripped, transforms, prefixes), method) == expected
+                pretty = _digest(canonical(stripped), method) == expected
         except (etree.LxmlError, ValueError):  # not canonicalisable: it cannot match either
             matches, pretty = False, False
         inside = path_of(target)[len(path_of(copy)) :]

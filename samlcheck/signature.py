@@ -11,7 +11,8 @@ Failures are diagnosed rather than just reported: a digest that no longer matche
 right, the content changed; recomputed here per reference, with a pretty-printing test), a key
 none of the anchors holds (compared with the certificate in KeyInfo) and malformed signatures.
 Anchor expiry never fails a check (IAM ignores metadata certificate expiry): verification runs at
-an instant inside the anchor's validity and expiry is reported separately.
+an instant inside the anchor's validity and expiry is reported separately. signxml canonicalises
+with samlcheck's `canonicalise`: through lxml its own departs from C14N for a document subset.
 """
 
 from __future__ import annotations
@@ -21,13 +22,18 @@ import binascii
 import datetime as dt
 import functools
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from samlcheck.digests import (
+    C14N,
+    EXC_C14N,
     DigestCheck,
+    canonicalise,
     copy_element,
+    inherited_xml,
     recompute_digests,
     strip_whitespace,
 )
@@ -197,11 +203,12 @@ def verify_pinned(
     certificate is not valid then, at an instant inside its validity: IAM ignores metadata
     certificate expiry. Returns signxml's VerifyResult; raises signxml's exceptions.
     """
-    from signxml.algorithms import DigestAlgorithm, SignatureMethod
-    from signxml.verifier import SignatureConfiguration, XMLVerifier
+    from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
+    from signxml.verifier import SignatureConfiguration
 
     when = at if at is not None else dt.datetime.now(dt.timezone.utc)
     config = SignatureConfiguration(
+        default_reference_c14n_method=CanonicalizationMethod(C14N),
         require_x509=True,
         location="./",
         expect_references=1,
@@ -210,13 +217,65 @@ def verify_pinned(
         ignore_ambiguous_key_info=True,
         verification_time=verification_instant(cert, when),
     )
-    return XMLVerifier().verify(
+    return _verifier_class()(inherited_xml(element, own=True)).verify(
         etree.tostring(element, with_tail=False),
         x509_cert=cert,
         id_attribute="ID",
         parser=safe_parser(),
         expect_config=config,
     )
+
+
+@functools.cache
+def _verifier_class() -> Any:
+    """signxml's XMLVerifier canonicalising with `canonicalise`: signxml canonicalises SignedInfo
+    as a child of its Signature, which lxml gets wrong (see `canonicalise`), and it keeps comments
+    in a same-document Reference, which XML DSig removes. signxml verifies a copy of the signed
+    element, so `inherited` holds the xml:* attributes that element has and inherits."""
+    from signxml.verifier import XMLVerifier
+
+    signed_info = qname("ds", "SignedInfo")
+
+    class Verifier(XMLVerifier):  # type: ignore[misc]
+        def __init__(self, inherited: dict[str, str]) -> None:
+            super().__init__()
+            self.inherited = inherited
+
+        @classmethod
+        def schemas(cls) -> list[etree.XMLSchema]:
+            return [_exc_c14n_schema()]
+
+        def _c14n(self, nodes: Any, algorithm: Any, inclusive_ns_prefixes: Any = None) -> bytes:
+            return b"".join(
+                canonicalise(
+                    node,
+                    algorithm.value,
+                    inclusive_ns_prefixes or (),
+                    comments=node.tag == signed_info,
+                    inherited={**self.inherited, **inherited_xml(node)},
+                )
+                for node in (nodes if isinstance(nodes, list) else [nodes])
+            )
+
+    return Verifier
+
+
+@functools.cache
+def _exc_c14n_schema() -> etree.XMLSchema:
+    """signxml's XML DSig schema plus exc-C14N's InclusiveNamespaces. CanonicalizationMethod's
+    content is validated strictly, so without it signxml refuses a SignedInfo that carries a
+    PrefixList. PrefixList is a string: its '#default' token is not an NMTOKEN."""
+    import importlib.resources
+
+    dsig = importlib.resources.files("signxml.schemas").joinpath("xmldsig1-schema.xsd")
+    schema = f"""<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="{EXC_C14N}"
+        elementFormDefault="qualified">
+      <import namespace="{NS["ds"]}" schemaLocation="{Path(str(dsig)).as_uri()}"/>
+      <element name="InclusiveNamespaces">
+        <complexType><attribute name="PrefixList" type="string"/></complexType>
+      </element>
+    </schema>"""
+    return etree.XMLSchema(etree.fromstring(schema))
 
 
 def _attempt(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) -> tuple[str, Any]:
