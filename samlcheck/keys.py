@@ -13,6 +13,7 @@ import base64
 import binascii
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +28,10 @@ from samlcheck.files import read_file
 
 MAX_KEY_CHARACTERS = 16_384
 """AddPrivateKey's maximum length (IAM API Reference, UpdateSAMLProvider/CreateSAMLProvider)."""
-ALLOWED_CHARACTER = re.compile(r"[\t\n\r\u0020-\u00ff]")
-"""One character of AddPrivateKey's documented pattern `[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+`."""
+DISALLOWED_CHARACTER = re.compile(r"[^\t\n\r\u0020-\u00ff]")
+"""A character outside AddPrivateKey's pattern `[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+`."""
 
-_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
+_PEM_MARKER = re.compile(r"-----(BEGIN|END) ([A-Z0-9 ]+)-----")
 _PRIVATE_LABELS = {
     "PRIVATE KEY": "PKCS#8",
     "RSA PRIVATE KEY": "PKCS#1",
@@ -86,10 +87,39 @@ def _text(data: bytes) -> str | None:
 
 
 def _first_bad_character(text: str) -> tuple[int, str] | None:
-    for index, char in enumerate(text):
-        if not ALLOWED_CHARACTER.fullmatch(char):
-            return index, repr(char)
-    return None
+    found = DISALLOWED_CHARACTER.search(text)
+    return (found.start(), repr(found.group())) if found else None
+
+
+def pem_blocks(text: str) -> list[tuple[str, str]]:
+    """(label, body) of each `-----BEGIN L-----body-----END L-----` block, in one linear pass.
+
+    A BEGIN pairs with the first END of its label after it; a BEGIN without one is skipped, and
+    a block's body may hold other markers. Every marker is found once, and each label's ENDs are
+    consumed in order, so hostile text (thousands of unmatched BEGIN lines) costs linear time.
+    """
+    markers = list(_PEM_MARKER.finditer(text))
+    ends: dict[str, list[int]] = {}
+    for index, marker in enumerate(markers):
+        if marker.group(1) == "END":
+            ends.setdefault(marker.group(2), []).append(index)
+    next_end = dict.fromkeys(ends, 0)
+    blocks: list[tuple[str, str]] = []
+    position = 0
+    for index, marker in enumerate(markers):
+        label = marker.group(2)
+        if marker.group(1) != "BEGIN" or marker.start() < position or label not in ends:
+            continue
+        candidates, first = ends[label], next_end[label]
+        while first < len(candidates) and candidates[first] < index:
+            first += 1
+        next_end[label] = first
+        if first == len(candidates):
+            continue
+        end = markers[candidates[first]]
+        blocks.append((label, text[marker.end() : end.start()]))
+        position = end.end()
+    return blocks
 
 
 def _key_algorithm(key: PrivateKeyTypes) -> tuple[str, int | None]:
@@ -207,6 +237,14 @@ def _from_der(data: bytes) -> dict[str, object]:
     return {"kind": "unknown", "described": "binary data that is not a key, certificate or PKCS#12"}
 
 
+def block_labels(labels: tuple[str, ...] | list[str]) -> str:
+    """'CERTIFICATE x3, PUBLIC KEY': each PEM label once with its count, the first few only."""
+    counts = Counter(labels)
+    shown = [f"{label} x{n:,}" if n > 1 else label for label, n in counts.most_common(4)]
+    rest = len(counts) - len(shown)
+    return ", ".join(shown) + (f" and {rest:,} other label(s)" if rest else "")
+
+
 def _from_pem(text: str, blocks: list[tuple[str, str]]) -> dict[str, object]:
     labels = [label for label, _ in blocks]
     others = tuple(label for label in labels if label not in _PRIVATE_LABELS)
@@ -265,7 +303,7 @@ def _from_pem(text: str, blocks: list[tuple[str, str]]) -> dict[str, object]:
         return {"kind": "pkcs12", "described": "a PKCS#12 bundle in a PEM wrapper"}
     return {
         "kind": "unknown",
-        "described": f"PEM text with {', '.join(labels)} block(s), no private key",
+        "described": f"PEM text with {block_labels(labels)} block(s), no private key",
     }
 
 
@@ -278,7 +316,7 @@ def inspect_key(data: bytes, source: str, cert: x509.Certificate | None = None) 
     facts: dict[str, object]
     if not data.strip():
         facts = {"kind": "empty", "described": "an empty file" if not data else "only whitespace"}
-    elif text is not None and (blocks := _PEM_BLOCK.findall(text)):
+    elif text is not None and (blocks := pem_blocks(text)):
         facts = _from_pem(text, blocks)
     elif text is not None and text.lstrip().startswith(("ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2")):
         facts = {"kind": "public-key", "described": "an OpenSSH public key (ssh-keygen .pub)"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,11 @@ from samlcheck.errors import InputError
 from samlcheck.key_check import check_keys
 from samlcheck.keys import (
     MAX_KEY_CHARACTERS,
+    KeyFacts,
     inspect_key,
     load_rsa_private_key,
     matches_certificate,
+    pem_blocks,
 )
 from samlcheck.rules import keys as rules
 
@@ -208,3 +211,40 @@ def test_load_rsa_private_key_refuses_non_rsa_keys(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="RSA"):
         load_rsa_private_key(KEYS / "ec-p256.pem")
     assert load_rsa_private_key(KEYS / "rsa-pkcs1.pem").key_size == 2048
+
+
+# --- hostile key files: bounded work (issue 9) ---------------------------------------------------
+
+
+def _cpu_seconds(data: bytes) -> tuple[float, KeyFacts]:
+    started = time.process_time()
+    facts = inspect_key(data, "hostile.pem")
+    return time.process_time() - started, facts
+
+
+def test_unmatched_begin_lines_are_read_in_linear_time() -> None:
+    """256 KB of BEGIN lines without END took about 20 s of CPU (each BEGIN searched to the end)."""
+    spent, facts = _cpu_seconds(b"-----BEGIN A-----\n" * (256 * 1024 // 18))
+    assert spent < 2, f"{spent:.1f} s of CPU for 256 KB of BEGIN lines"
+    assert facts.kind == "unknown"
+    assert "BEGIN/END lines do not match" in facts.described
+
+
+def test_key_after_many_unmatched_begin_lines_is_still_found() -> None:
+    hostile = b"-----BEGIN RSA PRIVATE KEY-----\n" * 20_000 + GOOD.read_bytes()
+    spent, facts = _cpu_seconds(hostile)
+    assert spent < 2, f"{spent:.1f} s of CPU"
+    assert facts.usable_rsa is not None
+    assert facts.container == "PKCS#8"
+
+
+def test_pem_blocks_pair_each_begin_with_the_first_end_of_its_label() -> None:
+    text = "-----BEGIN A-----x-----BEGIN B-----y-----END A-----z-----END B-----\n"
+    assert pem_blocks(text) == [("A", "x-----BEGIN B-----y")]
+    text = "-----BEGIN A-----\n-----BEGIN B-----\nb\n-----END B-----\n"
+    assert pem_blocks(text) == [("B", "\nb\n")]
+
+
+def test_many_blocks_are_counted_not_listed() -> None:
+    facts = inspect_key(b"-----BEGIN A-----\nx\n-----END A-----\n" * 10_000, "many.pem")
+    assert facts.described == "PEM text with A x10,000 block(s), no private key"

@@ -15,7 +15,7 @@ from cryptography import x509
 from samlcheck.aws import SEED
 from samlcheck.certs import describe
 from samlcheck.findings import Finding, Rule, Severity
-from samlcheck.keys import MAX_KEY_CHARACTERS, KeyFacts, matches_certificate
+from samlcheck.keys import MAX_KEY_CHARACTERS, KeyFacts, block_labels, matches_certificate
 from samlcheck.provider import MAX_PRIVATE_KEYS
 
 _INVALID_KEY = f"{SEED}: Invalid private key"
@@ -203,7 +203,7 @@ def key_findings(facts: KeyFacts, cert: x509.Certificate | None = None) -> list[
         found.append(
             EXTRA_BLOCKS.finding(
                 f"{source} holds other PEM blocks besides the key: "
-                f"{', '.join(facts.other_blocks)}.",
+                f"{block_labels(facts.other_blocks)}.",
                 source,
             )
         )
