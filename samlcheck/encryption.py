@@ -139,7 +139,8 @@ def decrypt(doc: XmlDocument, key_paths: tuple[Path, ...]) -> Decryption:
         findings.append(
             rules.NO_KEY.finding(
                 f"The response holds {len(containers)} EncryptedAssertion(s) and no --sp-key was "
-                "given: the assertion's signature and claims cannot be checked.",
+                "given: the assertion, its signature and its claims are inside the ciphertext, so "
+                "samlcheck cannot judge them (a Response signature covers only the ciphertext).",
                 path_of(containers[0]),
             )
         )

@@ -355,3 +355,24 @@ def test_encrypted_assertions_past_the_cap_are_not_decrypted() -> None:
     (finding,) = result.findings
     assert finding.rule is rules.TOO_MANY_PARTS and "2,501 EncryptedAssertions" in finding.message
     assert finding.rule.unjudged
+
+
+def test_encrypted_assertion_without_sp_key_is_unjudged_not_accepted(run_cli) -> None:
+    """With --metadata given, the reason is the ciphertext, not a missing trust anchor."""
+    done = run_cli(
+        "check",
+        str(FIXTURES / "encrypted/aes128-cbc_rsa-oaep_keyinfo.xml"),
+        "--metadata",
+        str(FIXTURES / "metadata/passing.xml"),
+    )
+    assert "no trust anchor" not in done.stdout
+    assert "inside the ciphertext" in done.stdout
+    assert done.stdout.rstrip().endswith("1 input: 0 accepted, 0 rejected, 1 unjudged")
+    strict = run_cli(
+        "check",
+        str(FIXTURES / "encrypted/aes128-cbc_rsa-oaep_keyinfo.xml"),
+        "--metadata",
+        str(FIXTURES / "metadata/passing.xml"),
+        "--strict",
+    )
+    assert strict.exit_code == 1

@@ -34,7 +34,8 @@ NO_KEY = Rule(
     "at most two keys are on an IAM provider).",
     stage="input",
     source=_GUIDE,
-    unjudged="the assertion: it is encrypted and no --sp-key was given",
+    unjudged="the assertion and its signature: they are inside the ciphertext and no --sp-key "
+    "was given to decrypt them",
 )
 WRONG_KEY = Rule(
     id="SC-ENC-002",
