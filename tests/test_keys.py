@@ -315,3 +315,16 @@ def test_sp_key_over_the_size_limit_is_an_input_error(tmp_path: Path) -> None:
     path.write_bytes(_pem("RSA PRIVATE KEY", _integers(0, (1 << 16383) | 1, *[3] * 7)))
     with pytest.raises(InputError, match="at most 8,192 bits"):
         load_rsa_private_key(path)
+
+
+def test_keys_strict_exits_1_for_a_key_that_does_not_match_the_certificate(run_cli) -> None:
+    args = ("keys", str(GOOD), "--cert", str(KEYS / "sp-encryption-next.crt"))
+    plain = run_cli(*args)
+    assert plain.exit_code == 0
+    body = plain.stdout.split("\n", 2)[2]
+    assert body.startswith("  Matches certificate  NO: assertions encrypted for this certificate")
+    assert run_cli(*args, "--strict").exit_code == 1
+    assert (
+        run_cli("keys", str(GOOD), "--cert", str(KEYS / "sp-encryption.crt"), "--strict").exit_code
+        == 0
+    )
