@@ -33,6 +33,7 @@ from lxml import etree
 from samlcheck.findings import Finding
 from samlcheck.keys import load_rsa_private_key
 from samlcheck.rules import encryption as rules
+from samlcheck.rules.encryption import MAX_ENCRYPTED_ASSERTIONS, MAX_ENCRYPTED_KEYS
 from samlcheck.xml import NS, XmlDocument, XmlRefused, find_all, parse, path_of, qname
 from samlcheck.xml import text as xml_text
 
@@ -138,12 +139,23 @@ def decrypt(doc: XmlDocument, key_paths: tuple[Path, ...]) -> Decryption:
         findings.append(
             rules.NO_KEY.finding(
                 f"The response holds {len(containers)} EncryptedAssertion(s) and no --sp-key was "
-                "given: the assertion's signature and claims cannot be checked.",
+                "given: the assertion, its signature and its claims are inside the ciphertext, so "
+                "samlcheck cannot judge them (a Response signature covers only the ciphertext).",
                 path_of(containers[0]),
             )
         )
         return Decryption(document=None, findings=tuple(findings), key_used=None, encrypted=True)
     keys = [_Key(str(path), load_rsa_private_key(path)) for path in key_paths]
+    if len(containers) > MAX_ENCRYPTED_ASSERTIONS:
+        findings.append(
+            rules.TOO_MANY_PARTS.finding(
+                f"The response holds {len(containers):,} EncryptedAssertions; samlcheck decrypts "
+                f"at most {MAX_ENCRYPTED_ASSERTIONS}, so none was decrypted (AWS reads one "
+                "assertion).",
+                path_of(containers[MAX_ENCRYPTED_ASSERTIONS]),
+            )
+        )
+        return Decryption(None, tuple(findings), None, encrypted=True)
     plaintexts: list[_Plaintext] = []
     for container in containers:
         try:
@@ -230,24 +242,34 @@ def _algorithm(element: etree._Element) -> str | None:
 
 
 def _encrypted_keys(data: etree._Element, container: etree._Element) -> list[etree._Element]:
-    """EncryptedKeys for `data`: in its KeyInfo, named by a RetrievalMethod, or beside it."""
+    """EncryptedKeys for `data`: in its KeyInfo, named by a RetrievalMethod, or beside it.
+
+    At most MAX_ENCRYPTED_KEYS + 1 are collected (one more tells the caller the cap is reached);
+    the document's EncryptedKeys are indexed by Id once, not searched per RetrievalMethod.
+    """
     found: list[etree._Element] = []
     key_info = _child(data, "ds", "KeyInfo")
     if key_info is not None:
         found.extend(key_info.findall(qname("xenc", "EncryptedKey")))
+        by_id: dict[str, etree._Element] | None = None
         for method in key_info.findall(qname("ds", "RetrievalMethod")):
             kind = method.get("Type")
             uri = method.get("URI") or ""
             if (kind is not None and kind != ENCRYPTED_KEY_TYPE) or not uri.startswith("#"):
                 continue
-            wanted = uri[1:]
-            scope = container.getroottree().getroot()
-            for candidate in scope.iter(qname("xenc", "EncryptedKey")):
-                if candidate.get("Id") == wanted and candidate not in found:
-                    found.append(candidate)
+            if by_id is None:
+                scope = container.getroottree().getroot().iter(qname("xenc", "EncryptedKey"))
+                by_id = {}
+                for candidate in scope:
+                    by_id.setdefault(candidate.get("Id") or "", candidate)
+            named = by_id.get(uri[1:])
+            if named is not None and named not in found:
+                found.append(named)
+            if len(found) > MAX_ENCRYPTED_KEYS:
+                break
     if not found:
         found.extend(container.findall(qname("xenc", "EncryptedKey")))
-    return found
+    return found[: MAX_ENCRYPTED_KEYS + 1]
 
 
 def _oaep(method: etree._Element | None, transport: str) -> padding.OAEP:
@@ -357,6 +379,8 @@ def _decrypt_container(container: etree._Element, keys: Sequence[_Key]) -> _Plai
                 path_of(data),
             )
         )
+    capped = len(encrypted_keys) > MAX_ENCRYPTED_KEYS
+    encrypted_keys = encrypted_keys[:MAX_ENCRYPTED_KEYS]
     reasons: list[str] = []
     data_errors: list[str] = []
     for encrypted_key in encrypted_keys:
@@ -376,6 +400,14 @@ def _decrypt_container(container: etree._Element, keys: Sequence[_Key]) -> _Plai
                 data_errors.append(f"with the session key from {key.source}, {error}")
                 continue
             return _Plaintext(plain, key, algorithm, transport)
+    if capped:
+        raise _Refusal(
+            rules.TOO_MANY_PARTS.finding(
+                f"The EncryptedData has more than {MAX_ENCRYPTED_KEYS} EncryptedKeys; samlcheck "
+                f"tried the first {MAX_ENCRYPTED_KEYS} and none decrypts the assertion.",
+                path_of(data),
+            )
+        )
     if not any(KEY_TRANSPORTS.get(_algorithm(k) or "") for k in encrypted_keys):
         raise _Refusal(
             rules.UNSUPPORTED.finding(

@@ -13,7 +13,7 @@ from cryptography import x509
 from samlcheck.certs import describe
 from samlcheck.keys import MAX_KEY_CHARACTERS, KeyFacts, inspect_key, matches_certificate
 from samlcheck.report import Result
-from samlcheck.rules.keys import key_findings, limit_finding
+from samlcheck.rules.keys import CERT_MISMATCH, key_findings, limit_finding
 
 
 def _summary(facts: KeyFacts, cert: x509.Certificate | None) -> tuple[tuple[str, str], ...]:
@@ -23,10 +23,14 @@ def _summary(facts: KeyFacts, cert: x509.Certificate | None) -> tuple[tuple[str,
         else f"{facts.characters:,} of at most {MAX_KEY_CHARACTERS:,}"
     )
     rows = [("Key file", facts.source), ("Is", facts.described), ("Characters", characters)]
-    if cert is not None:
+    if cert is not None:  # first: a mismatch breaks every decryption although IAM takes the key
         matched = matches_certificate(facts, cert)
-        verdict = {True: "yes", False: "no", None: "unknown (the key cannot be read)"}[matched]
-        rows.append(("Matches certificate", f"{verdict} ({describe(cert).subject})"))
+        verdict = {
+            True: "yes",
+            False: "NO: assertions encrypted for this certificate will not decrypt",
+            None: "unknown (the key cannot be read)",
+        }[matched]
+        rows.insert(0, ("Matches certificate", f"{verdict} ({describe(cert).subject})"))
     return tuple(rows)
 
 
@@ -41,7 +45,7 @@ def check_keys(
     results: list[Result] = []
     for number, (source, data) in enumerate(keys, start=1):
         facts = inspect_key(data, source)
-        findings = key_findings(facts, cert)
+        findings = sorted(key_findings(facts, cert), key=lambda f: f.rule is not CERT_MISMATCH)
         limit = limit_finding(source, number, len(keys))
         if limit is not None:
             findings.insert(0, limit)

@@ -13,10 +13,12 @@ import base64
 import binascii
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
@@ -27,10 +29,10 @@ from samlcheck.files import read_file
 
 MAX_KEY_CHARACTERS = 16_384
 """AddPrivateKey's maximum length (IAM API Reference, UpdateSAMLProvider/CreateSAMLProvider)."""
-ALLOWED_CHARACTER = re.compile(r"[\t\n\r\u0020-\u00ff]")
-"""One character of AddPrivateKey's documented pattern `[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+`."""
+DISALLOWED_CHARACTER = re.compile(r"[^\t\n\r\u0020-\u00ff]")
+"""A character outside AddPrivateKey's pattern `[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+`."""
 
-_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
+_PEM_MARKER = re.compile(r"-----(BEGIN|END) ([A-Z0-9 ]+)-----")
 _PRIVATE_LABELS = {
     "PRIVATE KEY": "PKCS#8",
     "RSA PRIVATE KEY": "PKCS#1",
@@ -41,6 +43,25 @@ _PUBLIC_LABELS = ("PUBLIC KEY", "RSA PUBLIC KEY")
 _CERT_LABELS = ("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE")
 _BASE64_TEXT = re.compile(r"^[A-Za-z0-9+/=\s]+$")
 _PKCS7_DATA = "1.2.840.113549.1.7.1"
+_INTEGER = 0x02
+_KEY_ALGORITHMS = {
+    "1.2.840.113549.1.1.1": "RSA",
+    "1.2.840.113549.1.1.10": "RSA-PSS",
+    "1.2.840.10045.2.1": "EC",
+    "1.2.840.10040.4.1": "DSA",
+    "1.3.101.110": "X25519",
+    "1.3.101.111": "X448",
+    "1.3.101.112": "Ed25519",
+    "1.3.101.113": "Ed448",
+}
+"""PKCS#8 privateKeyAlgorithm OIDs (RFC 8017, 5480, 3279, 8410)."""
+MAX_RSA_BITS = 8192
+"""The largest RSA key samlcheck loads. OpenSSL's full key check tests p and q for primality,
+which for a 16,384-bit key took 33 s, and every decryption slows with the size. IAM documents no
+maximum in bits: its limit is 16,384 characters of PEM, which fits an RSA key of about 21,000
+bits. Larger keys are described from their DER and reported, never loaded."""
+_UNREADABLE = (ValueError, TypeError, UnsupportedAlgorithm)
+"""What cryptography raises for key bytes it cannot load (UnsupportedAlgorithm: an unknown type)."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,11 @@ class KeyFacts:
     key: PrivateKeyTypes | None = field(default=None, compare=False, repr=False)
 
     @property
+    def oversized(self) -> bool:
+        """An RSA key over MAX_RSA_BITS: described from its DER, never loaded."""
+        return self.algorithm == "RSA" and self.bits is not None and self.bits > MAX_RSA_BITS
+
+    @property
     def usable_rsa(self) -> rsa.RSAPrivateKey | None:
         """The RSA private key, when the file holds a readable unencrypted one (PEM or DER)."""
         return self.key if isinstance(self.key, rsa.RSAPrivateKey) else None
@@ -86,10 +112,39 @@ def _text(data: bytes) -> str | None:
 
 
 def _first_bad_character(text: str) -> tuple[int, str] | None:
-    for index, char in enumerate(text):
-        if not ALLOWED_CHARACTER.fullmatch(char):
-            return index, repr(char)
-    return None
+    found = DISALLOWED_CHARACTER.search(text)
+    return (found.start(), repr(found.group())) if found else None
+
+
+def pem_blocks(text: str) -> list[tuple[str, str]]:
+    """(label, body) of each `-----BEGIN L-----body-----END L-----` block, in one linear pass.
+
+    A BEGIN pairs with the first END of its label after it; a BEGIN without one is skipped, and
+    a block's body may hold other markers. Every marker is found once, and each label's ENDs are
+    consumed in order, so hostile text (thousands of unmatched BEGIN lines) costs linear time.
+    """
+    markers = list(_PEM_MARKER.finditer(text))
+    ends: dict[str, list[int]] = {}
+    for index, marker in enumerate(markers):
+        if marker.group(1) == "END":
+            ends.setdefault(marker.group(2), []).append(index)
+    next_end = dict.fromkeys(ends, 0)
+    blocks: list[tuple[str, str]] = []
+    position = 0
+    for index, marker in enumerate(markers):
+        label = marker.group(2)
+        if marker.group(1) != "BEGIN" or marker.start() < position or label not in ends:
+            continue
+        candidates, first = ends[label], next_end[label]
+        while first < len(candidates) and candidates[first] < index:
+            first += 1
+        next_end[label] = first
+        if first == len(candidates):
+            continue
+        end = markers[candidates[first]]
+        blocks.append((label, text[marker.end() : end.start()]))
+        position = end.end()
+    return blocks
 
 
 def _key_algorithm(key: PrivateKeyTypes) -> tuple[str, int | None]:
@@ -116,6 +171,52 @@ def _pkcs8_or_pkcs1_der(data: bytes) -> str:
     if len(parts) >= 3 and parts[1].tag == der.SEQUENCE:
         return "PKCS#8"
     return "PKCS#1" if len(parts) >= 9 else "SEC1"
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A private key's algorithm and RSA size read from its DER, or what is wrong with it."""
+
+    algorithm: str | None = None
+    bits: int | None = None
+    problem: str | None = None
+    unknown: bool = False
+    """The algorithm is a PKCS#8 OID no library here implements (`algorithm` names the OID)."""
+
+
+def _rsa_bits(data: bytes) -> int:
+    """The modulus size of a PKCS#1 RSAPrivateKey (version, n, e, d, p, q, dp, dq, qinv)."""
+    parts = der.children(data, der.read_tlv(data, 0))
+    if len(parts) < 9 or any(part.tag != _INTEGER for part in parts[:9]):
+        raise der.DerError("the RSA key does not hold the nine integers of RFC 8017")
+    modulus = parts[1]
+    return int.from_bytes(data[modulus.start : modulus.end], "big").bit_length()
+
+
+def _shape(data: bytes, container: str) -> _Shape:
+    """Algorithm and RSA size from the DER alone (cheap: nothing is loaded or validated)."""
+    try:
+        top = der.read_tlv(data, 0)
+        if top.tag != der.SEQUENCE:
+            raise der.DerError("the key does not start with a DER SEQUENCE")
+        if container == "PKCS#1":
+            return _Shape("RSA", _rsa_bits(data))
+        if container != "PKCS#8":
+            return _Shape()
+        parts = der.children(data, top)
+        if len(parts) < 3 or parts[1].tag != der.SEQUENCE or parts[2].tag != der.OCTET_STRING:
+            raise der.DerError("it is not a PKCS#8 PrivateKeyInfo (version, algorithm, key)")
+        identifier = der.children(data, parts[1])
+        if not identifier or identifier[0].tag != der.OID:
+            raise der.DerError("its algorithm identifier holds no OID")
+        oid = der.decode_oid(data[identifier[0].start : identifier[0].end])
+        algorithm = _KEY_ALGORITHMS.get(oid)
+        if algorithm is None:
+            return _Shape(algorithm=f"unknown algorithm (OID {oid})", unknown=True)
+        inner = data[parts[2].start : parts[2].end]
+        return _Shape(algorithm, _rsa_bits(inner) if algorithm.startswith("RSA") else None)
+    except der.DerError as error:
+        return _Shape(problem=f"its DER structure is damaged: {error}")
 
 
 def _is_pkcs12(data: bytes) -> bool:
@@ -146,48 +247,97 @@ def _private_facts(key: PrivateKeyTypes, container: str, pem: bool) -> dict[str,
     }
 
 
-def _repaired(block: bytes) -> tuple[rsa.RSAPrivateKey | None, str | None]:
+def _repaired(block: bytes, pem: bool) -> tuple[rsa.RSAPrivateKey | None, str | None]:
     """An RSA key OpenSSL refuses only for wrong CRT values, rebuilt from p, q and d.
 
     OpenSSL checks every parameter; tools such as xmlsec1 use the key anyway (OpenSSL's own
     decryption falls back from a faulty CRT result). The core (n = p*q, e*d = 1 mod lcm(p-1, q-1))
     must hold, else the key is really broken and None is returned.
     """
+    load = serialization.load_pem_private_key if pem else serialization.load_der_private_key
     try:
-        key = serialization.load_pem_private_key(
-            block, password=None, unsafe_skip_rsa_key_validation=True
-        )
-    except (ValueError, TypeError):
+        key = load(block, password=None, unsafe_skip_rsa_key_validation=True)
+    except _UNREADABLE:
         return None, None
     if not isinstance(key, rsa.RSAPrivateKey):
         return None, None
     numbers = key.private_numbers()
     p, q, d = numbers.p, numbers.q, numbers.d
     public = numbers.public_numbers
-    lam = (p - 1) * (q - 1) // math.gcd(p - 1, q - 1)
-    if p * q != public.n or (public.e * d) % lam != 1:
+    if p < 3 or q < 3 or p * q != public.n:
         return None, None
-    right = {"dmp1": d % (p - 1), "dmq1": d % (q - 1), "iqmp": pow(q, -1, p)}
-    wrong = [name for name, value in right.items() if getattr(numbers, name) != value]
-    fixed = rsa.RSAPrivateNumbers(p=p, q=q, d=d, **right, public_numbers=public).private_key()
+    lam = (p - 1) * (q - 1) // math.gcd(p - 1, q - 1)
+    if (public.e * d) % lam != 1:
+        return None, None
+    try:
+        right = {"dmp1": d % (p - 1), "dmq1": d % (q - 1), "iqmp": pow(q, -1, p)}
+        wrong = [name for name, value in right.items() if getattr(numbers, name) != value]
+        fixed = rsa.RSAPrivateNumbers(p=p, q=q, d=d, **right, public_numbers=public).private_key()
+    except _UNREADABLE:  # p and q share a factor: not an RSA key
+        return None, None
     return fixed, (
         f"its CRT value(s) {', '.join(wrong) or 'unknown'} are wrong, so OpenSSL refuses the key "
         "as written; samlcheck recomputed them from p, q and d to decrypt with it"
     )
 
 
+def _damaged(container: str, pem: bool, problem: str) -> dict[str, object]:
+    form = f"{container} PEM" if pem else f"{container} DER, binary"
+    return {
+        "kind": "unknown",
+        "described": f"a damaged {form} private key",
+        "container": container,
+        "problem": problem,
+    }
+
+
+def _load_private(data: bytes, shape: _Shape, container: str, pem: bool) -> dict[str, object]:
+    """Facts about one unencrypted private key (PEM block or DER): its shape is read first, so
+    an unknown algorithm or an RSA key over MAX_RSA_BITS is described without being loaded."""
+    if shape.problem is not None:
+        return _damaged(container, pem, shape.problem)
+    form = f"{container} PEM" if pem else f"{container} DER, binary"
+    unloaded = {"kind": "private-key" if pem else "der-private-key", "container": container}
+    if shape.unknown:
+        described = f"an unencrypted private key of an {shape.algorithm} ({form})"
+        return {**unloaded, "described": described, "algorithm": shape.algorithm}
+    if shape.algorithm == "RSA" and shape.bits is not None and shape.bits > MAX_RSA_BITS:
+        return {
+            **unloaded,
+            "described": f"an unencrypted RSA {shape.bits} private key ({form})",
+            "algorithm": "RSA",
+            "bits": shape.bits,
+            "problem": f"samlcheck does not load RSA keys over {MAX_RSA_BITS:,} bits",
+        }
+    load = serialization.load_pem_private_key if pem else serialization.load_der_private_key
+    try:
+        return _private_facts(load(data, password=None), container, pem)
+    except _UNREADABLE:
+        key, repaired = _repaired(data, pem)
+    if key is None:
+        what = f"an {shape.algorithm} key" if shape.algorithm else "a private key"
+        return _damaged(container, pem, f"its values do not form {what}")
+    facts = _private_facts(key, container, pem)
+    facts["problem"] = repaired
+    return facts
+
+
 def _from_der(data: bytes) -> dict[str, object]:
     """Facts about binary (DER) content."""
+    container = _pkcs8_or_pkcs1_der(data)
+    shape = _shape(data, container)
+    if shape.algorithm is not None:
+        return _load_private(data, shape, container, pem=False)
     try:
         key = serialization.load_der_private_key(data, password=None)
-        return _private_facts(key, _pkcs8_or_pkcs1_der(data), pem=False)
+        return _private_facts(key, container, pem=False)
     except TypeError:  # "Password was not given but private key is encrypted"
         return {
             "kind": "der-private-key",
             "described": "an encrypted private key (PKCS#8 DER, binary)",
             "encrypted": "PKCS#8 (EncryptedPrivateKeyInfo, DER)",
         }
-    except (ValueError, der.DerError):
+    except _UNREADABLE:
         pass
     try:
         cert = x509.load_der_x509_certificate(data)
@@ -205,6 +355,14 @@ def _from_der(data: bytes) -> dict[str, object]:
     if _is_pkcs12(data):
         return {"kind": "pkcs12", "described": "a PKCS#12 bundle (.p12/.pfx, binary)"}
     return {"kind": "unknown", "described": "binary data that is not a key, certificate or PKCS#12"}
+
+
+def block_labels(labels: tuple[str, ...] | list[str]) -> str:
+    """'CERTIFICATE x3, PUBLIC KEY': each PEM label once with its count, the first few only."""
+    counts = Counter(labels)
+    shown = [f"{label} x{n:,}" if n > 1 else label for label, n in counts.most_common(4)]
+    rest = len(counts) - len(shown)
+    return ", ".join(shown) + (f" and {rest:,} other label(s)" if rest else "")
 
 
 def _from_pem(text: str, blocks: list[tuple[str, str]]) -> dict[str, object]:
@@ -237,23 +395,13 @@ def _from_pem(text: str, blocks: list[tuple[str, str]]) -> dict[str, object]:
                     "other_blocks": others,
                 }
             block = f"-----BEGIN {label}-----{body}-----END {label}-----\n"
-            repaired: str | None = None
-            key: PrivateKeyTypes | None
             try:
-                key = serialization.load_pem_private_key(block.encode(), password=None)
-            except (ValueError, TypeError) as error:
-                key, repaired = _repaired(block.encode())
-                if key is None:
-                    return {
-                        "kind": "unknown",
-                        "described": f"a damaged {container} PEM private key",
-                        "pem": True,
-                        "container": container,
-                        "problem": str(error),
-                        "other_blocks": others,
-                    }
-            facts = _private_facts(key, container, pem=True)
-            facts.update(pem=True, other_blocks=others, problem=repaired)
+                raw = base64.b64decode("".join(body.split()), validate=True)
+            except (binascii.Error, ValueError):
+                facts = _damaged(container, True, "its base64 body is damaged")
+            else:
+                facts = _load_private(block.encode(), _shape(raw, container), container, pem=True)
+            facts.update(pem=True, other_blocks=others)
             return facts
     if "OPENSSH PRIVATE KEY" in labels:
         return {"kind": "openssh", "described": "an OpenSSH private key (ssh-keygen format)"}
@@ -265,7 +413,7 @@ def _from_pem(text: str, blocks: list[tuple[str, str]]) -> dict[str, object]:
         return {"kind": "pkcs12", "described": "a PKCS#12 bundle in a PEM wrapper"}
     return {
         "kind": "unknown",
-        "described": f"PEM text with {', '.join(labels)} block(s), no private key",
+        "described": f"PEM text with {block_labels(labels)} block(s), no private key",
     }
 
 
@@ -278,7 +426,7 @@ def inspect_key(data: bytes, source: str, cert: x509.Certificate | None = None) 
     facts: dict[str, object]
     if not data.strip():
         facts = {"kind": "empty", "described": "an empty file" if not data else "only whitespace"}
-    elif text is not None and (blocks := _PEM_BLOCK.findall(text)):
+    elif text is not None and (blocks := pem_blocks(text)):
         facts = _from_pem(text, blocks)
     elif text is not None and text.lstrip().startswith(("ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2")):
         facts = {"kind": "public-key", "described": "an OpenSSH public key (ssh-keygen .pub)"}
@@ -309,7 +457,7 @@ def matches_certificate(facts: KeyFacts, cert: x509.Certificate) -> bool | None:
         return None
     try:
         public = cert.public_key()
-    except (ValueError, TypeError):
+    except _UNREADABLE:
         return False
     mine = facts.key.public_key()
     if isinstance(mine, rsa.RSAPublicKey) and isinstance(public, rsa.RSAPublicKey):
@@ -330,7 +478,14 @@ def load_rsa_private_key(path: Path) -> rsa.RSAPrivateKey:
             f"is {facts.described}; samlcheck does not ask for passphrases",
             f"Write a plain copy to decrypt with: openssl pkey -in {path} -out plain.pem",
         )
-    if facts.key is not None:
+    if facts.oversized:
+        raise InputError(
+            str(path),
+            f"is {facts.described}; samlcheck decrypts with RSA keys of at most "
+            f"{MAX_RSA_BITS:,} bits (a larger key makes every check slow)",
+            "Check the key with: samlcheck keys KEY (IdPs encrypt for 2048- to 4096-bit keys).",
+        )
+    if facts.algorithm is not None and facts.algorithm != "RSA":
         raise InputError(
             str(path),
             f"is {facts.described}; SAML assertions for AWS are decrypted with RSA keys",

@@ -250,7 +250,10 @@ def test_without_an_anchor_the_verdict_says_the_signature_was_not_judged(run_cli
 
 def test_without_a_key_the_verdict_says_the_assertion_was_not_judged(run_cli) -> None:
     verdict = _verdict(run_cli, response("encrypted-no-key"), "--metadata", METADATA)
-    assert verdict["unjudged"] == ["the assertion: it is encrypted and no --sp-key was given"]
+    assert verdict["unjudged"] == [
+        "the assertion and its signature: they are inside the ciphertext and no --sp-key was "
+        "given to decrypt them"
+    ]
 
 
 def test_a_fully_checked_response_leaves_nothing_unjudged(run_cli) -> None:

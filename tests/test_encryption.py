@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import time
 from pathlib import Path
 
 import fixtures_keys
@@ -316,3 +318,61 @@ def test_allowed_mode_and_no_mode_accept_either(encrypted: bool) -> None:
 def test_unknown_mode_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="Required or Allowed"):
         rules.check_mode(True, None, "required")
+
+
+# --- bounded work on hostile input (issue 9) -----------------------------------------------------
+
+
+def _with_bogus_keys(count: int) -> XmlDocument:
+    """The keyinfo fixture with `count` EncryptedKeys no key unwraps, before the real one."""
+    doc = parse((FIXTURES / "encrypted/aes256-gcm_rsa-oaep_keyinfo.xml").read_bytes())
+    real = next(doc.root.iter(qname("xenc", "EncryptedKey")))
+    bogus = copy.deepcopy(real)
+    next(bogus.iter(qname("xenc", "CipherValue"))).text = "AAAA"
+    for _ in range(count):
+        real.addprevious(copy.deepcopy(bogus))
+    return parse(etree.tostring(doc.root))
+
+
+def test_encrypted_keys_past_the_cap_are_not_tried() -> None:
+    started = time.process_time()
+    result = encryption.decrypt(_with_bogus_keys(20_000), (SP_KEY,))
+    assert time.process_time() - started < 2
+    assert _rule_ids(result) == [rules.TOO_MANY_PARTS.id]
+    assert result.document is None
+    below = encryption.decrypt(_with_bogus_keys(rules.MAX_ENCRYPTED_KEYS - 1), (SP_KEY,))
+    assert below.document is not None
+
+
+def test_encrypted_assertions_past_the_cap_are_not_decrypted() -> None:
+    doc = parse((FIXTURES / "encrypted/aes256-gcm_rsa-oaep_keyinfo.xml").read_bytes())
+    container = next(doc.root.iter(qname("saml", "EncryptedAssertion")))
+    for _ in range(2_500):
+        container.addnext(copy.deepcopy(container))
+    started = time.process_time()
+    result = encryption.decrypt(parse(etree.tostring(doc.root)), (SP_KEY,))
+    assert time.process_time() - started < 2
+    (finding,) = result.findings
+    assert finding.rule is rules.TOO_MANY_PARTS and "2,501 EncryptedAssertions" in finding.message
+    assert finding.rule.unjudged
+
+
+def test_encrypted_assertion_without_sp_key_is_unjudged_not_accepted(run_cli) -> None:
+    """With --metadata given, the reason is the ciphertext, not a missing trust anchor."""
+    done = run_cli(
+        "check",
+        str(FIXTURES / "encrypted/aes128-cbc_rsa-oaep_keyinfo.xml"),
+        "--metadata",
+        str(FIXTURES / "metadata/passing.xml"),
+    )
+    assert "no trust anchor" not in done.stdout
+    assert "inside the ciphertext" in done.stdout
+    assert done.stdout.rstrip().endswith("1 input: 0 accepted, 0 rejected, 1 unjudged")
+    strict = run_cli(
+        "check",
+        str(FIXTURES / "encrypted/aes128-cbc_rsa-oaep_keyinfo.xml"),
+        "--metadata",
+        str(FIXTURES / "metadata/passing.xml"),
+        "--strict",
+    )
+    assert strict.exit_code == 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,11 @@ from samlcheck.errors import InputError
 from samlcheck.key_check import check_keys
 from samlcheck.keys import (
     MAX_KEY_CHARACTERS,
+    KeyFacts,
     inspect_key,
     load_rsa_private_key,
     matches_certificate,
+    pem_blocks,
 )
 from samlcheck.rules import keys as rules
 
@@ -208,3 +212,119 @@ def test_load_rsa_private_key_refuses_non_rsa_keys(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="RSA"):
         load_rsa_private_key(KEYS / "ec-p256.pem")
     assert load_rsa_private_key(KEYS / "rsa-pkcs1.pem").key_size == 2048
+
+
+# --- hostile key files: bounded work (issue 9) ---------------------------------------------------
+
+
+def _cpu_seconds(data: bytes) -> tuple[float, KeyFacts]:
+    started = time.process_time()
+    facts = inspect_key(data, "hostile.pem")
+    return time.process_time() - started, facts
+
+
+def test_unmatched_begin_lines_are_read_in_linear_time() -> None:
+    """256 KB of BEGIN lines without END took about 20 s of CPU (each BEGIN searched to the end)."""
+    spent, facts = _cpu_seconds(b"-----BEGIN A-----\n" * (256 * 1024 // 18))
+    assert spent < 2, f"{spent:.1f} s of CPU for 256 KB of BEGIN lines"
+    assert facts.kind == "unknown"
+    assert "BEGIN/END lines do not match" in facts.described
+
+
+def test_key_after_many_unmatched_begin_lines_is_still_found() -> None:
+    hostile = b"-----BEGIN RSA PRIVATE KEY-----\n" * 20_000 + GOOD.read_bytes()
+    spent, facts = _cpu_seconds(hostile)
+    assert spent < 2, f"{spent:.1f} s of CPU"
+    assert facts.usable_rsa is not None
+    assert facts.container == "PKCS#8"
+
+
+def test_pem_blocks_pair_each_begin_with_the_first_end_of_its_label() -> None:
+    text = "-----BEGIN A-----x-----BEGIN B-----y-----END A-----z-----END B-----\n"
+    assert pem_blocks(text) == [("A", "x-----BEGIN B-----y")]
+    text = "-----BEGIN A-----\n-----BEGIN B-----\nb\n-----END B-----\n"
+    assert pem_blocks(text) == [("B", "\nb\n")]
+
+
+def test_many_blocks_are_counted_not_listed() -> None:
+    facts = inspect_key(b"-----BEGIN A-----\nx\n-----END A-----\n" * 10_000, "many.pem")
+    assert facts.described == "PEM text with A x10,000 block(s), no private key"
+
+
+def _der(tag: int, body: bytes) -> bytes:
+    size = len(body)
+    length = bytes([size]) if size < 128 else bytes([0x80 | ((size.bit_length() + 7) // 8)])
+    if size >= 128:
+        length += size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes([tag]) + length + body
+
+
+def _integers(*values: int) -> bytes:
+    return _der(0x30, b"".join(_der(2, v.to_bytes(v.bit_length() // 8 + 1, "big")) for v in values))
+
+
+def _pem(label: str, der: bytes) -> bytes:
+    body = base64.encodebytes(der).decode()
+    return f"-----BEGIN {label}-----\n{body}-----END {label}-----\n".encode()
+
+
+def test_rsa_key_over_the_size_limit_is_reported_without_loading(monkeypatch) -> None:
+    """An RSA-16384 key took 33 s to load (OpenSSL's primality checks); its size is read first."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an oversized key must not be loaded")
+
+    monkeypatch.setattr(serialization, "load_pem_private_key", refuse)
+    modulus = (1 << 16383) | 1
+    facts = inspect_key(_pem("RSA PRIVATE KEY", _integers(0, modulus, *[3] * 7)), "big.pem")
+    assert (facts.algorithm, facts.bits, facts.key) == ("RSA", 16384, None)
+    (found,) = rules.key_findings(facts)
+    assert found.rule is rules.LARGE_RSA
+    assert check_keys([("big.pem", _pem("RSA PRIVATE KEY", _integers(0, modulus, *[3] * 7)))])[
+        0
+    ].verdict.unjudged
+
+
+@pytest.mark.parametrize(
+    ("der", "problem"),
+    [
+        (_integers(0, 15, 3, 1, 1, 15, 1, 1, 1), "its values do not form an RSA key"),
+        (_integers(*[0] * 9), "its values do not form an RSA key"),
+        (b"\x30\x05\x02\x01\x00", "its DER structure is damaged"),
+    ],
+)
+def test_undecodable_rsa_key_is_a_finding_in_our_words(der: bytes, problem: str) -> None:
+    facts = inspect_key(_pem("RSA PRIVATE KEY", der), "broken.pem")
+    (found,) = rules.key_findings(facts)
+    assert found.rule is rules.NOT_PEM
+    assert problem in found.message
+    assert "ParseError" not in found.message and "deserialize" not in found.message
+
+
+def test_pkcs8_key_of_an_unknown_algorithm_is_not_rsa() -> None:
+    oid = _der(6, bytes([0x2A, 3, 4, 5]))
+    info = _der(0x30, _der(2, b"\x00") + _der(0x30, oid) + _der(4, b"\x30\x00"))
+    for data, first in ((_pem("PRIVATE KEY", info), rules.NOT_RSA), (info, rules.NOT_PEM)):
+        facts = inspect_key(data, "odd.key")
+        assert "unknown algorithm (OID 1.2.3.4.5)" in facts.described
+        assert rules.key_findings(facts)[0].rule is first
+
+
+def test_sp_key_over_the_size_limit_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "big.pem"
+    path.write_bytes(_pem("RSA PRIVATE KEY", _integers(0, (1 << 16383) | 1, *[3] * 7)))
+    with pytest.raises(InputError, match="at most 8,192 bits"):
+        load_rsa_private_key(path)
+
+
+def test_keys_strict_exits_1_for_a_key_that_does_not_match_the_certificate(run_cli) -> None:
+    args = ("keys", str(GOOD), "--cert", str(KEYS / "sp-encryption-next.crt"))
+    plain = run_cli(*args)
+    assert plain.exit_code == 0
+    body = plain.stdout.split("\n", 2)[2]
+    assert body.startswith("  Matches certificate  NO: assertions encrypted for this certificate")
+    assert run_cli(*args, "--strict").exit_code == 1
+    assert (
+        run_cli("keys", str(GOOD), "--cert", str(KEYS / "sp-encryption.crt"), "--strict").exit_code
+        == 0
+    )

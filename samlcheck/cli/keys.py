@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from samlcheck.cli import app
-from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded
+from samlcheck.cli.common import (
+    EXIT_REJECTED,
+    DebugOption,
+    FormatOption,
+    OutputFormat,
+    emit,
+    guarded,
+)
 
 
 @app.command("keys")
@@ -26,15 +33,31 @@ def keys(
             "--cert", help="The SP encryption certificate the IdP encrypts for (PEM or DER)."
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 also on any warning (a key that does not match --cert, a weak key) "
+            "and when something could not be judged.",
+        ),
+    ] = False,
     fmt: FormatOption = OutputFormat.text,
     debug: DebugOption = False,
 ) -> None:
     """Check private keys for an IAM SAML provider: PEM, unencrypted, RSA, size, characters."""
     from samlcheck.certs import load_certificate
     from samlcheck.files import read_file
+    from samlcheck.findings import Severity
     from samlcheck.key_check import check_keys
     from samlcheck.report import Report
 
     certificate = load_certificate(read_file(cert, "certificate"), str(cert)) if cert else None
     loaded = [(str(path), read_file(path, "private key")) for path in key_files]
-    emit(Report(results=check_keys(loaded, certificate)), fmt)
+    report = Report(results=check_keys(loaded, certificate))
+    try:
+        emit(report, fmt, strict=strict)
+    except typer.Exit as done:
+        warned = strict and any(
+            f.severity is Severity.WARNING for r in report.results for f in r.findings
+        )
+        raise typer.Exit(EXIT_REJECTED if warned else done.exit_code) from None

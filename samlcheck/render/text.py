@@ -136,7 +136,9 @@ def render_text(report: Report, *, color: bool = False) -> str:
     style = _Style(color)
     blocks = ["\n".join(_result_lines(result, style)) for result in report.results]
     rejected = sum(not r.verdict.accepted for r in report.results)
+    unjudged = sum(r.verdict.accepted and bool(r.verdict.unjudged) for r in report.results)
     total = len(report.results)
     noun = "input" if total == 1 else "inputs"
-    tail = f"{total} {noun}: {total - rejected} accepted, {rejected} rejected"
+    tail = f"{total} {noun}: {total - rejected - unjudged} accepted, {rejected} rejected"
+    tail += f", {unjudged} unjudged" if unjudged else ""
     return "\n\n".join([*blocks, tail]) + "\n"

@@ -19,6 +19,11 @@ INFERRED = "AWS does not document the error for this case; samlcheck infers it."
 
 ENCRYPTION_MODES = ("Required", "Allowed")
 """IAM's AssertionEncryptionMode values."""
+MAX_ENCRYPTED_ASSERTIONS = 4
+"""EncryptedAssertions decrypted per response. AWS reads one assertion; each costs an RSA
+decryption per key, so 2,500 of them took 12 s. Past this many, none is decrypted."""
+MAX_ENCRYPTED_KEYS = 8
+"""EncryptedKeys tried per EncryptedData (an IdP writes one per recipient); 20,000 took 8 s."""
 
 NO_KEY = Rule(
     id="SC-ENC-001",
@@ -29,7 +34,8 @@ NO_KEY = Rule(
     "at most two keys are on an IAM provider).",
     stage="input",
     source=_GUIDE,
-    unjudged="the assertion: it is encrypted and no --sp-key was given",
+    unjudged="the assertion and its signature: they are inside the ciphertext and no --sp-key "
+    "was given to decrypt them",
 )
 WRONG_KEY = Rule(
     id="SC-ENC-002",
@@ -144,6 +150,19 @@ RECIPIENT_NOT_ACS = Rule(
     aws_error="invalid-saml-response",
     stage="audience",
     source=_GUIDE,
+)
+TOO_MANY_PARTS = Rule(
+    id="SC-ENC-012",
+    name="encrypted-parts-capped",
+    severity=Severity.WARNING,
+    summary=f"samlcheck decrypts at most {MAX_ENCRYPTED_ASSERTIONS} EncryptedAssertions per "
+    f"response and tries at most {MAX_ENCRYPTED_KEYS} EncryptedKeys per EncryptedData, so hostile "
+    "input costs bounded time; AWS reads one assertion.",
+    fix="Capture the SAMLResponse again: an IdP sends one EncryptedAssertion with one "
+    "EncryptedKey per recipient.",
+    stage="input",
+    source=_XENC + "; SAML 2.0 core, section 2.3.4 (the caps are samlcheck's)",
+    unjudged="the assertion: more encrypted parts than samlcheck examines",
 )
 
 

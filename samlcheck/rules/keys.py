@@ -15,7 +15,13 @@ from cryptography import x509
 from samlcheck.aws import SEED
 from samlcheck.certs import describe
 from samlcheck.findings import Finding, Rule, Severity
-from samlcheck.keys import MAX_KEY_CHARACTERS, KeyFacts, matches_certificate
+from samlcheck.keys import (
+    MAX_KEY_CHARACTERS,
+    MAX_RSA_BITS,
+    KeyFacts,
+    block_labels,
+    matches_certificate,
+)
 from samlcheck.provider import MAX_PRIVATE_KEYS
 
 _INVALID_KEY = f"{SEED}: Invalid private key"
@@ -146,6 +152,18 @@ EXTRA_BLOCKS = Rule(
     stage="key",
     source=_INVALID_KEY,
 )
+LARGE_RSA = Rule(
+    id="SC-KEY-011",
+    name="rsa-key-too-large-to-check",
+    severity=Severity.WARNING,
+    summary=f"samlcheck checks RSA keys of up to {MAX_RSA_BITS:,} bits; IAM documents no maximum "
+    "in bits (only 16,384 characters of PEM), and every decryption with a larger key is slow.",
+    fix="Use a 2048-, 3072- or 4096-bit RSA key for SAML encryption: openssl genpkey -algorithm "
+    "RSA -pkeyopt rsa_keygen_bits:3072 -out key.pem.",
+    stage="key",
+    source=_API + " (no size in bits is documented; the limit is samlcheck's)",
+    unjudged=f"the key: RSA keys over {MAX_RSA_BITS:,} bits are not loaded or validated",
+)
 
 
 def key_findings(facts: KeyFacts, cert: x509.Certificate | None = None) -> list[Finding]:
@@ -170,14 +188,22 @@ def key_findings(facts: KeyFacts, cert: x509.Certificate | None = None) -> list[
         found.append(
             NOT_PEM.finding(f"{source} is {facts.described}, not a PEM private key.", source, hint)
         )
+    elif facts.algorithm is not None and facts.algorithm != "RSA":
+        found.append(NOT_RSA.finding(f"{source} is {facts.described}, not an RSA key.", source))
+    elif facts.oversized:
+        found.append(
+            LARGE_RSA.finding(
+                f"{source} is an RSA key of {facts.bits:,} bits: samlcheck does not load or "
+                f"validate RSA keys over {MAX_RSA_BITS:,} bits.",
+                source,
+            )
+        )
     elif facts.key is None:
         found.append(
             NOT_PEM.finding(
                 f"{source} is {facts.described}: {facts.problem or 'it cannot be read'}.", source
             )
         )
-    elif facts.algorithm != "RSA":
-        found.append(NOT_RSA.finding(f"{source} is {facts.described}, not an RSA key.", source))
     if facts.characters is not None and facts.characters > MAX_KEY_CHARACTERS:
         found.append(
             TOO_LONG.finding(
@@ -203,7 +229,7 @@ def key_findings(facts: KeyFacts, cert: x509.Certificate | None = None) -> list[
         found.append(
             EXTRA_BLOCKS.finding(
                 f"{source} holds other PEM blocks besides the key: "
-                f"{', '.join(facts.other_blocks)}.",
+                f"{block_labels(facts.other_blocks)}.",
                 source,
             )
         )
