@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import time
 from pathlib import Path
 
 import fixtures_keys
@@ -335,9 +334,7 @@ def _with_bogus_keys(count: int) -> XmlDocument:
 
 
 def test_encrypted_keys_past_the_cap_are_not_tried() -> None:
-    started = time.process_time()
     result = encryption.decrypt(_with_bogus_keys(20_000), (SP_KEY,))
-    assert time.process_time() - started < 2
     assert _rule_ids(result) == [rules.TOO_MANY_PARTS.id]
     assert result.document is None
     below = encryption.decrypt(_with_bogus_keys(rules.MAX_ENCRYPTED_KEYS - 1), (SP_KEY,))
@@ -349,9 +346,7 @@ def test_encrypted_assertions_past_the_cap_are_not_decrypted() -> None:
     container = next(doc.root.iter(qname("saml", "EncryptedAssertion")))
     for _ in range(2_500):
         container.addnext(copy.deepcopy(container))
-    started = time.process_time()
     result = encryption.decrypt(parse(etree.tostring(doc.root)), (SP_KEY,))
-    assert time.process_time() - started < 2
     (finding,) = result.findings
     assert finding.rule is rules.TOO_MANY_PARTS and "2,501 EncryptedAssertions" in finding.message
     assert finding.rule.unjudged

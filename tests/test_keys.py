@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from samlcheck.errors import InputError
 from samlcheck.key_check import check_keys
 from samlcheck.keys import (
     MAX_KEY_CHARACTERS,
-    KeyFacts,
     inspect_key,
     load_rsa_private_key,
     matches_certificate,
@@ -217,24 +215,17 @@ def test_load_rsa_private_key_refuses_non_rsa_keys(tmp_path: Path) -> None:
 # --- hostile key files: bounded work (issue 9) ---------------------------------------------------
 
 
-def _cpu_seconds(data: bytes) -> tuple[float, KeyFacts]:
-    started = time.process_time()
-    facts = inspect_key(data, "hostile.pem")
-    return time.process_time() - started, facts
-
-
-def test_unmatched_begin_lines_are_read_in_linear_time() -> None:
-    """256 KB of BEGIN lines without END took about 20 s of CPU (each BEGIN searched to the end)."""
-    spent, facts = _cpu_seconds(b"-----BEGIN A-----\n" * (256 * 1024 // 18))
-    assert spent < 2, f"{spent:.1f} s of CPU for 256 KB of BEGIN lines"
+def test_unmatched_begin_lines_are_reported() -> None:
+    """256 KB of BEGIN lines without END (each BEGIN used to be searched to the end: quadratic;
+    scripts/resources.py measures the time)."""
+    facts = inspect_key(b"-----BEGIN A-----\n" * (256 * 1024 // 18), "hostile.pem")
     assert facts.kind == "unknown"
     assert "BEGIN/END lines do not match" in facts.described
 
 
 def test_key_after_many_unmatched_begin_lines_is_still_found() -> None:
     hostile = b"-----BEGIN RSA PRIVATE KEY-----\n" * 20_000 + GOOD.read_bytes()
-    spent, facts = _cpu_seconds(hostile)
-    assert spent < 2, f"{spent:.1f} s of CPU"
+    facts = inspect_key(hostile, "hostile.pem")
     assert facts.usable_rsa is not None
     assert facts.container == "PKCS#8"
 
