@@ -36,9 +36,11 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def claims_dict(claims: Claims | None) -> dict[str, Any] | None:
-    if claims is None:
+def claims_dict(claims: Claims | None, kind: str) -> dict[str, Any] | None:
+    """The nine claim values; for a response always an object (empty values when none)."""
+    if claims is None and kind != "response":
         return None
+    claims = claims or Claims()
     data = asdict(claims)
     data["audiences"] = list(claims.audiences)
     data["roles"] = [asdict(role) for role in claims.roles]
@@ -57,7 +59,8 @@ def result_dict(result: Result) -> dict[str, Any]:
             "unjudged": list(verdict.unjudged),
         },
         "signature": {"status": result.signature.status, "signed": list(result.signature.signed)},
-        "claims": claims_dict(result.claims),
+        "claims": claims_dict(result.claims, result.kind),
+        "unverified_claims": claims_dict(result.unverified_claims, result.kind),
         "summary": [{"label": label, "value": value} for label, value in result.summary],
         "findings": [finding_dict(f) for f in result.findings],
     }

@@ -73,7 +73,7 @@ def describe_code(error: AwsError) -> str:
     return f"{error.code} ({status}code {error.code_source}), {error.service}"
 
 
-def _claims_lines(claims: Claims, signature: str) -> list[str]:
+def _claims_lines(claims: Claims, heading: str) -> list[str]:
     rows: list[tuple[str, str]] = [
         ("issuer", claims.issuer or "-"),
         ("name_id", claims.name_id or "-"),
@@ -85,14 +85,20 @@ def _claims_lines(claims: Claims, signature: str) -> list[str]:
     if claims.source_identity is not None:
         rows.append(("source_identity", claims.source_identity))
     if claims.session_duration is not None:
-        rows.append(("session_duration", claims.session_duration))
+        rows.append(("session_duration", str(claims.session_duration)))
     rows += [(f"tag {key}", value) for key, value in claims.principal_tags.items()]
-    heading = (
-        "claims (signed, but by a key samlcheck could not check: no trust anchor):"
-        if signature == "unverifiable"
-        else "claims (read from the signed content):"
-    )
     return [f"  {heading}"] + [f"    {k:<18} {v}" for k, v in rows]
+
+
+def _signed_heading(signature: str) -> str:
+    if signature == "unverifiable":
+        return "claims (signed, but by a key samlcheck could not check: no trust anchor):"
+    return "claims (read from the signed content):"
+
+
+UNVERIFIED_HEADING = (
+    "unverified claims (what the unsigned or failed content says; no signature vouches for it):"
+)
 
 
 def _finding_lines(finding: Finding, style: _Style, *, decisive: bool = False) -> list[str]:
@@ -121,7 +127,9 @@ def _result_lines(result: Result, style: _Style) -> list[str]:
         signed = ", ".join(result.signature.signed) or "nothing"
         lines.append(f"  signature: {result.signature.status} (signed: {signed})")
     if result.claims is not None:
-        lines += _claims_lines(result.claims, result.signature.status)
+        lines += _claims_lines(result.claims, _signed_heading(result.signature.status))
+    if result.unverified_claims is not None:
+        lines += _claims_lines(result.unverified_claims, UNVERIFIED_HEADING)
     if result.findings:
         counts = {s: sum(f.severity is s for f in result.findings) for s in Severity}
         tally = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
