@@ -7,10 +7,13 @@ from typing import Annotated
 
 import typer
 
+from samlcheck.cli.common import EXIT_BUG, EXIT_CODES, bug_line
+
 app = typer.Typer(
     name="samlcheck",
     help="Predict the exact error AWS returns for a SAML sign-in, metadata upload or key, "
     "with the evidence and the fix. Nothing leaves this machine.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -50,7 +53,8 @@ def main() -> None:
     """Console-script entry point.
 
     A usage error (unknown option, bad value, missing argument) is one line on stderr and exit 2,
-    like input that cannot be read, instead of click's usage block and framed message.
+    like input that cannot be read, instead of click's usage block and framed message. Any other
+    exception is a samlcheck bug: one line and exit 3, never the 0 or 1 of a verdict.
     """
     _register()
     try:
@@ -59,6 +63,11 @@ def main() -> None:
         if type(error).__name__ != "NoArgsIsHelpError":  # that one has printed the help
             sys.stderr.write(_usage_line(error) + "\n")
         raise SystemExit(error.exit_code) from None
+    except typer.Exit as done:
+        raise SystemExit(done.exit_code) from None
+    except Exception as error:  # outside any command: still a bug, not a verdict
+        sys.stderr.write(bug_line(error))
+        raise SystemExit(EXIT_BUG) from None
     raise SystemExit(code if isinstance(code, int) else 0)
 
 

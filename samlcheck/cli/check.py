@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from samlcheck.cli import app
-from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded, instant
+from samlcheck.cli.common import (
+    EXIT_CODES,
+    DebugOption,
+    FormatOption,
+    OutputFormat,
+    emit,
+    guarded,
+    instant,
+    reading,
+)
 from samlcheck.errors import InputError
 
 
@@ -25,7 +34,7 @@ def _in_range(name: str, value: int | None, low: int, high: int) -> None:
         raise InputError(name, f"{value} is outside {low}..{high}", f"AWS accepts {low} to {high}.")
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 @guarded
 def check(
     captures: Annotated[
@@ -92,7 +101,7 @@ def check(
     from samlcheck.capture import read_capture
     from samlcheck.files import read_file
     from samlcheck.options import CheckOptions
-    from samlcheck.report import Report
+    from samlcheck.report import Report, Result
     from samlcheck.response import check_response
     from samlcheck.trust import load_trust
 
@@ -114,12 +123,15 @@ def check(
         read_file(key, "private key")
     trust = load_trust(options.metadata, options.certs)
     current = load_trust(options.idp_metadata, ()) if options.idp_metadata else None
-    results = []
+    results: list[Result] = []
     for path in _expand(captures):
-        found = read_capture(path)
+        with reading(path):
+            found = read_capture(path)
         # AuthnRequests in the same trace are not what AWS checks; `decode` lists them.
         responses = [m for m in found.messages if m.parameter != "SAMLRequest"]
-        results += [check_response(m, options, trust, current) for m in responses or found.messages]
+        for message in responses or found.messages:
+            with reading(message.source):
+                results.append(check_response(message, options, trust, current))
     emit(Report(tuple(results)), fmt, strict=strict)
 
 

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from samlcheck.cli import app
-from samlcheck.cli.common import EXIT_UNREADABLE, DebugOption, FormatOption, OutputFormat, guarded
+from samlcheck.cli.common import (
+    EXIT_CODES,
+    EXIT_UNREADABLE,
+    DebugOption,
+    FormatOption,
+    OutputFormat,
+    guarded,
+)
 from samlcheck.errors import InputError
 
 CaptureArgument = Annotated[
@@ -25,7 +32,7 @@ TextOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 @guarded
 def decode(
     capture: CaptureArgument = None,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from samlcheck.cli import app
-from samlcheck.cli.common import DebugOption, guarded
+from samlcheck.cli.common import EXIT_CODES, DebugOption, guarded
 from samlcheck.errors import InputError
 from samlcheck.findings import Rule
 from samlcheck.render.text import describe_code, wrap
@@ -33,7 +33,7 @@ def _rule_text(rule: Rule) -> str:
     return "\n".join(lines)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 @guarded
 def explain(
     query: Annotated[
