@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from typing import Annotated
 
@@ -57,6 +58,9 @@ def main() -> None:
     exception is a samlcheck bug: one line and exit 3, never the 0 or 1 of a verdict.
     """
     _register()
+    for stream in (sys.stdout, sys.stderr):  # a cp1252 console shows \u2192 rather than failing
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         code = app(standalone_mode=False)
     except typer.TyperException as error:  # click's UsageError, BadParameter, NoSuchOption ...
@@ -79,6 +83,8 @@ def _usage_line(error: typer.TyperException) -> str:
         names.insert(0, context.info_name or "")
         context = context.parent
     where = f"{' '.join(names)}: " if names else ""
-    message = " ".join(error.format_message().split())
+    from samlcheck.render.safe import visible
+
+    message = visible(" ".join(error.format_message().split()))
     end = "" if message.endswith((".", "?", "!")) else "."
     return f"samlcheck: {where}{message}{end} Try 'samlcheck {' '.join([*names, '--help'])}'."

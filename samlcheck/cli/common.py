@@ -82,7 +82,9 @@ def emit(report: Report, fmt: OutputFormat | str, *, strict: bool = False) -> No
 
 def fail(error: InputError) -> NoReturn:
     """One clear line on stderr and exit 2."""
-    sys.stderr.write(f"samlcheck: {error.line}\n")
+    from samlcheck.render.safe import visible
+
+    sys.stderr.write(f"samlcheck: {visible(error.line)}\n")
     raise typer.Exit(EXIT_UNREADABLE)
 
 
@@ -108,11 +110,13 @@ def _first_input(values: dict[str, object]) -> str:
 
 def bug_line(error: BaseException) -> str:
     """The one line that says samlcheck failed on an input: a bug, not a verdict."""
-    detail = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+    from samlcheck.render.safe import visible
+
+    detail = visible(" ".join(f"{type(error).__name__}: {error}".split())[:300])
+    source = visible(_INPUT.get()) or "the input"
     return (
-        f"samlcheck: {_INPUT.get() or 'the input'}: samlcheck failed ({detail}). This is a "
-        "samlcheck bug, not a verdict on the input: run again with --debug for the traceback and "
-        "report it.\n"
+        f"samlcheck: {source}: samlcheck failed ({detail}). This is a samlcheck bug, "
+        "not a verdict on the input: run again with --debug for the traceback and report it.\n"
     )
 
 

@@ -6,11 +6,14 @@ from samlcheck.report import Report
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:
-    """The report as text (for people) or JSON (for tools)."""
+    """The report as text (for people) or JSON (for tools), with every control character from the
+    input shown as an escape (samlcheck.render.safe)."""
+    from samlcheck.render.safe import clean, json_visible
+
     if fmt == "json":
         from samlcheck.render.json import render_json
 
-        return render_json(report)
+        return json_visible(render_json(report))
     from samlcheck.render.text import render_text
 
-    return render_text(report, color=color)
+    return render_text(clean(report), color=color)
