@@ -38,13 +38,20 @@ def _in_range(name: str, value: int | None, low: int, high: int) -> None:
 @guarded
 def check(
     captures: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
+            metavar="CAPTURE...",
             help="Captures: base64 SAMLResponse, form body, XML, HAR, SAML-tracer JSON, HTML form "
             "or SOAP; '-' for stdin; a folder means every file in it (a CI regression suite).",
             show_default=False,
         ),
-    ],
+    ] = None,
+    text: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--text", help="Check this literal value (e.g. a pasted SAMLResponse; repeatable)."
+        ),
+    ] = None,
     metadata: Annotated[
         list[Path] | None,
         typer.Option("--metadata", help="IdP metadata uploaded to the IAM provider (repeatable)."),
@@ -78,7 +85,11 @@ def check(
     ] = None,
     encryption_mode: Annotated[
         EncryptionMode | None,
-        typer.Option("--encryption-mode", help="The provider's assertion encryption mode."),
+        typer.Option(
+            "--encryption-mode",
+            case_sensitive=False,
+            help="The provider's assertion encryption mode.",
+        ),
     ] = None,
     idp_metadata: Annotated[
         list[Path] | None,
@@ -105,6 +116,8 @@ def check(
     from samlcheck.response import check_response
     from samlcheck.trust import load_trust
 
+    if not captures and not text:
+        raise InputError("check", "no capture given", "Pass a file, '-' for stdin, or --text.")
     _in_range("--duration-seconds", duration_seconds, 900, 43200)
     _in_range("--max-session-duration", max_session_duration, 3600, 43200)
     options = CheckOptions(
@@ -124,9 +137,11 @@ def check(
     trust = load_trust(options.metadata, options.certs)
     current = load_trust(options.idp_metadata, ()) if options.idp_metadata else None
     results: list[Result] = []
-    for path in _expand(captures):
-        with reading(path):
-            found = read_capture(path)
+    for path, value in [(p, None) for p in _expand(captures or [])] + [
+        (None, t) for t in text or []
+    ]:
+        with reading(path or "--text"):
+            found = read_capture(path, text=value)
         # AuthnRequests in the same trace are not what AWS checks; `decode` lists them.
         responses = [m for m in found.messages if m.parameter != "SAMLRequest"]
         for message in responses or found.messages:

@@ -6,6 +6,7 @@ import contextvars
 import datetime as dt
 import enum
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -70,13 +71,18 @@ def instant(value: str | None) -> dt.datetime | None:
     raise InputError("--at", f"{value!r} {problem}", "Use e.g. 2026-01-15T12:01:00Z.")
 
 
+def colors_wanted() -> bool:
+    """Colours on a terminal, unless NO_COLOR is set to anything (https://no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
 def emit(report: Report, fmt: OutputFormat | str, *, strict: bool = False) -> NoReturn:
     """Print the rendered report and exit 0 (AWS accepts everything) or 1 (it rejects some;
     with `strict`, also when samlcheck could not judge everything)."""
     from samlcheck.render import render
 
     name = OutputFormat(fmt).value
-    sys.stdout.write(render(report, name, color=name == "text" and sys.stdout.isatty()))
+    sys.stdout.write(render(report, name, color=name == "text" and colors_wanted()))
     raise typer.Exit(report.exit_code(strict))
 
 
