@@ -105,6 +105,15 @@ def check(
             help="Exit 1 also when something could not be judged (no trust anchor, no --sp-key).",
         ),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Text output: also the facts shown on every response (signature coverage) and "
+            "each finding's full detail (JSON always has both).",
+        ),
+    ] = False,
     fmt: FormatOption = OutputFormat.text,
     debug: DebugOption = False,
 ) -> None:
@@ -147,7 +156,7 @@ def check(
         for message in responses or found.messages:
             with reading(message.source):
                 results.append(check_response(message, options, trust, current))
-    emit(Report(tuple(results)), fmt, strict=strict)
+    emit(Report(tuple(results)), fmt, strict=strict, verbose=verbose)
 
 
 def _expand(captures: list[str]) -> list[str]:

@@ -76,13 +76,16 @@ def colors_wanted() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def emit(report: Report, fmt: OutputFormat | str, *, strict: bool = False) -> NoReturn:
+def emit(
+    report: Report, fmt: OutputFormat | str, *, strict: bool = False, verbose: bool = False
+) -> NoReturn:
     """Print the rendered report and exit 0 (AWS accepts everything) or 1 (it rejects some;
     with `strict`, also when samlcheck could not judge everything)."""
     from samlcheck.render import render
 
     name = OutputFormat(fmt).value
-    sys.stdout.write(render(report, name, color=name == "text" and colors_wanted()))
+    color = name == "text" and colors_wanted()
+    sys.stdout.write(render(report, name, color=color, verbose=verbose))
     raise typer.Exit(report.exit_code(strict))
 
 

@@ -35,6 +35,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "fix": finding.fix,
         "location": finding.location,
         "aws_error": aws_error_dict(finding.aws_error),
+        "detail": finding.detail,
     }
 
 

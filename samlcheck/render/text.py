@@ -101,23 +101,36 @@ UNVERIFIED_HEADING = (
 )
 
 
-def _finding_lines(finding: Finding, style: _Style, *, decisive: bool = False) -> list[str]:
+def _finding_lines(
+    finding: Finding, style: _Style, *, decisive: bool = False, verbose: bool = False
+) -> list[str]:
     severity = finding.severity
     head = f"{severity.value:<7} {finding.rule.id} {finding.rule.name}"
     lines = ["    " + style(head, _SEVERITY_COLOR[severity])]
     if finding.location:
         lines.append(f"            at {finding.location}")
     if decisive:  # its message, fix and AWS error stand in the verdict above
+        if verbose and finding.detail:
+            lines += wrap(f"detail: {finding.detail}", "            ")
         return [*lines, "            (the verdict above)"]
     lines += wrap(finding.message, "            ")
     if severity is not Severity.INFO:
         lines += wrap(f"fix: {finding.fix}", "            ")
     if finding.aws_error is not None and severity is Severity.ERROR:
         lines += wrap(f"AWS: {finding.aws_error.text}", "            ")
+    if verbose and finding.detail:
+        lines += wrap(f"detail: {finding.detail}", "            ")
     return lines
 
 
-def _result_lines(result: Result, style: _Style) -> list[str]:
+def _background(finding: Finding) -> bool:
+    """A fact on every input (which elements the signature covers): text shows it with --verbose."""
+    from samlcheck.rules.signature import ASSERTION_COVERED
+
+    return finding.rule.id == ASSERTION_COVERED.id
+
+
+def _result_lines(result: Result, style: _Style, verbose: bool = False) -> list[str]:
     lines = [style(f"{result.source} [{result.kind}]", "bold")]
     lines += _verdict_lines(result, style)
     if result.summary:
@@ -130,19 +143,20 @@ def _result_lines(result: Result, style: _Style) -> list[str]:
         lines += _claims_lines(result.claims, _signed_heading(result.signature.status))
     if result.unverified_claims is not None:
         lines += _claims_lines(result.unverified_claims, UNVERIFIED_HEADING)
-    if result.findings:
-        counts = {s: sum(f.severity is s for f in result.findings) for s in Severity}
+    shown = [f for f in result.findings if verbose or not _background(f)]
+    if shown:
+        counts = {s: sum(f.severity is s for f in shown) for s in Severity}
         tally = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
         lines.append(f"  findings ({tally}):")
         decisive = result.verdict.finding
-        for finding in result.findings:
-            lines += _finding_lines(finding, style, decisive=finding is decisive)
+        for finding in shown:
+            lines += _finding_lines(finding, style, decisive=finding is decisive, verbose=verbose)
     return lines
 
 
-def render_text(report: Report, *, color: bool = False) -> str:
+def render_text(report: Report, *, color: bool = False, verbose: bool = False) -> str:
     style = _Style(color)
-    blocks = ["\n".join(_result_lines(result, style)) for result in report.results]
+    blocks = ["\n".join(_result_lines(result, style, verbose)) for result in report.results]
     rejected = sum(not r.verdict.accepted for r in report.results)
     total = len(report.results)
     noun = "input" if total == 1 else "inputs"
