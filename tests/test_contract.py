@@ -114,3 +114,52 @@ def test_session_duration_that_is_not_an_integer_keeps_its_text(run_cli) -> None
     result = check_json(run_cli, response("session-duration-not-integer"))
     value = result["claims"]["session_duration"]
     assert isinstance(value, str) and value
+
+
+# The Recipient forms AWS documents (/work/shared/AWS-FACTS.md, "Endpoints").
+ACCEPTED_RECIPIENTS = [
+    "https://signin.aws.amazon.com/saml",
+    "https://eu-west-1.signin.aws.amazon.com/saml",
+    "https://signin.aws.amazon.com/static/saml",
+    "https://us-east-2.signin.aws.amazon.com/static/saml",
+    "https://us-east-1.signin.aws.amazon.com/saml/acs/SAMLSPD0EXAMPLE1234567",
+    "https://signin.amazonaws.cn/saml",
+    "https://cn-north-1.signin.amazonaws.cn/saml",
+    "https://signin.amazonaws.cn/static/saml",
+    "https://cn-northwest-1.signin.amazonaws.cn/static/saml",
+    "https://signin.amazonaws-us-gov.com/saml",
+]
+REFUSED_RECIPIENTS = [
+    "https://signin.aws.amazon.com/static",
+    "https://signin.aws.amazon.com/static/saml/",
+    "https://signin.aws.amazon.com.evil.test/saml",
+    "https://signin.amazonaws-us-gov.com/static/saml",
+    "http://signin.aws.amazon.com/saml",
+    "https://sp.example.test/saml",
+]
+
+
+def _with_recipient(tmp_path: Path, recipient: str) -> Path:
+    data = response("valid").read_bytes()
+    assert b'Recipient="https://signin.aws.amazon.com/saml"' in data
+    path = tmp_path / "recipient.xml"
+    path.write_bytes(
+        data.replace(
+            b'Recipient="https://signin.aws.amazon.com/saml"', f'Recipient="{recipient}"'.encode()
+        )
+    )
+    return path
+
+
+@pytest.mark.parametrize("recipient", ACCEPTED_RECIPIENTS)
+def test_documented_recipient_forms_are_accepted(run_cli, tmp_path, recipient: str) -> None:
+    result = check_json(run_cli, _with_recipient(tmp_path, recipient))
+    assert "recipient-not-aws" not in [f["name"] for f in result["findings"]]
+    shown = result["claims"]["recipient"] or result["unverified_claims"]["recipient"]
+    assert shown == recipient
+
+
+@pytest.mark.parametrize("recipient", REFUSED_RECIPIENTS)
+def test_other_recipients_are_not_aws_endpoints(run_cli, tmp_path, recipient: str) -> None:
+    result = check_json(run_cli, _with_recipient(tmp_path, recipient))
+    assert "recipient-not-aws" in [f["name"] for f in result["findings"]]
