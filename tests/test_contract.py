@@ -96,6 +96,7 @@ def test_wrapping_attack_shows_signed_values_as_claims_and_the_copy_as_unverifie
     assert "alice@example.test" in signed.split("claims (read from the signed content)")[1]
     assert xsw.ATTACKER_NAME_ID not in signed
     assert xsw.ATTACKER_NAME_ID in unverified
+    assert unverified.startswith(" (an unsigned look-alike assertion; no signature vouches")
 
 
 @pytest.mark.parametrize("name", [n for n in xsw.ATTACKS if n.startswith("xsw")])

@@ -96,9 +96,12 @@ def _signed_heading(signature: str) -> str:
     return "claims (read from the signed content):"
 
 
-UNVERIFIED_HEADING = (
-    "unverified claims (what the unsigned or failed content says; no signature vouches for it):"
-)
+def _unverified_heading(beside_signed: bool) -> str:
+    if beside_signed:  # a wrapping attack's copy, outside what the signature covers
+        return "unverified claims (an unsigned look-alike assertion; no signature vouches for it):"
+    return (
+        "unverified claims (what the unsigned or failed content says; no signature vouches for it):"
+    )
 
 
 def _finding_lines(
@@ -142,7 +145,8 @@ def _result_lines(result: Result, style: _Style, verbose: bool = False) -> list[
     if result.claims is not None:
         lines += _claims_lines(result.claims, _signed_heading(result.signature.status))
     if result.unverified_claims is not None:
-        lines += _claims_lines(result.unverified_claims, UNVERIFIED_HEADING)
+        heading = _unverified_heading(result.claims is not None)
+        lines += _claims_lines(result.unverified_claims, heading)
     shown = [f for f in result.findings if verbose or not _background(f)]
     if shown:
         counts = {s: sum(f.severity is s for f in shown) for s in Severity}
