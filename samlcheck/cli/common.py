@@ -122,7 +122,7 @@ def bug_line(error: BaseException) -> str:
     from samlcheck.render.safe import visible
 
     detail = visible(" ".join(f"{type(error).__name__}: {error}".split())[:300])
-    source = visible(_INPUT.get()) or "the input"
+    source = visible(_INPUT.get()[:200]) or "the input"
     return (
         f"samlcheck: {source}: samlcheck failed ({detail}). This is a samlcheck bug, "
         "not a verdict on the input: run again with --debug for the traceback and report it.\n"
