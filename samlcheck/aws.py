@@ -491,9 +491,16 @@ AUDIENCES = (
 )
 """The AWS service provider's entity IDs, per partition."""
 
+_REGION = r"(?:(?P<region>[a-z]{2}(?:-[a-z]+)+-\d)\.)?"
 SIGNIN_ENDPOINT = re.compile(
-    r"https://(?:(?P<region>[a-z]{2}(?:-[a-z]+)+-\d)\.)?signin\."
-    r"(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)/saml"
+    rf"https://{_REGION}signin\."
+    r"(?:(?:aws\.amazon\.com|amazonaws\.cn)/(?:static/)?saml"
+    r"|amazonaws-us-gov\.com/saml)"
     r"(?:/acs/(?P<provider_id>[A-Za-z0-9]+))?"
 )
-"""An AWS sign-in SAML endpoint (global, regional, GovCloud, China; `/saml/acs/ID` form)."""
+"""An AWS sign-in SAML endpoint, the Recipient AWS accepts. Documented (IAM user guide,
+"Configure SAML assertions for the authentication response", and its China edition):
+`https://[REGION.]signin.aws.amazon.com/saml`, `https://signin.aws.amazon.com/static/saml`, the
+same on `signin.amazonaws.cn`, `https://signin.amazonaws-us-gov.com/saml`, and with encryption
+`https://REGION.signin.aws.amazon.com/saml/acs/PROVIDER-ID`. Inferred: the regional `static/saml`
+form (the guide gives regional `static/saml/...` metadata URLs) and regional GovCloud hosts."""

@@ -277,11 +277,11 @@ def aws_provider(text: str) -> bool:
     return PROVIDER_ARN.fullmatch(text) is not None
 
 
-def to_report(claims: ClaimSet) -> Claims | None:
-    """The claims a renderer shows: only when they come from the signed view."""
-    assertion = claims.assertion
-    if not claims.signed or assertion is None:
-        return None
+def to_report(assertion: AssertionFacts | None) -> Claims:
+    """The nine values a report shows for one assertion (all empty for None). The caller decides
+    whether they are claims (signed view) or unverified claims."""
+    if assertion is None:
+        return Claims()
     recipients = [c.recipient for c in assertion.confirmations if c.recipient]
 
     def single(name: str) -> str | None:
@@ -293,6 +293,7 @@ def to_report(claims: ClaimSet) -> Claims | None:
         for a in assertion.attributes
         if a.name.startswith(aws.PRINCIPAL_TAG_PREFIX)
     }
+    duration = single(aws.SESSION_DURATION_ATTRIBUTE)
     return Claims(
         issuer=assertion.issuer.value if assertion.issuer else None,
         name_id=assertion.name_id.value if assertion.name_id else None,
@@ -301,6 +302,11 @@ def to_report(claims: ClaimSet) -> Claims | None:
         roles=role_pairs(assertion.values(aws.ROLE_ATTRIBUTE)),
         role_session_name=single(aws.ROLE_SESSION_NAME_ATTRIBUTE),
         source_identity=single(aws.SOURCE_IDENTITY_ATTRIBUTE),
-        session_duration=single(aws.SESSION_DURATION_ATTRIBUTE),
+        session_duration=_integer(duration),
         principal_tags=tags,
     )
+
+
+def _integer(value: str | None) -> int | str | None:
+    """'600' as 600; anything else (not a decimal integer, or absurdly long) stays the raw text."""
+    return int(value) if value is not None and re.fullmatch(r"-?[0-9]{1,18}", value) else value

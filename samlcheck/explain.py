@@ -51,17 +51,19 @@ def _matching_errors(query: str) -> list[AwsError]:
 
 
 def explain(query: str) -> Explanation:
-    """A rule by ID or name, else every catalogue error whose text matches `query`."""
+    """A rule by ID or name; every catalogue error with that code, for an error code
+    (InvalidIdentityToken); else every catalogue error whose text matches `query`."""
     rule = rule_by_id(query)
     if rule is not None:
         return Explanation(rule=rule)
     wanted = _normal(query)
     if len(wanted) < 3:
         return Explanation()
+    coded = [e for e in ERRORS.values() if e.code is not None and e.code.lower() == wanted]
     rules = all_rules()
     return Explanation(
         errors=tuple(
             (error, tuple(r for r in rules if r.aws_error == error.key))
-            for error in _matching_errors(wanted)
+            for error in coded or _matching_errors(wanted)
         )
     )

@@ -62,7 +62,7 @@ def read_file(path: Path | str, what: str, limit: int = SMALL_FILE) -> bytes:
         ) from None
     except IsADirectoryError:
         raise InputError(
-            str(path), f"cannot read the {what}: it is a directory", f"Give the {what} file."
+            str(path), f"cannot read the {what}: it is a directory", "Name a file, not a directory."
         ) from None
     except OSError as error:
         raise InputError(str(path), f"cannot read the {what}: {error.strerror or error}") from None

@@ -45,9 +45,13 @@ class Rule:
         if self.stage not in EVALUATION_ORDER and self.stage not in ("metadata", "key", "provider"):
             raise ValueError(f"{self.id}: unknown stage {self.stage!r}")
 
-    def finding(self, message: str, location: str = "", fix: str | None = None) -> Finding:
+    def finding(
+        self, message: str, location: str = "", fix: str | None = None, detail: str | None = None
+    ) -> Finding:
         """A finding of this rule about a concrete value."""
-        return Finding(rule=self, message=message, location=location, fix=fix or self.fix)
+        return Finding(
+            rule=self, message=message, location=location, fix=fix or self.fix, detail=detail
+        )
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class Finding:
     message: str
     location: str = ""
     fix: str = ""
+    detail: str | None = None
+    """Longer evidence (full fingerprints, ...): always in JSON, in text only with --verbose."""
 
     @property
     def severity(self) -> Severity:

@@ -18,7 +18,7 @@ class RoleClaim:
 
 @dataclass(frozen=True)
 class Claims:
-    """What a SAML response asserts, as read from the signed view."""
+    """What a SAML response asserts: the nine values of the JSON contract."""
 
     issuer: str | None = None
     name_id: str | None = None
@@ -27,7 +27,8 @@ class Claims:
     roles: tuple[RoleClaim, ...] = ()
     role_session_name: str | None = None
     source_identity: str | None = None
-    session_duration: str | None = None
+    session_duration: int | str | None = None
+    """An integer when the value is one; otherwise the raw text (a finding says why)."""
     principal_tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -60,6 +61,10 @@ class Result:
     findings: tuple[Finding, ...] = ()
     signature: SignatureSummary = SignatureSummary()
     claims: Claims | None = None
+    """What the signed content says; None when no valid signature covers the assertion."""
+    unverified_claims: Claims | None = None
+    """What content no valid signature covers says: the assertion when nothing verifies, or the
+    unsigned look-alike a wrapping attack inserted. Never vouched for by any signature."""
     summary: tuple[tuple[str, str], ...] = ()
     """Label/value pairs a person reads at a glance (entity ID, certificates, ...)."""
 

@@ -4,8 +4,9 @@
           -> claims (signed view only) -> rules -> Result (verdict: first error in AWS order)
 
 Claims shown in the Result come from the signed view only. When no valid signature covers the
-assertion, the rules still run over the unverified content (so every problem is listed), but
-no claims are shown.
+assertion, the rules still run over the unverified content (so every problem is listed), and
+what it says is reported apart, as unverified claims; so is an unsigned look-alike assertion
+beside the signed one (a wrapping attack's copy).
 """
 
 from __future__ import annotations
@@ -16,10 +17,17 @@ import datetime as dt
 from lxml import etree
 
 from samlcheck.capture import Message
-from samlcheck.claims import ClaimSet, lookalikes, read_claims, to_report
+from samlcheck.claims import (
+    ClaimSet,
+    Lookalike,
+    lookalikes,
+    read_assertion,
+    read_claims,
+    to_report,
+)
 from samlcheck.findings import Finding
 from samlcheck.options import CheckOptions
-from samlcheck.report import Result
+from samlcheck.report import Claims, Result
 from samlcheck.rules import attributes, encryption, input, response, signature
 from samlcheck.signature import (
     KEY_NOT_TRUSTED,
@@ -29,7 +37,7 @@ from samlcheck.signature import (
     check_signature,
 )
 from samlcheck.trust import Anchor, Trust, load_trust
-from samlcheck.xml import NS, XmlDocument, XmlRefused, local_name, parse, qname
+from samlcheck.xml import NS, XmlDocument, XmlRefused, local_name, parse, path_of, qname
 
 KIND = "response"
 
@@ -68,7 +76,8 @@ def check_response(
     claims = read_claims(root, analysis.view)
     findings.extend(response.status_findings(claims))
     findings.extend(response.assertion_findings(claims, shape))
-    findings.extend(signature.signature_findings(analysis, at, lookalikes(root, analysis.view)))
+    ignored = lookalikes(root, analysis.view)
+    findings.extend(signature.signature_findings(analysis, at, ignored))
     findings.extend(_rotation(analysis, claims, trust, current, options, at))
     findings.extend(_claim_findings(claims, trust, options, at))
     findings.extend(_encryption_mode(claims, shape, options))
@@ -77,7 +86,8 @@ def check_response(
         kind=KIND,
         findings=tuple(findings),
         signature=analysis.summary,
-        claims=to_report(claims),
+        claims=to_report(claims.assertion) if claims.signed else None,
+        unverified_claims=_unverified(claims, root, ignored),
         summary=_summary(claims, trust, at),
     )
 
@@ -93,6 +103,20 @@ def _shape(doc: XmlDocument) -> response.Shape:
         encrypted=root.find("saml:EncryptedAssertion", NS) is not None,
         decrypted=False,
     )
+
+
+def _unverified(
+    claims: ClaimSet, root: etree._Element, ignored: tuple[Lookalike, ...]
+) -> Claims | None:
+    """What no valid signature vouches for: the assertion itself when nothing signed covers it,
+    else the first SAML Assertion outside the signed view (a wrapping attack's copy)."""
+    if not claims.signed:
+        return to_report(claims.assertion) if claims.assertion is not None else None
+    where = {lookalike.location for lookalike in ignored}
+    for node in root.iter(qname("saml", "Assertion")):
+        if path_of(node) in where:
+            return to_report(read_assertion(node))
+    return None
 
 
 def _claim_findings(

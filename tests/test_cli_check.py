@@ -156,7 +156,7 @@ def test_encrypted_response_with_sp_key(run_cli) -> None:
     entry = json.loads(run_cli(*args, "--sp-key", key).stdout)["results"][0]
     assert entry["claims"]["name_id"] == "alice@example.test"
     sealed = json.loads(run_cli(*args).stdout)["results"][0]
-    assert sealed["claims"] is None
+    assert sealed["claims"]["name_id"] is None and sealed["unverified_claims"]["name_id"] is None
 
 
 def test_encryption_mode_required_rejects_plaintext(run_cli) -> None:

@@ -109,10 +109,11 @@ def test_every_capture_listing_validates_against_the_decode_schema(run_cli, capt
     jsonschema.validate(json.loads(result.stdout), DECODE_SCHEMA)
 
 
-def test_debug_shows_the_traceback_instead_of_one_line(run_cli, tmp_path) -> None:
-    from samlcheck.errors import InputError
-
+def test_debug_shows_the_traceback_before_the_line(run_cli, tmp_path) -> None:
     quiet = run_cli("decode", str(tmp_path / "missing.har"))
     loud = run_cli("decode", str(tmp_path / "missing.har"), "--debug")
     assert quiet.exit_code == 2 and "no such file" in quiet.stderr
-    assert isinstance(loud.exception, InputError)
+    assert "Traceback" not in quiet.stderr
+    assert loud.exit_code == 2  # the code of unreadable input, with or without --debug
+    assert "Traceback" in loud.stderr and "InputError" in loud.stderr
+    assert "no such file" in loud.stderr.splitlines()[-1]

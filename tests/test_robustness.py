@@ -466,8 +466,8 @@ def _console(*args: str):
             ("check", str(RESPONSE), "--format", "yaml"),
             "samlcheck: check: Invalid value for '--format'",
         ),
-        (("check", str(RESPONSE), "--bogus"), "samlcheck: check: No such option: --bogus."),
-        (("metadata", "diff", str(METADATA)), "samlcheck: metadata diff: Missing argument 'new'."),
+        (("check", str(RESPONSE), "--bogus"), "samlcheck: check: No such option: --bogus"),
+        (("metadata", "diff", str(METADATA)), "samlcheck: metadata diff: Missing argument 'NEW'."),
         (("chek",), "samlcheck: No such command 'chek'. Did you mean 'check'?"),
     ],
 )

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any, get_args
 
 import typer
+
+from samlcheck.cli.common import EXIT_BUG, EXIT_CODES, bug_line
 
 app = typer.Typer(
     name="samlcheck",
     help="Predict the exact error AWS returns for a SAML sign-in, metadata upload or key, "
     "with the evidence and the fix. Nothing leaves this machine.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -35,7 +40,50 @@ def _root(
     """Predict the exact error AWS returns for a SAML sign-in, metadata upload or key."""
 
 
+def _conventional_help() -> None:
+    """Placeholders in --help as command lines write them (PATH, TEXT, INTEGER, [a|b], nothing
+    for a flag, CAPTURE... for arguments), not Python types (<list[Path]>, <bool>, {captures}...).
+
+    Recent typer prints the annotation and ignores `metavar` there; this teaches its parameter
+    classes the convention once, for every command. Older typer (click's help) needs nothing.
+    """
+    from typer import core
+
+    base, argument = getattr(core, "_TyperParameter", None), getattr(core, "TyperArgument", None)
+    if base is None or argument is None or not hasattr(base, "display_type"):
+        return
+
+    def placeholder(param: Any, ctx: Any) -> str | None:
+        if getattr(param, "is_flag", False) or isinstance(param, argument):
+            return None  # a flag takes no value; an argument's name is its placeholder
+        return _type_word(getattr(param, "type_descriptor", None))
+
+    def name(param: Any) -> str:
+        return str(param.metavar or param.name.upper())
+
+    def usage_name(param: Any) -> str:
+        shown = name(param)
+        shown += "..." if param.nargs != 1 and not shown.endswith("...") else ""
+        return shown if param.required else f"[{shown}]"
+
+    base.display_type = placeholder
+    if hasattr(argument, "_usage_display_name"):
+        argument._usage_display_name = usage_name
+        argument.display_name_raw = property(name)
+
+
+def _type_word(descriptor: Any) -> str:
+    """PATH, TEXT, INTEGER or [a|b] for a parameter's annotation (a list: its element)."""
+    choices = getattr(descriptor, "choices", None)
+    if choices:
+        return "[" + "|".join(str(getattr(c, "value", c)) for c in choices) + "]"
+    annotation = getattr(descriptor, "annotation", None)
+    element = (get_args(annotation) or (annotation,))[0]
+    return {Path: "PATH", int: "INTEGER", float: "NUMBER"}.get(element, "TEXT")
+
+
 def _register() -> None:
+    _conventional_help()
     from samlcheck.cli import (  # noqa: F401  (each adds its command to `app`)
         check,
         decode,
@@ -50,16 +98,43 @@ def main() -> None:
     """Console-script entry point.
 
     A usage error (unknown option, bad value, missing argument) is one line on stderr and exit 2,
-    like input that cannot be read, instead of click's usage block and framed message.
+    like input that cannot be read, instead of click's usage block and framed message. Any other
+    exception is a samlcheck bug: one line and exit 3, never the 0 or 1 of a verdict.
     """
     _register()
+    for stream in (sys.stdout, sys.stderr):  # a cp1252 console shows \u2192 rather than failing
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         code = app(standalone_mode=False)
     except typer.TyperException as error:  # click's UsageError, BadParameter, NoSuchOption ...
         if type(error).__name__ != "NoArgsIsHelpError":  # that one has printed the help
             sys.stderr.write(_usage_line(error) + "\n")
         raise SystemExit(error.exit_code) from None
+    except typer.Exit as done:
+        raise SystemExit(done.exit_code) from None
+    except Exception as error:  # outside any command: still a bug, not a verdict
+        sys.stderr.write(bug_line(error))
+        raise SystemExit(EXIT_BUG) from None
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _own_words(error: typer.TyperException) -> str | None:
+    """A bad option value in samlcheck's words, not the validation library's ('Value error,
+    'yaml' is not one of ...'): which option, the value, and what it takes."""
+    cause, param = error.__cause__, getattr(error, "param", None)
+    errors = getattr(cause, "errors", None)
+    if param is None or not callable(errors) or not errors():
+        return None
+    value = errors()[0].get("input")
+    names = " / ".join(f"'{name}'" for name in getattr(param, "opts", ())) or "the argument"
+    descriptor = getattr(param, "type_descriptor", None)
+    choices = getattr(descriptor, "choices", None)
+    if choices:
+        allowed = ", ".join(str(getattr(c, "value", c)) for c in choices)
+        return f"Invalid value for {names}: {value!r} is not one of {allowed}"
+    wanted = "a whole number" if getattr(descriptor, "annotation", None) is int else "valid here"
+    return f"Invalid value for {names}: {value!r} is not {wanted}"
 
 
 def _usage_line(error: typer.TyperException) -> str:
@@ -70,6 +145,8 @@ def _usage_line(error: typer.TyperException) -> str:
         names.insert(0, context.info_name or "")
         context = context.parent
     where = f"{' '.join(names)}: " if names else ""
-    message = " ".join(error.format_message().split())
+    from samlcheck.render.safe import visible
+
+    message = visible(" ".join((_own_words(error) or error.format_message()).split()))
     end = "" if message.endswith((".", "?", "!")) else "."
     return f"samlcheck: {where}{message}{end} Try 'samlcheck {' '.join([*names, '--help'])}'."

@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from samlcheck.cli import app
-from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded, instant
+from samlcheck.cli.common import (
+    EXIT_CODES,
+    DebugOption,
+    FormatOption,
+    OutputFormat,
+    emit,
+    guarded,
+    instant,
+    reading,
+)
 from samlcheck.errors import InputError
 
 
@@ -25,17 +34,24 @@ def _in_range(name: str, value: int | None, low: int, high: int) -> None:
         raise InputError(name, f"{value} is outside {low}..{high}", f"AWS accepts {low} to {high}.")
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 @guarded
 def check(
     captures: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
+            metavar="CAPTURE...",
             help="Captures: base64 SAMLResponse, form body, XML, HAR, SAML-tracer JSON, HTML form "
             "or SOAP; '-' for stdin; a folder means every file in it (a CI regression suite).",
             show_default=False,
         ),
-    ],
+    ] = None,
+    text: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--text", help="Check this literal value (e.g. a pasted SAMLResponse; repeatable)."
+        ),
+    ] = None,
     metadata: Annotated[
         list[Path] | None,
         typer.Option("--metadata", help="IdP metadata uploaded to the IAM provider (repeatable)."),
@@ -69,7 +85,11 @@ def check(
     ] = None,
     encryption_mode: Annotated[
         EncryptionMode | None,
-        typer.Option("--encryption-mode", help="The provider's assertion encryption mode."),
+        typer.Option(
+            "--encryption-mode",
+            case_sensitive=False,
+            help="The provider's assertion encryption mode.",
+        ),
     ] = None,
     idp_metadata: Annotated[
         list[Path] | None,
@@ -85,6 +105,15 @@ def check(
             help="Exit 1 also when something could not be judged (no trust anchor, no --sp-key).",
         ),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Text output: also the facts shown on every response (signature coverage) and "
+            "each finding's full detail (JSON always has both).",
+        ),
+    ] = False,
     fmt: FormatOption = OutputFormat.text,
     debug: DebugOption = False,
 ) -> None:
@@ -92,10 +121,12 @@ def check(
     from samlcheck.capture import read_capture
     from samlcheck.files import read_file
     from samlcheck.options import CheckOptions
-    from samlcheck.report import Report
+    from samlcheck.report import Report, Result
     from samlcheck.response import check_response
     from samlcheck.trust import load_trust
 
+    if not captures and not text:
+        raise InputError("check", "no capture given", "Pass a file, '-' for stdin, or --text.")
     _in_range("--duration-seconds", duration_seconds, 900, 43200)
     _in_range("--max-session-duration", max_session_duration, 3600, 43200)
     options = CheckOptions(
@@ -114,13 +145,18 @@ def check(
         read_file(key, "private key")
     trust = load_trust(options.metadata, options.certs)
     current = load_trust(options.idp_metadata, ()) if options.idp_metadata else None
-    results = []
-    for path in _expand(captures):
-        found = read_capture(path)
+    results: list[Result] = []
+    for path, value in [(p, None) for p in _expand(captures or [])] + [
+        (None, t) for t in text or []
+    ]:
+        with reading(path or "--text"):
+            found = read_capture(path, text=value)
         # AuthnRequests in the same trace are not what AWS checks; `decode` lists them.
         responses = [m for m in found.messages if m.parameter != "SAMLRequest"]
-        results += [check_response(m, options, trust, current) for m in responses or found.messages]
-    emit(Report(tuple(results)), fmt, strict=strict)
+        for message in responses or found.messages:
+            with reading(message.source):
+                results.append(check_response(message, options, trust, current))
+    emit(Report(tuple(results)), fmt, strict=strict, verbose=verbose)
 
 
 def _expand(captures: list[str]) -> list[str]:

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from samlcheck.cli import app
-from samlcheck.cli.common import EXIT_UNREADABLE, DebugOption, FormatOption, OutputFormat, guarded
+from samlcheck.cli.common import (
+    EXIT_CODES,
+    DebugOption,
+    FormatOption,
+    OutputFormat,
+    fail,
+    guarded,
+)
 from samlcheck.errors import InputError
 
 CaptureArgument = Annotated[
@@ -25,7 +32,7 @@ TextOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 @guarded
 def decode(
     capture: CaptureArgument = None,
@@ -41,6 +48,7 @@ def decode(
     from samlcheck.capture import read_capture
     from samlcheck.outline import outline
     from samlcheck.render.decode import listing_json, listing_text, pretty_xml
+    from samlcheck.render.safe import json_visible
 
     if capture is None and text is None:
         raise InputError("decode", "no capture given", "Pass a file, '-' for stdin, or --text.")
@@ -59,12 +67,11 @@ def decode(
         sys.stdout.write(pretty_xml(message.data))
         return
     if fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps(listing_json(found, outlines), indent=2) + "\n")
+        sys.stdout.write(json_visible(json.dumps(listing_json(found, outlines), indent=2)) + "\n")
     else:
         sys.stdout.write(listing_text(found, outlines))
         if len(found.messages) == 1 and not outlines[0].problem:
             sys.stdout.write("\n" + pretty_xml(found.messages[0].data))
     problems = [o.problem for o in outlines if o.problem]
     if problems:
-        sys.stderr.write(f"samlcheck: {found.source}: {problems[0]}\n")
-        raise typer.Exit(EXIT_UNREADABLE)
+        fail(InputError(found.source, problems[0]))

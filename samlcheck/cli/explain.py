@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from samlcheck.aws import AwsError
 from samlcheck.cli import app
-from samlcheck.cli.common import DebugOption, guarded
+from samlcheck.cli.common import EXIT_CODES, DebugOption, FormatOption, OutputFormat, guarded
 from samlcheck.errors import InputError
 from samlcheck.findings import Rule
 from samlcheck.render.text import describe_code, wrap
@@ -33,49 +34,63 @@ def _rule_text(rule: Rule) -> str:
     return "\n".join(lines)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 @guarded
 def explain(
     query: Annotated[
         str | None,
         typer.Argument(
-            help="An AWS error message (whole or in part) or a rule ID/name.", show_default=False
+            help="An AWS error message (whole or in part), an error code such as "
+            "InvalidIdentityToken, or a rule ID/name.",
+            show_default=False,
         ),
     ] = None,
     list_rules: Annotated[bool, typer.Option("--list", help="List every rule.")] = False,
+    fmt: FormatOption = OutputFormat.text,
     debug: DebugOption = False,
 ) -> None:
-    """Explain an AWS error message or a samlcheck rule."""
+    """Explain an AWS error message or code, or a samlcheck rule."""
     from samlcheck.explain import explain as look_up
+    from samlcheck.render.json import explanation_json
+    from samlcheck.render.safe import json_visible
     from samlcheck.rules import all_rules
 
+    as_json = OutputFormat(fmt) is OutputFormat.json
     if list_rules:
+        if as_json:
+            sys.stdout.write(json_visible(explanation_json(None, (), tuple(all_rules()))))
+            return
         for rule in all_rules():
             sys.stdout.write(f"{rule.id:<14} {rule.severity.value:<8} {rule.name}\n")
         return
     if not query:
-        raise InputError("explain", "nothing to explain", "Pass an AWS error message or a rule ID.")
+        raise InputError(
+            "explain", "nothing to explain", "Pass an AWS error message or code, or a rule ID."
+        )
     found = look_up(query)
-    if found.rule is not None:
-        sys.stdout.write(_rule_text(found.rule) + "\n")
-        return
-    if not found.errors:
+    if found.rule is None and not found.errors:
         raise InputError(
             "explain",
             f"no AWS error or rule matches {query!r}",
             "Paste the error text as AWS shows it, or see `samlcheck explain --list`.",
         )
-    blocks = []
-    for error, rules in found.errors:
-        lines = [
-            error.heading,
-            _block("AWS prints", error.text),
-            _block("code", describe_code(error)),
-            _block("documented", error.source),
-            _block("causes", error.causes),
-            _block("fix", error.remediation),
-        ]
-        detected = ", ".join(f"{r.id} {r.name}" for r in rules) or "none yet"
-        lines.append(_block("detected by", detected))
-        blocks.append("\n".join(lines))
-    sys.stdout.write("\n\n".join(blocks) + "\n")
+    if as_json:
+        rules = (found.rule,) if found.rule is not None else ()
+        sys.stdout.write(json_visible(explanation_json(query, found.errors, rules)))
+    elif found.rule is not None:
+        sys.stdout.write(_rule_text(found.rule) + "\n")
+    else:
+        sys.stdout.write("\n\n".join(_error_text(e, r) for e, r in found.errors) + "\n")
+
+
+def _error_text(error: AwsError, rules: tuple[Rule, ...]) -> str:
+    lines = [
+        error.heading,
+        _block("AWS prints", error.text),
+        _block("code", describe_code(error)),
+        _block("documented", error.source),
+        _block("causes", error.causes),
+        _block("fix", error.remediation),
+    ]
+    detected = ", ".join(f"{r.id} {r.name}" for r in rules) or "none yet"
+    return "\n".join([*lines, _block("detected by", detected)])

@@ -5,12 +5,16 @@ from __future__ import annotations
 from samlcheck.report import Report
 
 
-def render(report: Report, fmt: str, *, color: bool = False) -> str:
-    """The report as text (for people) or JSON (for tools)."""
+def render(report: Report, fmt: str, *, color: bool = False, verbose: bool = False) -> str:
+    """The report as text (for people; `verbose` adds background findings and details) or JSON
+    (for tools, everything), with every control character from the input shown as an escape
+    (samlcheck.render.safe)."""
+    from samlcheck.render.safe import clean, json_visible
+
     if fmt == "json":
         from samlcheck.render.json import render_json
 
-        return render_json(report)
+        return json_visible(render_json(report))
     from samlcheck.render.text import render_text
 
-    return render_text(report, color=color)
+    return render_text(clean(report), color=color, verbose=verbose)

@@ -8,6 +8,7 @@ from lxml import etree
 
 from samlcheck.capture import Capture
 from samlcheck.outline import Outline
+from samlcheck.render.safe import clean, visible
 from samlcheck.xml import parse
 
 
@@ -16,6 +17,7 @@ def _yes_no(value: bool) -> str:
 
 
 def listing_text(capture: Capture, outlines: list[Outline]) -> str:
+    capture, outlines = clean(capture), clean(outlines)
     count = len(capture.messages)
     lines = [f"{capture.source}: {capture.container}, {count} SAML message{'s' * (count != 1)}"]
     for index, (message, facts) in enumerate(zip(capture.messages, outlines, strict=True)):
@@ -68,4 +70,4 @@ def pretty_xml(data: bytes) -> str:
     """The document re-indented for reading (signatures will not verify on this copy)."""
     root = parse(data).root
     etree.indent(root, space="  ")
-    return etree.tostring(root, encoding="unicode") + "\n"
+    return visible(etree.tostring(root, encoding="unicode"), newlines=True) + "\n"

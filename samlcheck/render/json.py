@@ -7,9 +7,11 @@ from dataclasses import asdict
 from typing import Any
 
 from samlcheck import __version__
-from samlcheck.aws import AwsError
-from samlcheck.findings import Finding
+from samlcheck.aws import ERRORS, AwsError
+from samlcheck.findings import Finding, Rule
 from samlcheck.report import Claims, Report, Result
+
+Explained = tuple[tuple[AwsError, tuple[Rule, ...]], ...]
 
 
 def aws_error_dict(error: AwsError | None) -> dict[str, Any] | None:
@@ -33,12 +35,15 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "fix": finding.fix,
         "location": finding.location,
         "aws_error": aws_error_dict(finding.aws_error),
+        "detail": finding.detail,
     }
 
 
-def claims_dict(claims: Claims | None) -> dict[str, Any] | None:
-    if claims is None:
+def claims_dict(claims: Claims | None, kind: str) -> dict[str, Any] | None:
+    """The nine claim values; for a response always an object (empty values when none)."""
+    if claims is None and kind != "response":
         return None
+    claims = claims or Claims()
     data = asdict(claims)
     data["audiences"] = list(claims.audiences)
     data["roles"] = [asdict(role) for role in claims.roles]
@@ -57,10 +62,45 @@ def result_dict(result: Result) -> dict[str, Any]:
             "unjudged": list(verdict.unjudged),
         },
         "signature": {"status": result.signature.status, "signed": list(result.signature.signed)},
-        "claims": claims_dict(result.claims),
+        "claims": claims_dict(result.claims, result.kind),
+        "unverified_claims": claims_dict(result.unverified_claims, result.kind),
         "summary": [{"label": label, "value": value} for label, value in result.summary],
         "findings": [finding_dict(f) for f in result.findings],
     }
+
+
+def rule_dict(rule: Rule) -> dict[str, Any]:
+    return {
+        "rule": rule.id,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "stage": rule.stage,
+        "summary": rule.summary,
+        "fix": rule.fix,
+        "aws_error": aws_error_dict(ERRORS[rule.aws_error]) if rule.aws_error else None,
+        "source": rule.source,
+    }
+
+
+def explanation_json(query: str | None, errors: Explained, rules: tuple[Rule, ...]) -> str:
+    """`explain --format json`, documented by samlcheck/schemas/explain.schema.json."""
+    document = {
+        "samlcheck": __version__,
+        "query": query,
+        "errors": [
+            {
+                **(aws_error_dict(error) or {}),
+                "heading": error.heading,
+                "documented": error.source,
+                "causes": error.causes,
+                "fix": error.remediation,
+                "detected_by": [r.id for r in detected],
+            }
+            for error, detected in errors
+        ],
+        "rules": [rule_dict(rule) for rule in rules],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def report_dict(report: Report) -> dict[str, Any]:

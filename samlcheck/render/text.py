@@ -73,7 +73,7 @@ def describe_code(error: AwsError) -> str:
     return f"{error.code} ({status}code {error.code_source}), {error.service}"
 
 
-def _claims_lines(claims: Claims, signature: str) -> list[str]:
+def _claims_lines(claims: Claims, heading: str) -> list[str]:
     rows: list[tuple[str, str]] = [
         ("issuer", claims.issuer or "-"),
         ("name_id", claims.name_id or "-"),
@@ -85,33 +85,55 @@ def _claims_lines(claims: Claims, signature: str) -> list[str]:
     if claims.source_identity is not None:
         rows.append(("source_identity", claims.source_identity))
     if claims.session_duration is not None:
-        rows.append(("session_duration", claims.session_duration))
+        rows.append(("session_duration", str(claims.session_duration)))
     rows += [(f"tag {key}", value) for key, value in claims.principal_tags.items()]
-    heading = (
-        "claims (signed, but by a key samlcheck could not check: no trust anchor):"
-        if signature == "unverifiable"
-        else "claims (read from the signed content):"
-    )
     return [f"  {heading}"] + [f"    {k:<18} {v}" for k, v in rows]
 
 
-def _finding_lines(finding: Finding, style: _Style, *, decisive: bool = False) -> list[str]:
+def _signed_heading(signature: str) -> str:
+    if signature == "unverifiable":
+        return "claims (signed, but by a key samlcheck could not check: no trust anchor):"
+    return "claims (read from the signed content):"
+
+
+def _unverified_heading(beside_signed: bool) -> str:
+    if beside_signed:  # a wrapping attack's copy, outside what the signature covers
+        return "unverified claims (an unsigned look-alike assertion; no signature vouches for it):"
+    return (
+        "unverified claims (what the unsigned or failed content says; no signature vouches for it):"
+    )
+
+
+def _finding_lines(
+    finding: Finding, style: _Style, *, decisive: bool = False, verbose: bool = False
+) -> list[str]:
     severity = finding.severity
     head = f"{severity.value:<7} {finding.rule.id} {finding.rule.name}"
     lines = ["    " + style(head, _SEVERITY_COLOR[severity])]
     if finding.location:
         lines.append(f"            at {finding.location}")
     if decisive:  # its message, fix and AWS error stand in the verdict above
+        if verbose and finding.detail:
+            lines += wrap(f"detail: {finding.detail}", "            ")
         return [*lines, "            (the verdict above)"]
     lines += wrap(finding.message, "            ")
     if severity is not Severity.INFO:
         lines += wrap(f"fix: {finding.fix}", "            ")
     if finding.aws_error is not None and severity is Severity.ERROR:
         lines += wrap(f"AWS: {finding.aws_error.text}", "            ")
+    if verbose and finding.detail:
+        lines += wrap(f"detail: {finding.detail}", "            ")
     return lines
 
 
-def _result_lines(result: Result, style: _Style) -> list[str]:
+def _background(finding: Finding) -> bool:
+    """A fact on every input (which elements the signature covers): text shows it with --verbose."""
+    from samlcheck.rules.signature import ASSERTION_COVERED
+
+    return finding.rule.id == ASSERTION_COVERED.id
+
+
+def _result_lines(result: Result, style: _Style, verbose: bool = False) -> list[str]:
     lines = [style(f"{result.source} [{result.kind}]", "bold")]
     lines += _verdict_lines(result, style)
     if result.summary:
@@ -121,20 +143,24 @@ def _result_lines(result: Result, style: _Style) -> list[str]:
         signed = ", ".join(result.signature.signed) or "nothing"
         lines.append(f"  signature: {result.signature.status} (signed: {signed})")
     if result.claims is not None:
-        lines += _claims_lines(result.claims, result.signature.status)
-    if result.findings:
-        counts = {s: sum(f.severity is s for f in result.findings) for s in Severity}
+        lines += _claims_lines(result.claims, _signed_heading(result.signature.status))
+    if result.unverified_claims is not None:
+        heading = _unverified_heading(result.claims is not None)
+        lines += _claims_lines(result.unverified_claims, heading)
+    shown = [f for f in result.findings if verbose or not _background(f)]
+    if shown:
+        counts = {s: sum(f.severity is s for f in shown) for s in Severity}
         tally = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
         lines.append(f"  findings ({tally}):")
         decisive = result.verdict.finding
-        for finding in result.findings:
-            lines += _finding_lines(finding, style, decisive=finding is decisive)
+        for finding in shown:
+            lines += _finding_lines(finding, style, decisive=finding is decisive, verbose=verbose)
     return lines
 
 
-def render_text(report: Report, *, color: bool = False) -> str:
+def render_text(report: Report, *, color: bool = False, verbose: bool = False) -> str:
     style = _Style(color)
-    blocks = ["\n".join(_result_lines(result, style)) for result in report.results]
+    blocks = ["\n".join(_result_lines(result, style, verbose)) for result in report.results]
     rejected = sum(not r.verdict.accepted for r in report.results)
     unjudged = sum(r.verdict.accepted and bool(r.verdict.unjudged) for r in report.results)
     total = len(report.results)

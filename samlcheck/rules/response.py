@@ -168,7 +168,8 @@ def shape_findings(shape: Shape) -> list[Finding]:
     if not shape.is_response:
         return [
             NOT_A_RESPONSE.finding(
-                f"the document is a {shape.root_name} in {shape.namespace or 'no namespace'}, "
+                f"the document's root element is {shape.root_name} in "
+                f"{shape.namespace or 'no namespace'}, "
                 "not a SAML 2.0 samlp:Response (urn:oasis:names:tc:SAML:2.0:protocol)",
                 f"/{shape.root_name}",
             )
