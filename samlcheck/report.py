@@ -62,6 +62,8 @@ class Result:
     claims: Claims | None = None
     summary: tuple[tuple[str, str], ...] = ()
     """Label/value pairs a person reads at a glance (entity ID, certificates, ...)."""
+    commands: tuple[str, ...] = ()
+    """The commands that carry out an accepted provider plan, in order."""
 
     @property
     def verdict(self) -> Verdict:

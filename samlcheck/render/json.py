@@ -60,6 +60,7 @@ def result_dict(result: Result) -> dict[str, Any]:
         "claims": claims_dict(result.claims),
         "summary": [{"label": label, "value": value} for label, value in result.summary],
         "findings": [finding_dict(f) for f in result.findings],
+        "commands": list(result.commands),
     }
 
 
