@@ -3,15 +3,17 @@
 The current state is read from `aws iam get-saml-provider` output (JSON: SAMLMetadataDocument,
 AssertionEncryptionMode, PrivateKeyList of {KeyId, Timestamp}, ...); no state means the change
 creates the provider (CreateSAMLProvider), else it updates it (UpdateSAMLProvider). This module
-only describes: what would change and, for a key rotation, the steps in order. Whether IAM
-accepts the change is decided by samlcheck.rules.provider; samlcheck.plan puts the two together.
+only describes: what would change, the `aws iam` command that sends it and, for a key rotation,
+the steps in order. Whether IAM accepts the change is decided by samlcheck.rules.provider;
+samlcheck.plan puts the two together.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+import shlex
+from dataclasses import dataclass, replace
 
 from samlcheck.errors import InputError
 
@@ -190,36 +192,73 @@ def is_rotation(current: ProviderState | None, change: ProviderChange) -> bool:
     return change.remove_key_id is not None and len(current.keys) == MAX_PRIVATE_KEYS
 
 
-def rotation_steps(current: ProviderState, change: ProviderChange, arn: str) -> tuple[str, ...]:
-    """The rotation in order: each key change in its own UpdateSAMLProvider request."""
+def _file(path: str) -> str:
+    return shlex.quote(f"file://{path}")
+
+
+def command(current: ProviderState | None, change: ProviderChange, arn: str) -> str:
+    """The `aws iam` command that sends `change` (create-saml-provider without `current`).
+
+    Options are the kebab-case of the API parameters; paths are shell-quoted as given."""
+    if current is None:
+        words = ["aws iam create-saml-provider", "--name", shlex.quote(change.name or "NAME")]
+    else:
+        words = ["aws iam update-saml-provider", "--saml-provider-arn", shlex.quote(arn)]
+    if change.metadata is not None:
+        words += ["--saml-metadata-document", _file(change.metadata[0])]
+    if change.encryption_mode is not None:
+        words += ["--assertion-encryption-mode", change.encryption_mode]
+    if change.add_key is not None:
+        words += ["--add-private-key", _file(change.add_key[0])]
+    if change.remove_key_id is not None:
+        words += ["--remove-private-key", shlex.quote(change.remove_key_id)]
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a rotation: what to do, and the command that does (or checks) it."""
+
+    action: str
+    command: str
+
+
+def rotation_steps(current: ProviderState, change: ProviderChange, arn: str) -> tuple[Step, ...]:
+    """The rotation in order: each key change in its own UpdateSAMLProvider request; the step
+    with the request's own key change also carries its metadata and encryption mode."""
     new = change.add_key[0] if change.add_key else "NEW-KEY.pem"
     if change.remove_key_id is not None:
         old = change.remove_key_id
     else:
         old = current.keys[0].key_id if current.keys else "OLD-KEY-ID"
-    steps: list[str] = []
+    steps: list[Step] = []
     if change.add_key is not None and len(current.keys) >= MAX_PRIVATE_KEYS:
         spare = next((k.key_id for k in current.keys if k.key_id != old), current.keys[-1].key_id)
         steps.append(
-            "Make room: remove the key the IdP no longer uses: aws iam update-saml-provider "
-            f"--saml-provider-arn {arn} --remove-private-key {spare}"
+            Step(
+                "Make room: remove the key the IdP no longer uses",
+                command(current, ProviderChange(remove_key_id=spare), arn),
+            )
         )
     if change.add_key is not None or change.remove_key_id is None:
         steps.append(
-            f"Add the new key: aws iam update-saml-provider --saml-provider-arn {arn} "
-            f"--add-private-key file://{new}"
+            Step("Add the new key", command(current, replace(change, remove_key_id=None), arn))
         )
         steps.append(
-            "Switch the IdP to encrypt with the certificate of the new key, then check a sign-in: "
-            f"samlcheck check TRACE --sp-key {new}"
+            Step(
+                "Switch the IdP to encrypt with the certificate of the new key, then check a "
+                "sign-in",
+                f"samlcheck check TRACE --sp-key {shlex.quote(new)}",
+            )
         )
+        removal = ProviderChange(remove_key_id=old)
     else:
         steps.append(
-            "Make sure the IdP already encrypts with the certificate of the key you keep: "
-            "samlcheck check TRACE --sp-key KEPT-KEY.pem"
+            Step(
+                "Make sure the IdP already encrypts with the certificate of the key you keep",
+                "samlcheck check TRACE --sp-key KEPT-KEY.pem",
+            )
         )
-    steps.append(
-        "Remove the old key in a separate request: aws iam update-saml-provider "
-        f"--saml-provider-arn {arn} --remove-private-key {old}"
-    )
+        removal = change
+    steps.append(Step("Remove the old key in a separate request", command(current, removal, arn)))
     return tuple(steps)

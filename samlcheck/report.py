@@ -67,6 +67,8 @@ class Result:
     unsigned look-alike a wrapping attack inserted. Never vouched for by any signature."""
     summary: tuple[tuple[str, str], ...] = ()
     """Label/value pairs a person reads at a glance (entity ID, certificates, ...)."""
+    commands: tuple[str, ...] = ()
+    """The commands that carry out an accepted provider plan, in order."""
 
     @property
     def verdict(self) -> Verdict:

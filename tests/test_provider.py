@@ -272,3 +272,149 @@ def test_provider_plan_command(run_cli) -> None:
 
     schema = json.loads((ROOT / "samlcheck" / "schemas" / "report.schema.json").read_text())
     jsonschema.validate(json.loads(done.stdout), schema)
+
+
+# --- the commands to run -------------------------------------------------------------------------
+
+ARN = "arn:aws:iam::ACCOUNT-ID:saml-provider/ExampleIdP"
+METADATA = PROVIDER / "metadata.xml"
+
+
+def test_accepted_update_gives_the_aws_command() -> None:
+    result = _plan(
+        "allowed-one-key.json",
+        name="ExampleIdP",
+        metadata=("new metadata.xml", METADATA.read_bytes()),
+        encryption_mode="Required",
+    )
+    command = (
+        f"aws iam update-saml-provider --saml-provider-arn {ARN} "
+        "--saml-metadata-document 'file://new metadata.xml' --assertion-encryption-mode Required"
+    )
+    assert result.commands == (command,)
+    assert _rows(result, "Command") == [command]
+
+
+def test_accepted_create_gives_the_aws_command() -> None:
+    result = _plan(
+        None,
+        name="ExampleIdP",
+        metadata=("fixtures/provider/metadata.xml", METADATA.read_bytes()),
+        encryption_mode="Required",
+        add_key=("keys/sp key.pem", NEW_KEY.read_bytes()),
+    )
+    assert result.commands == (
+        "aws iam create-saml-provider --name ExampleIdP --saml-metadata-document "
+        "file://fixtures/provider/metadata.xml --assertion-encryption-mode Required "
+        "--add-private-key 'file://keys/sp key.pem'",
+    )
+
+
+def test_rotation_gives_one_command_per_step_in_order() -> None:
+    adding = _plan("required-one-key.json", name="ExampleIdP", add_key=("new.pem", b""))
+    assert adding.verdict.accepted is False  # an empty key file is refused: nothing to run
+    assert adding.commands == ()
+    adding = _plan("required-one-key.json", name="ExampleIdP", add_key=_file(NEW_KEY))
+    assert adding.commands == (
+        f"aws iam update-saml-provider --saml-provider-arn {ARN} --add-private-key "
+        f"file://{NEW_KEY.name}",
+        f"samlcheck check TRACE --sp-key {NEW_KEY.name}",
+        f"aws iam update-saml-provider --saml-provider-arn {ARN} --remove-private-key {KEY_1}",
+    )
+    assert [row.split(": ", 1)[1] for row in _rows(adding, "Rotation step")] == list(
+        adding.commands
+    )
+    assert _rows(adding, "Command") == []
+    removing = _plan("required-two-keys.json", remove_key_id=KEY_2)
+    assert removing.commands[-1] == (
+        "aws iam update-saml-provider --saml-provider-arn PROVIDER-ARN "
+        f"--remove-private-key {KEY_2}"
+    )
+
+
+def test_rejected_plan_gives_no_command() -> None:
+    result = _plan("required-one-key.json", add_key=_file(NEW_KEY), remove_key_id=KEY_1)
+    assert not result.verdict.accepted
+    assert result.commands == ()
+    assert _rows(result, "Command") == []
+
+
+# --- the signing certificate the IdP uses today ---------------------------------------------------
+
+ROTATED = FIXTURES / "metadata" / "rotated.xml"  # only the new signing certificate
+ROLLOVER = FIXTURES / "metadata" / "rollover.xml"  # the current and the new one
+PASSING = FIXTURES / "metadata" / "passing.xml"  # only the current one
+
+
+def _dropped(result: Result) -> list[str]:
+    return [f.message for f in result.findings if f.rule is rules.SIGNING_CERTIFICATE_DROPPED]
+
+
+def test_metadata_dropping_the_providers_signing_certificate_warns() -> None:
+    result = _plan("allowed-one-key.json", metadata=_file(ROTATED))
+    assert result.verdict.accepted
+    (message,) = _dropped(result)
+    assert "91:99:5B:5D" in message and "allowed-one-key.json" in message
+    assert rules.SIGNING_CERTIFICATE_DROPPED.severity is Severity.WARNING
+    assert "inferred" in rules.SIGNING_CERTIFICATE_DROPPED.source
+    assert _dropped(_plan("allowed-one-key.json", metadata=_file(ROLLOVER))) == []
+
+
+def test_idp_metadata_says_what_the_idp_signs_with_today() -> None:
+    def planned(current: str | None, new: Path, idp: Path) -> Result:
+        state = _state(current) if current else None
+        change = ProviderChange(name="ExampleIdP", metadata=_file(new))
+        return plan(state, change, _file(idp))
+
+    # The IdP already signs with the new certificate only: dropping the old one is safe.
+    assert _dropped(planned("allowed-one-key.json", ROTATED, ROTATED)) == []
+    # The IdP publishes both: the new metadata must keep the current one.
+    (message,) = _dropped(planned("allowed-one-key.json", ROTATED, ROLLOVER))
+    assert "rollover.xml" in message and "91:99:5B:5D" in message
+    # A create has no provider metadata: --idp-metadata alone decides.
+    assert len(_dropped(planned(None, ROTATED, PASSING))) == 1
+    assert _dropped(planned(None, PASSING, PASSING)) == []
+
+
+def test_idp_metadata_needs_new_metadata_and_must_be_readable() -> None:
+    state = _state("allowed-one-key.json")
+    with pytest.raises(InputError, match="no --metadata was given"):
+        plan(state, ProviderChange(encryption_mode="Required"), _file(PASSING))
+    with pytest.raises(InputError, match="holds no readable IdP metadata"):
+        plan(state, ProviderChange(metadata=_file(ROTATED)), ("idp.xml", b"not xml"))
+    with pytest.raises(InputError, match="holds 2 IdPs, none with"):
+        plan(
+            state,
+            ProviderChange(metadata=_file(ROTATED)),
+            _file(FIXTURES / "metadata" / "aggregate.xml"),
+        )
+
+
+def test_provider_plan_command_prints_commands_and_takes_idp_metadata(run_cli) -> None:
+    done = run_cli(
+        "provider",
+        "plan",
+        "--current",
+        str(PROVIDER / "allowed-one-key.json"),
+        "--metadata",
+        str(ROTATED),
+        "--idp-metadata",
+        str(ROLLOVER),
+        "--format",
+        "json",
+    )
+    assert done.exit_code == 0, done.output
+    (result,) = json.loads(done.stdout)["results"]
+    assert result["commands"] == [
+        "aws iam update-saml-provider --saml-provider-arn PROVIDER-ARN "
+        f"--saml-metadata-document file://{ROTATED}"
+    ]
+    assert [f["rule"] for f in result["findings"]].count("SC-PROV-011") == 1
+    import jsonschema
+
+    schema = json.loads((ROOT / "samlcheck" / "schemas" / "report.schema.json").read_text())
+    jsonschema.validate(json.loads(done.stdout), schema)
+    text = run_cli("provider", "plan", "--current", str(PROVIDER / "allowed-one-key.json"),
+                   "--metadata", str(ROTATED))  # fmt: skip
+    assert "aws iam update-saml-provider --saml-provider-arn PROVIDER-ARN" in text.stdout
+    assert "SC-PROV-011" in text.stdout

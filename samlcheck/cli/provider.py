@@ -52,10 +52,19 @@ def plan(
     name: Annotated[
         str | None, typer.Option("--name", help="Provider name (required to create one).")
     ] = None,
+    idp_metadata: Annotated[
+        Path | None,
+        typer.Option(
+            "--idp-metadata",
+            help="The IdP's current metadata, to warn when --metadata drops a certificate it "
+            "signs with (default: the metadata in --current).",
+        ),
+    ] = None,
     fmt: FormatOption = OutputFormat.text,
     debug: DebugOption = False,
 ) -> None:
-    """Predict IAM's answer to the change and print the plan (rotation steps included)."""
+    """Predict IAM's answer to the change and print the plan: rotation steps and, when IAM would
+    accept it, the aws iam command(s) to run."""
     from samlcheck.files import read_file
     from samlcheck.plan import plan as make_plan
     from samlcheck.provider import ProviderChange, load_state
@@ -72,4 +81,9 @@ def plan(
         remove_key_id=remove_key,
         encryption_mode=encryption_mode.value if encryption_mode else None,
     )
-    emit(Report(results=(make_plan(state, change),)), fmt)
+    idp = (
+        (str(idp_metadata), read_file(idp_metadata, "IdP metadata", MAX_XML_BYTES))
+        if idp_metadata
+        else None
+    )
+    emit(Report(results=(make_plan(state, change, idp),)), fmt)

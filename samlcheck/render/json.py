@@ -66,6 +66,7 @@ def result_dict(result: Result) -> dict[str, Any]:
         "unverified_claims": claims_dict(result.unverified_claims, result.kind),
         "summary": [{"label": label, "value": value} for label, value in result.summary],
         "findings": [finding_dict(f) for f in result.findings],
+        "commands": list(result.commands),
     }
 
 

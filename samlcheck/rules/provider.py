@@ -9,10 +9,16 @@ error in that order is the verdict; every finding is reported.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from samlcheck import provider as model
 from samlcheck.aws import SEED
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.provider import ProviderChange, ProviderState
+from samlcheck.rules.metadata import name_facts
+
+if TYPE_CHECKING:
+    from samlcheck.certs import CertFacts
 
 _API = "AWS IAM API Reference, CreateSAMLProvider / UpdateSAMLProvider"
 
@@ -121,6 +127,32 @@ LAST_KEY_REMOVED = Rule(
     stage="provider",
     source="AWS IAM User Guide, 'Troubleshoot IAM roles' (valid private decryption key)",
 )
+SIGNING_CERTIFICATE_DROPPED = Rule(
+    id="SC-PROV-011",
+    name="current-signing-certificate-dropped",
+    severity=Severity.WARNING,
+    summary="The new metadata lacks a signing certificate the IdP uses today: once it is "
+    "uploaded, every response the IdP signs with that certificate is rejected.",
+    fix="Keep the current certificate in the metadata until the IdP signs with the new one (a "
+    "rollover metadata with both), and drop it in a later update.",
+    aws_error="signature-invalid",
+    stage="provider",
+    source=SEED + " (invalid signature: the IdP's metadata differs from the one in IAM); inferred: "
+    "that the IdP signs with a certificate of its current metadata or of the provider's",
+)
+
+
+def dropped_signing_findings(dropped: tuple[CertFacts, ...], today: str) -> list[Finding]:
+    """One warning per signing certificate the IdP uses today (per `today`, the metadata it
+    was read from) that the new metadata lacks."""
+    return [
+        SIGNING_CERTIFICATE_DROPPED.finding(
+            f"The new metadata drops the signing certificate {name_facts(facts)}, which {today} "
+            "lists: while the IdP signs with it, IAM would answer 'Response signature invalid'.",
+            "--metadata",
+        )
+        for facts in dropped
+    ]
 
 
 def _name_findings(name: str | None) -> list[Finding]:
