@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.utils import CryptographyDeprecationWarning
@@ -75,7 +76,7 @@ def fingerprint(der: bytes) -> str:
 def _key(cert: x509.Certificate) -> tuple[str, int | None]:
     try:
         key = cert.public_key()
-    except (ValueError, TypeError) as error:  # an algorithm cryptography does not support
+    except (ValueError, TypeError, UnsupportedAlgorithm) as error:  # one cryptography lacks
         return f"unknown ({error})", None
     if isinstance(key, rsa.RSAPublicKey):
         return f"RSA {key.key_size}", key.key_size

@@ -1,7 +1,8 @@
 """A small, deterministic test IdP: keys, certificates, metadata and AWS-shaped SAML responses.
 
 Everything is derived from labels and fixed instants, so the same call gives the same bytes:
-RSA keys come from a seeded prime search and RSA PKCS#1 v1.5 signatures are deterministic.
+RSA keys come from a seeded prime search (whose results are committed in testidp_keys.json, as
+it is slow) and RSA PKCS#1 v1.5 signatures are deterministic.
 Tests import it (pytest puts scripts/ on the path); make_fixtures.py writes fixtures/ with it.
 """
 
@@ -19,6 +20,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -76,16 +78,46 @@ def _prime(rng: random.Random, bits: int) -> int:
             return candidate
 
 
-@cache
-def rsa_key(label: str, bits: int = 2048) -> rsa.RSAPrivateKey:
-    """A deterministic RSA key: the same label and size always give the same key."""
+KEY_STORE = Path(__file__).with_name("testidp_keys.json")
+"""The primes of every test key, as the seeded search finds them (it takes seconds per key).
+`python scripts/testidp.py --check` re-derives them all; `testidp.py LABEL/BITS` adds one."""
+
+_E = 65537
+
+SEARCHED: list[str] = []
+"""Keys this process had to find by the seeded search because the store lacks them."""
+
+
+def seeded_primes(label: str, bits: int) -> tuple[int, int]:
+    """The primes of the key for `label` and `bits`, found by the seeded search."""
     rng = random.Random(hashlib.sha256(f"{label}/{bits}".encode()).digest())
-    e = 65537
     while True:
         p, q = _prime(rng, bits // 2), _prime(rng, bits - bits // 2)
-        if p != q and (p - 1) % e and (q - 1) % e and (p * q).bit_length() == bits:
-            break
-    d = pow(e, -1, (p - 1) * (q - 1))
+        if p != q and (p - 1) % _E and (q - 1) % _E and (p * q).bit_length() == bits:
+            return p, q
+
+
+@cache
+def _stored_primes() -> dict[str, tuple[int, int]]:
+    if not KEY_STORE.is_file():
+        return {}
+    stored = json.loads(KEY_STORE.read_text())
+    return {name: (int(p, 16), int(q, 16)) for name, (p, q) in stored.items()}
+
+
+@cache
+def rsa_key(label: str, bits: int = 2048) -> rsa.RSAPrivateKey:
+    """A deterministic RSA key: the same label and size always give the same key.
+
+    Its primes are read from KEY_STORE; a key the store lacks is found by the seeded search.
+    """
+    name = f"{label}/{bits}"
+    primes = _stored_primes().get(name)
+    if primes is None:
+        SEARCHED.append(name)
+        primes = seeded_primes(label, bits)
+    p, q = primes
+    d = pow(_E, -1, (p - 1) * (q - 1))
     numbers = rsa.RSAPrivateNumbers(
         p=p,
         q=q,
@@ -93,9 +125,28 @@ def rsa_key(label: str, bits: int = 2048) -> rsa.RSAPrivateKey:
         dmp1=d % (p - 1),
         dmq1=d % (q - 1),
         iqmp=pow(q, -1, p),
-        public_numbers=rsa.RSAPublicNumbers(e, p * q),
+        public_numbers=rsa.RSAPublicNumbers(_E, p * q),
     )
     return numbers.private_key(unsafe_skip_rsa_key_validation=True)
+
+
+def stale_keys(store: Path = KEY_STORE) -> list[str]:
+    """The keys in `store` whose primes are not what the seeded search finds."""
+    stale = []
+    for name, (p, q) in json.loads(store.read_text()).items():
+        label, bits = name.rsplit("/", 1)
+        if seeded_primes(label, int(bits)) != (int(p, 16), int(q, 16)):
+            stale.append(name)
+    return stale
+
+
+def store_keys(names: Iterable[str], store: Path = KEY_STORE) -> None:
+    """Find the keys `names` (LABEL/BITS) by the seeded search and write them into `store`."""
+    stored = json.loads(store.read_text()) if store.is_file() else {}
+    for name in names:
+        label, bits = name.rsplit("/", 1)
+        stored[name] = [f"{n:x}" for n in seeded_primes(label, int(bits))]
+    store.write_text(json.dumps(dict(sorted(stored.items())), indent=1) + "\n")
 
 
 def certificate(
@@ -512,3 +563,27 @@ class Bundle:
 
     def add(self, path: str, data: bytes) -> None:
         self.files[path] = data
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Add or renew the keys LABEL/BITS in the store (all with none); --check writes nothing."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("names", nargs="*", metavar="LABEL/BITS")
+    parser.add_argument("--check", action="store_true", help="re-derive every stored key")
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = stale_keys()
+        for name in stale:
+            print(f"differs from the seeded search: {name}")
+        print(f"{len(_stored_primes())} stored keys, {len(stale)} wrong")
+        return 1 if stale else 0
+    names = args.names or list(_stored_primes())
+    store_keys(names)
+    print(f"{len(names)} key(s) written to {KEY_STORE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

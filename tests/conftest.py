@@ -38,3 +38,14 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"third-party corpus not found at {CORPUS}")
     return CORPUS
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Name the test keys that took the slow seeded search because the key store lacks them."""
+    if testidp.SEARCHED:
+        names = " ".join(testidp.SEARCHED)
+        terminalreporter.write_line(
+            f"test keys not in {testidp.KEY_STORE.name} took the slow seeded search; "
+            f"store them: python scripts/testidp.py {names}",
+            yellow=True,
+        )

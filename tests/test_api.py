@@ -13,9 +13,41 @@ from conftest import ROOT
 import samlcheck
 
 
+def _documented() -> dict[str, object]:
+    """Each public name and the object the package docstring promises, imported directly."""
+    from importlib.metadata import version
+
+    from samlcheck import capture, findings, key_check, metadata_check, options, plan, report
+    from samlcheck import response as response_check
+
+    return {
+        "__version__": version("samlcheck"),
+        "read_capture": capture.read_capture,
+        "decode_capture": capture.decode_capture,
+        "Capture": capture.Capture,
+        "Message": capture.Message,
+        "check_response": response_check.check_response,
+        "CheckOptions": options.CheckOptions,
+        "check_metadata": metadata_check.check_metadata,
+        "compare_metadata": metadata_check.compare,
+        "check_keys": key_check.check_keys,
+        "plan_provider": plan.plan,
+        "Report": report.Report,
+        "Result": report.Result,
+        "Finding": findings.Finding,
+        "Rule": findings.Rule,
+        "Severity": findings.Severity,
+    }
+
+
 @pytest.mark.parametrize("name", samlcheck.__all__)
-def test_every_public_name_resolves(name: str) -> None:
-    assert getattr(samlcheck, name) is not None
+def test_every_public_name_is_the_documented_object(name: str) -> None:
+    documented = _documented()
+    assert set(samlcheck.__all__) == set(documented)
+    if name == "__version__":
+        assert samlcheck.__version__ == documented[name]
+    else:
+        assert getattr(samlcheck, name) is documented[name]
 
 
 def test_all_lists_exactly_the_lazy_exports() -> None:

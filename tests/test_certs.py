@@ -141,3 +141,12 @@ def test_describe_never_raises_on_odd_but_loadable_certificates() -> None:
         fixtures_metadata.repeated_extension_certificate().public_bytes(serialization.Encoding.DER)
     )
     assert certs.describe(cert).key == "RSA 2048"
+
+
+def test_a_public_key_algorithm_cryptography_does_not_know_is_described_not_raised() -> None:
+    """Found by the metadata fuzz test: one corrupted byte turned rsaEncryption into 0.0.840..."""
+    rsa_oid = bytes.fromhex("06092a864886f70d010101")
+    der = testidp.idp("certs-rsa").cert.public_bytes(serialization.Encoding.DER)
+    cert = x509.load_der_x509_certificate(der.replace(rsa_oid, b"\x06\x09\x00" + rsa_oid[3:]))
+    facts = certs.describe(cert)
+    assert facts.key.startswith("unknown") and facts.key_bits is None

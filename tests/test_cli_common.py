@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from conftest import ROOT
 
 from samlcheck.cli.common import instant
 from samlcheck.errors import InputError
 
+CAPTURE = ROOT / "fixtures" / "captures" / "response.xml"
+METADATA = ROOT / "fixtures" / "idp" / "metadata.xml"
 NOON_UTC = dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)
 
 
@@ -28,8 +32,15 @@ def test_at_is_read_as_a_utc_instant(text: str) -> None:
     assert value == NOON_UTC and value is not None and value.tzinfo is dt.timezone.utc
 
 
-def test_no_at_means_now() -> None:
-    assert instant(None) is None
+def test_no_at_means_now(run_cli) -> None:
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    done = run_cli("check", str(CAPTURE), "--metadata", str(METADATA), "--format", "json")
+    after = dt.datetime.now(dt.timezone.utc)
+    summary = dict(
+        (s["label"], s["value"]) for s in json.loads(done.stdout)["results"][0]["summary"]
+    )
+    checked = dt.datetime.fromisoformat(summary["check time"].replace("Z", "+00:00"))
+    assert before <= checked <= after
 
 
 @pytest.mark.parametrize("text", ["yesterday", "2026-01-15T12:00:00ZZ", ""])

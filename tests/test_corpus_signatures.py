@@ -19,7 +19,7 @@ from samlcheck.errors import InputError
 from samlcheck.options import CheckOptions
 from samlcheck.report import Result
 from samlcheck.response import check_response
-from samlcheck.trust import Trust, load_trust
+from samlcheck.trust import load_trust
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "python3-saml"
 MANIFEST = CORPUS / "manifest.json"
@@ -135,6 +135,8 @@ def test_unrelated_certificate_does_not_verify_the_corpus() -> None:
 def test_unreadable_anchor_is_an_input_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.pem"
     bad.write_bytes(b"not a certificate")
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as raised:
         load_trust((), (bad,))
-    assert Trust().empty
+    assert raised.value.source == str(bad)
+    assert raised.value.problem.startswith("not a readable X.509 certificate")
+    assert "PEM" in raised.value.hint

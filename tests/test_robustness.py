@@ -6,10 +6,13 @@ arbitrary and mutated bytes to every entry point that reads user input.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+import json
 import os
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -342,11 +345,39 @@ def _mutated(draw, originals: list[bytes]) -> bytes:
     return data
 
 
-def _only_input_errors(call, data: bytes) -> None:
+def _only_input_errors(call, data: bytes):
+    """What `call` returns, or None when it refused the input with one clear InputError line."""
     try:
-        call(data)
+        return call(data)
     except InputError as error:
         assert error.line and "\n" not in error.line, error.line
+        return None
+
+
+@cache
+def _report_schema():
+    import jsonschema
+
+    schema = json.loads((FIXTURES.parent / "samlcheck/schemas/report.schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _keeps_the_contract(result, kind: str) -> None:
+    """A judged input: the documented kind, JSON and exit codes; claims only from a signature."""
+    from samlcheck.render.json import report_dict
+    from samlcheck.report import Report
+
+    if result is None:  # refused with an InputError (exit 2)
+        return
+    assert result.kind == kind
+    report = Report((result,))
+    _report_schema().validate(report_dict(report))
+    assert report.exit_code() == (0 if result.verdict.accepted else 1)
+    if result.verdict.accepted and kind == "response":
+        assert result.signature.status == "valid"
+    claims = result.claims
+    if claims is not None and any(getattr(claims, f.name) for f in dataclasses.fields(claims)):
+        assert result.signature.signed, (result.signature, claims)  # a verified signature
 
 
 _CAPTURES = _files("captures/*")
@@ -356,16 +387,15 @@ _KEYS = _files("keys/*", "idp/*.pem")
 _STATES = _files("provider/*.json")
 
 
-def _decode(data: bytes) -> None:
-    from samlcheck.capture import decode_capture
-
-    decode_capture(data, "fuzz")
-
-
 @_FUZZ
 @given(data=st.one_of(st.binary(max_size=2048), _mutated(_CAPTURES)))
 def test_fuzz_decode_capture_raises_only_input_errors(data):
-    _only_input_errors(_decode, data)
+    from samlcheck.capture import decode_capture
+
+    capture = _only_input_errors(lambda d: decode_capture(d, "fuzz"), data)
+    if capture is not None:
+        assert capture.messages, "a capture without messages must be an InputError"
+        assert all(m.parameter in (None, "SAMLResponse", "SAMLRequest") for m in capture.messages)
 
 
 @pytest.fixture(scope="module")
@@ -383,7 +413,8 @@ def test_fuzz_check_response_raises_only_input_errors(trust, data):
     from samlcheck.response import check_response
 
     options = CheckOptions(metadata=(METADATA,), at=_AT, sp_keys=(SP_KEY,))
-    _only_input_errors(lambda d: check_response(Message("fuzz", d), options, trust), data)
+    result = _only_input_errors(lambda d: check_response(Message("fuzz", d), options, trust), data)
+    _keeps_the_contract(result, "response")
 
 
 @_FUZZ
@@ -391,23 +422,26 @@ def test_fuzz_check_response_raises_only_input_errors(trust, data):
 def test_fuzz_check_metadata_raises_only_input_errors(data):
     from samlcheck.metadata_check import check_metadata
 
-    _only_input_errors(lambda d: check_metadata(d, "fuzz", at=_AT), data)
+    result = _only_input_errors(lambda d: check_metadata(d, "fuzz", at=_AT), data)
+    _keeps_the_contract(result, "metadata")
 
 
 @_FUZZ
 @given(data=st.one_of(st.binary(max_size=2048), _mutated(_KEYS)))
-def test_fuzz_inspect_key_never_raises(data):
-    from samlcheck.keys import inspect_key
+def test_fuzz_check_keys_never_raises(data):
+    from samlcheck.key_check import check_keys
 
-    inspect_key(data, "fuzz")  # bad content is a fact about the key, not an exception
+    (result,) = check_keys([("fuzz", data)])  # bad content is a finding, never an exception
+    _keeps_the_contract(result, "key")
 
 
 @_FUZZ
 @given(data=st.one_of(st.binary(max_size=2048), _mutated(_STATES)))
 def test_fuzz_load_state_raises_only_input_errors(data):
-    from samlcheck.provider import load_state
+    from samlcheck.provider import ProviderState, load_state
 
-    _only_input_errors(lambda d: load_state(d, "fuzz"), data)
+    state = _only_input_errors(lambda d: load_state(d, "fuzz"), data)
+    assert state is None or isinstance(state, ProviderState)
 
 
 def test_a_huge_certificate_text_is_not_handed_to_the_schema_validator():
