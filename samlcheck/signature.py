@@ -178,6 +178,26 @@ def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool]
 # --- verification ------------------------------------------------------------------------------
 
 
+def missing_value(signature: etree._Element) -> str | None:
+    """Why the signature is invalid under any key, when its SignatureValue or a DigestValue is
+    absent or empty (there is nothing to verify), else None."""
+    value = signature.find("ds:SignatureValue", NS)
+    if value is None or not text(value).strip():
+        state = "absent" if value is None else "empty"
+        return (
+            f"the SignatureValue is {state}: a signature without a value is invalid under any key"
+        )
+    for reference in signature.findall("ds:SignedInfo/ds:Reference", NS):
+        digest = reference.find("ds:DigestValue", NS)
+        if digest is None or not text(digest).strip():
+            state = "absent" if digest is None else "empty"
+            return (
+                f"the DigestValue of Reference {reference.get('URI')!r} is {state}: a signature "
+                "without a digest is invalid under any key"
+            )
+    return None
+
+
 def verification_instant(cert: x509.Certificate, at: dt.datetime) -> dt.datetime:
     """`at` if the certificate is valid then, else an instant inside its validity period."""
     start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
@@ -198,8 +218,13 @@ def verify_pinned(
     certificate expiry. Returns signxml's VerifyResult; raises signxml's exceptions.
     """
     from signxml.algorithms import DigestAlgorithm, SignatureMethod
+    from signxml.exceptions import InvalidSignature
     from signxml.verifier import SignatureConfiguration, XMLVerifier
 
+    signature = element.find("ds:Signature", NS)
+    problem = missing_value(signature) if signature is not None else None
+    if problem is not None:  # signxml would raise a TypeError about None
+        raise InvalidSignature(problem)
     when = at if at is not None else dt.datetime.now(dt.timezone.utc)
     config = SignatureConfiguration(
         require_x509=True,
@@ -275,6 +300,9 @@ def check_signature(
             anchor=None,
             signed=None,
         )
+    problem = missing_value(signature)
+    if problem is not None:
+        return SignatureCheck(**fields, outcome=MALFORMED, detail=problem, anchor=None, signed=None)
     outcome, detail, anchor, signed = _outcome(parent, anchors, key_info, at, method)
     reindented = outcome in (DIGEST_MISMATCH, ALTERED) and _verifies_without_indentation(
         parent, anchors, key_info, at
