@@ -143,6 +143,11 @@ class SignatureAnalysis:
     """Document-level violations: duplicate IDs, assertion count."""
     view: SignedView
     injected: tuple[InjectedText, ...]
+    foreign_issuers: tuple[ProfileViolation, ...] = ()
+    """With one metadata entity (an IAM provider holds one IdP): each Issuer that is not its
+    entityID. AWS meets this before it uses the provider's keys (see provider_issuers)."""
+    provider_entity: str | None = None
+    """That one entity's ID, when the metadata holds exactly one."""
 
     @property
     def summary(self) -> SignatureSummary:
@@ -439,6 +444,31 @@ def _anchors_for(trust: Trust, issuer: str | None) -> tuple[Anchor, ...]:
     return first + tuple(a for a in trust.anchors if not any(a is f for f in first))
 
 
+def provider_issuers(root: etree._Element, trust: Trust) -> tuple[ProfileViolation, ...]:
+    """The Response and Assertion Issuers that are not the entityID of the only metadata entity.
+
+    An IAM provider holds exactly one IdP. The order inferred for AWS (undocumented): the provider
+    is looked up (by the ARN in the Role attribute), the Issuer is compared with its entityID, and
+    only then are its keys used. So with one entity a foreign Issuer is AWS's answer, whatever the
+    signature; the signature is still verified with that entity's keys and reported.
+    With several entities (a federation file) the Issuer picks the entity: see `_bind_issuer`.
+    `analyse` does not apply it when the signature profile is broken (a misplaced signature,
+    duplicate IDs, several assertions): which Issuer AWS would read there is unknown, and the
+    wrapping findings hold for any of them.
+    """
+    if len(trust.entity_ids) != 1:
+        return ()
+    (entity,) = trust.entity_ids
+    return tuple(
+        ProfileViolation("provider-issuer", f"the {label} Issuer is {text(node)!r}", path_of(node))
+        for label, node in (
+            ("Response", root.find("saml:Issuer", NS)),
+            ("Assertion", root.find("saml:Assertion/saml:Issuer", NS)),
+        )
+        if node is not None and text(node) != entity
+    )
+
+
 def _bind_issuer(check: SignatureCheck, root: etree._Element) -> SignatureCheck:
     """A metadata key vouches only for its own entity: two checks, as violations of the check.
 
@@ -528,8 +558,11 @@ def analyse(
             c for c in _signatures(decrypted, trust, at, decrypted=True) if c.covers != "response"
         ]
         working = decrypted
-    checks = [_bind_issuer(c, working.root) for c in checks]
     violations = tuple(document_violations(working.root))
+    wrapped = violations or any(c.violations for c in checks)
+    foreign = () if wrapped else provider_issuers(working.root, trust)
+    if not foreign:  # a foreign Issuer with one-entity metadata is reported once, as `foreign`
+        checks = [_bind_issuer(c, working.root) for c in checks]
     view = _view(checks, working.root, encrypted=decrypted is not None)
     injected: list[InjectedText] = []
     scanned: list[etree._Element] = []
@@ -545,6 +578,8 @@ def analyse(
         violations=violations,
         view=view,
         injected=tuple(_unique(injected)),
+        foreign_issuers=foreign,
+        provider_entity=trust.entity_ids[0] if len(trust.entity_ids) == 1 else None,
     )
 
 

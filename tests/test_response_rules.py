@@ -82,6 +82,7 @@ def test_every_response_rule_has_a_triggering_fixture() -> None:
         "signature-coverage",
         "signer-not-issuer",  # two-IdP metadata (test_xsw.py)
         "issuers-differ",
+        "issuer-not-provider-idp",  # one-entity metadata (test_signature_findings.py)
         "time-window",
         "source-identity-needs-permission",
         "session-tags-need-permission",

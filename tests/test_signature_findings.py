@@ -74,3 +74,60 @@ def test_metadata_with_an_empty_signature_value_is_a_finding_not_a_type_error() 
     result = check_metadata(etree.tostring(signed), "md.xml", at=AT, cert=idp.cert)
     assert result.signature.status == "invalid"
     assert any("invalid under any key" in f.message for f in result.findings)
+
+
+def _check(data: bytes, metadata: Path = METADATA) -> tuple[str, str, set[str], str]:
+    """(AWS error key, verdict rule id, every rule id, verdict message)."""
+    result = check_response(Message("x", data), CheckOptions(metadata=(metadata,), at=AT))
+    assert result.verdict.aws_error is not None and result.verdict.finding is not None
+    return (
+        result.verdict.aws_error.key,
+        result.verdict.finding.rule.id,
+        {f.rule.id for f in result.findings},
+        result.verdict.finding.message,
+    )
+
+
+def test_foreign_issuer_with_one_entity_is_issuer_not_present_and_the_signature_is_reported() -> (
+    None
+):
+    data = (FIXTURES / "responses" / "issuer-mismatch.xml").read_bytes()
+    error, rule, rules, message = _check(data)
+    assert (error, rule) == ("issuer-not-in-provider", "SC-SIG-023")
+    assert "SC-SIG-021" not in rules and "SC-SIG-022" not in rules
+    assert "'https://other-idp.example.test/saml'" in message
+    assert "the signature itself is valid" in message
+
+
+def test_foreign_issuer_and_foreign_key_with_one_entity_reports_both_issuer_first() -> None:
+    spec = testidp.ResponseSpec(issuer="https://other-idp.example.test/saml")
+    data = testidp.response_xml(spec, fixtures_responses.rotated_idp())
+    error, rule, rules, message = _check(data)
+    assert (error, rule) == ("issuer-not-in-provider", "SC-SIG-023")
+    assert "does not verify with that IdP's keys either" in message
+    assert "SC-SIG-003" in rules
+
+
+def test_foreign_issuer_of_an_unsigned_response_with_one_entity_says_so() -> None:
+    spec = testidp.ResponseSpec(
+        issuer="https://other-idp.example.test/saml", sign_response=False, sign_assertion=False
+    )
+    error, rule, rules, message = _check(testidp.response_xml(spec, testidp.idp()))
+    assert (error, rule) == ("issuer-not-in-provider", "SC-SIG-023")
+    assert "not signed either" in message and "SC-SIG-001" in rules
+
+
+def test_with_several_entities_a_key_of_another_entity_stays_signer_not_issuer(
+    tmp_path: Path,
+) -> None:
+    md = "urn:oasis:names:tc:SAML:2.0:metadata"
+    group = etree.Element(f"{{{md}}}EntitiesDescriptor", nsmap={"md": md})
+    other = testidp.idp("idpb", entity_id="https://idp-b.example.test/saml")
+    for provider in (testidp.idp(), other):
+        group.append(etree.fromstring(testidp.metadata(provider)))
+    path = tmp_path / "two.xml"
+    path.write_bytes(etree.tostring(group))
+    spec = testidp.ResponseSpec(issuer=other.entity_id, assertion_issuer=other.entity_id)
+    error, rule, rules, _ = _check(testidp.response_xml(spec, testidp.idp()), path)
+    assert (error, rule) == ("signature-invalid", "SC-SIG-021")
+    assert "SC-SIG-023" not in rules

@@ -238,6 +238,22 @@ ISSUERS_DIFFER = Rule(
     source="SAML 2.0 profiles, section 4.1.4.2 (the Response and Assertion Issuer); inferred",
 )
 
+PROVIDER_ISSUER = Rule(
+    id="SC-SIG-023",
+    name="issuer-not-provider-idp",
+    severity=Severity.ERROR,
+    summary="With one IdP entity in the metadata (an IAM provider holds exactly one), the "
+    "Response and Assertion Issuer must be its entityID before any key is used.",
+    fix="Make the IdP's Issuer equal the metadata entityID, or upload the metadata of the IdP "
+    "that issues this response.",
+    aws_error="issuer-not-in-provider",
+    # Stage `signature`, reported first: AWS looks the provider up, compares the Issuer with its
+    # one entityID, then uses its keys, so this error comes before any signature error. The order
+    # is inferred (AWS documents only the error message); see signature.provider_issuers.
+    stage="signature",
+    source=aws.SEED + "; the order (provider looked up, Issuer compared, keys used) is inferred",
+)
+
 _BY_KIND = {
     "issuer-signer": SIGNER_NOT_ISSUER,
     "issuer-entity": ISSUERS_DIFFER,
@@ -301,7 +317,7 @@ def signature_findings(
     analysis: SignatureAnalysis, at: dt.datetime, lookalikes: tuple[Lookalike, ...] = ()
 ) -> list[Finding]:
     """Every signature finding for one response."""
-    findings: list[Finding] = []
+    findings = _provider_issuer_findings(analysis)
     if analysis.status == "unsigned":
         findings.append(
             UNSIGNED.finding(
@@ -357,6 +373,33 @@ def signature_findings(
             )
         )
     return findings
+
+
+def _provider_issuer_findings(analysis: SignatureAnalysis) -> list[Finding]:
+    """A foreign Issuer with one-entity metadata, each finding saying what the signature does."""
+    if not analysis.foreign_issuers:
+        return []
+    usable = [c for c in analysis.signatures if c.usable and c.anchor is not None]
+    if analysis.status == "valid" and usable:
+        anchor = usable[0].anchor
+        assert anchor is not None
+        result = (
+            f"the signature itself is valid: it verifies with that IdP's key ({anchor.source}), "
+            "so only the Issuer is wrong"
+        )
+    elif analysis.status == "unsigned":
+        result = "the response is not signed either"
+    else:
+        result = "the signature does not verify with that IdP's keys either (see below)"
+    said = " and ".join(v.message for v in analysis.foreign_issuers)
+    return [
+        PROVIDER_ISSUER.finding(
+            f"{said}, but the IAM provider's metadata holds one IdP, "
+            f"{analysis.provider_entity!r}, and AWS compares the Issuer before it uses the "
+            f"IdP's keys; {result}",
+            analysis.foreign_issuers[0].location,
+        )
+    ]
 
 
 def _on(parents: tuple[str, ...], what: str = "signature") -> str:
