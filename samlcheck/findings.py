@@ -45,9 +45,13 @@ class Rule:
         if self.stage not in EVALUATION_ORDER and self.stage not in ("metadata", "key", "provider"):
             raise ValueError(f"{self.id}: unknown stage {self.stage!r}")
 
-    def finding(self, message: str, location: str = "", fix: str | None = None) -> Finding:
+    def finding(
+        self, message: str, location: str = "", fix: str | None = None, detail: str = ""
+    ) -> Finding:
         """A finding of this rule about a concrete value."""
-        return Finding(rule=self, message=message, location=location, fix=fix or self.fix)
+        return Finding(
+            rule=self, message=message, location=location, fix=fix or self.fix, detail=detail
+        )
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,9 @@ class Finding:
     message: str
     location: str = ""
     fix: str = ""
+    detail: str = ""
+    """The long form behind a short message (full certificate fingerprints...): in JSON always,
+    in text only with --verbose; empty when the message says it all."""
 
     @property
     def severity(self) -> Severity:

@@ -93,6 +93,10 @@ class SignatureCheck:
     """The parent element in the parsed document (for comment and CDATA detection)."""
     decrypted: bool = False
     """Found inside a decrypted assertion."""
+    key_info_unread: int = 0
+    """KeyInfo certificates past MAX_KEYINFO_CERTS: counted, not read."""
+    anchors_untried: int = 0
+    """Anchors past MAX_ANCHORS_TRIED: not tried (the outcome is then never valid by them)."""
     reindented: bool = False
     """With whitespace-only text removed the signature verifies: pretty-printed after signing."""
 
@@ -143,6 +147,8 @@ class SignatureAnalysis:
     """Document-level violations: duplicate IDs, assertion count."""
     view: SignedView
     injected: tuple[InjectedText, ...]
+    unexamined: int = 0
+    """ds:Signature elements past MAX_VERIFIED_SIGNATURES: counted, not examined."""
     foreign_issuers: tuple[ProfileViolation, ...] = ()
     """With one metadata entity (an IAM provider holds one IdP): each Issuer that is not its
     entityID. AWS meets this before it uses the provider's keys (see provider_issuers)."""
@@ -163,13 +169,32 @@ class SignatureAnalysis:
         )
 
 
-def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool]:
+MAX_KEYINFO_CERTS = 4
+"""KeyInfo certificates read per signature. An IdP sends its signing certificate, at most with
+its chain (two or three); KeyInfo is only a hint (anchors are pinned), so the rest are counted,
+never read: 3,000 of them took 63 s when each was tried."""
+
+MAX_ANCHORS_TRIED = 32
+"""Anchors tried per signature. Those whose key a KeyInfo certificate carries come first (so a
+signature naming its key is verified once), then the Issuer's entity's (see _anchors_for). An IdP
+publishes one to three signing certificates, a federation file a few per entity; past 32, a
+signature naming no anchor's key was tried against each of 3,000 (48 s). Anchors not tried can
+only turn an outcome into 'not trusted', never into valid, and are reported (SC-SIG-025)."""
+
+
+def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool, int]:
+    """The first MAX_KEYINFO_CERTS KeyInfo certificates, whether KeyInfo holds only a KeyValue,
+    and how many certificates were left unread."""
     from cryptography import x509
 
     from samlcheck.certs import describe
 
     certs: list[KeyInfoCert] = []
-    for node in signature.findall("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS):
+    unread = 0
+    for node in signature.iterfind("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS):
+        if len(certs) == MAX_KEYINFO_CERTS:
+            unread += 1
+            continue
         try:
             der = base64.b64decode("".join((node.text or "").split()), validate=True)
             cert = x509.load_der_x509_certificate(der)
@@ -177,7 +202,30 @@ def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool]
         except (ValueError, binascii.Error) as error:
             certs.append(KeyInfoCert(None, None, f"unreadable X509Certificate: {error}"))
     key_value = signature.find("ds:KeyInfo/ds:KeyValue", NS) is not None
-    return tuple(certs), key_value and not certs
+    return tuple(certs), key_value and not certs, unread
+
+
+def _public_key(cert: x509.Certificate) -> bytes | None:
+    """The certificate's SubjectPublicKeyInfo (DER), None when its key cannot be read."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    try:
+        return cert.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    except Exception:  # an unknown or malformed key: it names no anchor
+        return None
+
+
+def _candidates(
+    anchors: tuple[Anchor, ...], key_info: tuple[KeyInfoCert, ...]
+) -> tuple[tuple[Anchor, ...], tuple[Anchor, ...], int]:
+    """(anchors to try, in order; those among them whose key KeyInfo carries; how many are left
+    untried). Matching is by public key, before any verification, so it costs no signature."""
+    carried = {_public_key(k.certificate) for k in key_info if k.certificate is not None}
+    carried.discard(None)
+    named = tuple(a for a in anchors if carried and _public_key(a.certificate) in carried)
+    chosen = {id(a) for a in named}
+    ordered = named + tuple(a for a in anchors if id(a) not in chosen)
+    return ordered[:MAX_ANCHORS_TRIED], named, max(0, len(ordered) - MAX_ANCHORS_TRIED)
 
 
 # --- verification ------------------------------------------------------------------------------
@@ -276,7 +324,8 @@ def check_signature(
     method_node = signature.find("ds:SignedInfo/ds:SignatureMethod", NS)
     method = method_node.get("Algorithm", "") if method_node is not None else ""
     references = signature.findall("ds:SignedInfo/ds:Reference", NS)
-    key_info, key_value_only = _key_info(signature)
+    key_info, key_value_only, unread = _key_info(signature)
+    tried, named, untried = _candidates(anchors, key_info)
     fields: dict[str, Any] = {
         "location": path_of(signature),
         "parent": path_of(parent),
@@ -293,9 +342,11 @@ def check_signature(
         "key_info": key_info,
         "key_value_only": key_value_only,
         "violations": tuple(signature_violations(signature, root)),
-        "anchors_tried": anchors,
+        "anchors_tried": tried,
         "element": signature,
         "raw": parent,
+        "key_info_unread": unread,
+        "anchors_untried": untried,
     }
     if "hmac" in method.lower():
         return SignatureCheck(
@@ -308,9 +359,9 @@ def check_signature(
     problem = missing_value(signature)
     if problem is not None:
         return SignatureCheck(**fields, outcome=MALFORMED, detail=problem, anchor=None, signed=None)
-    outcome, detail, anchor, signed = _outcome(parent, anchors, key_info, at, method)
+    outcome, detail, anchor, signed = _outcome(parent, tried, named, key_info, at, method, unread)
     reindented = outcome in (DIGEST_MISMATCH, ALTERED) and _verifies_without_indentation(
-        parent, anchors, key_info, at
+        parent, (anchor,) if anchor is not None else named or tried, key_info, at
     )
     return SignatureCheck(
         **fields,
@@ -329,6 +380,8 @@ def _verifies_without_indentation(
     at: dt.datetime,
 ) -> bool:
     """Does the signature verify once whitespace-only text is removed (SignedInfo too)?"""
+    if not parent.xpath("boolean(.//text()[normalize-space(.) = ''])"):
+        return False  # nothing to remove: no need to verify again
     compact = copy_element(parent)
     strip_whitespace(compact)
     certs = [a.certificate for a in anchors] or [
@@ -355,13 +408,16 @@ def _key_fits(method: str, cert: x509.Certificate) -> bool:
 def _outcome(
     parent: etree._Element,
     anchors: tuple[Anchor, ...],
+    named: tuple[Anchor, ...],
     key_info: tuple[KeyInfoCert, ...],
     at: dt.datetime,
     method: str = "",
+    unread: int = 0,
 ) -> tuple[str, str, Anchor | None, etree._Element | None]:
-    """Try every anchor. An anchor whose key type cannot make this signature (an EC certificate
-    for rsa-sha256) is a key that did not sign, not a malformed signature; the signature is
-    malformed only when every anchor that could have signed it fails that way."""
+    """Try the anchors given (`named`: those whose key KeyInfo carries). An anchor whose key type
+    cannot make this signature (an EC certificate for rsa-sha256) is a key that did not sign, not
+    a malformed signature; the signature is malformed only when every anchor that could have
+    signed it fails that way."""
     embedded = [k.certificate for k in key_info if k.certificate is not None]
     if not anchors:
         if not embedded:
@@ -392,18 +448,17 @@ def _outcome(
         failures.append(str(result))
     if malformed and not failures:
         return MALFORMED, malformed[0][1], malformed[0][0], None
-    anchor_prints = {a.facts.sha256 for a in anchors}
+    if named:
+        return (
+            ALTERED,
+            "the KeyInfo certificate is an anchor, yet the signature value does not verify: "
+            "SignedInfo or SignatureValue was changed after signing",
+            None,
+            None,
+        )
     for kinfo in key_info:
-        if kinfo.certificate is None or kinfo.facts is None:
+        if kinfo.certificate is None:
             continue
-        if kinfo.facts.sha256 in anchor_prints:
-            return (
-                ALTERED,
-                "the KeyInfo certificate is an anchor, yet the signature value does not verify: "
-                "SignedInfo or SignatureValue was changed after signing",
-                None,
-                None,
-            )
         kind, _ = _attempt(parent, kinfo.certificate, at)
         if kind in (VALID, DIGEST_MISMATCH):
             return (
@@ -412,6 +467,14 @@ def _outcome(
                 None,
                 None,
             )
+    if embedded and unread:
+        return (
+            KEY_NOT_TRUSTED,
+            f"no anchor verifies the signature, nor do the first {len(key_info)} KeyInfo "
+            f"certificates ({unread} more were not read)",
+            None,
+            None,
+        )
     if embedded:
         return (
             ALTERED,
@@ -513,28 +576,32 @@ def _bind_issuer(check: SignatureCheck, root: etree._Element) -> SignatureCheck:
 
 
 MAX_VERIFIED_SIGNATURES = 8
-"""Signatures verified per document, in document order. A response AWS accepts has at most two;
-each verification copies its parent, so 400 signatures on a Response took 27 s (quadratic).
-Signatures past this many stay unverified: they sign nothing, and the profile rules still see
-every one of them."""
+"""Signatures examined per document, in document order. A response AWS accepts has at most two;
+each verification copies its parent, so 400 signatures on a Response took 27 s (quadratic) and
+1e6 took 20 s and 1.4 GB. Signatures past this many are counted, never examined: they sign
+nothing, and their count is an error of its own (SC-SIG-024), so the verdict never rests on an
+unexamined signature."""
 
 
 def _signatures(
     doc: XmlDocument, trust: Trust, at: dt.datetime, decrypted: bool
-) -> list[SignatureCheck]:
+) -> tuple[list[SignatureCheck], int]:
+    """The checks of the first MAX_VERIFIED_SIGNATURES signatures, and how many were left."""
     checks: list[SignatureCheck] = []
+    left = 0
     for signature in doc.root.iter(qname("ds", "Signature")):
         parent = signature.getparent()
         if parent is None:
             continue
         if len(checks) >= MAX_VERIFIED_SIGNATURES:
-            break
+            left += 1
+            continue
         anchors = _anchors_for(trust, _own_issuer(parent))
         check = check_signature(signature, doc.root, anchors, at)
         if decrypted:
             check = replace(check, decrypted=True)
         checks.append(check)
-    return checks
+    return checks, left
 
 
 def _signed_child_assertion(signed_response: etree._Element) -> etree._Element | None:
@@ -551,11 +618,12 @@ def analyse(
     Assertion: the Response signature is verified on `doc` (it covers the ciphertext), the
     Assertion's own signature on `decrypted`.
     """
-    checks = _signatures(doc, trust, at, decrypted=False)
+    checks, unexamined = _signatures(doc, trust, at, decrypted=False)
     working = doc
     if decrypted is not None:
+        inner, unexamined = _signatures(decrypted, trust, at, decrypted=True)
         checks = [c for c in checks if c.covers == "response"] + [
-            c for c in _signatures(decrypted, trust, at, decrypted=True) if c.covers != "response"
+            c for c in inner if c.covers != "response"
         ]
         working = decrypted
     violations = tuple(document_violations(working.root))
@@ -573,11 +641,14 @@ def analyse(
     if not scanned:
         injected.extend(injected_text(working.root))
     return SignatureAnalysis(
-        status=_status(checks, violations, view, trust, doc, decrypted is not None),
+        status="invalid"
+        if unexamined
+        else _status(checks, violations, view, trust, doc, decrypted is not None),
         signatures=tuple(checks),
         violations=violations,
         view=view,
         injected=tuple(_unique(injected)),
+        unexamined=unexamined,
         foreign_issuers=foreign,
         provider_entity=trust.entity_ids[0] if len(trust.entity_ids) == 1 else None,
     )

@@ -83,6 +83,8 @@ def test_every_response_rule_has_a_triggering_fixture() -> None:
         "signer-not-issuer",  # two-IdP metadata (test_xsw.py)
         "issuers-differ",
         "issuer-not-provider-idp",  # one-entity metadata (test_signature_findings.py)
+        "too-many-signatures",  # hostile input (test_signature_bounds.py)
+        "examination-limit",
         "time-window",
         "source-identity-needs-permission",
         "session-tags-need-permission",

@@ -31,6 +31,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "severity": finding.severity.value,
         "message": finding.message,
         "fix": finding.fix,
+        "detail": finding.detail,
         "location": finding.location,
         "aws_error": aws_error_dict(finding.aws_error),
     }

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from samlcheck import aws
 from samlcheck.claims import Lookalike
 from samlcheck.findings import Finding, Rule, Severity
+from samlcheck.profile import MAX_LISTED
 from samlcheck.signature import (
     ALTERED,
     DIGEST_MISMATCH,
@@ -254,6 +255,25 @@ PROVIDER_ISSUER = Rule(
     source=aws.SEED + "; the order (provider looked up, Issuer compared, keys used) is inferred",
 )
 
+TOO_MANY_SIGNATURES = _rule(
+    24,
+    "too-many-signatures",
+    "A response carries at most a few ds:Signature elements (one on the Response, one on the "
+    "Assertion); samlcheck examines the first 8 and rejects the rest unexamined.",
+    "A genuine IdP never does this: find out what added signatures to the response.",
+    source=_PROFILE + "; " + _WRAPPING + "; that AWS rejects it is inferred",
+)
+LIMIT_REACHED = _rule(
+    25,
+    "examination-limit",
+    "samlcheck bounds its work on hostile input: past a limit, KeyInfo certificates, anchors "
+    "and look-alike assertions are counted, not examined; a limit never makes a signature valid.",
+    "A genuine IdP stays far below these limits: find out what added so many elements; give "
+    "only the metadata of the IdP that signs (--metadata) so that its keys are tried.",
+    severity=Severity.WARNING,
+    source="samlcheck's own bounds (issue 9); what AWS does past them is unknown (inferred)",
+)
+
 _BY_KIND = {
     "issuer-signer": SIGNER_NOT_ISSUER,
     "issuer-entity": ISSUERS_DIFFER,
@@ -273,6 +293,40 @@ def _cert_line(label: str, f: CertFacts) -> str:
     )
 
 
+def _short(f: CertFacts) -> str:
+    """Subject, end of validity and the start of the fingerprint: enough to tell two apart."""
+    return f"{f.subject}, valid to {f.not_after:%Y-%m-%d}, SHA-256 {f.sha256[:11]}…"
+
+
+def _held(check: SignatureCheck) -> str:
+    """'the metadata uploaded to IAM' or, with a bare --cert anchor, 'the certificates given'."""
+    if check.anchors_tried and all(a.entity_id for a in check.anchors_tried):
+        return "the metadata uploaded to IAM"
+    return "the trusted certificates given (--metadata, --cert)"
+
+
+def _untrusted(check: SignatureCheck, parents: tuple[str, ...]) -> Finding:
+    """SC-SIG-003: one plain sentence, then both sides in short form; full lines in `detail`."""
+    carried = [k.facts for k in check.key_info if k.facts is not None]
+    where = " and ".join(parents)
+    if carried and check.detail.startswith("signed by the key of the KeyInfo"):
+        lead = (
+            f"the response was signed with a certificate that is not in {_held(check)} "
+            f"({where}); signed with: {_short(carried[0])}"
+        )
+    else:
+        lead = f"no certificate in {_held(check)} verifies {_on(parents)} ({check.detail})"
+    anchors = check.anchors_tried
+    shown = "; ".join(_short(a.facts) for a in anchors[:3])
+    more = len(anchors) - 3 + check.anchors_untried
+    held = f"; {_held(check)} holds: {shown}" if anchors else ""
+    if more > 0:
+        held += f" and {more} more"
+    return KEY_NOT_IN_ANCHORS.finding(
+        lead + held, check.location, detail="\n".join(_keyinfo_lines(check))
+    )
+
+
 def _carried_lines(check: SignatureCheck) -> list[str]:
     """The certificates the signature carries in KeyInfo."""
     lines = []
@@ -287,7 +341,8 @@ def _carried_lines(check: SignatureCheck) -> list[str]:
 def _keyinfo_lines(check: SignatureCheck) -> list[str]:
     """The carried certificates, then each anchor tried, for comparison."""
     anchors = [_cert_line(f"anchor {a.source}", a.facts) for a in check.anchors_tried]
-    return _carried_lines(check) + anchors
+    untried = [f"{check.anchors_untried} more anchors not tried"] if check.anchors_untried else []
+    return _carried_lines(check) + anchors + untried
 
 
 _REINDENT_FIX = (
@@ -322,6 +377,18 @@ def signature_findings(
         findings.append(
             UNSIGNED.finding(
                 "the response has no ds:Signature on the Response nor on the Assertion",
+                "/Response",
+            )
+        )
+    if analysis.unexamined:
+        from samlcheck.signature import MAX_VERIFIED_SIGNATURES
+
+        findings.append(
+            TOO_MANY_SIGNATURES.finding(
+                f"the response carries {MAX_VERIFIED_SIGNATURES + analysis.unexamined} "
+                f"ds:Signature elements; samlcheck examined the first "
+                f"{MAX_VERIFIED_SIGNATURES} and rejects the {analysis.unexamined} others "
+                "unexamined",
                 "/Response",
             )
         )
@@ -363,12 +430,19 @@ def signature_findings(
                 item.location,
             )
         )
-    for lookalike in lookalikes:
-        shown = "; ".join(f"{k}={v!r}" for k, v in lookalike.values)
+    for index, lookalike in enumerate(lookalikes, start=1):
+        shown = "; ".join(f"{k}={v!r}" for k, v in lookalike.values[:MAX_LISTED])
+        more = len(lookalike.values) - MAX_LISTED
+        shown += f"; and {more} more values" if more > 0 else ""
+        last = (
+            f"; samlcheck lists the first {MAX_LISTED} such assertions (SC-SIG-015 counts them)"
+            if index == MAX_LISTED
+            else ""
+        )
         findings.append(
             UNSIGNED_LOOKALIKE.finding(
                 f"{lookalike.location} is not covered by a valid signature and was ignored "
-                f"(it says: {shown})",
+                f"(it says: {shown}){last}",
                 lookalike.location,
             )
         )
@@ -442,6 +516,33 @@ def _scope(check: SignatureCheck, checks: tuple[SignatureCheck, ...]) -> str:
     return ""
 
 
+def _limit_findings(check: SignatureCheck, parents: tuple[str, ...]) -> list[Finding]:
+    from samlcheck.signature import MAX_ANCHORS_TRIED, MAX_KEYINFO_CERTS
+
+    found = []
+    if check.key_info_unread:
+        found.append(
+            LIMIT_REACHED.finding(
+                f"{_on(parents)} carries {len(check.key_info) + check.key_info_unread} KeyInfo "
+                f"certificates; samlcheck read the first {MAX_KEYINFO_CERTS} (KeyInfo only "
+                "names the key: the verdict rests on the trusted certificates)",
+                check.location,
+            )
+        )
+    if check.anchors_untried and not check.verified:
+        total = len(check.anchors_tried) + check.anchors_untried
+        found.append(
+            LIMIT_REACHED.finding(
+                f"{_on(parents)} was tried against {MAX_ANCHORS_TRIED} of the {total} trusted "
+                f"certificates (those KeyInfo names and the Issuer's entity's first); the "
+                f"{check.anchors_untried} others were not tried, so a signature by one of them "
+                "is reported as not trusted",
+                check.location,
+            )
+        )
+    return found
+
+
 def _check_findings(
     check: SignatureCheck, parents: tuple[str, ...], at: dt.datetime, scope: str = ""
 ) -> list[Finding]:
@@ -451,13 +552,7 @@ def _check_findings(
         message, fix = _digest_message(check, parents)
         found.append(DIGEST_CHANGED.finding(message + scope, location, fix=fix))
     elif check.outcome == KEY_NOT_TRUSTED:
-        found.append(
-            KEY_NOT_IN_ANCHORS.finding(
-                f"no trusted certificate verifies {_on(parents)} ({check.detail}). "
-                + "; ".join(_keyinfo_lines(check)),
-                location,
-            )
-        )
+        found.append(_untrusted(check, parents))
     elif check.outcome == ALTERED and check.reindented:
         found.append(
             DIGEST_CHANGED.finding(
@@ -472,8 +567,9 @@ def _check_findings(
         found.append(
             DIGEST_CHANGED.finding(
                 f"{_on(parents, 'signature value')}: no match ({check.detail}). "
-                + "; ".join(_keyinfo_lines(check)),
+                + "; ".join(_carried_lines(check)[:1]),
                 location,
+                detail="\n".join(_keyinfo_lines(check)),
             )
         )
     elif check.outcome == MALFORMED:
@@ -492,6 +588,7 @@ def _check_findings(
                 location,
             )
         )
+    found.extend(_limit_findings(check, parents))
     if check.verified and check.sha1:
         found.append(
             SHA1.finding(
