@@ -131,3 +131,39 @@ def test_with_several_entities_a_key_of_another_entity_stays_signer_not_issuer(
     error, rule, rules, _ = _check(testidp.response_xml(spec, testidp.idp()), path)
     assert (error, rule) == ("signature-invalid", "SC-SIG-021")
     assert "SC-SIG-023" not in rules
+
+
+def _federation(tmp_path: Path, entities: int) -> Path:
+    """Metadata of `entities` IdPs: the fixtures' IdP last, the others sharing a foreign key."""
+    md = "urn:oasis:names:tc:SAML:2.0:metadata"
+    group = etree.Element(f"{{{md}}}EntitiesDescriptor", nsmap={"md": md})
+    key = testidp.rsa_key("federation-member")
+    for index in range(entities - 1):
+        member = testidp.IdP(
+            f"https://idp{index}.example.test/saml", key, testidp.certificate(key, f"m{index}")
+        )
+        group.append(etree.fromstring(testidp.metadata(member)))
+    group.append(etree.fromstring(testidp.metadata(testidp.idp())))
+    path = tmp_path / "federation.xml"
+    path.write_bytes(etree.tostring(group))
+    return path
+
+
+def test_summary_names_the_anchor_used_and_counts_the_others(tmp_path: Path) -> None:
+    options = CheckOptions(metadata=(_federation(tmp_path, 60),), at=AT)
+    data = (FIXTURES / "responses" / "valid.xml").read_bytes()
+    result = check_response(Message("x", data), options)
+    anchors = [v for k, v in result.summary if k == "trust anchor"]
+    assert anchors == [
+        f"CN=idp.example.test, from {options.metadata[0]}, entity {testidp.ENTITY_ID}, "
+        "signing certificate 1"
+    ]
+    assert dict(result.summary)["other anchors"] == "59 more (not used)"
+
+
+def test_summary_without_a_verifying_anchor_names_the_first_few(tmp_path: Path) -> None:
+    options = CheckOptions(metadata=(_federation(tmp_path, 60),), at=AT)
+    data = (FIXTURES / "responses" / "rotated-certificate.xml").read_bytes()
+    result = check_response(Message("x", data), options)
+    assert len([k for k, _ in result.summary if k == "trust anchor"]) == 3
+    assert dict(result.summary)["other anchors"] == "57 more (none verified a signature)"
