@@ -504,7 +504,8 @@ def _anchors_for(trust: Trust, issuer: str | None) -> tuple[Anchor, ...]:
     """The anchors of the signed Issuer's entity (and bare certs) first, then every other: a key
     of another entity is then found, and `_bind_issuer` reports it rather than trusting it."""
     first = trust.for_issuer(issuer)
-    return first + tuple(a for a in trust.anchors if not any(a is f for f in first))
+    chosen = {id(a) for a in first}
+    return first + tuple(a for a in trust.anchors if id(a) not in chosen)
 
 
 def provider_issuers(root: etree._Element, trust: Trust) -> tuple[ProfileViolation, ...]:

@@ -351,8 +351,12 @@ _REINDENT_FIX = (
 )
 
 
-def _digest_message(check: SignatureCheck, parents: tuple[str, ...]) -> tuple[str, str | None]:
-    bad = [d for d in check.digests if not d.matches]
+def _digest_message(
+    check: SignatureCheck, parents: tuple[str, ...], diagnose: bool = True
+) -> tuple[str, str | None]:
+    """Which signed element changed; with `diagnose` off (a capped, hostile input) the digests
+    are not recomputed and the signed elements are named instead."""
+    bad = [d for d in check.digests if not d.matches] if diagnose else []
     where = ", ".join(d.target or d.uri for d in bad) or " and ".join(parents)
     message = (
         f"{_on(parents)} verifies with the IdP's key, but the digest of "
@@ -393,7 +397,8 @@ def signature_findings(
             )
         )
     for check, parents in _merged(analysis.signatures):
-        findings.extend(_check_findings(check, parents, at, _scope(check, analysis.signatures)))
+        scope = _scope(check, analysis.signatures)
+        findings.extend(_check_findings(check, parents, at, scope, not analysis.unexamined))
     findings.extend(_BY_KIND[v.kind].finding(v.message, v.location) for v in analysis.violations)
     if analysis.status == "unverifiable":
         carried = [line for c in analysis.signatures for line in _carried_lines(c)]
@@ -544,12 +549,16 @@ def _limit_findings(check: SignatureCheck, parents: tuple[str, ...]) -> list[Fin
 
 
 def _check_findings(
-    check: SignatureCheck, parents: tuple[str, ...], at: dt.datetime, scope: str = ""
+    check: SignatureCheck,
+    parents: tuple[str, ...],
+    at: dt.datetime,
+    scope: str = "",
+    diagnose: bool = True,
 ) -> list[Finding]:
     found = [_BY_KIND[v.kind].finding(v.message, v.location) for v in check.violations]
     location = check.location
     if check.outcome == DIGEST_MISMATCH:
-        message, fix = _digest_message(check, parents)
+        message, fix = _digest_message(check, parents, diagnose)
         found.append(DIGEST_CHANGED.finding(message + scope, location, fix=fix))
     elif check.outcome == KEY_NOT_TRUSTED:
         found.append(_untrusted(check, parents))
