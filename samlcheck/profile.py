@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import islice
 
 from lxml import etree
 
@@ -122,7 +123,9 @@ def signature_violations(signature: etree._Element, root: etree._Element) -> lis
                     where,
                 )
             )
-    if parent is not None and len(parent.findall("ds:Signature", NS)) > 1:
+    if parent is None:
+        return found
+    if next(islice(parent.iterfind("ds:Signature", NS), 1, None), None) is not None:  # a second
         found.append(
             ProfileViolation(
                 "references", f"{path_of(parent)} carries more than one Signature", where
