@@ -354,8 +354,8 @@ _REINDENT_FIX = (
 def _digest_message(
     check: SignatureCheck, parents: tuple[str, ...], diagnose: bool = True
 ) -> tuple[str, str | None]:
-    """Which signed element changed; with `diagnose` off (a capped, hostile input) the digests
-    are not recomputed and the signed elements are named instead."""
+    """Which signed element changed; with `diagnose` off (a capped or wrapped input, whose own
+    findings say why) the digests are not recomputed and the signed elements are named."""
     bad = [d for d in check.digests if not d.matches] if diagnose else []
     where = ", ".join(d.target or d.uri for d in bad) or " and ".join(parents)
     message = (
@@ -398,7 +398,8 @@ def signature_findings(
         )
     for check, parents in _merged(analysis.signatures):
         scope = _scope(check, analysis.signatures)
-        findings.extend(_check_findings(check, parents, at, scope, not analysis.unexamined))
+        diagnose = not analysis.unexamined and not analysis.violations  # wrapping says why
+        findings.extend(_check_findings(check, parents, at, scope, diagnose))
     findings.extend(_BY_KIND[v.kind].finding(v.message, v.location) for v in analysis.violations)
     if analysis.status == "unverifiable":
         carried = [line for c in analysis.signatures for line in _carried_lines(c)]
