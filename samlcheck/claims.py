@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from samlcheck import aws
-from samlcheck.profile import find_assertions
+from samlcheck.profile import MAX_LISTED, find_assertions
 from samlcheck.report import Claims, RoleClaim
 from samlcheck.signature import SignedView
 from samlcheck.xml import NS, local_name, path_of, qname, text
@@ -211,11 +211,14 @@ def read_claims(root: etree._Element, view: SignedView) -> ClaimSet:
 
 
 def lookalikes(root: etree._Element, view: SignedView) -> tuple[Lookalike, ...]:
-    """Assertions outside the signed view, with the values a careless reader would take."""
+    """Assertions outside the signed view, with the values a careless reader would take (the
+    first MAX_LISTED: the assertion-count finding counts them all)."""
     if view.assertion is None:
         return ()
-    found = []
+    found: list[Lookalike] = []
     for node in find_assertions(root):
+        if len(found) == MAX_LISTED:
+            break
         if node is view.raw_assertion or node.tag == qname("saml", "EncryptedAssertion"):
             continue
         if view.raw_assertion is not None and node in view.raw_assertion.iterancestors():

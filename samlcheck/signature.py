@@ -99,6 +99,10 @@ class SignatureCheck:
     """The parent element in the parsed document (for comment and CDATA detection)."""
     decrypted: bool = False
     """Found inside a decrypted assertion."""
+    key_info_unread: int = 0
+    """KeyInfo certificates past MAX_KEYINFO_CERTS: counted, not read."""
+    anchors_untried: int = 0
+    """Anchors past MAX_ANCHORS_TRIED: not tried (the outcome is then never valid by them)."""
     reindented: bool = False
     """With whitespace-only text removed the signature verifies: pretty-printed after signing."""
 
@@ -149,6 +153,13 @@ class SignatureAnalysis:
     """Document-level violations: duplicate IDs, assertion count."""
     view: SignedView
     injected: tuple[InjectedText, ...]
+    unexamined: int = 0
+    """ds:Signature elements past MAX_VERIFIED_SIGNATURES: counted, not examined."""
+    foreign_issuers: tuple[ProfileViolation, ...] = ()
+    """With one metadata entity (an IAM provider holds one IdP): each Issuer that is not its
+    entityID. AWS meets this before it uses the provider's keys (see provider_issuers)."""
+    provider_entity: str | None = None
+    """That one entity's ID, when the metadata holds exactly one."""
 
     @property
     def summary(self) -> SignatureSummary:
@@ -164,13 +175,32 @@ class SignatureAnalysis:
         )
 
 
-def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool]:
+MAX_KEYINFO_CERTS = 4
+"""KeyInfo certificates read per signature. An IdP sends its signing certificate, at most with
+its chain (two or three); KeyInfo is only a hint (anchors are pinned), so the rest are counted,
+never read: 3,000 of them took 63 s when each was tried."""
+
+MAX_ANCHORS_TRIED = 32
+"""Anchors tried per signature. Those whose key a KeyInfo certificate carries come first (so a
+signature naming its key is verified once), then the Issuer's entity's (see _anchors_for). An IdP
+publishes one to three signing certificates, a federation file a few per entity; past 32, a
+signature naming no anchor's key was tried against each of 3,000 (48 s). Anchors not tried can
+only turn an outcome into 'not trusted', never into valid, and are reported (SC-SIG-025)."""
+
+
+def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool, int]:
+    """The first MAX_KEYINFO_CERTS KeyInfo certificates, whether KeyInfo holds only a KeyValue,
+    and how many certificates were left unread."""
     from cryptography import x509
 
     from samlcheck.certs import describe
 
     certs: list[KeyInfoCert] = []
-    for node in signature.findall("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS):
+    unread = 0
+    for node in signature.iterfind("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS):
+        if len(certs) == MAX_KEYINFO_CERTS:
+            unread += 1
+            continue
         try:
             der = base64.b64decode("".join((node.text or "").split()), validate=True)
             cert = x509.load_der_x509_certificate(der)
@@ -178,10 +208,53 @@ def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool]
         except (ValueError, binascii.Error) as error:
             certs.append(KeyInfoCert(None, None, f"unreadable X509Certificate: {error}"))
     key_value = signature.find("ds:KeyInfo/ds:KeyValue", NS) is not None
-    return tuple(certs), key_value and not certs
+    return tuple(certs), key_value and not certs, unread
+
+
+def _public_key(cert: x509.Certificate) -> bytes | None:
+    """The certificate's SubjectPublicKeyInfo (DER), None when its key cannot be read."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    try:
+        return cert.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    except Exception:  # an unknown or malformed key: it names no anchor
+        return None
+
+
+def _candidates(
+    anchors: tuple[Anchor, ...], key_info: tuple[KeyInfoCert, ...]
+) -> tuple[tuple[Anchor, ...], tuple[Anchor, ...], int]:
+    """(anchors to try, in order; those among them whose key KeyInfo carries; how many are left
+    untried). Matching is by public key, before any verification, so it costs no signature."""
+    carried = {_public_key(k.certificate) for k in key_info if k.certificate is not None}
+    carried.discard(None)
+    named = tuple(a for a in anchors if carried and _public_key(a.certificate) in carried)
+    chosen = {id(a) for a in named}
+    ordered = named + tuple(a for a in anchors if id(a) not in chosen)
+    return ordered[:MAX_ANCHORS_TRIED], named, max(0, len(ordered) - MAX_ANCHORS_TRIED)
 
 
 # --- verification ------------------------------------------------------------------------------
+
+
+def missing_value(signature: etree._Element) -> str | None:
+    """Why the signature is invalid under any key, when its SignatureValue or a DigestValue is
+    absent or empty (there is nothing to verify), else None."""
+    value = signature.find("ds:SignatureValue", NS)
+    if value is None or not text(value).strip():
+        state = "absent" if value is None else "empty"
+        return (
+            f"the SignatureValue is {state}: a signature without a value is invalid under any key"
+        )
+    for reference in signature.findall("ds:SignedInfo/ds:Reference", NS):
+        digest = reference.find("ds:DigestValue", NS)
+        if digest is None or not text(digest).strip():
+            state = "absent" if digest is None else "empty"
+            return (
+                f"the DigestValue of Reference {reference.get('URI')!r} is {state}: a signature "
+                "without a digest is invalid under any key"
+            )
+    return None
 
 
 def verification_instant(cert: x509.Certificate, at: dt.datetime) -> dt.datetime:
@@ -204,8 +277,13 @@ def verify_pinned(
     certificate expiry. Returns signxml's VerifyResult; raises signxml's exceptions.
     """
     from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
+    from signxml.exceptions import InvalidSignature
     from signxml.verifier import SignatureConfiguration
 
+    signature = element.find("ds:Signature", NS)
+    problem = missing_value(signature) if signature is not None else None
+    if problem is not None:  # signxml would raise a TypeError about None
+        raise InvalidSignature(problem)
     when = at if at is not None else dt.datetime.now(dt.timezone.utc)
     config = SignatureConfiguration(
         default_reference_c14n_method=CanonicalizationMethod(C14N),
@@ -305,7 +383,8 @@ def check_signature(
     method_node = signature.find("ds:SignedInfo/ds:SignatureMethod", NS)
     method = method_node.get("Algorithm", "") if method_node is not None else ""
     references = signature.findall("ds:SignedInfo/ds:Reference", NS)
-    key_info, key_value_only = _key_info(signature)
+    key_info, key_value_only, unread = _key_info(signature)
+    tried, named, untried = _candidates(anchors, key_info)
     fields: dict[str, Any] = {
         "location": path_of(signature),
         "parent": path_of(parent),
@@ -322,9 +401,11 @@ def check_signature(
         "key_info": key_info,
         "key_value_only": key_value_only,
         "violations": tuple(signature_violations(signature, root)),
-        "anchors_tried": anchors,
+        "anchors_tried": tried,
         "element": signature,
         "raw": parent,
+        "key_info_unread": unread,
+        "anchors_untried": untried,
     }
     if "hmac" in method.lower():
         return SignatureCheck(
@@ -334,9 +415,12 @@ def check_signature(
             anchor=None,
             signed=None,
         )
-    outcome, detail, anchor, signed = _outcome(parent, anchors, key_info, at, method)
+    problem = missing_value(signature)
+    if problem is not None:
+        return SignatureCheck(**fields, outcome=MALFORMED, detail=problem, anchor=None, signed=None)
+    outcome, detail, anchor, signed = _outcome(parent, tried, named, key_info, at, method, unread)
     reindented = outcome in (DIGEST_MISMATCH, ALTERED) and _verifies_without_indentation(
-        parent, anchors, key_info, at
+        parent, (anchor,) if anchor is not None else named or tried, key_info, at
     )
     return SignatureCheck(
         **fields,
@@ -355,6 +439,8 @@ def _verifies_without_indentation(
     at: dt.datetime,
 ) -> bool:
     """Does the signature verify once whitespace-only text is removed (SignedInfo too)?"""
+    if not parent.xpath("boolean(.//text()[normalize-space(.) = ''])"):
+        return False  # nothing to remove: no need to verify again
     compact = copy_element(parent)
     strip_whitespace(compact)
     certs = [a.certificate for a in anchors] or [
@@ -381,13 +467,16 @@ def _key_fits(method: str, cert: x509.Certificate) -> bool:
 def _outcome(
     parent: etree._Element,
     anchors: tuple[Anchor, ...],
+    named: tuple[Anchor, ...],
     key_info: tuple[KeyInfoCert, ...],
     at: dt.datetime,
     method: str = "",
+    unread: int = 0,
 ) -> tuple[str, str, Anchor | None, etree._Element | None]:
-    """Try every anchor. An anchor whose key type cannot make this signature (an EC certificate
-    for rsa-sha256) is a key that did not sign, not a malformed signature; the signature is
-    malformed only when every anchor that could have signed it fails that way."""
+    """Try the anchors given (`named`: those whose key KeyInfo carries). An anchor whose key type
+    cannot make this signature (an EC certificate for rsa-sha256) is a key that did not sign, not
+    a malformed signature; the signature is malformed only when every anchor that could have
+    signed it fails that way."""
     embedded = [k.certificate for k in key_info if k.certificate is not None]
     if not anchors:
         if not embedded:
@@ -418,18 +507,17 @@ def _outcome(
         failures.append(str(result))
     if malformed and not failures:
         return MALFORMED, malformed[0][1], malformed[0][0], None
-    anchor_prints = {a.facts.sha256 for a in anchors}
+    if named:
+        return (
+            ALTERED,
+            "the KeyInfo certificate is an anchor, yet the signature value does not verify: "
+            "SignedInfo or SignatureValue was changed after signing",
+            None,
+            None,
+        )
     for kinfo in key_info:
-        if kinfo.certificate is None or kinfo.facts is None:
+        if kinfo.certificate is None:
             continue
-        if kinfo.facts.sha256 in anchor_prints:
-            return (
-                ALTERED,
-                "the KeyInfo certificate is an anchor, yet the signature value does not verify: "
-                "SignedInfo or SignatureValue was changed after signing",
-                None,
-                None,
-            )
         kind, _ = _attempt(parent, kinfo.certificate, at)
         if kind in (VALID, DIGEST_MISMATCH):
             return (
@@ -438,6 +526,14 @@ def _outcome(
                 None,
                 None,
             )
+    if embedded and unread:
+        return (
+            KEY_NOT_TRUSTED,
+            f"no anchor verifies the signature, nor do the first {len(key_info)} KeyInfo "
+            f"certificates ({unread} more were not read)",
+            None,
+            None,
+        )
     if embedded:
         return (
             ALTERED,
@@ -467,7 +563,33 @@ def _anchors_for(trust: Trust, issuer: str | None) -> tuple[Anchor, ...]:
     """The anchors of the signed Issuer's entity (and bare certs) first, then every other: a key
     of another entity is then found, and `_bind_issuer` reports it rather than trusting it."""
     first = trust.for_issuer(issuer)
-    return first + tuple(a for a in trust.anchors if not any(a is f for f in first))
+    chosen = {id(a) for a in first}
+    return first + tuple(a for a in trust.anchors if id(a) not in chosen)
+
+
+def provider_issuers(root: etree._Element, trust: Trust) -> tuple[ProfileViolation, ...]:
+    """The Response and Assertion Issuers that are not the entityID of the only metadata entity.
+
+    An IAM provider holds exactly one IdP. The order inferred for AWS (undocumented): the provider
+    is looked up (by the ARN in the Role attribute), the Issuer is compared with its entityID, and
+    only then are its keys used. So with one entity a foreign Issuer is AWS's answer, whatever the
+    signature; the signature is still verified with that entity's keys and reported.
+    With several entities (a federation file) the Issuer picks the entity: see `_bind_issuer`.
+    `analyse` does not apply it when the signature profile is broken (a misplaced signature,
+    duplicate IDs, several assertions): which Issuer AWS would read there is unknown, and the
+    wrapping findings hold for any of them.
+    """
+    if len(trust.entity_ids) != 1:
+        return ()
+    (entity,) = trust.entity_ids
+    return tuple(
+        ProfileViolation("provider-issuer", f"the {label} Issuer is {text(node)!r}", path_of(node))
+        for label, node in (
+            ("Response", root.find("saml:Issuer", NS)),
+            ("Assertion", root.find("saml:Assertion/saml:Issuer", NS)),
+        )
+        if node is not None and text(node) != entity
+    )
 
 
 def _bind_issuer(check: SignatureCheck, root: etree._Element) -> SignatureCheck:
@@ -514,28 +636,32 @@ def _bind_issuer(check: SignatureCheck, root: etree._Element) -> SignatureCheck:
 
 
 MAX_VERIFIED_SIGNATURES = 8
-"""Signatures verified per document, in document order. A response AWS accepts has at most two;
-each verification copies its parent, so 400 signatures on a Response took 27 s (quadratic).
-Signatures past this many stay unverified: they sign nothing, and the profile rules still see
-every one of them."""
+"""Signatures examined per document, in document order. A response AWS accepts has at most two;
+each verification copies its parent, so 400 signatures on a Response took 27 s (quadratic) and
+1e6 took 20 s and 1.4 GB. Signatures past this many are counted, never examined: they sign
+nothing, and their count is an error of its own (SC-SIG-024), so the verdict never rests on an
+unexamined signature."""
 
 
 def _signatures(
     doc: XmlDocument, trust: Trust, at: dt.datetime, decrypted: bool
-) -> list[SignatureCheck]:
+) -> tuple[list[SignatureCheck], int]:
+    """The checks of the first MAX_VERIFIED_SIGNATURES signatures, and how many were left."""
     checks: list[SignatureCheck] = []
+    left = 0
     for signature in doc.root.iter(qname("ds", "Signature")):
         parent = signature.getparent()
         if parent is None:
             continue
         if len(checks) >= MAX_VERIFIED_SIGNATURES:
-            break
+            left += 1
+            continue
         anchors = _anchors_for(trust, _own_issuer(parent))
         check = check_signature(signature, doc.root, anchors, at)
         if decrypted:
             check = replace(check, decrypted=True)
         checks.append(check)
-    return checks
+    return checks, left
 
 
 def _signed_child_assertion(signed_response: etree._Element) -> etree._Element | None:
@@ -552,15 +678,19 @@ def analyse(
     Assertion: the Response signature is verified on `doc` (it covers the ciphertext), the
     Assertion's own signature on `decrypted`.
     """
-    checks = _signatures(doc, trust, at, decrypted=False)
+    checks, unexamined = _signatures(doc, trust, at, decrypted=False)
     working = doc
     if decrypted is not None:
+        inner, unexamined = _signatures(decrypted, trust, at, decrypted=True)
         checks = [c for c in checks if c.covers == "response"] + [
-            c for c in _signatures(decrypted, trust, at, decrypted=True) if c.covers != "response"
+            c for c in inner if c.covers != "response"
         ]
         working = decrypted
-    checks = [_bind_issuer(c, working.root) for c in checks]
     violations = tuple(document_violations(working.root))
+    wrapped = violations or any(c.violations for c in checks)
+    foreign = () if wrapped else provider_issuers(working.root, trust)
+    if not foreign:  # a foreign Issuer with one-entity metadata is reported once, as `foreign`
+        checks = [_bind_issuer(c, working.root) for c in checks]
     view = _view(checks, working.root, encrypted=decrypted is not None)
     injected: list[InjectedText] = []
     scanned: list[etree._Element] = []
@@ -571,11 +701,16 @@ def analyse(
     if not scanned:
         injected.extend(injected_text(working.root))
     return SignatureAnalysis(
-        status=_status(checks, violations, view, trust, doc, decrypted is not None),
+        status="invalid"
+        if unexamined
+        else _status(checks, violations, view, trust, doc, decrypted is not None),
         signatures=tuple(checks),
         violations=violations,
         view=view,
         injected=tuple(_unique(injected)),
+        unexamined=unexamined,
+        foreign_issuers=foreign,
+        provider_entity=trust.entity_ids[0] if len(trust.entity_ids) == 1 else None,
     )
 
 

@@ -80,8 +80,13 @@ def test_foreign_key_is_key_not_trusted_with_both_certificates_shown() -> None:
     finding = next(f for f in result.findings if f.rule.name == "signing-key-not-trusted")
     new = describe(fixtures_responses.rotated_idp().cert)
     old = describe(testidp.idp().cert)
-    assert new.sha256 in finding.message and new.subject in finding.message
-    assert old.sha256 in finding.message
+    assert finding.message.startswith(
+        "the response was signed with a certificate that is not in the metadata uploaded to IAM"
+    )
+    for facts in (new, old):  # short form in the message, full fingerprints in the detail
+        assert f"{facts.subject}, valid to {facts.not_after:%Y-%m-%d}" in finding.message
+        assert facts.sha256[:11] in finding.message and facts.sha256 not in finding.message
+        assert facts.sha256 in finding.detail
     assert "new certificate" in finding.fix
 
 
@@ -220,7 +225,7 @@ def test_signatures_failing_alike_give_one_finding_naming_both() -> None:
         CheckOptions(metadata=(METADATA,), at=AT),
     )
     (finding,) = [f for f in result.findings if f.rule.name == "signing-key-not-trusted"]
-    assert "signatures on /Response and /Response/Assertion" in finding.message
+    assert "(/Response and /Response/Assertion)" in finding.message
 
 
 def test_rotation_diagnosis_uses_the_metadata_comparison() -> None:
@@ -248,7 +253,10 @@ def test_one_foreign_signature_is_named_in_the_singular_and_reads_naturally() ->
     spec = testidp.ResponseSpec(sign_assertion=False)
     data = testidp.response_xml(spec, fixtures_responses.rotated_idp())
     (message,) = _messages(data, "signing-key-not-trusted")
-    assert message.startswith("no trusted certificate verifies the signature on /Response (")
+    assert message.startswith(
+        "the response was signed with a certificate that is not in the metadata uploaded to IAM "
+        "(/Response); signed with: CN=idp-rotated-2026.example.test"
+    )
 
 
 def test_untrusted_key_fix_names_the_provider_arn_like_the_catalogue() -> None:

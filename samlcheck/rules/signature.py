@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from samlcheck import aws
 from samlcheck.claims import Lookalike
 from samlcheck.findings import Finding, Rule, Severity
+from samlcheck.profile import MAX_LISTED
 from samlcheck.signature import (
     ALTERED,
     DIGEST_MISMATCH,
@@ -238,6 +239,41 @@ ISSUERS_DIFFER = Rule(
     source="SAML 2.0 profiles, section 4.1.4.2 (the Response and Assertion Issuer); inferred",
 )
 
+PROVIDER_ISSUER = Rule(
+    id="SC-SIG-023",
+    name="issuer-not-provider-idp",
+    severity=Severity.ERROR,
+    summary="With one IdP entity in the metadata (an IAM provider holds exactly one), the "
+    "Response and Assertion Issuer must be its entityID before any key is used.",
+    fix="Make the IdP's Issuer equal the metadata entityID, or upload the metadata of the IdP "
+    "that issues this response.",
+    aws_error="issuer-not-in-provider",
+    # Stage `signature`, reported first: AWS looks the provider up, compares the Issuer with its
+    # one entityID, then uses its keys, so this error comes before any signature error. The order
+    # is inferred (AWS documents only the error message); see signature.provider_issuers.
+    stage="signature",
+    source=aws.SEED + "; the order (provider looked up, Issuer compared, keys used) is inferred",
+)
+
+TOO_MANY_SIGNATURES = _rule(
+    24,
+    "too-many-signatures",
+    "A response carries at most a few ds:Signature elements (one on the Response, one on the "
+    "Assertion); samlcheck examines the first 8 and rejects the rest unexamined.",
+    "A genuine IdP never does this: find out what added signatures to the response.",
+    source=_PROFILE + "; " + _WRAPPING + "; that AWS rejects it is inferred",
+)
+LIMIT_REACHED = _rule(
+    25,
+    "examination-limit",
+    "samlcheck bounds its work on hostile input: past a limit, KeyInfo certificates, anchors "
+    "and look-alike assertions are counted, not examined; a limit never makes a signature valid.",
+    "A genuine IdP stays far below these limits: find out what added so many elements; give "
+    "only the metadata of the IdP that signs (--metadata) so that its keys are tried.",
+    severity=Severity.WARNING,
+    source="samlcheck's own bounds (issue 9); what AWS does past them is unknown (inferred)",
+)
+
 _BY_KIND = {
     "issuer-signer": SIGNER_NOT_ISSUER,
     "issuer-entity": ISSUERS_DIFFER,
@@ -257,6 +293,40 @@ def _cert_line(label: str, f: CertFacts) -> str:
     )
 
 
+def _short(f: CertFacts) -> str:
+    """Subject, end of validity and the start of the fingerprint: enough to tell two apart."""
+    return f"{f.subject}, valid to {f.not_after:%Y-%m-%d}, SHA-256 {f.sha256[:11]}…"
+
+
+def _held(check: SignatureCheck) -> str:
+    """'the metadata uploaded to IAM' or, with a bare --cert anchor, 'the certificates given'."""
+    if check.anchors_tried and all(a.entity_id for a in check.anchors_tried):
+        return "the metadata uploaded to IAM"
+    return "the trusted certificates given (--metadata, --cert)"
+
+
+def _untrusted(check: SignatureCheck, parents: tuple[str, ...]) -> Finding:
+    """SC-SIG-003: one plain sentence, then both sides in short form; full lines in `detail`."""
+    carried = [k.facts for k in check.key_info if k.facts is not None]
+    where = " and ".join(parents)
+    if carried and check.detail.startswith("signed by the key of the KeyInfo"):
+        lead = (
+            f"the response was signed with a certificate that is not in {_held(check)} "
+            f"({where}); signed with: {_short(carried[0])}"
+        )
+    else:
+        lead = f"no certificate in {_held(check)} verifies {_on(parents)} ({check.detail})"
+    anchors = check.anchors_tried
+    shown = "; ".join(_short(a.facts) for a in anchors[:3])
+    more = len(anchors) - 3 + check.anchors_untried
+    held = f"; {_held(check)} holds: {shown}" if anchors else ""
+    if more > 0:
+        held += f" and {more} more"
+    return KEY_NOT_IN_ANCHORS.finding(
+        lead + held, check.location, detail="\n".join(_keyinfo_lines(check))
+    )
+
+
 def _carried_lines(check: SignatureCheck) -> list[str]:
     """The certificates the signature carries in KeyInfo."""
     lines = []
@@ -271,7 +341,8 @@ def _carried_lines(check: SignatureCheck) -> list[str]:
 def _keyinfo_lines(check: SignatureCheck) -> list[str]:
     """The carried certificates, then each anchor tried, for comparison."""
     anchors = [_cert_line(f"anchor {a.source}", a.facts) for a in check.anchors_tried]
-    return _carried_lines(check) + anchors
+    untried = [f"{check.anchors_untried} more anchors not tried"] if check.anchors_untried else []
+    return _carried_lines(check) + anchors + untried
 
 
 _REINDENT_FIX = (
@@ -280,8 +351,12 @@ _REINDENT_FIX = (
 )
 
 
-def _digest_message(check: SignatureCheck, parents: tuple[str, ...]) -> tuple[str, str | None]:
-    bad = [d for d in check.digests if not d.matches]
+def _digest_message(
+    check: SignatureCheck, parents: tuple[str, ...], diagnose: bool = True
+) -> tuple[str, str | None]:
+    """Which signed element changed; with `diagnose` off (a capped or wrapped input, whose own
+    findings say why) the digests are not recomputed and the signed elements are named."""
+    bad = [d for d in check.digests if not d.matches] if diagnose else []
     where = ", ".join(d.target or d.uri for d in bad) or " and ".join(parents)
     message = (
         f"{_on(parents)} verifies with the IdP's key, but the digest of "
@@ -301,7 +376,7 @@ def signature_findings(
     analysis: SignatureAnalysis, at: dt.datetime, lookalikes: tuple[Lookalike, ...] = ()
 ) -> list[Finding]:
     """Every signature finding for one response."""
-    findings: list[Finding] = []
+    findings = _provider_issuer_findings(analysis)
     if analysis.status == "unsigned":
         findings.append(
             UNSIGNED.finding(
@@ -309,8 +384,22 @@ def signature_findings(
                 "/Response",
             )
         )
+    if analysis.unexamined:
+        from samlcheck.signature import MAX_VERIFIED_SIGNATURES
+
+        findings.append(
+            TOO_MANY_SIGNATURES.finding(
+                f"the response carries {MAX_VERIFIED_SIGNATURES + analysis.unexamined} "
+                f"ds:Signature elements; samlcheck examined the first "
+                f"{MAX_VERIFIED_SIGNATURES} and rejects the {analysis.unexamined} others "
+                "unexamined",
+                "/Response",
+            )
+        )
     for check, parents in _merged(analysis.signatures):
-        findings.extend(_check_findings(check, parents, at, _scope(check, analysis.signatures)))
+        scope = _scope(check, analysis.signatures)
+        diagnose = not analysis.unexamined and not analysis.violations  # wrapping says why
+        findings.extend(_check_findings(check, parents, at, scope, diagnose))
     findings.extend(_BY_KIND[v.kind].finding(v.message, v.location) for v in analysis.violations)
     if analysis.status == "unverifiable" and analysis.signatures:
         # without any signature outside an undecrypted assertion, SC-ENC-001 says why
@@ -348,16 +437,50 @@ def signature_findings(
                 item.location,
             )
         )
-    for lookalike in lookalikes:
-        shown = "; ".join(f"{k}={v!r}" for k, v in lookalike.values)
+    for index, lookalike in enumerate(lookalikes, start=1):
+        shown = "; ".join(f"{k}={v!r}" for k, v in lookalike.values[:MAX_LISTED])
+        more = len(lookalike.values) - MAX_LISTED
+        shown += f"; and {more} more values" if more > 0 else ""
+        last = (
+            f"; samlcheck lists the first {MAX_LISTED} such assertions (SC-SIG-015 counts them)"
+            if index == MAX_LISTED
+            else ""
+        )
         findings.append(
             UNSIGNED_LOOKALIKE.finding(
                 f"{lookalike.location} is not covered by a valid signature and was ignored "
-                f"(it says: {shown})",
+                f"(it says: {shown}){last}",
                 lookalike.location,
             )
         )
     return findings
+
+
+def _provider_issuer_findings(analysis: SignatureAnalysis) -> list[Finding]:
+    """A foreign Issuer with one-entity metadata, each finding saying what the signature does."""
+    if not analysis.foreign_issuers:
+        return []
+    usable = [c for c in analysis.signatures if c.usable and c.anchor is not None]
+    if analysis.status == "valid" and usable:
+        anchor = usable[0].anchor
+        assert anchor is not None
+        result = (
+            f"the signature itself is valid: it verifies with that IdP's key ({anchor.source}), "
+            "so only the Issuer is wrong"
+        )
+    elif analysis.status == "unsigned":
+        result = "the response is not signed either"
+    else:
+        result = "the signature does not verify with that IdP's keys either (see below)"
+    said = " and ".join(v.message for v in analysis.foreign_issuers)
+    return [
+        PROVIDER_ISSUER.finding(
+            f"{said}, but the IAM provider's metadata holds one IdP, "
+            f"{analysis.provider_entity!r}, and AWS compares the Issuer before it uses the "
+            f"IdP's keys; {result}",
+            analysis.foreign_issuers[0].location,
+        )
+    ]
 
 
 def _on(parents: tuple[str, ...], what: str = "signature") -> str:
@@ -400,22 +523,47 @@ def _scope(check: SignatureCheck, checks: tuple[SignatureCheck, ...]) -> str:
     return ""
 
 
+def _limit_findings(check: SignatureCheck, parents: tuple[str, ...]) -> list[Finding]:
+    from samlcheck.signature import MAX_ANCHORS_TRIED, MAX_KEYINFO_CERTS
+
+    found = []
+    if check.key_info_unread:
+        found.append(
+            LIMIT_REACHED.finding(
+                f"{_on(parents)} carries {len(check.key_info) + check.key_info_unread} KeyInfo "
+                f"certificates; samlcheck read the first {MAX_KEYINFO_CERTS} (KeyInfo only "
+                "names the key: the verdict rests on the trusted certificates)",
+                check.location,
+            )
+        )
+    if check.anchors_untried and not check.verified:
+        total = len(check.anchors_tried) + check.anchors_untried
+        found.append(
+            LIMIT_REACHED.finding(
+                f"{_on(parents)} was tried against {MAX_ANCHORS_TRIED} of the {total} trusted "
+                f"certificates (those KeyInfo names and the Issuer's entity's first); the "
+                f"{check.anchors_untried} others were not tried, so a signature by one of them "
+                "is reported as not trusted",
+                check.location,
+            )
+        )
+    return found
+
+
 def _check_findings(
-    check: SignatureCheck, parents: tuple[str, ...], at: dt.datetime, scope: str = ""
+    check: SignatureCheck,
+    parents: tuple[str, ...],
+    at: dt.datetime,
+    scope: str = "",
+    diagnose: bool = True,
 ) -> list[Finding]:
     found = [_BY_KIND[v.kind].finding(v.message, v.location) for v in check.violations]
     location = check.location
     if check.outcome == DIGEST_MISMATCH:
-        message, fix = _digest_message(check, parents)
+        message, fix = _digest_message(check, parents, diagnose)
         found.append(DIGEST_CHANGED.finding(message + scope, location, fix=fix))
     elif check.outcome == KEY_NOT_TRUSTED:
-        found.append(
-            KEY_NOT_IN_ANCHORS.finding(
-                f"no trusted certificate verifies {_on(parents)} ({check.detail}). "
-                + "; ".join(_keyinfo_lines(check)),
-                location,
-            )
-        )
+        found.append(_untrusted(check, parents))
     elif check.outcome == ALTERED and check.reindented:
         found.append(
             DIGEST_CHANGED.finding(
@@ -430,8 +578,9 @@ def _check_findings(
         found.append(
             DIGEST_CHANGED.finding(
                 f"{_on(parents, 'signature value')}: no match ({check.detail}). "
-                + "; ".join(_keyinfo_lines(check)),
+                + "; ".join(_carried_lines(check)[:1]),
                 location,
+                detail="\n".join(_keyinfo_lines(check)),
             )
         )
     elif check.outcome == MALFORMED:
@@ -450,6 +599,7 @@ def _check_findings(
                 location,
             )
         )
+    found.extend(_limit_findings(check, parents))
     if check.verified and check.sha1:
         found.append(
             SHA1.finding(
