@@ -64,6 +64,8 @@ _HINT = (
 )
 
 
+_SPENT_HINT = "Give a capture of the sign-in alone (export only those requests from the browser)"
+
 T = TypeVar("T")
 _BASE64_TEXT = re.compile(r"[A-Za-z0-9+/_=\r\n-]{16,}")  # line breaks, but no spaces
 
@@ -85,26 +87,33 @@ def decode_capture(data: bytes, source: str) -> Capture:
     head = _text_head(data)
     if not head:
         raise InputError(source, "is empty", _HINT + ".")
-    if head.startswith("{"):
-        container, messages = _from_json(data, source)
-    elif head.startswith("<"):
-        container, messages = _from_markup(data, source, head)
-    elif any(f"{name}=" in head for name in _PARAMETERS) or _has_parameter(data):
-        container = "query string" if "?" in head.split("SAML", 1)[0] else "form body"
-        messages = _from_form(data.decode("latin-1"), source)
-    else:
-        container = "base64"
-        try:
-            payload, encoding = decode_payload(data.decode("ascii"))
-        except (UnicodeDecodeError, _Undecodable) as error:
-            problem = "is not a recognised capture (not XML, JSON, HTML, a form body or base64)"
-            if _BASE64_TEXT.fullmatch(head):  # it looks like base64: say what it decodes to
-                problem = f"is base64, but {error}"
-            raise InputError(source, problem, _HINT) from None
-        messages = [Message(source, payload, encoding)]
+    try:
+        container, messages = _messages(data, source, head, Inflation())
+    except _InflationSpent as error:
+        raise InputError(source, str(error), _SPENT_HINT) from None
     if not messages:
         raise InputError(source, f"has no SAML message in it (read as {container})", _HINT + ".")
     return Capture(source, container, tuple(_merge_duplicates(messages)))
+
+
+def _messages(
+    data: bytes, source: str, head: str, inflation: Inflation
+) -> tuple[str, list[Message]]:
+    if head.startswith("{"):
+        return _from_json(data, source, inflation)
+    if head.startswith("<"):
+        return _from_markup(data, source, head, inflation)
+    if any(f"{name}=" in head for name in _PARAMETERS) or _has_parameter(data):
+        container = "query string" if "?" in head.split("SAML", 1)[0] else "form body"
+        return container, _from_form(data.decode("latin-1"), source, inflation)
+    try:
+        payload, encoding = decode_payload(data.decode("ascii"), inflation)
+    except (UnicodeDecodeError, _Undecodable) as error:
+        problem = "is not a recognised capture (not XML, JSON, HTML, a form body or base64)"
+        if _BASE64_TEXT.fullmatch(head):  # it looks like base64: say what it decodes to
+            problem = f"is base64, but {error}"
+        raise InputError(source, problem, _HINT) from None
+    return "base64", [Message(source, payload, encoding)]
 
 
 def _text_head(data: bytes) -> str:
@@ -120,7 +129,38 @@ def _has_parameter(data: bytes) -> bool:
 # --- payload values -----------------------------------------------------------------------------
 
 
-def decode_payload(value: str) -> tuple[bytes, str]:
+class Inflation:
+    """The DEFLATE budget of one capture: at most MAX_INFLATED_BYTES inflated in all.
+
+    A cap per message let a 4 MB HAR of 200 DEFLATE entries inflate 16 MiB each (2.6 GB and
+    growing); sharing one budget across the capture bounds the whole decode.
+    """
+
+    def __init__(self, limit: int = MAX_XML_BYTES) -> None:
+        self.limit = limit
+        self.left = limit
+
+    def inflate(self, raw: bytes) -> bytes:
+        """`raw` inflated, never more than the budget left; raises zlib.error or _Undecodable."""
+        inflater = zlib.decompressobj(-15)
+        wanted = min(self.left, MAX_XML_BYTES)
+        inflated = inflater.decompress(raw, wanted + 1)
+        self.left -= min(len(inflated), self.left)
+        if len(inflated) <= wanted and not inflater.unconsumed_tail:
+            return inflated
+        if wanted == MAX_XML_BYTES:
+            raise _Undecodable(f"the DEFLATE payload inflates to more than {MAX_XML_BYTES:,} bytes")
+        raise _InflationSpent(
+            f"its DEFLATE payloads inflate to more than {self.limit:,} bytes in all; samlcheck "
+            "inflates no more per capture (a sign-in capture holds a few kilobytes)"
+        )
+
+
+class _InflationSpent(Exception):
+    """The capture's DEFLATE budget is spent: the whole capture is refused, never a value."""
+
+
+def decode_payload(value: str, inflation: Inflation | None = None) -> tuple[bytes, str]:
     """Decode a binding value: base64 (standard or URL-safe, wrapped or not), maybe DEFLATE."""
     compact = "".join(value.split())
     if not compact:
@@ -135,16 +175,13 @@ def decode_payload(value: str) -> tuple[bytes, str]:
         raise _Undecodable(f"not base64 (character {bad!r} is outside the alphabet)") from None
     if _looks_like_xml(raw):
         return raw, "base64"
-    inflater = zlib.decompressobj(-15)
     try:
-        inflated = inflater.decompress(raw, MAX_XML_BYTES + 1)
+        inflated = (inflation or Inflation()).inflate(raw)
     except zlib.error:
         raise _Undecodable(
             f"base64 decodes to {len(raw)} bytes that are neither XML nor DEFLATE-compressed "
             f"XML (they start with {raw[:8].hex(' ')})"
         ) from None
-    if len(inflated) > MAX_XML_BYTES or inflater.unconsumed_tail:
-        raise _Undecodable(f"the DEFLATE payload inflates to more than {MAX_XML_BYTES:,} bytes")
     if not _looks_like_xml(inflated):
         raise _Undecodable("the DEFLATE payload does not inflate to XML")
     return inflated, "deflate+base64"
@@ -154,7 +191,7 @@ def _looks_like_xml(data: bytes) -> bool:
     return _text_head(data[:64]).startswith("<")
 
 
-def _decode_first(candidates: list[str]) -> tuple[bytes, str]:
+def _decode_first(candidates: list[str], inflation: Inflation) -> tuple[bytes, str]:
     """Decode the first spelling of a value that gives well-formed XML.
 
     A '+' read as a space still leaves decodable base64, but of garbage: only a parse tells.
@@ -165,7 +202,7 @@ def _decode_first(candidates: list[str]) -> tuple[bytes, str]:
     errors: list[_Undecodable] = []
     for candidate in dict.fromkeys(candidates):
         try:
-            payload = decode_payload(candidate)
+            payload = decode_payload(candidate, inflation)
         except _Undecodable as error:
             errors.append(error)
             continue
@@ -180,9 +217,11 @@ def _decode_first(candidates: list[str]) -> tuple[bytes, str]:
     raise errors[0]
 
 
-def _parameter_message(name: str, candidates: list[str], source: str, **origin: Any) -> Message:
+def _parameter_message(
+    name: str, candidates: list[str], source: str, inflation: Inflation, **origin: Any
+) -> Message:
     try:
-        payload, encoding = _decode_first(candidates)
+        payload, encoding = _decode_first(candidates, inflation)
     except _Undecodable as error:
         raise InputError(source, f"the {name} value cannot be decoded: {error}", _HINT) from None
     return Message(source, payload, encoding, parameter=name, **origin)
@@ -191,7 +230,7 @@ def _parameter_message(name: str, candidates: list[str], source: str, **origin: 
 # --- form bodies and query strings -------------------------------------------------------------
 
 
-def _from_form(body: str, source: str, **origin: Any) -> list[Message]:
+def _from_form(body: str, source: str, inflation: Inflation, **origin: Any) -> list[Message]:
     """SAMLResponse/SAMLRequest in a form body or URL: '+' as space first, then literal."""
     query = body.strip()
     if "?" in query.split("SAML", 1)[0]:
@@ -202,17 +241,19 @@ def _from_form(body: str, source: str, **origin: Any) -> list[Message]:
         name = urllib.parse.unquote_plus(name.strip())
         if name in _PARAMETERS:
             candidates = [urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
-            messages.append(_parameter_message(name, candidates, source, **origin))
+            messages.append(_parameter_message(name, candidates, source, inflation, **origin))
     return messages
 
 
 # --- XML and HTML -----------------------------------------------------------------------------
 
 
-def _from_markup(data: bytes, source: str, head: str) -> tuple[str, list[Message]]:
+def _from_markup(
+    data: bytes, source: str, head: str, inflation: Inflation
+) -> tuple[str, list[Message]]:
     lowered = head[:2048].lower()
     if "<html" in lowered or "<!doctype html" in lowered or "<form" in lowered:
-        return "HTML form", _from_html(data.decode("utf-8", errors="replace"), source)
+        return "HTML form", _from_html(data.decode("utf-8", errors="replace"), source, inflation)
     try:
         root = parse(data).root
     except XmlRefused:
@@ -255,40 +296,73 @@ class _FormInputs(HTMLParser):
             self.found.append((values["name"], values.get("value", ""), self.action))
 
 
-def _from_html(page: str, source: str, **origin: Any) -> list[Message]:
+def _from_html(page: str, source: str, inflation: Inflation, **origin: Any) -> list[Message]:
     parser = _FormInputs()
     parser.feed(page)
     parser.close()
     messages = []
     for name, value, action in parser.found:
         where = origin | ({"url": action} if action and "url" not in origin else {})
-        messages.append(_parameter_message(name, [value], source, **where))
+        messages.append(_parameter_message(name, [value], source, inflation, **where))
     return messages
 
 
 # --- HAR and SAML-tracer -----------------------------------------------------------------------
 
 
-def _from_json(data: bytes, source: str) -> tuple[str, list[Message]]:
+MAX_JSON_ITEMS = 1_000_000
+"""Most JSON array items and object members read from a HAR or SAML-tracer export. A HAR of
+thousands of requests has a few hundred thousand; 60 MB of empty arrays (20 million) took 77 s
+and 1.6 GB to load, so the count is refused before json builds them."""
+
+
+def _from_json(data: bytes, source: str, inflation: Inflation) -> tuple[str, list[Message]]:
+    items = _json_items(data)
+    if items > MAX_JSON_ITEMS:
+        raise InputError(
+            source,
+            f"is JSON of up to {items:,} array items and object members; samlcheck reads at "
+            f"most {MAX_JSON_ITEMS:,}",
+            _SPENT_HINT,
+        )
     try:
-        document = json.loads(data)
-        text = json.dumps(document, ensure_ascii=False)
+        document = _mended(json.loads(data), data)
     except RecursionError:
         raise InputError(source, "is JSON nested too deeply to read", _HINT) from None
     except ValueError as error:  # a 4,300+ digit number is refused by int(), not by the parser
         readable = isinstance(error, json.JSONDecodeError | UnicodeDecodeError)
         problem = str(error) if readable else "a number in it is too long"
         raise InputError(source, f"looks like JSON but does not parse ({problem})", _HINT) from None
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone \ud800-style escape (JavaScript strings allow them)
-        mended = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-        document = json.loads(mended)  # each lone surrogate is now U+FFFD: printable
     if isinstance(document, dict) and isinstance(document.get("log"), dict):
-        return "HAR", _from_har(document["log"], source)
+        return "HAR", _from_har(document["log"], source, inflation)
     if isinstance(document, dict) and isinstance(document.get("requests"), list):
-        return "SAML-tracer export", _from_tracer(document["requests"], source)
+        return "SAML-tracer export", _from_tracer(document["requests"], source, inflation)
     raise InputError(source, "is JSON but neither a HAR file nor a SAML-tracer export", _HINT)
+
+
+def _mended(document: Any, data: bytes) -> Any:
+    """`document` with each lone surrogate (JavaScript strings allow them; json decodes bytes
+    with 'surrogatepass') replaced by U+FFFD, so that it prints."""
+    if data.isascii() and b"\\ud" not in data and b"\\uD" not in data:
+        return document  # no surrogate escape, no encoded surrogate: nothing to mend
+    text = json.dumps(document, ensure_ascii=False)
+    return json.loads(text.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
+
+
+def _json_items(data: bytes) -> int:
+    """An upper bound on the array items and object members of a JSON text, cheaply.
+
+    Every item but an array's first follows a comma, every first one an opening bracket. Counting
+    in the raw bytes is quick and usually enough; only past the cap are the strings (page bodies
+    full of commas and braces) cut out to count the structure alone.
+    """
+    quick = data.count(b",") + data.count(b"[") + data.count(b"{")
+    if quick <= MAX_JSON_ITEMS:
+        return quick
+    if b"\\" in data:  # drop escaped backslashes and quotes: every '"' left delimits a string
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    outside = data.split(b'"')[::2]
+    return sum(p.count(b",") + p.count(b"[") + p.count(b"{") for p in outside)
 
 
 def _field(container: Any, name: str, kind: type[T], default: T) -> T:
@@ -297,30 +371,39 @@ def _field(container: Any, name: str, kind: type[T], default: T) -> T:
     return value if isinstance(value, kind) else default
 
 
-def _from_har(log: dict[str, Any], source: str) -> list[Message]:
+def _from_har(log: dict[str, Any], source: str, inflation: Inflation) -> list[Message]:
     messages: list[Message] = []
     for index, entry in enumerate(_field(log, "entries", list, [])):
-        request = _field(entry, "request", dict, {})
-        method, url = _field(request, "method", str, "?"), _field(request, "url", str, "")
-        started = _field(entry, "startedDateTime", str, "") or None
-        origin: dict[str, Any] = {"entry": index, "url": url, "timestamp": started}
-        where = f"{source} entry {index} ({method} {_short(url)})"
-        if "?" in url and _has_parameter(url.encode()):
-            messages += _from_form(url, where, **origin)
-        post = _field(request, "postData", dict, {})
-        params = [
-            p for p in _field(post, "params", list, []) if _field(p, "name", str, "") in _PARAMETERS
-        ]
-        for param in params:
-            value = _field(param, "value", str, "")
-            candidates = [value, urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
-            messages.append(_parameter_message(param["name"], candidates, where, **origin))
-        body = _field(post, "text", str, "")
-        if not params and _has_parameter(body.encode()):
-            messages += _from_form(body, where, **origin)
-        page = _har_content_text(_field(_field(entry, "response", dict, {}), "content", dict, {}))
-        if page and "<form" in page.lower() and any(name in page for name in _PARAMETERS):
-            messages += _from_html(page, f"{where} response page", **origin)
+        if isinstance(entry, dict):
+            messages += _from_har_entry(entry, index, source, inflation)
+    return messages
+
+
+def _from_har_entry(
+    entry: dict[str, Any], index: int, source: str, inflation: Inflation
+) -> list[Message]:
+    messages: list[Message] = []
+    request = _field(entry, "request", dict, {})
+    method, url = _field(request, "method", str, "?"), _field(request, "url", str, "")
+    started = _field(entry, "startedDateTime", str, "") or None
+    origin: dict[str, Any] = {"entry": index, "url": url, "timestamp": started}
+    where = f"{source} entry {index} ({method} {_short(url)})"
+    if "?" in url and _has_parameter(url.encode()):
+        messages += _from_form(url, where, inflation, **origin)
+    post = _field(request, "postData", dict, {})
+    params = [
+        p for p in _field(post, "params", list, []) if _field(p, "name", str, "") in _PARAMETERS
+    ]
+    for param in params:
+        value = _field(param, "value", str, "")
+        candidates = [value, urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
+        messages.append(_parameter_message(param["name"], candidates, where, inflation, **origin))
+    body = _field(post, "text", str, "")
+    if not params and _has_parameter(body.encode()):
+        messages += _from_form(body, where, inflation, **origin)
+    page = _har_content_text(_field(_field(entry, "response", dict, {}), "content", dict, {}))
+    if page and "<form" in page.lower() and any(name in page for name in _PARAMETERS):
+        messages += _from_html(page, f"{where} response page", inflation, **origin)
     return messages
 
 
@@ -334,7 +417,7 @@ def _har_content_text(content: dict[str, Any]) -> str:
     return page
 
 
-def _from_tracer(requests: list[Any], source: str) -> list[Message]:
+def _from_tracer(requests: list[Any], source: str, inflation: Inflation) -> list[Message]:
     """SAML-tracer: unmasked post/get values give the exact bytes; else its decoded `saml`."""
     messages: list[Message] = []
     for index, request in enumerate(requests):
@@ -352,7 +435,7 @@ def _from_tracer(requests: list[Any], source: str) -> list[Message]:
                 continue
             candidates = [value, urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
             try:
-                payload, encoding = _decode_first(candidates)
+                payload, encoding = _decode_first(candidates, inflation)
             except _Undecodable:
                 continue  # masked export: the value is a hash, the XML is in `saml`
             messages.append(Message(where, payload, encoding, parameter=name, **origin))

@@ -12,7 +12,14 @@ import testidp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from samlcheck.capture import MAX_CAPTURE_BYTES, decode_capture, decode_payload, read_capture
+from samlcheck.capture import (
+    MAX_CAPTURE_BYTES,
+    MAX_JSON_ITEMS,
+    Inflation,
+    decode_capture,
+    decode_payload,
+    read_capture,
+)
 from samlcheck.errors import InputError
 
 
@@ -210,6 +217,55 @@ def test_deflate_bomb_is_refused_in_bounded_memory() -> None:
     bomb = compressor.compress(b"<" + b"a" * (64 * 1024 * 1024)) + compressor.flush()
     with pytest.raises(InputError, match="inflates to more than"):
         decode_capture(base64.b64encode(bomb), "bomb")
+
+
+def _deflated(data: bytes) -> str:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return base64.b64encode(compressor.compress(data) + compressor.flush()).decode()
+
+
+def test_inflation_budget_is_shared_by_every_message_of_a_capture() -> None:
+    """Per message, 200 DEFLATE entries of 16 MiB each inflated 2.6 GB; per capture, 16 MiB."""
+    seven_mib = [b"<a>" + bytes([65 + n]) * (7 * 1024 * 1024) + b"</a>" for n in range(3)]
+    entries = [
+        {"request": {"method": "POST", "postData": {"params": [_param(_deflated(xml))]}}}
+        for xml in seven_mib
+    ]
+    two = json.dumps({"log": {"entries": entries[:2]}}).encode()
+    assert len(decode_capture(two, "two.har").messages) == 2  # 14 MiB: within the budget
+    with pytest.raises(InputError) as error:
+        decode_capture(json.dumps({"log": {"entries": entries}}).encode(), "three.har")
+    assert "inflate to more than 16,777,216 bytes in all" in error.value.line
+    assert error.value.line.startswith("three.har: ")
+
+
+def _param(value: str) -> dict[str, str]:
+    return {"name": "SAMLResponse", "value": value}
+
+
+def test_inflation_budget_counts_down_and_refuses_past_it() -> None:
+    budget = Inflation(limit=1000)
+    xml = b"<a>" + b"x" * 593 + b"</a>"
+    decode_payload(_deflated(xml), budget)
+    assert budget.left == 1000 - 600
+    with pytest.raises(Exception, match="in all"):
+        decode_payload(_deflated(xml), budget)
+    assert budget.left == 0
+
+
+def test_json_with_millions_of_items_is_refused_before_loading() -> None:
+    """60 MB of empty arrays took 77 s and 1.6 GB to load; counted first, it is refused."""
+    hostile = b'{"log": {"entries": [' + b"[]," * MAX_JSON_ITEMS + b"[]]}}"
+    with pytest.raises(InputError, match=f"samlcheck reads at most {MAX_JSON_ITEMS:,}"):
+        decode_capture(hostile, "arrays.har")
+
+
+def test_commas_inside_json_strings_do_not_count_as_items() -> None:
+    """A page body full of commas and braces is one string, not a million items."""
+    page = '<p>{"a", [b]} \\" \\\\, ' + ",{[" * MAX_JSON_ITEMS + "</p>"
+    har = {"log": {"entries": [{"response": {"content": {"text": page}}}]}}
+    with pytest.raises(InputError, match="has no SAML message"):
+        decode_capture(json.dumps(har).encode(), "pages.har")
 
 
 def test_huge_file_is_refused_before_reading(tmp_path) -> None:
