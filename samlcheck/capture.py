@@ -58,6 +58,7 @@ MAX_CAPTURE_BYTES = 64 * 1024 * 1024
 """Largest capture read (a HAR with page bodies can be large; a SAMLResponse is kilobytes)."""
 
 _PARAMETERS = ("SAMLResponse", "SAMLRequest")
+_MARKS = tuple(f"{name}=" for name in _PARAMETERS)
 _HINT = (
     "Give a SAMLResponse value (base64), a form body, the decoded XML, a HAR file, a SAML-tracer "
     "export, an HTML auto-POST page or a SOAP envelope"
@@ -123,7 +124,7 @@ def _text_head(data: bytes) -> str:
 
 
 def _has_parameter(data: bytes) -> bool:
-    return any(f"{name}=".encode() in data[:MAX_XML_BYTES] for name in _PARAMETERS)
+    return any(mark.encode() in data[:MAX_XML_BYTES] for mark in _MARKS)
 
 
 # --- payload values -----------------------------------------------------------------------------
@@ -315,6 +316,9 @@ MAX_JSON_ITEMS = 1_000_000
 thousands of requests has a few hundred thousand; 60 MB of empty arrays (20 million) took 77 s
 and 1.6 GB to load, so the count is refused before json builds them."""
 
+MAX_ENTRIES = 20_000
+"""Most HAR entries or SAML-tracer requests walked: 330,000 empty entries took 4 s."""
+
 
 def _from_json(data: bytes, source: str, inflation: Inflation) -> tuple[str, list[Message]]:
     items = _json_items(data)
@@ -371,9 +375,21 @@ def _field(container: Any, name: str, kind: type[T], default: T) -> T:
     return value if isinstance(value, kind) else default
 
 
+def _walked(items: list[Any], source: str, what: str) -> list[Any]:
+    """`items`, when there are few enough to walk; a browser session's export has hundreds."""
+    if len(items) > MAX_ENTRIES:
+        raise InputError(
+            source,
+            f"holds {len(items):,} {what}; samlcheck reads at most {MAX_ENTRIES:,}",
+            _SPENT_HINT,
+        )
+    return items
+
+
 def _from_har(log: dict[str, Any], source: str, inflation: Inflation) -> list[Message]:
     messages: list[Message] = []
-    for index, entry in enumerate(_field(log, "entries", list, [])):
+    entries = _walked(_field(log, "entries", list, []), source, "HAR entries")
+    for index, entry in enumerate(entries):
         if isinstance(entry, dict):
             messages += _from_har_entry(entry, index, source, inflation)
     return messages
@@ -382,29 +398,37 @@ def _from_har(log: dict[str, Any], source: str, inflation: Inflation) -> list[Me
 def _from_har_entry(
     entry: dict[str, Any], index: int, source: str, inflation: Inflation
 ) -> list[Message]:
-    messages: list[Message] = []
+    """The messages of one HAR entry; what costs (names, decoding) only for one that has some."""
     request = _field(entry, "request", dict, {})
-    method, url = _field(request, "method", str, "?"), _field(request, "url", str, "")
-    started = _field(entry, "startedDateTime", str, "") or None
-    origin: dict[str, Any] = {"entry": index, "url": url, "timestamp": started}
-    where = f"{source} entry {index} ({method} {_short(url)})"
-    if "?" in url and _has_parameter(url.encode()):
-        messages += _from_form(url, where, inflation, **origin)
+    url = _field(request, "url", str, "")
     post = _field(request, "postData", dict, {})
     params = [
         p for p in _field(post, "params", list, []) if _field(p, "name", str, "") in _PARAMETERS
     ]
+    body = "" if params else _field(post, "text", str, "")
+    page = _har_content_text(_field(_field(entry, "response", dict, {}), "content", dict, {}))
+    in_url, in_body = "?" in url and _names_parameter(url), _names_parameter(body)
+    in_page = any(name in page for name in _PARAMETERS) and "<form" in page.lower()
+    if not (in_url or params or in_body or in_page):
+        return []
+    method = _field(request, "method", str, "?")
+    started = _field(entry, "startedDateTime", str, "") or None
+    origin: dict[str, Any] = {"entry": index, "url": url, "timestamp": started}
+    where = f"{source} entry {index} ({method} {_short(url)})"
+    messages = _from_form(url, where, inflation, **origin) if in_url else []
     for param in params:
         value = _field(param, "value", str, "")
         candidates = [value, urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
         messages.append(_parameter_message(param["name"], candidates, where, inflation, **origin))
-    body = _field(post, "text", str, "")
-    if not params and _has_parameter(body.encode()):
+    if in_body:
         messages += _from_form(body, where, inflation, **origin)
-    page = _har_content_text(_field(_field(entry, "response", dict, {}), "content", dict, {}))
-    if page and "<form" in page.lower() and any(name in page for name in _PARAMETERS):
+    if in_page:
         messages += _from_html(page, f"{where} response page", inflation, **origin)
     return messages
+
+
+def _names_parameter(text: str) -> bool:
+    return any(mark in text for mark in _MARKS)
 
 
 def _har_content_text(content: dict[str, Any]) -> str:
@@ -420,7 +444,7 @@ def _har_content_text(content: dict[str, Any]) -> str:
 def _from_tracer(requests: list[Any], source: str, inflation: Inflation) -> list[Message]:
     """SAML-tracer: unmasked post/get values give the exact bytes; else its decoded `saml`."""
     messages: list[Message] = []
-    for index, request in enumerate(requests):
+    for index, request in enumerate(_walked(requests, source, "SAML-tracer requests")):
         method, url = _field(request, "method", str, "?"), _field(request, "url", str, "")
         stamp = request.get("timestamp") if isinstance(request, dict) else None
         origin: dict[str, Any] = {"entry": index, "url": url, "timestamp": _tracer_time(stamp)}
