@@ -168,7 +168,8 @@ def _refusal(error: etree.XMLSyntaxError) -> XmlRefused:
 
 def local_name(element: etree._Element) -> str:
     """The element's name without its namespace."""
-    return etree.QName(element).localname
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else etree.QName(element).localname
 
 
 def qname(prefix: str, name: str) -> str:
@@ -191,18 +192,23 @@ def has_comment(element: etree._Element) -> bool:
 
 def path_of(element: etree._Element) -> str:
     """A readable location such as `/Response/Assertion[1]/Subject/NameID`."""
-    parts: list[str] = []
-    node: etree._Element | None = element
-    while node is not None:
-        if not isinstance(node.tag, str):
-            break
-        name = local_name(node)
-        parent = node.getparent()
-        if parent is not None:
-            name += _sibling_index(parent, node)
-        parts.append(name)
-        node = parent
-    return "/" + "/".join(reversed(parts))
+    if not isinstance(element.tag, str):
+        return "/"
+    parent = element.getparent()
+    if parent is None:
+        return "/" + local_name(element)
+    global _LAST_PARENT
+    if _LAST_PARENT[0] is parent:
+        base = _LAST_PARENT[1]
+    else:
+        base = path_of(parent)
+        _LAST_PARENT = (parent, base)
+    return f"{base}/{local_name(element)}{_sibling_index(parent, element)}"
+
+
+_LAST_PARENT: tuple[etree._Element | None, str] = (None, "")
+"""The last parent located and its path: siblings are usually located one after another, and
+walking up from each of 100,000 AttributeValues again took 6 s."""
 
 
 _INDEXES: dict[etree._Element, dict[etree._Element, str]] = {}
