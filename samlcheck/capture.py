@@ -67,6 +67,10 @@ _HINT = (
 
 _SPENT_HINT = "Give a capture of the sign-in alone (export only those requests from the browser)"
 
+MAX_VALUES = 1_000
+"""Most SAML values decoded from one capture: a form body of a million SAMLResponse values would
+otherwise parse a million documents."""
+
 T = TypeVar("T")
 _BASE64_TEXT = re.compile(r"[A-Za-z0-9+/_=\r\n-]{16,}")  # line breaks, but no spaces
 
@@ -89,26 +93,24 @@ def decode_capture(data: bytes, source: str) -> Capture:
     if not head:
         raise InputError(source, "is empty", _HINT + ".")
     try:
-        container, messages = _messages(data, source, head, Inflation())
-    except _InflationSpent as error:
+        container, messages = _messages(data, source, head, Budget())
+    except _BudgetSpent as error:
         raise InputError(source, str(error), _SPENT_HINT) from None
     if not messages:
         raise InputError(source, f"has no SAML message in it (read as {container})", _HINT + ".")
     return Capture(source, container, tuple(_merge_duplicates(messages)))
 
 
-def _messages(
-    data: bytes, source: str, head: str, inflation: Inflation
-) -> tuple[str, list[Message]]:
+def _messages(data: bytes, source: str, head: str, budget: Budget) -> tuple[str, list[Message]]:
     if head.startswith("{"):
-        return _from_json(data, source, inflation)
+        return _from_json(data, source, budget)
     if head.startswith("<"):
-        return _from_markup(data, source, head, inflation)
+        return _from_markup(data, source, head, budget)
     if any(f"{name}=" in head for name in _PARAMETERS) or _has_parameter(data):
         container = "query string" if "?" in head.split("SAML", 1)[0] else "form body"
-        return container, _from_form(data.decode("latin-1"), source, inflation)
+        return container, _from_form(data.decode("latin-1"), source, budget)
     try:
-        payload, encoding = decode_payload(data.decode("ascii"), inflation)
+        payload, encoding = decode_payload(data.decode("ascii"), budget)
     except (UnicodeDecodeError, _Undecodable) as error:
         problem = "is not a recognised capture (not XML, JSON, HTML, a form body or base64)"
         if _BASE64_TEXT.fullmatch(head):  # it looks like base64: say what it decodes to
@@ -130,38 +132,48 @@ def _has_parameter(data: bytes) -> bool:
 # --- payload values -----------------------------------------------------------------------------
 
 
-class Inflation:
-    """The DEFLATE budget of one capture: at most MAX_INFLATED_BYTES inflated in all.
+class Budget:
+    """The work one capture may cost: bytes inflated and values decoded, across all its messages.
 
     A cap per message let a 4 MB HAR of 200 DEFLATE entries inflate 16 MiB each (2.6 GB and
-    growing); sharing one budget across the capture bounds the whole decode.
+    growing); one budget for the capture bounds the whole decode.
     """
 
-    def __init__(self, limit: int = MAX_XML_BYTES) -> None:
-        self.limit = limit
-        self.left = limit
+    def __init__(self, inflated: int = MAX_XML_BYTES, values: int = MAX_VALUES) -> None:
+        self.limit = inflated
+        self.bytes_left = inflated
+        self.values_left = values
 
     def inflate(self, raw: bytes) -> bytes:
         """`raw` inflated, never more than the budget left; raises zlib.error or _Undecodable."""
         inflater = zlib.decompressobj(-15)
-        wanted = min(self.left, MAX_XML_BYTES)
+        wanted = min(self.bytes_left, MAX_XML_BYTES)
         inflated = inflater.decompress(raw, wanted + 1)
-        self.left -= min(len(inflated), self.left)
+        self.bytes_left -= min(len(inflated), self.bytes_left)
         if len(inflated) <= wanted and not inflater.unconsumed_tail:
             return inflated
         if wanted == MAX_XML_BYTES:
             raise _Undecodable(f"the DEFLATE payload inflates to more than {MAX_XML_BYTES:,} bytes")
-        raise _InflationSpent(
+        raise _BudgetSpent(
             f"its DEFLATE payloads inflate to more than {self.limit:,} bytes in all; samlcheck "
             "inflates no more per capture (a sign-in capture holds a few kilobytes)"
         )
 
+    def take_value(self) -> None:
+        """Count one SAMLResponse/SAMLRequest value about to be decoded."""
+        if self.values_left == 0:
+            raise _BudgetSpent(
+                f"it holds more than {MAX_VALUES:,} SAMLResponse and SAMLRequest values; "
+                "samlcheck decodes no more per capture (a sign-in has a few)"
+            )
+        self.values_left -= 1
 
-class _InflationSpent(Exception):
+
+class _BudgetSpent(Exception):
     """The capture's DEFLATE budget is spent: the whole capture is refused, never a value."""
 
 
-def decode_payload(value: str, inflation: Inflation | None = None) -> tuple[bytes, str]:
+def decode_payload(value: str, budget: Budget | None = None) -> tuple[bytes, str]:
     """Decode a binding value: base64 (standard or URL-safe, wrapped or not), maybe DEFLATE."""
     compact = "".join(value.split())
     if not compact:
@@ -177,7 +189,7 @@ def decode_payload(value: str, inflation: Inflation | None = None) -> tuple[byte
     if _looks_like_xml(raw):
         return raw, "base64"
     try:
-        inflated = (inflation or Inflation()).inflate(raw)
+        inflated = (budget or Budget()).inflate(raw)
     except zlib.error:
         raise _Undecodable(
             f"base64 decodes to {len(raw)} bytes that are neither XML nor DEFLATE-compressed "
@@ -192,18 +204,19 @@ def _looks_like_xml(data: bytes) -> bool:
     return _text_head(data[:64]).startswith("<")
 
 
-def _decode_first(candidates: list[str], inflation: Inflation) -> tuple[bytes, str]:
+def _decode_first(candidates: list[str], budget: Budget) -> tuple[bytes, str]:
     """Decode the first spelling of a value that gives well-formed XML.
 
     A '+' read as a space still leaves decodable base64, but of garbage: only a parse tells.
     When no spelling parses, the first that decodes at all is kept (the checks say why it does
     not parse); when none decodes, the first one's error is raised.
     """
+    budget.take_value()
     decoded: list[tuple[bytes, str]] = []
     errors: list[_Undecodable] = []
     for candidate in dict.fromkeys(candidates):
         try:
-            payload = decode_payload(candidate, inflation)
+            payload = decode_payload(candidate, budget)
         except _Undecodable as error:
             errors.append(error)
             continue
@@ -219,10 +232,10 @@ def _decode_first(candidates: list[str], inflation: Inflation) -> tuple[bytes, s
 
 
 def _parameter_message(
-    name: str, candidates: list[str], source: str, inflation: Inflation, **origin: Any
+    name: str, candidates: list[str], source: str, budget: Budget, **origin: Any
 ) -> Message:
     try:
-        payload, encoding = _decode_first(candidates, inflation)
+        payload, encoding = _decode_first(candidates, budget)
     except _Undecodable as error:
         raise InputError(source, f"the {name} value cannot be decoded: {error}", _HINT) from None
     return Message(source, payload, encoding, parameter=name, **origin)
@@ -231,7 +244,7 @@ def _parameter_message(
 # --- form bodies and query strings -------------------------------------------------------------
 
 
-def _from_form(body: str, source: str, inflation: Inflation, **origin: Any) -> list[Message]:
+def _from_form(body: str, source: str, budget: Budget, **origin: Any) -> list[Message]:
     """SAMLResponse/SAMLRequest in a form body or URL: '+' as space first, then literal."""
     query = body.strip()
     if "?" in query.split("SAML", 1)[0]:
@@ -242,19 +255,17 @@ def _from_form(body: str, source: str, inflation: Inflation, **origin: Any) -> l
         name = urllib.parse.unquote_plus(name.strip())
         if name in _PARAMETERS:
             candidates = [urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
-            messages.append(_parameter_message(name, candidates, source, inflation, **origin))
+            messages.append(_parameter_message(name, candidates, source, budget, **origin))
     return messages
 
 
 # --- XML and HTML -----------------------------------------------------------------------------
 
 
-def _from_markup(
-    data: bytes, source: str, head: str, inflation: Inflation
-) -> tuple[str, list[Message]]:
+def _from_markup(data: bytes, source: str, head: str, budget: Budget) -> tuple[str, list[Message]]:
     lowered = head[:2048].lower()
     if "<html" in lowered or "<!doctype html" in lowered or "<form" in lowered:
-        return "HTML form", _from_html(data.decode("utf-8", errors="replace"), source, inflation)
+        return "HTML form", _from_html(data.decode("utf-8", errors="replace"), source, budget)
     try:
         root = parse(data).root
     except XmlRefused:
@@ -281,6 +292,26 @@ def _from_soap(envelope: etree._Element, source: str) -> list[Message]:
     return messages
 
 
+_FORM_TAG = re.compile(r"""<(?:form|input)\b(?:[^>"']|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
+"""A form or input start tag: only these reach the HTML parser, which took 17 s for the 2 million
+other tags of a 6 MB page."""
+
+
+def _form_tags(page: str) -> str:
+    """The page's form tags and its input tags that name a SAML parameter, as few as a page has."""
+    tags: list[str] = []
+    for match in _FORM_TAG.finditer(page):
+        tag = match.group()
+        if tag[1:5].lower() == "form" or any(name in tag for name in _PARAMETERS):
+            tags.append(tag)
+        if len(tags) > MAX_VALUES:
+            raise _BudgetSpent(
+                f"a page in it has more than {MAX_VALUES:,} form and SAML input tags; samlcheck "
+                "reads no more (an auto-POST page has one form)"
+            )
+    return "".join(tags)
+
+
 class _FormInputs(HTMLParser):
     """Collects the SAML inputs of HTML forms (attribute names in any case, entities decoded)."""
 
@@ -297,14 +328,14 @@ class _FormInputs(HTMLParser):
             self.found.append((values["name"], values.get("value", ""), self.action))
 
 
-def _from_html(page: str, source: str, inflation: Inflation, **origin: Any) -> list[Message]:
+def _from_html(page: str, source: str, budget: Budget, **origin: Any) -> list[Message]:
     parser = _FormInputs()
-    parser.feed(page)
+    parser.feed(_form_tags(page))
     parser.close()
     messages = []
     for name, value, action in parser.found:
         where = origin | ({"url": action} if action and "url" not in origin else {})
-        messages.append(_parameter_message(name, [value], source, inflation, **where))
+        messages.append(_parameter_message(name, [value], source, budget, **where))
     return messages
 
 
@@ -320,7 +351,7 @@ MAX_ENTRIES = 20_000
 """Most HAR entries or SAML-tracer requests walked: 330,000 empty entries took 4 s."""
 
 
-def _from_json(data: bytes, source: str, inflation: Inflation) -> tuple[str, list[Message]]:
+def _from_json(data: bytes, source: str, budget: Budget) -> tuple[str, list[Message]]:
     items = _json_items(data)
     if items > MAX_JSON_ITEMS:
         raise InputError(
@@ -338,9 +369,9 @@ def _from_json(data: bytes, source: str, inflation: Inflation) -> tuple[str, lis
         problem = str(error) if readable else "a number in it is too long"
         raise InputError(source, f"looks like JSON but does not parse ({problem})", _HINT) from None
     if isinstance(document, dict) and isinstance(document.get("log"), dict):
-        return "HAR", _from_har(document["log"], source, inflation)
+        return "HAR", _from_har(document["log"], source, budget)
     if isinstance(document, dict) and isinstance(document.get("requests"), list):
-        return "SAML-tracer export", _from_tracer(document["requests"], source, inflation)
+        return "SAML-tracer export", _from_tracer(document["requests"], source, budget)
     raise InputError(source, "is JSON but neither a HAR file nor a SAML-tracer export", _HINT)
 
 
@@ -386,17 +417,17 @@ def _walked(items: list[Any], source: str, what: str) -> list[Any]:
     return items
 
 
-def _from_har(log: dict[str, Any], source: str, inflation: Inflation) -> list[Message]:
+def _from_har(log: dict[str, Any], source: str, budget: Budget) -> list[Message]:
     messages: list[Message] = []
     entries = _walked(_field(log, "entries", list, []), source, "HAR entries")
     for index, entry in enumerate(entries):
         if isinstance(entry, dict):
-            messages += _from_har_entry(entry, index, source, inflation)
+            messages += _from_har_entry(entry, index, source, budget)
     return messages
 
 
 def _from_har_entry(
-    entry: dict[str, Any], index: int, source: str, inflation: Inflation
+    entry: dict[str, Any], index: int, source: str, budget: Budget
 ) -> list[Message]:
     """The messages of one HAR entry; what costs (names, decoding) only for one that has some."""
     request = _field(entry, "request", dict, {})
@@ -415,15 +446,15 @@ def _from_har_entry(
     started = _field(entry, "startedDateTime", str, "") or None
     origin: dict[str, Any] = {"entry": index, "url": url, "timestamp": started}
     where = f"{source} entry {index} ({method} {_short(url)})"
-    messages = _from_form(url, where, inflation, **origin) if in_url else []
+    messages = _from_form(url, where, budget, **origin) if in_url else []
     for param in params:
         value = _field(param, "value", str, "")
         candidates = [value, urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
-        messages.append(_parameter_message(param["name"], candidates, where, inflation, **origin))
+        messages.append(_parameter_message(param["name"], candidates, where, budget, **origin))
     if in_body:
-        messages += _from_form(body, where, inflation, **origin)
+        messages += _from_form(body, where, budget, **origin)
     if in_page:
-        messages += _from_html(page, f"{where} response page", inflation, **origin)
+        messages += _from_html(page, f"{where} response page", budget, **origin)
     return messages
 
 
@@ -441,7 +472,7 @@ def _har_content_text(content: dict[str, Any]) -> str:
     return page
 
 
-def _from_tracer(requests: list[Any], source: str, inflation: Inflation) -> list[Message]:
+def _from_tracer(requests: list[Any], source: str, budget: Budget) -> list[Message]:
     """SAML-tracer: unmasked post/get values give the exact bytes; else its decoded `saml`."""
     messages: list[Message] = []
     for index, request in enumerate(_walked(requests, source, "SAML-tracer requests")):
@@ -459,7 +490,7 @@ def _from_tracer(requests: list[Any], source: str, inflation: Inflation) -> list
                 continue
             candidates = [value, urllib.parse.unquote_plus(value), urllib.parse.unquote(value)]
             try:
-                payload, encoding = _decode_first(candidates, inflation)
+                payload, encoding = _decode_first(candidates, budget)
             except _Undecodable:
                 continue  # masked export: the value is a hash, the XML is in `saml`
             messages.append(Message(where, payload, encoding, parameter=name, **origin))
