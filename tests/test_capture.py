@@ -292,6 +292,16 @@ def test_html_parser_reads_only_form_and_saml_input_tags(signed_response: bytes)
         decode_capture(many, "page.html")
 
 
+def test_form_parameters_are_found_by_name_only_at_the_start_of_a_pair(
+    signed_response: bytes,
+) -> None:
+    """Found by name, not by splitting 60 MB of '&' into pairs (55 s): still whole names only."""
+    value = urllib.parse.quote(base64.b64encode(signed_response).decode())
+    body = f"RelayState=x&&XSAMLResponse=junk&a=SAMLResponse=junk& SAMLResponse={value}&" * 2
+    messages = decode_capture(body.encode(), "body.txt").messages
+    assert [m.data for m in messages] == [signed_response]  # the two copies are one message
+
+
 def test_commas_inside_json_strings_do_not_count_as_items() -> None:
     """A page body full of commas and braces is one string, not a million items."""
     page = '<p>{"a", [b]} \\" \\\\, ' + ",{[" * MAX_JSON_ITEMS + "</p>"
