@@ -75,6 +75,11 @@ T = TypeVar("T")
 _BASE64_TEXT = re.compile(r"[A-Za-z0-9+/_=\r\n-]{16,}")  # line breaks, but no spaces
 
 
+_WHITESPACE = dict.fromkeys(c for c in range(0x3001) if chr(c).isspace())
+"""Deleted from a base64 value: line breaks and spaces (split() and join made a string per word:
+1 GB for 60 MB of 'QUFB ')."""
+
+
 class _Undecodable(ValueError):
     """A payload value that is not base64 of (optionally DEFLATE-compressed) XML."""
 
@@ -175,7 +180,7 @@ class _BudgetSpent(Exception):
 
 def decode_payload(value: str, budget: Budget | None = None) -> tuple[bytes, str]:
     """Decode a binding value: base64 (standard or URL-safe, wrapped or not), maybe DEFLATE."""
-    compact = "".join(value.split())
+    compact = value.translate(_WHITESPACE)
     if not compact:
         raise _Undecodable("the value is empty")
     alphabet = compact.translate(str.maketrans("-_", "+/")).rstrip("=")
