@@ -179,6 +179,8 @@ def qname(prefix: str, name: str) -> str:
 
 def text(element: etree._Element) -> str:
     """All text inside `element`, every text node joined; never cut short at a comment."""
+    if len(element) == 0:  # a leaf (most values): its one text node, without a generator
+        return element.text or ""
     return "".join(str(part) for part in element.itertext())
 
 
