@@ -177,3 +177,12 @@ def test_a_repeated_attribute_is_one_finding_with_its_count() -> None:
     (finding,) = attributes.name_findings(assertion(*repeated))
     assert finding.rule is attributes.ATTRIBUTE_REPEATED
     assert "appears in 1,000 Attribute elements" in finding.message
+
+
+def test_tags_examined_one_by_one_are_capped_and_the_cap_is_said() -> None:
+    tags = [(f"{aws.PRINCIPAL_TAG_PREFIX}k{n}", ("v",)) for n in range(attributes.EXAMINED_TAGS)]
+    tags.append((f"{aws.PRINCIPAL_TAG_PREFIX}bad key!", ("v",)))  # past the cap: not examined
+    found = attributes.tag_findings(assertion(*tags))
+    messages = [f.message for f in found if f.rule is attributes.TAGS_INVALID]
+    assert not any("bad key!" in m for m in messages)
+    assert "only the first 1,000 of the 1,001 session tags were examined one by one" in messages
