@@ -123,8 +123,10 @@ class _Reader:
         return None if node is None else Text(text(node), self.where(node))
 
 
-def _prefix(raw: etree._Element | None) -> str:
-    parent = raw.getparent() if raw is not None else None
+def _prefix(view: etree._Element, raw: etree._Element | None) -> str:
+    """Where a detached copy sits in the document; '' for an element that is still in a tree
+    (the signed Response's copy holds its Assertion at the full path already)."""
+    parent = raw.getparent() if raw is not None and view.getparent() is None else None
     return path_of(parent) if parent is not None else ""
 
 
@@ -202,11 +204,11 @@ def read_claims(root: etree._Element, view: SignedView) -> ClaimSet:
     else:
         response = read_response(root, signed=False)
     if view.assertion is not None:
-        assertion = read_assertion(view.assertion, _prefix(view.raw_assertion))
+        assertion = read_assertion(view.assertion, _prefix(view.assertion, view.raw_assertion))
         return ClaimSet(response, assertion, signed=True)
     direct = root.findall("saml:Assertion", NS)
     encrypted = root.find("saml:EncryptedAssertion", NS) is not None and not direct
-    unverified = read_assertion(direct[0], _prefix(direct[0])) if direct else None
+    unverified = read_assertion(direct[0]) if direct else None
     return ClaimSet(response, unverified, signed=False, encrypted=encrypted)
 
 

@@ -6,13 +6,23 @@ import base64
 import json
 import urllib.parse
 import zlib
+from typing import Any
 
 import pytest
 import testidp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from samlcheck.capture import MAX_CAPTURE_BYTES, decode_capture, decode_payload, read_capture
+from samlcheck.capture import (
+    MAX_CAPTURE_BYTES,
+    MAX_ENTRIES,
+    MAX_JSON_ITEMS,
+    MAX_VALUES,
+    Budget,
+    decode_capture,
+    decode_payload,
+    read_capture,
+)
 from samlcheck.errors import InputError
 
 
@@ -210,6 +220,94 @@ def test_deflate_bomb_is_refused_in_bounded_memory() -> None:
     bomb = compressor.compress(b"<" + b"a" * (64 * 1024 * 1024)) + compressor.flush()
     with pytest.raises(InputError, match="inflates to more than"):
         decode_capture(base64.b64encode(bomb), "bomb")
+
+
+def _deflated(data: bytes) -> str:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return base64.b64encode(compressor.compress(data) + compressor.flush()).decode()
+
+
+def test_inflation_budget_is_shared_by_every_message_of_a_capture() -> None:
+    """Per message, 200 DEFLATE entries of 16 MiB each inflated 2.6 GB; per capture, 16 MiB."""
+    seven_mib = [b"<a>" + bytes([65 + n]) * (7 * 1024 * 1024) + b"</a>" for n in range(3)]
+    entries = [
+        {"request": {"method": "POST", "postData": {"params": [_param(_deflated(xml))]}}}
+        for xml in seven_mib
+    ]
+    two = json.dumps({"log": {"entries": entries[:2]}}).encode()
+    assert len(decode_capture(two, "two.har").messages) == 2  # 14 MiB: within the budget
+    with pytest.raises(InputError) as error:
+        decode_capture(json.dumps({"log": {"entries": entries}}).encode(), "three.har")
+    assert "inflate to more than 16,777,216 bytes in all" in error.value.line
+    assert error.value.line.startswith("three.har: ")
+
+
+def _param(value: str) -> dict[str, str]:
+    return {"name": "SAMLResponse", "value": value}
+
+
+def test_inflation_budget_counts_down_and_refuses_past_it() -> None:
+    budget = Budget(inflated=1000)
+    xml = b"<a>" + b"x" * 593 + b"</a>"
+    decode_payload(_deflated(xml), budget)
+    assert budget.bytes_left == 1000 - 600
+    with pytest.raises(Exception, match="in all"):
+        decode_payload(_deflated(xml), budget)
+    assert budget.bytes_left == 0
+
+
+def test_json_with_millions_of_items_is_refused_before_loading() -> None:
+    """60 MB of empty arrays took 77 s and 1.6 GB to load; counted first, it is refused."""
+    hostile = b'{"log": {"entries": [' + b"[]," * MAX_JSON_ITEMS + b"[]]}}"
+    with pytest.raises(InputError, match=f"samlcheck reads at most {MAX_JSON_ITEMS:,}"):
+        decode_capture(hostile, "arrays.har")
+
+
+@pytest.mark.parametrize(
+    ("document", "what"),
+    [({"log": {"entries": [{}]}}, "HAR entries"), ({"requests": [{}]}, "SAML-tracer requests")],
+)
+def test_entries_walked_are_capped(document: dict[str, Any], what: str) -> None:
+    """330,000 entries of an empty request took 4 s to walk: refused past the cap, said so."""
+    many = json.dumps(document).replace("{}", ", ".join(["{}"] * (MAX_ENTRIES + 1)))
+    with pytest.raises(InputError, match=f"holds {MAX_ENTRIES + 1:,} {what}"):
+        decode_capture(many.encode(), "long.har")
+
+
+def test_values_decoded_per_capture_are_capped(signed_response: bytes) -> None:
+    """A form body of a million SAMLResponse values would parse a million documents."""
+    value = urllib.parse.quote(base64.b64encode(signed_response).decode())
+    body = "&".join([f"SAMLResponse={value}"] * (MAX_VALUES + 1))
+    with pytest.raises(InputError, match=f"more than {MAX_VALUES:,} SAMLResponse and SAMLRequest"):
+        decode_capture(body.encode(), "body.txt")
+    assert len(decode_capture(body.rsplit("&", 1)[0].encode(), "body.txt").messages) == 1
+
+
+def test_html_parser_reads_only_form_and_saml_input_tags(signed_response: bytes) -> None:
+    """The HTML parser took 17 s for the 2 million other tags of a 6 MB page: they are skipped."""
+    page = testidp.as_html_form(signed_response)
+    assert only(page.replace(b"<form", b"<p>" * 200_000 + b"<form", 1)) == signed_response
+    many = b"<html><body>" + b"<form action='x'>" * (MAX_VALUES + 1) + b"</body></html>"
+    with pytest.raises(InputError, match="more than 1,000 form and SAML input tags"):
+        decode_capture(many, "page.html")
+
+
+def test_form_parameters_are_found_by_name_only_at_the_start_of_a_pair(
+    signed_response: bytes,
+) -> None:
+    """Found by name, not by splitting 60 MB of '&' into pairs (55 s): still whole names only."""
+    value = urllib.parse.quote(base64.b64encode(signed_response).decode())
+    body = f"RelayState=x&&XSAMLResponse=junk&a=SAMLResponse=junk& SAMLResponse={value}&" * 2
+    messages = decode_capture(body.encode(), "body.txt").messages
+    assert [m.data for m in messages] == [signed_response]  # the two copies are one message
+
+
+def test_commas_inside_json_strings_do_not_count_as_items() -> None:
+    """A page body full of commas and braces is one string, not a million items."""
+    page = '<p>{"a", [b]} \\" \\\\, ' + ",{[" * MAX_JSON_ITEMS + "</p>"
+    har = {"log": {"entries": [{"response": {"content": {"text": page}}}]}}
+    with pytest.raises(InputError, match="has no SAML message"):
+        decode_capture(json.dumps(har).encode(), "pages.har")
 
 
 def test_huge_file_is_refused_before_reading(tmp_path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from samlcheck import aws
 from samlcheck.claims import AssertionFacts, Attribute, Text
 from samlcheck.rules import attributes
 
@@ -130,3 +131,58 @@ def test_session_duration_above_the_role_maximum_alone_is_not_an_error() -> None
     assert attributes.duration_findings(facts, None, 3600) == []
     found = attributes.duration_findings(facts, 43200, 3600)
     assert [f.rule.name for f in found] == ["duration-exceeds-max-session"]
+
+
+def test_many_invalid_role_values_are_one_finding_with_a_count() -> None:
+    """100,000 Role values printed 52 MB, one finding each: one finding, five values, a count."""
+    values = (*(f"bad-{n}" for n in range(10_000)), f"{ROLE},{PROVIDER}")
+    found = attributes.role_findings(assertion((aws.ROLE_ATTRIBUTE, values)), ROLE, None)
+    assert [f.rule for f in found] == [attributes.ROLE_VALUE_INVALID]
+    message = found[0].message
+    assert message.startswith("10,000 Role values are invalid: the Role value 'bad-0'")
+    assert "'bad-4'" in message and "'bad-5'" not in message
+    assert message.endswith("and 9,995 more")
+
+
+def test_a_single_invalid_role_value_reads_as_before() -> None:
+    found = attributes.role_findings(assertion((aws.ROLE_ATTRIBUTE, ("x",))), None, None)
+    assert [f.message for f in found] == [
+        "the Role value 'x': it holds one field; a role ARN and a provider ARN separated by a "
+        "comma are needed"
+    ]
+
+
+def test_requested_role_missing_lists_five_roles_and_counts_the_rest() -> None:
+    values = tuple(f"arn:aws:iam::123456789012:role/R{n},{PROVIDER}" for n in range(100))
+    found = attributes.role_findings(assertion((aws.ROLE_ATTRIBUTE, values)), ROLE, None)
+    (missing,) = found
+    assert missing.rule is attributes.ROLE_NOT_LISTED
+    assert "role/R4 and 95 more)" in missing.message and "role/R5" not in missing.message
+
+
+def test_many_bad_tags_are_one_finding_per_rule() -> None:
+    """200,000 PrincipalTag attributes gave a finding per problem per tag (28 s, 1 GB)."""
+    tags = [(f"{aws.PRINCIPAL_TAG_PREFIX}aws:k{n}", ("v", "w")) for n in range(1_000)]
+    transitive = (aws.TRANSITIVE_TAG_KEYS_ATTRIBUTE, tuple(f"t{n}" for n in range(10)))
+    found = attributes.tag_findings(assertion(*tags, transitive))
+    by_rule = [f.rule for f in found]
+    assert by_rule.count(attributes.TAGS_INVALID) == 2  # the count over 50, and the problems
+    assert by_rule.count(attributes.TRANSITIVE_UNKNOWN) == 1
+    problems = next(f for f in found if f.message.startswith("2,000 session tag problems"))
+    assert problems.message.endswith("and 1,995 more")
+
+
+def test_a_repeated_attribute_is_one_finding_with_its_count() -> None:
+    repeated = [(aws.ROLE_SESSION_NAME_ATTRIBUTE, ("a",))] * 1_000
+    (finding,) = attributes.name_findings(assertion(*repeated))
+    assert finding.rule is attributes.ATTRIBUTE_REPEATED
+    assert "appears in 1,000 Attribute elements" in finding.message
+
+
+def test_tags_examined_one_by_one_are_capped_and_the_cap_is_said() -> None:
+    tags = [(f"{aws.PRINCIPAL_TAG_PREFIX}k{n}", ("v",)) for n in range(attributes.EXAMINED_TAGS)]
+    tags.append((f"{aws.PRINCIPAL_TAG_PREFIX}bad key!", ("v",)))  # past the cap: not examined
+    found = attributes.tag_findings(assertion(*tags))
+    messages = [f.message for f in found if f.rule is attributes.TAGS_INVALID]
+    assert not any("bad key!" in m for m in messages)
+    assert "only the first 1,000 of the 1,001 session tags were examined one by one" in messages

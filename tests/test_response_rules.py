@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
 from functools import cache
@@ -19,6 +20,7 @@ from samlcheck.report import Result
 from samlcheck.response import check_response
 from samlcheck.rules import all_rules
 
+UTC = dt.timezone.utc
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CASES = fixtures_responses.CASES
 
@@ -307,3 +309,41 @@ def test_a_response_too_long_for_assume_role_with_saml_is_a_warning() -> None:
     assert big.verdict.accepted  # the console path's limit is not documented: a warning only
     small = run("valid")
     assert "saml-assertion-parameter-too-long" not in {f.rule.name for f in small.findings}
+
+
+def _later(spec: testidp.ResponseSpec, at: str = "2026-02-15T12:00:00Z") -> Result:
+    options = dataclasses.replace(
+        options_for(CASES["valid"]), at=dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+    )
+    return check_response(Message("x", testidp.response_xml(spec)), options)
+
+
+def test_one_expiry_is_one_finding_naming_every_element_it_was_read_from() -> None:
+    """Conditions and SubjectConfirmationData NotOnOrAfter and the redeem window: one cause."""
+    result = _later(testidp.ResponseSpec())
+    timed = [f for f in result.findings if f.rule.stage == "time" and f.rejects]
+    assert [f.rule.name for f in timed] == ["response-expired"]
+    message = timed[0].message
+    assert (
+        "Conditions NotOnOrAfter is 2026-01-15T12:05:00Z (at /Response/Assertion/Conditions)"
+        in (message)
+    )
+    assert "SubjectConfirmationData NotOnOrAfter" in message
+    assert "/Response/Assertion/@IssueInstant" in message and "redeem window" in message
+
+
+@pytest.mark.parametrize("sign_assertion", [True, False])
+def test_locations_are_not_doubled_whatever_is_signed(sign_assertion: bool) -> None:
+    result = _later(testidp.ResponseSpec(sign_assertion=sign_assertion))
+    expired = next(f for f in result.findings if f.rule.name == "response-expired")
+    assert expired.location == "/Response/Assertion/Conditions"
+    assert all("/Response/Response" not in f.location for f in result.findings)
+
+
+def test_issue_instant_at_the_end_of_the_calendar_is_a_finding() -> None:
+    """9999-12-31T23:59:59Z plus the 5-minute redeem window raised OverflowError."""
+    end = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    spec = testidp.ResponseSpec(issue_instant=end, lifetime=dt.timedelta(0))
+    result = _later(spec)
+    unreadable = [f for f in result.findings if f.rule.name == "time-unreadable"]
+    assert unreadable and "9999-12-31T23:59:59Z" in unreadable[0].message

@@ -121,3 +121,23 @@ def test_encoding_facts(data: bytes, family: str, bom: bool, declared: str | Non
     facts = sniff_encoding(data)
     assert (facts.family, facts.bom, facts.declared) == (family, bom, declared)
     assert parse(data).encoding == facts
+
+
+def test_element_count_is_capped_before_the_tree_is_built() -> None:
+    """4 million empty elements fit in 16 MiB (23 s, 560 MB to check): refused by count."""
+    from samlcheck.xml import MAX_XML_NODES
+
+    within = b"<r>" + b"<a/>" * (MAX_XML_NODES - 1) + b"</r>"
+    assert len(parse(within).root) == MAX_XML_NODES - 1
+    with pytest.raises(XmlRefused) as error:
+        parse(b"<r>" + b"<a></a>" * MAX_XML_NODES + b"</r>")
+    assert error.value.reason == "too-many-elements"
+    assert f"{MAX_XML_NODES + 1:,} elements" in error.value.message
+
+
+def test_element_count_reads_utf16_markup() -> None:
+    from samlcheck.xml import MAX_XML_NODES
+
+    many = ("<r>" + "<a/>" * MAX_XML_NODES + "</r>").encode("utf-16")
+    with pytest.raises(XmlRefused, match="samlcheck reads at most"):
+        parse(many)

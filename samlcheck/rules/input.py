@@ -84,6 +84,7 @@ _BY_REASON = {
     "multiple-documents": MULTIPLE_DOCUMENTS,
     "too-large": TOO_LARGE,
     "too-deep": TOO_LARGE,
+    "too-many-elements": TOO_LARGE,
 }
 
 

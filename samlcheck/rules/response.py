@@ -18,6 +18,7 @@ from samlcheck.instants import parse_instant
 _ASSERTIONS = "AWS IAM User Guide, 'Configure SAML assertions for the authentication response'"
 _CORE = "SAML 2.0 core"
 REDEEM_WINDOW = dt.timedelta(minutes=5)
+UTC = dt.timezone.utc
 
 NOT_A_RESPONSE = Rule(
     id="SC-RESP-001",
@@ -375,26 +376,37 @@ def time_findings(claims: ClaimSet, at: dt.datetime) -> list[Finding]:
     issued = read(
         assertion.issue_instant or claims.response.issue_instant, "IssueInstant", issued_at
     )
+    if issued is not None and issued > dt.datetime.max.replace(tzinfo=UTC) - REDEEM_WINDOW:
+        found.append(
+            TIME_UNREADABLE.finding(
+                f"IssueInstant is {_fmt(issued)}: the end of the calendar, with no room for STS's "
+                "5-minute redeem window",
+                issued_at,
+            )
+        )
+        issued = None
 
-    for value, label, location in starts:
-        if at < value:
-            found.append(
-                EXPIRED.finding(
-                    f"{label} is {_fmt(value)}, after the check time {_fmt(at)}: the response "
-                    "is not valid yet (check the IdP's clock)",
-                    location,
-                )
+    early = [(v, label, loc) for v, label, loc in starts if at < v]
+    if early:
+        found.append(
+            EXPIRED.finding(
+                f"{_listed(early)}, after the check time {_fmt(at)}: the response is not valid "
+                "yet (check the IdP's clock)",
+                early[0][2],
             )
-    for value, label, location in ends:
-        if at >= value:
-            found.append(
-                EXPIRED.finding(
-                    f"{label} is {_fmt(value)}; the check time {_fmt(at)} is "
-                    f"{_duration(at - value)} past it",
-                    location,
-                )
+        )
+    late = sorted((v, label, loc) for v, label, loc in ends if at >= v)
+    redeem_passed = issued is not None and at > issued + REDEEM_WINDOW
+    if late:
+        since = _duration(at - late[0][0]) + (" past the first" if len(late) > 1 else " past it")
+        message = f"{_listed(late)}; the check time {_fmt(at)} is {since}"
+        if redeem_passed and issued is not None:
+            message += (
+                f"; it was also issued {_duration(at - issued)} before it, at {_fmt(issued)} "
+                f"({issued_at}), past STS's 5-minute redeem window"
             )
-    if issued is not None and at > issued + REDEEM_WINDOW:
+        found.append(EXPIRED.finding(message, late[0][2]))
+    elif redeem_passed and issued is not None:
         found.append(
             REDEEM_LATE.finding(
                 f"the assertion was issued at {_fmt(issued)}, {_duration(at - issued)} before the "
@@ -407,6 +419,11 @@ def time_findings(claims: ClaimSet, at: dt.datetime) -> list[Finding]:
     if any(f.rule in (EXPIRED, REDEEM_LATE) for f in found):
         found.append(TIME_WINDOW.finding(_window(starts, ends, issued), where))
     return found
+
+
+def _listed(bounds: list[tuple[dt.datetime, str, str]]) -> str:
+    """'Conditions NotOnOrAfter is T (at /...) and ...': one cause, each element that says it."""
+    return " and ".join(f"{label} is {_fmt(value)} (at {loc})" for value, label, loc in bounds)
 
 
 def _duration(delta: dt.timedelta) -> str:
