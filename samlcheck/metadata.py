@@ -6,6 +6,7 @@ rules in samlcheck.rules.metadata judge it and samlcheck.metadata_check runs the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -113,14 +114,33 @@ def _certs(descriptor: etree._Element) -> list[MetadataCert]:
     return found
 
 
-def entity_descriptors(doc: XmlDocument) -> tuple[etree._Element, ...]:
-    """Every md:EntityDescriptor: the root itself, or those inside EntitiesDescriptors."""
-    root = doc.root
+def entity_descriptors(doc: XmlDocument | etree._Element) -> tuple[etree._Element, ...]:
+    """Every md:EntityDescriptor of the metadata structure: the root itself, or the children of
+    the root EntitiesDescriptor and of EntitiesDescriptors nested in it, in document order.
+
+    Nothing else counts: an EntityDescriptor inside a ds:Signature (its ds:Object), Extensions or
+    any other element is not metadata (see `stray_descriptors`).
+    """
+    root = doc.root if isinstance(doc, XmlDocument) else doc
     if root.tag == ENTITY_DESCRIPTOR:
         return (root,)
     if root.tag == ENTITIES_DESCRIPTOR:
-        return tuple(root.iter(ENTITY_DESCRIPTOR))
+        return tuple(_members(root))
     return ()
+
+
+def _members(group: etree._Element) -> Iterator[etree._Element]:
+    for child in group:
+        if child.tag == ENTITY_DESCRIPTOR:
+            yield child
+        elif child.tag == ENTITIES_DESCRIPTOR:
+            yield from _members(child)
+
+
+def stray_descriptors(doc: XmlDocument) -> tuple[etree._Element, ...]:
+    """Every md:EntityDescriptor outside the metadata structure (see `entity_descriptors`)."""
+    members = set(entity_descriptors(doc))
+    return tuple(e for e in doc.root.iter(ENTITY_DESCRIPTOR) if e not in members)
 
 
 def idp_entity(element: etree._Element) -> IdpEntity | None:
@@ -150,8 +170,10 @@ def idp_entity(element: etree._Element) -> IdpEntity | None:
     )
 
 
-def idp_entities(doc: XmlDocument) -> tuple[IdpEntity, ...]:
-    """Every IdP in the document, in document order (SP-only descriptors are skipped)."""
+def idp_entities(doc: XmlDocument | etree._Element) -> tuple[IdpEntity, ...]:
+    """Every IdP of the metadata structure, in document order (SP-only descriptors are skipped).
+
+    `doc` is the document, or the element a verified signature covers (its signed view)."""
     entities = (idp_entity(element) for element in entity_descriptors(doc))
     return tuple(entity for entity in entities if entity is not None)
 

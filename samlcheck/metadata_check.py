@@ -34,6 +34,7 @@ from samlcheck.metadata import (
     entity_descriptors,
     idp_entities,
     select,
+    stray_descriptors,
     validity_marks,
 )
 from samlcheck.report import Result, SignatureSummary
@@ -149,6 +150,8 @@ class MetadataSignature:
     detail: str
     location: str
     signer: x509.Certificate | None = None
+    covered: etree._Element | None = None
+    """What a valid signature covers (the document without it): the metadata's signed view."""
 
 
 def _embedded_certificate(signature: etree._Element) -> x509.Certificate | None:
@@ -177,6 +180,13 @@ def verify_signature(
                 where,
             )
         return MetadataSignature("unsigned", "the document element is not signed", location)
+    if len(signatures) > 1:
+        return MetadataSignature(
+            "invalid",
+            f"the document element carries {len(signatures)} signatures; metadata has at most one "
+            "and consumers may verify a different one than samlcheck does",
+            location,
+        )
     embedded = _embedded_certificate(signatures[0])
     if cert is not None:
         candidates = [("the certificate given with --cert", cert)]
@@ -194,21 +204,25 @@ def verify_signature(
         )
     failures: list[str] = []
     for label, candidate in candidates:
-        problem = _verify_with(doc, candidate)
-        if problem is None:
+        problem, covered = _verify_with(doc, candidate)
+        if covered is not None:
             note = (
                 " (this proves the file is intact, not who signed it: pass --cert with the "
                 "publisher's certificate for that)"
                 if label.endswith("embedded in the signature")
                 else ""
             )
-            return MetadataSignature("valid", f"verified with {label}{note}", location, candidate)
+            detail = f"verified with {label}{note}"
+            return MetadataSignature("valid", detail, location, candidate, covered)
         failures.append(f"{label}: {problem}")
     return MetadataSignature("invalid", "; ".join(failures), location)
 
 
-def _verify_with(doc: XmlDocument, cert: x509.Certificate) -> str | None:
-    """None when the root signature verifies with `cert` and covers the root; else why not."""
+def _verify_with(
+    doc: XmlDocument, cert: x509.Certificate
+) -> tuple[str, None] | tuple[None, etree._Element]:
+    """(None, the signed view) when the root signature verifies with `cert` and covers the root;
+    else (why not, None)."""
     from signxml.exceptions import InvalidInput, InvalidSignature
 
     from samlcheck.signature import verify_pinned
@@ -218,13 +232,13 @@ def _verify_with(doc: XmlDocument, cert: x509.Certificate) -> str | None:
             warnings.simplefilter("ignore", CryptographyDeprecationWarning)  # negative serials
             verified = verify_pinned(doc.root, cert)
     except (InvalidSignature, InvalidInput) as error:  # InvalidDigest/Certificate subclass these
-        return str(error).rstrip(": ") or type(error).__name__
-    except (ValueError, etree.LxmlError) as error:
-        return f"the signature cannot be processed ({error})"
+        return str(error).rstrip(": ") or type(error).__name__, None
+    except (ValueError, TypeError, etree.LxmlError) as error:
+        return f"the signature cannot be processed ({error})", None
     signed = getattr(verified, "signed_xml", None)
     if signed is None or signed.tag != doc.root.tag or signed.get("ID") != doc.root.get("ID"):
-        return "the signature is valid but does not cover the whole document"
-    return None
+        return "the signature is valid but does not cover the whole document", None
+    return None, signed
 
 
 def _summary(
@@ -301,7 +315,10 @@ def check_metadata(
         ((e.line, e.path, e.reason) for e in errors[:SCHEMA_ERRORS_LISTED]),
         more=len(errors) > SCHEMA_ERRORS_LISTED,
     )
-    entities = idp_entities(doc)
+    signature = verify_signature(doc, cert, idp_entities(doc))
+    # Signed and verified: the model comes only from what the signature covers.
+    entities = idp_entities(signature.covered if signature.covered is not None else doc)
+    findings += rules.stray_findings([path_of(e) for e in stray_descriptors(doc)])
     if not entities:
         descriptors = entity_descriptors(doc)
         sp_only = any(find_all(e, "md:SPSSODescriptor") for e in descriptors)
@@ -311,7 +328,6 @@ def check_metadata(
     for mark in validity_marks(doc):
         findings += rules.validity_findings(mark, now)
     findings += rules.several_idps_findings(entities, issuer)
-    signature = verify_signature(doc, cert, entities)
     signature_finding = rules.signature_finding(
         signature.status, signature.detail, signature.location
     )

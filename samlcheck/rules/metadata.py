@@ -33,6 +33,8 @@ _UPDATE = (
 _UNPARSEABLE = "metadata-unparseable"
 _MIN_RSA_BITS = 1024
 MIN_CHARACTERS, MAX_CHARACTERS = 1000, 10_000_000
+LISTED = 5
+"""How many values one finding names before it says how many more there are."""
 
 
 def _rule(
@@ -276,6 +278,15 @@ ENDPOINTS_CHANGED = _rule(
     "Nothing to do for AWS; update bookmarks or SP-initiated links if you use them.",
     _SCHEMA, aws_error=None,
 )  # fmt: skip
+ENTITY_OUTSIDE_METADATA = _rule(
+    36, "entity-outside-metadata", W,
+    "An EntityDescriptor counts only as the document element or inside EntitiesDescriptors; "
+    "one elsewhere (a ds:Signature's Object, Extensions, another element) is ignored.",
+    "Remove it. If the file came signed from a publisher, download it again from there: content "
+    "in such places is not what the signature vouches for and may have been added by anyone.",
+    _SCHEMA + " XML Signature, section 6.6.4 (the enveloped transform removes the signature, "
+    "Object included, from what it signs)." + _INFERRED + " IAM is taken to ignore it too.",
+)  # fmt: skip
 
 # --- encoding, size, document -------------------------------------------------------------------
 
@@ -399,6 +410,21 @@ def schema_findings(errors: Iterable[tuple[int | None, str, str]], more: bool) -
         location = ", ".join(part for part in (where, path) if part)
         found.append(SCHEMA_INVALID.finding(f"{reason}{tail}", location))
     return found
+
+
+def stray_findings(locations: list[str]) -> list[Finding]:
+    """One finding for every EntityDescriptor outside the metadata structure, ignored."""
+    if not locations:
+        return []
+    listed = ", ".join(locations[:LISTED])
+    more = f" and {len(locations) - LISTED} more" if len(locations) > LISTED else ""
+    return [
+        ENTITY_OUTSIDE_METADATA.finding(
+            f"{len(locations)} EntityDescriptor(s) outside the metadata structure, ignored "
+            f"(not read as IdPs, their certificates never trusted): {listed}{more}",
+            locations[0],
+        )
+    ]
 
 
 # --- entities -------------------------------------------------------------------------------------
