@@ -14,11 +14,9 @@ import codecs
 import datetime as dt
 import json
 import re
-import warnings
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.utils import CryptographyDeprecationWarning
 from lxml import etree
 
 from samlcheck import schema
@@ -162,6 +160,15 @@ def _embedded_certificate(signature: etree._Element) -> x509.Certificate | None:
     return None
 
 
+def _empty_values(signature: etree._Element) -> str | None:
+    """'SignatureValue' or 'DigestValue' when that value is absent or empty, else None."""
+    for path in ("ds:SignatureValue", "ds:SignedInfo/ds:Reference/ds:DigestValue"):
+        values = find_all(signature, path)
+        if not values or not text(values[0]).strip():
+            return path.rsplit(":", 1)[-1]
+    return None
+
+
 def verify_signature(
     doc: XmlDocument, cert: x509.Certificate | None, entities: tuple[IdpEntity, ...]
 ) -> MetadataSignature:
@@ -186,6 +193,11 @@ def verify_signature(
             f"the document element carries {len(signatures)} signatures; metadata has at most one "
             "and consumers may verify a different one than samlcheck does",
             location,
+        )
+    empty = _empty_values(signatures[0])
+    if empty:
+        return MetadataSignature(
+            "invalid", f"the {empty} is empty: the signature is invalid under any key", location
         )
     embedded = _embedded_certificate(signatures[0])
     if cert is not None:
@@ -228,9 +240,7 @@ def _verify_with(
     from samlcheck.signature import verify_pinned
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CryptographyDeprecationWarning)  # negative serials
-            verified = verify_pinned(doc.root, cert)
+        verified = verify_pinned(doc.root, cert)
     except (InvalidSignature, InvalidInput) as error:  # InvalidDigest/Certificate subclass these
         return str(error).rstrip(": ") or type(error).__name__, None
     except (ValueError, TypeError, etree.LxmlError) as error:

@@ -25,6 +25,8 @@ from typing import Any
 
 from lxml import etree
 
+from samlcheck.xml import path_of
+
 XSD_DIR = Path(__file__).parent / "schemas" / "xsd"
 METADATA_XSD = XSD_DIR / "saml-schema-metadata-2.0.xsd"
 CACHE_FORMAT = "1"
@@ -146,28 +148,66 @@ def metadata_schema() -> Any:
     return schema
 
 
+XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+
+
 def validate(root: etree._Element, limit: int = 5) -> tuple[SchemaError, ...]:
     """The first `limit` schema violations of the document rooted at `root`.
 
-    xmlschema raises OverflowError on an xs:duration beyond 2**63 months or seconds (such as
-    cacheDuration="P99999999999999999999Y"), which the XSD allows: validation then stops there
-    and the violations found so far are returned. Texts longer than MAX_VALIDATED_TEXT are
-    validated as empty (see there).
+    xmlschema raises on some documents the XSD allows or it cannot process: OverflowError on an
+    xs:duration beyond 2**63 months or seconds (cacheDuration="P99999999999999999999Y"), its own
+    exceptions on an xsi:type naming no type (xsi:type=""). Validation then stops there and the
+    violations found so far are returned, with one saying validation stopped. Texts longer than
+    MAX_VALIDATED_TEXT are validated as empty (see there).
     """
-    errors: list[SchemaError] = []
+    from xmlschema.exceptions import XMLSchemaException
+
+    errors = _xsi_type_errors(root, limit)
     target = _without_long_texts(root)
     # Never follow xsi:schemaLocation hints: a hostile document could name remote schemas.
     try:
         for error in metadata_schema().iter_errors(target, use_location_hints=False):
+            if len(errors) >= limit:
+                break
             element = error.elem
             line = getattr(element, "sourceline", None) if element is not None else None
             reason = error.reason or error.message or ""
             errors.append(SchemaError(line=line, path=error.path or "", reason=reason))
-            if len(errors) >= limit:
-                break
     except OverflowError:
         pass
-    return tuple(errors)
+    except XMLSchemaException:
+        if not errors:
+            errors.append(
+                SchemaError(
+                    None,
+                    "",
+                    "schema validation stopped at a construct it "
+                    "cannot process; the document was not fully validated",
+                )
+            )
+    return tuple(errors[:limit])
+
+
+def _xsi_type_errors(root: etree._Element, limit: int) -> list[SchemaError]:
+    """Every xsi:type that names no type (empty, or a prefix that is not declared)."""
+    found: list[SchemaError] = []
+    for element in root.iter():
+        value = element.get(XSI_TYPE) if isinstance(element.tag, str) else None
+        if value is None:
+            continue
+        prefix = value.strip().partition(":")[0] if ":" in value else None
+        if not value.strip() or (prefix is not None and prefix not in element.nsmap):
+            name = etree.QName(element).localname
+            found.append(
+                SchemaError(
+                    getattr(element, "sourceline", None),
+                    path_of(element),
+                    f"xsi:type {value!r} on {name} names no schema type; remove the attribute",
+                )
+            )
+            if len(found) >= limit:
+                break
+    return found
 
 
 MAX_VALIDATED_TEXT = 200_000

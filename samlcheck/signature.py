@@ -20,9 +20,11 @@ import base64
 import binascii
 import datetime as dt
 import functools
+import warnings
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from cryptography.utils import CryptographyDeprecationWarning
 from lxml import etree
 
 from samlcheck.digests import (
@@ -210,13 +212,15 @@ def verify_pinned(
         ignore_ambiguous_key_info=True,
         verification_time=verification_instant(cert, when),
     )
-    return XMLVerifier().verify(
-        etree.tostring(element, with_tail=False),
-        x509_cert=cert,
-        id_attribute="ID",
-        parser=safe_parser(),
-        expect_config=config,
-    )
+    with warnings.catch_warnings():  # signxml reads the serial: no warning for a negative one
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return XMLVerifier().verify(
+            etree.tostring(element, with_tail=False),
+            x509_cert=cert,
+            id_attribute="ID",
+            parser=safe_parser(),
+            expect_config=config,
+        )
 
 
 def _attempt(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) -> tuple[str, Any]:

@@ -127,7 +127,7 @@ def test_x509_element_text_holding_base64_of_pem_is_recognised() -> None:
         ("", "empty"),
         ("-----BEGIN CERTIFICATE-----MIIB", "PEM text"),
         ("not base64 !!", "not valid base64"),
-        (base64.b64encode(b"\x30\x03\x02\x01\x00").decode(), "not an X.509 certificate"),
+        (base64.b64encode(b"\x30\x03\x02\x01\x00").decode(), "not a well-formed X.509 certificate"),
     ],
 )
 def test_x509_element_text_problems_are_named(value: str, problem: str) -> None:

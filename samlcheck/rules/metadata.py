@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from samlcheck.aws import SEED
-from samlcheck.certs import CertFacts, describe, repeated_extensions
+from samlcheck.certs import CertFacts, describe, repeated_extensions, serial_number
 from samlcheck.der import DerError
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.instants import parse_instant
@@ -287,6 +287,13 @@ ENTITY_OUTSIDE_METADATA = _rule(
     _SCHEMA + " XML Signature, section 6.6.4 (the enveloped transform removes the signature, "
     "Object included, from what it signs)." + _INFERRED + " IAM is taken to ignore it too.",
 )  # fmt: skip
+SERIAL_NOT_POSITIVE = _rule(
+    37, "certificate-serial-not-positive", W,
+    "A certificate's serial number must be positive (RFC 5280, section 4.1.2.2).",
+    "Issue a new signing certificate with a positive serial number and publish it.",
+    "RFC 5280, section 4.1.2.2. cryptography deprecates reading such certificates, so a future "
+    "release will refuse them." + _INFERRED + " IAM's behaviour with them is unknown.",
+)  # fmt: skip
 
 # --- encoding, size, document -------------------------------------------------------------------
 
@@ -408,8 +415,31 @@ def schema_findings(errors: Iterable[tuple[int | None, str, str]], more: bool) -
         where = f"line {line}" if line else ""
         tail = " (further schema errors not listed)" if more and index == len(listed) - 1 else ""
         location = ", ".join(part for part in (where, path) if part)
-        found.append(SCHEMA_INVALID.finding(f"{reason}{tail}", location))
+        message, fix = _schema_words(path, reason)
+        found.append(SCHEMA_INVALID.finding(f"{message}{tail}", location, fix=fix))
     return found
+
+
+_BASE64_FIXES = {
+    "X509Certificate": CERTIFICATE_UNREADABLE.fix,
+    "SignatureValue": "The signature was damaged: download the metadata again, unchanged.",
+    "DigestValue": "The signature was damaged: download the metadata again, unchanged.",
+}
+
+
+def _schema_words(path: str, reason: str) -> tuple[str, str | None]:
+    """The validator's reason, or samlcheck's own words (and fix) for what it says badly."""
+    if "base64Binary" not in reason:
+        return reason, None
+    element = path.rsplit("/", 1)[-1].rpartition(":")[2] or "an element"
+    fix = _BASE64_FIXES.get(
+        element, f"Put valid base64 into {element}, or re-export the metadata from the IdP."
+    )
+    return (
+        f"{element} must hold base64 (letters, digits, '+', '/', '=' and whitespace) and holds "
+        "other characters",
+        fix,
+    )
 
 
 def stray_findings(locations: list[str]) -> list[Finding]:
@@ -545,6 +575,15 @@ def certificate_findings(cert: MetadataCert, at: dt.datetime) -> list[Finding]:
     elif cert.problem:
         found.append(CERTIFICATE_UNREADABLE.finding(cert.problem, cert.location))
     facts = describe(cert.certificate)
+    serial = serial_number(cert.certificate)
+    if serial <= 0:
+        found.append(
+            SERIAL_NOT_POSITIVE.finding(
+                f"{facts.subject} has serial number {serial}; a future release of the "
+                "cryptography library will refuse this certificate",
+                cert.location,
+            )
+        )
     if facts.key.startswith(("RSA", "DSA")):
         if facts.key_bits is not None and facts.key_bits < _MIN_RSA_BITS:
             found.append(
