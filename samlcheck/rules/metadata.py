@@ -525,12 +525,11 @@ def entity_findings(entity: IdpEntity, at: dt.datetime) -> list[Finding]:
                 f"protocolSupportEnumeration lists {listed}", entity.location + "/IDPSSODescriptor"
             )
         )
-    if not entity.signing_certificates:
+    pem_signing = any(c.signs and c.pem_wrapped and c.certificate is not None for c in entity.certs)
+    if not entity.signing_certificates and not pem_signing:  # else SC-MD-017 says what to fix
         usable = [c for c in entity.certs if c.certificate is not None and c.problem is None]
         if usable:
             detail = "only encryption certificates are published"
-        elif any(c.pem_wrapped for c in entity.certs):
-            detail = f"every certificate is base64 of PEM ({CERTIFICATE_BASE64_OF_PEM.id})"
         elif entity.certs:
             detail = f"no certificate is readable ({CERTIFICATE_UNREADABLE.id})"
         else:
