@@ -14,7 +14,7 @@ import codecs
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cryptography import x509
 from lxml import etree
@@ -414,10 +414,27 @@ def compare(
     issuer: str | None = None,
     at: dt.datetime | None = None,
 ) -> Result:
-    """Compare the metadata IAM holds (`old`) with the IdP's current metadata (`new`)."""
+    """Compare the metadata IAM holds (`old`) with the IdP's current metadata (`new`).
+
+    `new` is checked first, as an upload: what IAM would refuse in it (or warn about) leads the
+    findings and decides the verdict; an unreadable `new` gives that check's result alone."""
+    checked = check_metadata(new, new_source, at=at)
+    upload = tuple(
+        replace(f, message=f"{new_source}: {f.message}")
+        for f in checked.findings
+        if f.severity is not Severity.INFO
+    )
     before = load_idp(old, old_source, issuer)
-    after = load_idp(new, new_source, issuer, prefer=before.entity_id)
-    return diff_result(diff(before, after), f"{old_source} -> {new_source}", at)
+    try:
+        after = load_idp(new, new_source, issuer, prefer=before.entity_id)
+    except InputError:
+        if checked.verdict.accepted:
+            raise
+        return checked
+    result = diff_result(diff(before, after), f"{old_source} -> {new_source}", at)
+    verdict = "IAM would refuse it" if not checked.verdict.accepted else "IAM would accept it"
+    summary = ((f"{new_source} as an upload", verdict), *result.summary)
+    return replace(result, findings=upload + result.findings, summary=summary)
 
 
 # --- repair -------------------------------------------------------------------------------------

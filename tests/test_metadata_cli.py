@@ -64,12 +64,29 @@ def test_diff_subcommand_reports_rotation(run_cli) -> None:  # type: ignore[no-u
 
 
 def test_diff_of_unchanged_metadata_exits_0(run_cli) -> None:  # type: ignore[no-untyped-def]
-    result = run_cli("metadata", "diff", fx("passing.xml"), fx("bom.xml"), "-f", "json")
+    result = run_cli("metadata", "diff", fx("passing.xml"), fx("signed.xml"), "-f", "json", *AT)
     assert result.exit_code == 0, result.output
     (res,) = json.loads(result.stdout)["results"]
     rows = {row["label"]: row["value"] for row in res["summary"]}
     assert rows["changes"] == "none"
     assert rows["signing certificate kept"].startswith("CN=idp.example.test")
+
+
+def test_diff_with_a_new_file_iam_refuses_says_so_first_and_exits_1(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("metadata", "diff", fx("passing.xml"), fx("bom.xml"), *AT)
+    assert result.exit_code == 1, result.output
+    assert "AWS would accept" not in result.stdout
+    verdict = result.stdout.index("Could not parse metadata.")
+    assert verdict < result.stdout.index("changes")
+    words = " ".join(result.stdout.split())
+    assert "bom.xml: the file starts with a UTF-8 byte order mark" in words
+    assert "bom.xml as an upload IAM would refuse it" in words
+
+
+def test_diff_with_an_unreadable_new_file_gives_its_check(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("metadata", "diff", fx("passing.xml"), fx("html-page.xml"), *AT)
+    assert result.exit_code == 1, result.output
+    assert "HTML page" in result.stdout
 
 
 def test_cert_option_verifies_the_signature(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
