@@ -432,9 +432,10 @@ def compare(
             raise
         return checked
     result = diff_result(diff(before, after), f"{old_source} -> {new_source}", at)
-    verdict = "IAM would refuse it" if not checked.verdict.accepted else "IAM would accept it"
-    summary = ((f"{new_source} as an upload", verdict), *result.summary)
-    return replace(result, findings=upload + result.findings, summary=summary)
+    refused = (
+        () if checked.verdict.accepted else ((f"{new_source} as an upload", "IAM would refuse it"),)
+    )
+    return replace(result, findings=upload + result.findings, summary=refused + result.summary)
 
 
 # --- repair -------------------------------------------------------------------------------------
