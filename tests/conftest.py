@@ -38,3 +38,17 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"third-party corpus not found at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Tests never write the user's cache: XDG_CACHE_HOME (schema pickle) is a temporary folder."""
+    import os
+
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
