@@ -50,6 +50,10 @@ from samlcheck.xml import (
 )
 
 SCHEMA_ERRORS_LISTED = 5
+MAX_SIGNATURE_CANDIDATES = 8
+"""Most certificates tried on the metadata signature when none is given or embedded."""
+MAX_ENTITIES_EXAMINED = 50
+"""IdPs whose certificates and endpoints are judged and shown; an IAM provider holds one."""
 
 _HTML = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S
@@ -215,7 +219,7 @@ def verify_signature(
             "unverifiable", "the signature carries no certificate and none was given", location
         )
     failures: list[str] = []
-    for label, candidate in candidates:
+    for label, candidate in candidates[:MAX_SIGNATURE_CANDIDATES]:
         problem, covered = _verify_with(doc, candidate)
         if covered is not None:
             note = (
@@ -227,6 +231,14 @@ def verify_signature(
             detail = f"verified with {label}{note}"
             return MetadataSignature("valid", detail, location, candidate, covered)
         failures.append(f"{label}: {problem}")
+    if len(candidates) > MAX_SIGNATURE_CANDIDATES:
+        return MetadataSignature(
+            "unverifiable",
+            f"none of the first {MAX_SIGNATURE_CANDIDATES} of {len(candidates):,} signing "
+            "certificates verifies it and samlcheck tries no more (each try re-reads the whole "
+            "document); pass the publisher's certificate with --cert",
+            location,
+        )
     return MetadataSignature("invalid", "; ".join(failures), location)
 
 
@@ -256,7 +268,7 @@ def _summary(
 ) -> tuple[tuple[str, str], ...]:
     rows: list[tuple[str, str]] = []
     several = len(entities) > 1
-    for number, entity in enumerate(entities, 1):
+    for number, entity in enumerate(entities[:MAX_ENTITIES_EXAMINED], 1):
         prefix = f"IdP {number} " if several else ""
         rows.append((f"{prefix}entity ID", entity.entity_id or "(none)"))
         for index, cert in enumerate(entity.certs, 1):
@@ -280,6 +292,8 @@ def _summary(
                     f"cacheDuration {entity.cache_duration or '-'}",
                 )
             )
+    if len(entities) > MAX_ENTITIES_EXAMINED:
+        rows.append(("further IdPs", f"{len(entities) - MAX_ENTITIES_EXAMINED:,} not shown"))
     if signature is not None:
         rows.append(("metadata signature", f"{signature.status}: {signature.detail}"))
     return tuple(rows)
@@ -320,21 +334,28 @@ def check_metadata(
         return Result(source=source, kind="metadata", findings=tuple(findings))
 
     too_long = any(f.rule is rules.TOO_LONG for f in findings)  # IAM refuses it unread anyway
-    errors = () if too_long else schema.validate(doc.root, limit=SCHEMA_ERRORS_LISTED + 1)
+    validation = schema.check(doc.root, SCHEMA_ERRORS_LISTED + 1) if not too_long else None
+    errors = validation.errors if validation is not None else ()
     findings += rules.schema_findings(
         ((e.line, e.path, e.reason) for e in errors[:SCHEMA_ERRORS_LISTED]),
         more=len(errors) > SCHEMA_ERRORS_LISTED,
     )
-    signature = verify_signature(doc, cert, idp_entities(doc))
-    # Signed and verified: the model comes only from what the signature covers.
-    entities = idp_entities(signature.covered if signature.covered is not None else doc)
+    if validation is not None:
+        findings += rules.partly_validated_finding(
+            validation.skipped, validation.total, schema.MAX_VALIDATED_ELEMENTS
+        )
+    entities = idp_entities(doc)
+    signature = verify_signature(doc, cert, entities)
+    if signature.covered is not None:  # signed and verified: the model is what the signature covers
+        entities = idp_entities(signature.covered)
     findings += rules.stray_findings([path_of(e) for e in stray_descriptors(doc)])
     if not entities:
         descriptors = entity_descriptors(doc)
         sp_only = any(find_all(e, "md:SPSSODescriptor") for e in descriptors)
         findings.append(rules.no_idp_descriptor(sp_only, f"/{local_name(doc.root)}"))
-    for entity in entities:
+    for entity in entities[:MAX_ENTITIES_EXAMINED]:
         findings += rules.entity_findings(entity, now)
+    findings += rules.unexamined_entities_finding(len(entities), MAX_ENTITIES_EXAMINED)
     for mark in validity_marks(doc):
         findings += rules.validity_findings(mark, now)
     findings += rules.several_idps_findings(entities, issuer)

@@ -149,10 +149,39 @@ def metadata_schema() -> Any:
 
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+_XSI = {"xsi": "http://www.w3.org/2001/XMLSchema-instance"}
+
+
+MAX_VALIDATED_ELEMENTS = 2_000
+"""Most elements handed to xmlschema (about 150 microseconds each on this machine): an IdP's
+metadata has a few hundred. Beyond it the content of md:Extensions, then the entities of an
+aggregate after the first that fit, are left out (both are optional to the schema, so leaving them
+out adds no violation); a document still larger is not validated. `Validation.skipped` counts
+what was left out."""
+
+EXTENSIONS = "{urn:oasis:names:tc:SAML:2.0:metadata}Extensions"
+_ENTITIES = "{urn:oasis:names:tc:SAML:2.0:metadata}EntitiesDescriptor"
+_MEMBERS = (_ENTITIES, "{urn:oasis:names:tc:SAML:2.0:metadata}EntityDescriptor")
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The first schema violations, and how many elements were not validated (to bound work)."""
+
+    errors: tuple[SchemaError, ...]
+    skipped: int = 0
+    total: int = 0
+    """Elements in the document."""
 
 
 def validate(root: etree._Element, limit: int = 5) -> tuple[SchemaError, ...]:
-    """The first `limit` schema violations of the document rooted at `root`.
+    """The first `limit` schema violations of the document rooted at `root` (see `check`)."""
+    return check(root, limit).errors
+
+
+def check(root: etree._Element, limit: int = 5) -> Validation:
+    """The first `limit` schema violations of the document rooted at `root`, validating at most
+    MAX_VALIDATED_ELEMENTS elements (the rest is left out and counted, see there).
 
     xmlschema raises on some documents the XSD allows or it cannot process: OverflowError on an
     xs:duration beyond 2**63 months or seconds (cacheDuration="P99999999999999999999Y"), its own
@@ -160,41 +189,102 @@ def validate(root: etree._Element, limit: int = 5) -> tuple[SchemaError, ...]:
     violations found so far are returned, with one saying validation stopped. Texts longer than
     MAX_VALIDATED_TEXT are validated as empty (see there).
     """
+    errors = _xsi_type_errors(root, limit)
+    total = _size(root)
+    detached = _detach_beyond_budget(root, total)
+    try:
+        kept = _size(root)
+        if kept > MAX_VALIDATED_ELEMENTS:
+            return Validation(tuple(errors), skipped=total, total=total)
+        errors += _schema_errors(root, limit - len(errors))
+    finally:
+        for parent, previous, child in reversed(detached):
+            if previous is None:
+                parent.insert(0, child)
+            else:
+                previous.addnext(child)
+    return Validation(tuple(errors[:limit]), skipped=total - kept, total=total)
+
+
+def _schema_errors(root: etree._Element, limit: int) -> list[SchemaError]:
     from xmlschema.exceptions import XMLSchemaException
 
-    errors = _xsi_type_errors(root, limit)
+    errors: list[SchemaError] = []
+    if limit <= 0:
+        return errors
     target = _without_long_texts(root)
     # Never follow xsi:schemaLocation hints: a hostile document could name remote schemas.
     try:
         for error in metadata_schema().iter_errors(target, use_location_hints=False):
-            if len(errors) >= limit:
-                break
             element = error.elem
             line = getattr(element, "sourceline", None) if element is not None else None
             reason = error.reason or error.message or ""
             errors.append(SchemaError(line=line, path=error.path or "", reason=reason))
+            if len(errors) >= limit:
+                break
     except OverflowError:
         pass
     except XMLSchemaException:
-        if not errors:
-            errors.append(
-                SchemaError(
-                    None,
-                    "",
-                    "schema validation stopped at a construct it "
-                    "cannot process; the document was not fully validated",
-                )
-            )
-    return tuple(errors[:limit])
+        reason = "schema validation stopped at a construct it cannot process"
+        errors.append(SchemaError(None, "", f"{reason}; the document was not fully validated"))
+    return errors
+
+
+def _size(element: etree._Element) -> int:
+    """Elements in the subtree (comments and processing instructions not counted), in C."""
+    count = element.xpath("count(descendant-or-self::*)")
+    return int(count) if isinstance(count, float) else 0
+
+
+Detached = list[tuple[etree._Element, etree._Element | None, etree._Element]]
+"""(parent, previous sibling, element) in detaching order: put back in reverse order."""
+
+
+def _detach_beyond_budget(root: etree._Element, total: int) -> Detached:
+    """Detach Extensions, then aggregate members, until the document fits the budget."""
+    detached: Detached = []
+    if total <= MAX_VALIDATED_ELEMENTS:
+        return detached
+
+    def detach(child: etree._Element) -> int:
+        parent = child.getparent()
+        assert parent is not None
+        detached.append((parent, child.getprevious(), child))
+        parent.remove(child)  # lxml keeps the tail with the element: putting it back restores it
+        return _size(child)
+
+    remaining = total
+    for extensions in list(root.iter(EXTENSIONS)):
+        if extensions is not root and _within(extensions, root):
+            remaining -= detach(extensions)
+    if remaining > MAX_VALIDATED_ELEMENTS and root.tag == _ENTITIES:
+        used = remaining - sum(_size(c) for c in root if c.tag in _MEMBERS)
+        members = [c for c in root if c.tag in _MEMBERS]
+        for number, member in enumerate(members):
+            size = _size(member)
+            if number and used + size > MAX_VALIDATED_ELEMENTS:
+                detach(member)
+            else:
+                used += size
+    return detached
+
+
+def _within(element: etree._Element, root: etree._Element) -> bool:
+    """True while `element` is still attached under `root` (not inside a detached subtree)."""
+    node = element.getparent()
+    while node is not None and node is not root:
+        node = node.getparent()
+    return node is root
 
 
 def _xsi_type_errors(root: etree._Element, limit: int) -> list[SchemaError]:
     """Every xsi:type that names no type (empty, or a prefix that is not declared)."""
     found: list[SchemaError] = []
-    for element in root.iter():
-        value = element.get(XSI_TYPE) if isinstance(element.tag, str) else None
-        if value is None:
+    typed = root.xpath("descendant-or-self::*[@xsi:type]", namespaces=_XSI)  # in C
+    for element in typed if isinstance(typed, list) else []:
+        if not isinstance(element, etree._Element):
             continue
+        value = element.get(XSI_TYPE, "")
         prefix = value.strip().partition(":")[0] if ":" in value else None
         if not value.strip() or (prefix is not None and prefix not in element.nsmap):
             name = etree.QName(element).localname

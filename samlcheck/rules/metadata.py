@@ -294,6 +294,21 @@ SERIAL_NOT_POSITIVE = _rule(
     "RFC 5280, section 4.1.2.2. cryptography deprecates reading such certificates, so a future "
     "release will refuse them." + _INFERRED + " IAM's behaviour with them is unknown.",
 )  # fmt: skip
+SCHEMA_PARTLY_VALIDATED = _rule(
+    38, "metadata-schema-partly-validated", INFO,
+    "samlcheck validates a bounded number of elements against the schema, so that any input is "
+    "answered quickly; the rest was not validated.",
+    "Nothing to do for IAM; validate the full document with a schema validator if you need to.",
+    _SCHEMA + " The bound is samlcheck's (samlcheck.schema.MAX_VALIDATED_ELEMENTS), not IAM's.",
+)  # fmt: skip
+NOT_FULLY_EXAMINED = _rule(
+    39, "metadata-not-fully-examined", W,
+    "samlcheck examines a bounded number of certificates per IdP and of IdPs per document, so "
+    "that any input is answered quickly; what lies beyond was not examined.",
+    "Upload only your IdP's EntityDescriptor with the certificates it uses (one to four).",
+    "samlcheck's bounds (samlcheck.metadata.MAX_CERTIFICATES, "
+    "samlcheck.metadata_check.MAX_ENTITIES_EXAMINED), not IAM's." + _INFERRED,
+)  # fmt: skip
 
 # --- encoding, size, document -------------------------------------------------------------------
 
@@ -457,6 +472,35 @@ def stray_findings(locations: list[str]) -> list[Finding]:
     ]
 
 
+def unexamined_entities_finding(total: int, examined: int) -> list[Finding]:
+    """The finding saying that IdPs beyond the first `examined` were not examined."""
+    if total <= examined:
+        return []
+    return [
+        NOT_FULLY_EXAMINED.finding(
+            f"the document describes {total:,} IdPs; samlcheck examined the certificates and "
+            f"endpoints of the first {examined} only"
+        )
+    ]
+
+
+def partly_validated_finding(skipped: int, total: int, limit: int) -> list[Finding]:
+    """The finding saying how much of the document schema validation left out."""
+    if not skipped:
+        return []
+    what = (
+        "none of it was validated"
+        if skipped == total
+        else f"{skipped:,} elements (md:Extensions content, then entities of the aggregate) were "
+        "left out"
+    )
+    return [
+        SCHEMA_PARTLY_VALIDATED.finding(
+            f"the document has {total:,} elements and samlcheck validates at most {limit:,}: {what}"
+        )
+    ]
+
+
 # --- entities -------------------------------------------------------------------------------------
 
 _DURATION = re.compile(
@@ -535,6 +579,14 @@ def entity_findings(entity: IdpEntity, at: dt.datetime) -> list[Finding]:
         else:
             detail = "no KeyDescriptor is published"
         found.append(NO_SIGNING_CERTIFICATE.finding(detail, entity.location))
+    if entity.certs_skipped:
+        found.append(
+            NOT_FULLY_EXAMINED.finding(
+                f"the IdP publishes {len(entity.certs) + entity.certs_skipped:,} certificates; "
+                f"samlcheck examined the first {len(entity.certs)} and trusts none of the others",
+                entity.location,
+            )
+        )
     if not entity.sso_endpoints:
         found.append(NO_SSO_ENDPOINT.finding("no SingleSignOnService is listed", entity.location))
     for certificate in entity.certs:
@@ -649,9 +701,10 @@ def several_idps_findings(entities: tuple[IdpEntity, ...], issuer: str | None) -
     if len(entities) > 1:
         listed = "; ".join(
             f"{index}. {entity.entity_id or '(no entityID)'}"
-            for index, entity in enumerate(entities, 1)
+            for index, entity in enumerate(entities[:LISTED], 1)
         )
-        found.append(SEVERAL_IDPS.finding(f"{len(entities)} IdPs: {listed}"))
+        more = f"; and {len(entities) - LISTED:,} more" if len(entities) > LISTED else ""
+        found.append(SEVERAL_IDPS.finding(f"{len(entities):,} IdPs: {listed}{more}"))
     if issuer is not None:
         for index, entity in enumerate(entities, 1):
             if entity.entity_id == issuer:
