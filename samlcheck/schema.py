@@ -196,7 +196,7 @@ def check(root: etree._Element, limit: int = 5) -> Validation:
         kept = _size(root)
         if kept > MAX_VALIDATED_ELEMENTS:
             return Validation(tuple(errors), skipped=total, total=total)
-        errors += _schema_errors(root, limit - len(errors))
+        errors += _schema_errors(root, limit - len(errors), explained=bool(errors))
     finally:
         for parent, previous, child in reversed(detached):
             if previous is None:
@@ -206,7 +206,9 @@ def check(root: etree._Element, limit: int = 5) -> Validation:
     return Validation(tuple(errors[:limit]), skipped=total - kept, total=total)
 
 
-def _schema_errors(root: etree._Element, limit: int) -> list[SchemaError]:
+def _schema_errors(root: etree._Element, limit: int, explained: bool) -> list[SchemaError]:
+    """xmlschema's first `limit` violations; `explained`: a stop is already accounted for (the
+    xsi:type errors found before validation cause it)."""
     from xmlschema.exceptions import XMLSchemaException
 
     errors: list[SchemaError] = []
@@ -224,9 +226,21 @@ def _schema_errors(root: etree._Element, limit: int) -> list[SchemaError]:
                 break
     except OverflowError:
         pass
-    except XMLSchemaException:
-        reason = "schema validation stopped at a construct it cannot process"
-        errors.append(SchemaError(None, "", f"{reason}; the document was not fully validated"))
+    except XMLSchemaException as error:
+        if explained:
+            return errors
+        reason = (
+            "an xsi:type attribute that names a type the schema does not define (remove it)"
+            if isinstance(error, KeyError)  # xmlschema's lookup of the named type failed
+            else "a construct the validator cannot process"
+        )
+        errors.append(
+            SchemaError(
+                None,
+                "",
+                f"validation stopped at {reason}; the rest of the document was not validated",
+            )
+        )
     return errors
 
 

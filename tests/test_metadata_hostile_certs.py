@@ -155,3 +155,13 @@ def test_base64_schema_error_names_the_element_and_its_fix() -> None:
     assert schema.message.startswith("X509Certificate must hold base64")
     assert "atomic type" not in schema.message and "xs:base64Binary" not in schema.message
     assert schema.fix == rules.CERTIFICATE_UNREADABLE.fix
+
+
+@pytest.mark.parametrize("value", ["md:Nope", "Nope"])
+def test_xsi_type_naming_an_undefined_type_stops_validation_with_our_words(value: str) -> None:
+    entity = fm.idp_metadata()
+    entity.set("{http://www.w3.org/2001/XMLSchema-instance}type", value)
+    result = check_metadata(fm.xml_bytes(fm.aggregate(entity)), "idp.xml", at=AT)
+    (schema,) = [f for f in result.findings if f.rule is rules.SCHEMA_INVALID]
+    assert schema.message.startswith("validation stopped at an xsi:type attribute that names")
+    assert "global component" not in schema.message
