@@ -272,10 +272,9 @@ def _detach_beyond_budget(root: etree._Element, total: int) -> Detached:
         if extensions is not root and _within(extensions, root):
             remaining -= detach(extensions)
     if remaining > MAX_VALIDATED_ELEMENTS and root.tag == _ENTITIES:
-        used = remaining - sum(_size(c) for c in root if c.tag in _MEMBERS)
-        members = [c for c in root if c.tag in _MEMBERS]
-        for number, member in enumerate(members):
-            size = _size(member)
+        members = [(c, _size(c)) for c in root if c.tag in _MEMBERS]
+        used = remaining - sum(size for _, size in members)
+        for number, (member, size) in enumerate(members):
             if number and used + size > MAX_VALIDATED_ELEMENTS:
                 detach(member)
             else:
