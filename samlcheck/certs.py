@@ -73,11 +73,26 @@ def fingerprint(der: bytes) -> str:
     return ":".join(f"{byte:02X}" for byte in digest.finalize())
 
 
-def _key(cert: x509.Certificate) -> tuple[str, int | None]:
+def key_problem(cert: x509.Certificate) -> str | None:
+    """Why no signature can be verified with the certificate's public key; None when it can."""
     try:
-        key = cert.public_key()
-    except (ValueError, TypeError, UnsupportedAlgorithm) as error:  # one cryptography lacks
-        return f"unknown ({error})", None
+        cert.public_key()
+    except UnsupportedAlgorithm:
+        try:
+            oid = f" {cert.public_key_algorithm_oid.dotted_string}"
+        except (AttributeError, ValueError):  # cryptography < 43, or an unreadable OID
+            oid = ""
+        return f"its public-key algorithm{oid} is unknown, so no signature can be verified with it"
+    except (ValueError, TypeError):
+        return "its public key cannot be decoded (the key bytes are malformed)"
+    return None
+
+
+def _key(cert: x509.Certificate) -> tuple[str, int | None]:
+    problem = key_problem(cert)
+    if problem is not None:
+        return f"unreadable ({problem})", None
+    key = cert.public_key()
     if isinstance(key, rsa.RSAPublicKey):
         return f"RSA {key.key_size}", key.key_size
     if isinstance(key, dsa.DSAPublicKey):
@@ -103,6 +118,13 @@ def describe(cert: x509.Certificate) -> CertFacts:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)  # e.g. a negative serial
         return _describe(cert)
+
+
+def serial_number(cert: x509.Certificate) -> int:
+    """The serial number, without cryptography's warning when it is zero or negative."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return cert.serial_number
 
 
 def _describe(cert: x509.Certificate) -> CertFacts:
@@ -132,43 +154,71 @@ def repeated_extensions(cert: x509.Certificate) -> tuple[tuple[str, str, int], .
 
 
 def load_der(data: bytes) -> x509.Certificate:
-    """A DER certificate; lenient about what cryptography only deprecates (negative serials)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-        return x509.load_der_x509_certificate(data)
+    """A DER certificate; lenient about what cryptography only deprecates (negative serials).
+    Raises ValueError with a message in samlcheck's words (never the parser's)."""
+    return _loaded(x509.load_der_x509_certificate, data)
+
+
+def _loaded(load: Callable[[bytes], x509.Certificate], data: bytes) -> x509.Certificate:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            return load(data)
+    except x509.InvalidVersion as error:
+        raise ValueError(
+            f"its X.509 version field holds {error.parsed_version}; only 0, 1 and 2 (v1 to v3) "
+            "exist"
+        ) from None
+    except ValueError:
+        raise ValueError("the bytes are not a well-formed X.509 certificate") from None
 
 
 def load_certificate(data: bytes, source: str) -> x509.Certificate:
-    """A certificate from PEM, DER or bare base64-of-DER bytes; `InputError` when none of these."""
+    """A certificate from PEM, DER or bare base64-of-DER bytes whose key can verify signatures;
+    `InputError` otherwise."""
     stripped = data.strip()
     if not stripped:
         raise InputError(source, "the certificate file is empty", "Give a PEM or DER certificate.")
     try:
-        if PEM_BEGIN in stripped:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-                return x509.load_pem_x509_certificate(stripped[stripped.index(PEM_BEGIN) :])
-        if stripped[0] == der_walk.SEQUENCE:
-            return load_der(stripped)
-        if _BASE64_TEXT.match(stripped):
-            decoded = base64.b64decode(b"".join(stripped.split()), validate=True)
-            if decoded.strip().startswith(PEM_BEGIN):
-                return load_certificate(decoded, source)
-            return load_der(decoded)
+        cert = _parse_certificate(stripped)
     except (ValueError, binascii.Error) as error:
+        reason = "the base64 is malformed" if isinstance(error, binascii.Error) else str(error)
         raise InputError(
             source,
-            f"not a readable X.509 certificate ({error})",
+            f"not a readable X.509 certificate ({reason})",
             "Give the certificate as PEM (-----BEGIN CERTIFICATE-----) or DER.",
         ) from None
-    label = _OTHER_PEM.search(stripped)
-    raise InputError(
-        source,
-        f"holds a PEM {label.group(1).decode()} block, not a certificate"
-        if label
-        else "not a certificate (neither PEM, DER nor base64)",
-        "Give the certificate as PEM (-----BEGIN CERTIFICATE-----) or DER.",
-    )
+    if cert is None:
+        label = _OTHER_PEM.search(stripped)
+        raise InputError(
+            source,
+            f"holds a PEM {label.group(1).decode()} block, not a certificate"
+            if label
+            else "not a certificate (neither PEM, DER nor base64)",
+            "Give the certificate as PEM (-----BEGIN CERTIFICATE-----) or DER.",
+        )
+    problem = key_problem(cert)
+    if problem is not None:
+        raise InputError(
+            source,
+            f"the certificate cannot verify signatures: {problem}",
+            "Give the IdP's signing certificate (RSA).",
+        )
+    return cert
+
+
+def _parse_certificate(stripped: bytes) -> x509.Certificate | None:
+    """PEM, DER or base64 (of DER or PEM); None when the bytes are none of these."""
+    if PEM_BEGIN in stripped:
+        return _loaded(x509.load_pem_x509_certificate, stripped[stripped.index(PEM_BEGIN) :])
+    if stripped[0] == der_walk.SEQUENCE:
+        return load_der(stripped)
+    if _BASE64_TEXT.match(stripped):
+        decoded = base64.b64decode(b"".join(stripped.split()), validate=True).strip()
+        if decoded.startswith(PEM_BEGIN):
+            return _parse_certificate(decoded)
+        return load_der(decoded)
+    return None
 
 
 @dataclass(frozen=True)
@@ -208,7 +258,12 @@ def decode_x509_element_text(value: str) -> DecodedCertificate:
     try:
         certificate = load_der(raw)
     except ValueError as error:
-        return DecodedCertificate(None, raw, f"the DER is not an X.509 certificate ({error})")
+        return DecodedCertificate(
+            None, raw, f"the base64 decodes to no usable certificate: {error}"
+        )
+    unusable = key_problem(certificate)
+    if unusable is not None:
+        return DecodedCertificate(None, raw, f"the certificate is not usable: {unusable}")
     problem = (
         "the base64 decodes to PEM text (-----BEGIN CERTIFICATE-----...), i.e. the PEM file "
         "was base64-encoded a second time; the element must hold the base64 of the DER"

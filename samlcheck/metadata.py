@@ -6,13 +6,14 @@ rules in samlcheck.rules.metadata judge it and samlcheck.metadata_check runs the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cryptography import x509
 from lxml import etree
 
 from samlcheck.certs import CertFacts, decode_x509_element_text, describe
-from samlcheck.xml import NS, XmlDocument, find_all, iter_elements, path_of, qname, text
+from samlcheck.xml import NS, XmlDocument, find_all, path_of, qname, text
 
 SAML2_PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol"
 ENTITY_DESCRIPTOR = qname("md", "EntityDescriptor")
@@ -59,6 +60,8 @@ class IdpEntity:
     """Every URI in the IDPSSODescriptors' protocolSupportEnumeration."""
     signed: bool = False
     """True when the EntityDescriptor itself carries a ds:Signature."""
+    certs_skipped: int = 0
+    """Certificates beyond MAX_CERTIFICATES: not decoded, not trusted."""
 
     @property
     def signing_certificates(self) -> tuple[x509.Certificate, ...]:
@@ -87,40 +90,68 @@ def _inherited(element: etree._Element, attribute: str) -> str | None:
     return None
 
 
-def _certs(descriptor: etree._Element) -> list[MetadataCert]:
+MAX_CERTIFICATES = 16
+"""Most certificates decoded per IdP (real IdPs publish one to four): the rest are counted in
+IdpEntity.certs_skipped, never decoded and never trusted, so hostile metadata stays cheap."""
+
+
+def _certs(descriptor: etree._Element, room: int) -> tuple[list[MetadataCert], int]:
+    """The first `room` certificates of the descriptor's KeyDescriptors, and how many more."""
     found: list[MetadataCert] = []
+    skipped = 0
     for key in find_all(descriptor, "md:KeyDescriptor"):
         use = key.get("use")
         values = find_all(key, "ds:KeyInfo/ds:X509Data/ds:X509Certificate")
         if not values:
-            found.append(
-                MetadataCert(
-                    use, None, None, "the KeyDescriptor has no ds:X509Certificate", path_of(key)
-                )
-            )
+            values = [key]  # reported as a KeyDescriptor without certificate
         for value in values:
-            decoded = decode_x509_element_text(text(value))
-            found.append(
-                MetadataCert(
-                    use=use,
-                    certificate=decoded.certificate,
-                    der=decoded.der,
-                    problem=decoded.problem,
-                    location=path_of(value),
-                    pem_wrapped=decoded.pem_wrapped,
+            if len(found) >= room:
+                skipped += 1
+            elif value is key:
+                problem = "the KeyDescriptor has no ds:X509Certificate"
+                found.append(MetadataCert(use, None, None, problem, path_of(key)))
+            else:
+                decoded = decode_x509_element_text(text(value))
+                found.append(
+                    MetadataCert(
+                        use=use,
+                        certificate=decoded.certificate,
+                        der=decoded.der,
+                        problem=decoded.problem,
+                        location=path_of(value),
+                        pem_wrapped=decoded.pem_wrapped,
+                    )
                 )
-            )
-    return found
+    return found, skipped
 
 
-def entity_descriptors(doc: XmlDocument) -> tuple[etree._Element, ...]:
-    """Every md:EntityDescriptor: the root itself, or those inside EntitiesDescriptors."""
-    root = doc.root
+def entity_descriptors(doc: XmlDocument | etree._Element) -> tuple[etree._Element, ...]:
+    """Every md:EntityDescriptor of the metadata structure: the root itself, or the children of
+    the root EntitiesDescriptor and of EntitiesDescriptors nested in it, in document order.
+
+    Nothing else counts: an EntityDescriptor inside a ds:Signature (its ds:Object), Extensions or
+    any other element is not metadata (see `stray_descriptors`).
+    """
+    root = doc.root if isinstance(doc, XmlDocument) else doc
     if root.tag == ENTITY_DESCRIPTOR:
         return (root,)
     if root.tag == ENTITIES_DESCRIPTOR:
-        return tuple(root.iter(ENTITY_DESCRIPTOR))
+        return tuple(_members(root))
     return ()
+
+
+def _members(group: etree._Element) -> Iterator[etree._Element]:
+    for child in group:
+        if child.tag == ENTITY_DESCRIPTOR:
+            yield child
+        elif child.tag == ENTITIES_DESCRIPTOR:
+            yield from _members(child)
+
+
+def stray_descriptors(doc: XmlDocument) -> tuple[etree._Element, ...]:
+    """Every md:EntityDescriptor outside the metadata structure (see `entity_descriptors`)."""
+    members = set(entity_descriptors(doc))
+    return tuple(e for e in doc.root.iter(ENTITY_DESCRIPTOR) if e not in members)
 
 
 def idp_entity(element: etree._Element) -> IdpEntity | None:
@@ -129,10 +160,13 @@ def idp_entity(element: etree._Element) -> IdpEntity | None:
     if not descriptors:
         return None
     certs: list[MetadataCert] = []
+    skipped = 0
     endpoints: list[tuple[str, str]] = []
     protocols: list[str] = []
     for descriptor in descriptors:
-        certs.extend(_certs(descriptor))
+        found, more = _certs(descriptor, MAX_CERTIFICATES - len(certs))
+        certs.extend(found)
+        skipped += more
         protocols.extend(descriptor.get("protocolSupportEnumeration", "").split())
         endpoints.extend(
             (sso.get("Binding", ""), sso.get("Location", ""))
@@ -147,11 +181,14 @@ def idp_entity(element: etree._Element) -> IdpEntity | None:
         location=path_of(element),
         protocols=tuple(protocols),
         signed=bool(find_all(element, "ds:Signature")),
+        certs_skipped=skipped,
     )
 
 
-def idp_entities(doc: XmlDocument) -> tuple[IdpEntity, ...]:
-    """Every IdP in the document, in document order (SP-only descriptors are skipped)."""
+def idp_entities(doc: XmlDocument | etree._Element) -> tuple[IdpEntity, ...]:
+    """Every IdP of the metadata structure, in document order (SP-only descriptors are skipped).
+
+    `doc` is the document, or the element a verified signature covers (its signed view)."""
     entities = (idp_entity(element) for element in entity_descriptors(doc))
     return tuple(entity for entity in entities if entity is not None)
 
@@ -169,9 +206,8 @@ def validity_marks(doc: XmlDocument) -> tuple[ValidityMark, ...]:
     """Every metadata element with validUntil or cacheDuration, in document order."""
     return tuple(
         ValidityMark(path_of(element), element.get("validUntil"), element.get("cacheDuration"))
-        for element in iter_elements(doc.root)
-        if etree.QName(element).namespace == NS["md"]
-        and (element.get("validUntil") is not None or element.get("cacheDuration") is not None)
+        for element in doc.root.iter(f"{{{NS['md']}}}*")  # filtered in C: other elements are free
+        if element.get("validUntil") is not None or element.get("cacheDuration") is not None
     )
 
 

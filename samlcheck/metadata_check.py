@@ -14,11 +14,9 @@ import codecs
 import datetime as dt
 import json
 import re
-import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cryptography import x509
-from cryptography.utils import CryptographyDeprecationWarning
 from lxml import etree
 
 from samlcheck import schema
@@ -34,6 +32,7 @@ from samlcheck.metadata import (
     entity_descriptors,
     idp_entities,
     select,
+    stray_descriptors,
     validity_marks,
 )
 from samlcheck.report import Result, SignatureSummary
@@ -51,6 +50,10 @@ from samlcheck.xml import (
 )
 
 SCHEMA_ERRORS_LISTED = 5
+MAX_SIGNATURE_CANDIDATES = 8
+"""Most certificates tried on the metadata signature when none is given or embedded."""
+MAX_ENTITIES_EXAMINED = 50
+"""IdPs whose certificates and endpoints are judged and shown; an IAM provider holds one."""
 
 _HTML = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S
@@ -149,6 +152,8 @@ class MetadataSignature:
     detail: str
     location: str
     signer: x509.Certificate | None = None
+    covered: etree._Element | None = None
+    """What a valid signature covers (the document without it): the metadata's signed view."""
 
 
 def _embedded_certificate(signature: etree._Element) -> x509.Certificate | None:
@@ -156,6 +161,15 @@ def _embedded_certificate(signature: etree._Element) -> x509.Certificate | None:
         decoded = decode_x509_element_text(text(value))
         if decoded.certificate is not None and decoded.problem is None:
             return decoded.certificate
+    return None
+
+
+def _empty_values(signature: etree._Element) -> str | None:
+    """'SignatureValue' or 'DigestValue' when that value is absent or empty, else None."""
+    for path in ("ds:SignatureValue", "ds:SignedInfo/ds:Reference/ds:DigestValue"):
+        values = find_all(signature, path)
+        if not values or not text(values[0]).strip():
+            return path.rsplit(":", 1)[-1]
     return None
 
 
@@ -177,6 +191,18 @@ def verify_signature(
                 where,
             )
         return MetadataSignature("unsigned", "the document element is not signed", location)
+    if len(signatures) > 1:
+        return MetadataSignature(
+            "invalid",
+            f"the document element carries {len(signatures)} signatures; metadata has at most one "
+            "and consumers may verify a different one than samlcheck does",
+            location,
+        )
+    empty = _empty_values(signatures[0])
+    if empty:
+        return MetadataSignature(
+            "invalid", f"the {empty} is empty: the signature is invalid under any key", location
+        )
     embedded = _embedded_certificate(signatures[0])
     if cert is not None:
         candidates = [("the certificate given with --cert", cert)]
@@ -193,38 +219,48 @@ def verify_signature(
             "unverifiable", "the signature carries no certificate and none was given", location
         )
     failures: list[str] = []
-    for label, candidate in candidates:
-        problem = _verify_with(doc, candidate)
-        if problem is None:
+    for label, candidate in candidates[:MAX_SIGNATURE_CANDIDATES]:
+        problem, covered = _verify_with(doc, candidate)
+        if covered is not None:
             note = (
                 " (this proves the file is intact, not who signed it: pass --cert with the "
                 "publisher's certificate for that)"
                 if label.endswith("embedded in the signature")
                 else ""
             )
-            return MetadataSignature("valid", f"verified with {label}{note}", location, candidate)
+            detail = f"verified with {label}{note}"
+            return MetadataSignature("valid", detail, location, candidate, covered)
         failures.append(f"{label}: {problem}")
+    if len(candidates) > MAX_SIGNATURE_CANDIDATES:
+        return MetadataSignature(
+            "unverifiable",
+            f"none of the first {MAX_SIGNATURE_CANDIDATES} of {len(candidates):,} signing "
+            "certificates verifies it and samlcheck tries no more (each try re-reads the whole "
+            "document); pass the publisher's certificate with --cert",
+            location,
+        )
     return MetadataSignature("invalid", "; ".join(failures), location)
 
 
-def _verify_with(doc: XmlDocument, cert: x509.Certificate) -> str | None:
-    """None when the root signature verifies with `cert` and covers the root; else why not."""
+def _verify_with(
+    doc: XmlDocument, cert: x509.Certificate
+) -> tuple[str, None] | tuple[None, etree._Element]:
+    """(None, the signed view) when the root signature verifies with `cert` and covers the root;
+    else (why not, None)."""
     from signxml.exceptions import InvalidInput, InvalidSignature
 
     from samlcheck.signature import verify_pinned
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CryptographyDeprecationWarning)  # negative serials
-            verified = verify_pinned(doc.root, cert)
+        verified = verify_pinned(doc.root, cert)
     except (InvalidSignature, InvalidInput) as error:  # InvalidDigest/Certificate subclass these
-        return str(error).rstrip(": ") or type(error).__name__
-    except (ValueError, etree.LxmlError) as error:
-        return f"the signature cannot be processed ({error})"
+        return str(error).rstrip(": ") or type(error).__name__, None
+    except (ValueError, TypeError, etree.LxmlError) as error:
+        return f"the signature cannot be processed ({error})", None
     signed = getattr(verified, "signed_xml", None)
     if signed is None or signed.tag != doc.root.tag or signed.get("ID") != doc.root.get("ID"):
-        return "the signature is valid but does not cover the whole document"
-    return None
+        return "the signature is valid but does not cover the whole document", None
+    return None, signed
 
 
 def _summary(
@@ -232,7 +268,7 @@ def _summary(
 ) -> tuple[tuple[str, str], ...]:
     rows: list[tuple[str, str]] = []
     several = len(entities) > 1
-    for number, entity in enumerate(entities, 1):
+    for number, entity in enumerate(entities[:MAX_ENTITIES_EXAMINED], 1):
         prefix = f"IdP {number} " if several else ""
         rows.append((f"{prefix}entity ID", entity.entity_id or "(none)"))
         for index, cert in enumerate(entity.certs, 1):
@@ -256,6 +292,8 @@ def _summary(
                     f"cacheDuration {entity.cache_duration or '-'}",
                 )
             )
+    if len(entities) > MAX_ENTITIES_EXAMINED:
+        rows.append(("further IdPs", f"{len(entities) - MAX_ENTITIES_EXAMINED:,} not shown"))
     if signature is not None:
         rows.append(("metadata signature", f"{signature.status}: {signature.detail}"))
     return tuple(rows)
@@ -285,7 +323,7 @@ def check_metadata(
         findings.append(rules.wrong_document(kind))
         return Result(source=source, kind="metadata", findings=tuple(findings))
     try:
-        doc = parse(data)
+        doc = parse(data, max_nodes=None)
     except XmlRefused as error:
         if not (error.reason == "too-large" and any(f.rule is rules.TOO_LONG for f in findings)):
             findings.append(rules.refused(error))
@@ -296,22 +334,31 @@ def check_metadata(
         return Result(source=source, kind="metadata", findings=tuple(findings))
 
     too_long = any(f.rule is rules.TOO_LONG for f in findings)  # IAM refuses it unread anyway
-    errors = () if too_long else schema.validate(doc.root, limit=SCHEMA_ERRORS_LISTED + 1)
+    validation = schema.check(doc.root, SCHEMA_ERRORS_LISTED + 1) if not too_long else None
+    errors = validation.errors if validation is not None else ()
     findings += rules.schema_findings(
         ((e.line, e.path, e.reason) for e in errors[:SCHEMA_ERRORS_LISTED]),
         more=len(errors) > SCHEMA_ERRORS_LISTED,
     )
+    if validation is not None:
+        findings += rules.partly_validated_finding(
+            validation.skipped, validation.total, schema.MAX_VALIDATED_ELEMENTS
+        )
     entities = idp_entities(doc)
+    signature = verify_signature(doc, cert, entities)
+    if signature.covered is not None:  # signed and verified: the model is what the signature covers
+        entities = idp_entities(signature.covered)
+    findings += rules.stray_findings([path_of(e) for e in stray_descriptors(doc)])
     if not entities:
         descriptors = entity_descriptors(doc)
         sp_only = any(find_all(e, "md:SPSSODescriptor") for e in descriptors)
         findings.append(rules.no_idp_descriptor(sp_only, f"/{local_name(doc.root)}"))
-    for entity in entities:
+    for entity in entities[:MAX_ENTITIES_EXAMINED]:
         findings += rules.entity_findings(entity, now)
+    findings += rules.unexamined_entities_finding(len(entities), MAX_ENTITIES_EXAMINED)
     for mark in validity_marks(doc):
         findings += rules.validity_findings(mark, now)
     findings += rules.several_idps_findings(entities, issuer)
-    signature = verify_signature(doc, cert, entities)
     signature_finding = rules.signature_finding(
         signature.status, signature.detail, signature.location
     )
@@ -338,7 +385,7 @@ def load_idp(
     """The one IdP in a metadata file: chosen by `issuer`, else the only one, else the one whose
     entityID is `prefer`; InputError when that does not identify exactly one."""
     try:
-        doc = parse(data)
+        doc = parse(data, max_nodes=None)
     except XmlRefused as error:
         raise InputError(source, f"not readable metadata: {error.message}") from None
     entities = idp_entities(doc)
@@ -388,10 +435,28 @@ def compare(
     issuer: str | None = None,
     at: dt.datetime | None = None,
 ) -> Result:
-    """Compare the metadata IAM holds (`old`) with the IdP's current metadata (`new`)."""
+    """Compare the metadata IAM holds (`old`) with the IdP's current metadata (`new`).
+
+    `new` is checked first, as an upload: what IAM would refuse in it (or warn about) leads the
+    findings and decides the verdict; an unreadable `new` gives that check's result alone."""
+    checked = check_metadata(new, new_source, at=at)
+    upload = tuple(
+        replace(f, message=f"{new_source}: {f.message}")
+        for f in checked.findings
+        if f.severity is not Severity.INFO
+    )
     before = load_idp(old, old_source, issuer)
-    after = load_idp(new, new_source, issuer, prefer=before.entity_id)
-    return diff_result(diff(before, after), f"{old_source} -> {new_source}", at)
+    try:
+        after = load_idp(new, new_source, issuer, prefer=before.entity_id)
+    except InputError:
+        if checked.verdict.accepted:
+            raise
+        return checked
+    result = diff_result(diff(before, after), f"{old_source} -> {new_source}", at)
+    refused = (
+        () if checked.verdict.accepted else ((f"{new_source} as an upload", "IAM would refuse it"),)
+    )
+    return replace(result, findings=upload + result.findings, summary=refused + result.summary)
 
 
 # --- repair -------------------------------------------------------------------------------------

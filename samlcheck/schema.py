@@ -25,6 +25,8 @@ from typing import Any
 
 from lxml import etree
 
+from samlcheck.xml import path_of
+
 XSD_DIR = Path(__file__).parent / "schemas" / "xsd"
 METADATA_XSD = XSD_DIR / "saml-schema-metadata-2.0.xsd"
 CACHE_FORMAT = "1"
@@ -146,15 +148,72 @@ def metadata_schema() -> Any:
     return schema
 
 
-def validate(root: etree._Element, limit: int = 5) -> tuple[SchemaError, ...]:
-    """The first `limit` schema violations of the document rooted at `root`.
+XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+_XSI = {"xsi": "http://www.w3.org/2001/XMLSchema-instance"}
 
-    xmlschema raises OverflowError on an xs:duration beyond 2**63 months or seconds (such as
-    cacheDuration="P99999999999999999999Y"), which the XSD allows: validation then stops there
-    and the violations found so far are returned. Texts longer than MAX_VALIDATED_TEXT are
-    validated as empty (see there).
+
+MAX_VALIDATED_ELEMENTS = 2_000
+"""Most elements handed to xmlschema (about 150 microseconds each on this machine): an IdP's
+metadata has a few hundred. Beyond it the content of md:Extensions, then the entities of an
+aggregate after the first that fit, are left out (both are optional to the schema, so leaving them
+out adds no violation); a document still larger is not validated. `Validation.skipped` counts
+what was left out."""
+
+EXTENSIONS = "{urn:oasis:names:tc:SAML:2.0:metadata}Extensions"
+_ENTITIES = "{urn:oasis:names:tc:SAML:2.0:metadata}EntitiesDescriptor"
+_MEMBERS = (_ENTITIES, "{urn:oasis:names:tc:SAML:2.0:metadata}EntityDescriptor")
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The first schema violations, and how many elements were not validated (to bound work)."""
+
+    errors: tuple[SchemaError, ...]
+    skipped: int = 0
+    total: int = 0
+    """Elements in the document."""
+
+
+def validate(root: etree._Element, limit: int = 5) -> tuple[SchemaError, ...]:
+    """The first `limit` schema violations of the document rooted at `root` (see `check`)."""
+    return check(root, limit).errors
+
+
+def check(root: etree._Element, limit: int = 5) -> Validation:
+    """The first `limit` schema violations of the document rooted at `root`, validating at most
+    MAX_VALIDATED_ELEMENTS elements (the rest is left out and counted, see there).
+
+    xmlschema raises on some documents the XSD allows or it cannot process: OverflowError on an
+    xs:duration beyond 2**63 months or seconds (cacheDuration="P99999999999999999999Y"), its own
+    exceptions on an xsi:type naming no type (xsi:type=""). Validation then stops there and the
+    violations found so far are returned, with one saying validation stopped. Texts longer than
+    MAX_VALIDATED_TEXT are validated as empty (see there).
     """
+    errors = _xsi_type_errors(root, limit)
+    total = _size(root)
+    detached = _detach_beyond_budget(root, total)
+    try:
+        kept = _size(root)
+        if kept > MAX_VALIDATED_ELEMENTS:
+            return Validation(tuple(errors), skipped=total, total=total)
+        errors += _schema_errors(root, limit - len(errors), explained=bool(errors))
+    finally:
+        for parent, previous, child in reversed(detached):
+            if previous is None:
+                parent.insert(0, child)
+            else:
+                previous.addnext(child)
+    return Validation(tuple(errors[:limit]), skipped=total - kept, total=total)
+
+
+def _schema_errors(root: etree._Element, limit: int, explained: bool) -> list[SchemaError]:
+    """xmlschema's first `limit` violations; `explained`: a stop is already accounted for (the
+    xsi:type errors found before validation cause it)."""
+    from xmlschema.exceptions import XMLSchemaException
+
     errors: list[SchemaError] = []
+    if limit <= 0:
+        return errors
     target = _without_long_texts(root)
     # Never follow xsi:schemaLocation hints: a hostile document could name remote schemas.
     try:
@@ -167,7 +226,91 @@ def validate(root: etree._Element, limit: int = 5) -> tuple[SchemaError, ...]:
                 break
     except OverflowError:
         pass
-    return tuple(errors)
+    except XMLSchemaException as error:
+        if explained:
+            return errors
+        reason = (
+            "an xsi:type attribute that names a type the schema does not define (remove it)"
+            if isinstance(error, KeyError)  # xmlschema's lookup of the named type failed
+            else "a construct the validator cannot process"
+        )
+        errors.append(
+            SchemaError(
+                None,
+                "",
+                f"validation stopped at {reason}; the rest of the document was not validated",
+            )
+        )
+    return errors
+
+
+def _size(element: etree._Element) -> int:
+    """Elements in the subtree (comments and processing instructions not counted), in C."""
+    count = element.xpath("count(descendant-or-self::*)")
+    return int(count) if isinstance(count, float) else 0
+
+
+Detached = list[tuple[etree._Element, etree._Element | None, etree._Element]]
+"""(parent, previous sibling, element) in detaching order: put back in reverse order."""
+
+
+def _detach_beyond_budget(root: etree._Element, total: int) -> Detached:
+    """Detach Extensions, then aggregate members, until the document fits the budget."""
+    detached: Detached = []
+    if total <= MAX_VALIDATED_ELEMENTS:
+        return detached
+
+    def detach(child: etree._Element) -> int:
+        parent = child.getparent()
+        assert parent is not None
+        detached.append((parent, child.getprevious(), child))
+        parent.remove(child)  # lxml keeps the tail with the element: putting it back restores it
+        return _size(child)
+
+    remaining = total
+    for extensions in list(root.iter(EXTENSIONS)):
+        if extensions is not root and _within(extensions, root):
+            remaining -= detach(extensions)
+    if remaining > MAX_VALIDATED_ELEMENTS and root.tag == _ENTITIES:
+        members = [(c, _size(c)) for c in root if c.tag in _MEMBERS]
+        used = remaining - sum(size for _, size in members)
+        for number, (member, size) in enumerate(members):
+            if number and used + size > MAX_VALIDATED_ELEMENTS:
+                detach(member)
+            else:
+                used += size
+    return detached
+
+
+def _within(element: etree._Element, root: etree._Element) -> bool:
+    """True while `element` is still attached under `root` (not inside a detached subtree)."""
+    node = element.getparent()
+    while node is not None and node is not root:
+        node = node.getparent()
+    return node is root
+
+
+def _xsi_type_errors(root: etree._Element, limit: int) -> list[SchemaError]:
+    """Every xsi:type that names no type (empty, or a prefix that is not declared)."""
+    found: list[SchemaError] = []
+    typed = root.xpath("descendant-or-self::*[@xsi:type]", namespaces=_XSI)  # in C
+    for element in typed if isinstance(typed, list) else []:
+        if not isinstance(element, etree._Element):
+            continue
+        value = element.get(XSI_TYPE, "")
+        prefix = value.strip().partition(":")[0] if ":" in value else None
+        if not value.strip() or (prefix is not None and prefix not in element.nsmap):
+            name = etree.QName(element).localname
+            found.append(
+                SchemaError(
+                    getattr(element, "sourceline", None),
+                    path_of(element),
+                    f"xsi:type {value!r} on {name} names no schema type; remove the attribute",
+                )
+            )
+            if len(found) >= limit:
+                break
+    return found
 
 
 MAX_VALIDATED_TEXT = 200_000

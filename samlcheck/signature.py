@@ -21,10 +21,12 @@ import base64
 import binascii
 import datetime as dt
 import functools
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cryptography.utils import CryptographyDeprecationWarning
 from lxml import etree
 
 from samlcheck.digests import (
@@ -295,13 +297,15 @@ def verify_pinned(
         ignore_ambiguous_key_info=True,
         verification_time=verification_instant(cert, when),
     )
-    return _verifier_class()(inherited_xml(element, own=True)).verify(
-        etree.tostring(element, with_tail=False),
-        x509_cert=cert,
-        id_attribute="ID",
-        parser=safe_parser(),
-        expect_config=config,
-    )
+    with warnings.catch_warnings():  # signxml reads the serial: no warning for a negative one
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return _verifier_class()(inherited_xml(element, own=True)).verify(
+            etree.tostring(element, with_tail=False),
+            x509_cert=cert,
+            id_attribute="ID",
+            parser=safe_parser(),
+            expect_config=config,
+        )
 
 
 @functools.cache

@@ -83,7 +83,7 @@ def load_metadata(path: Path) -> tuple[tuple[Anchor, ...], tuple[IdpEntity, ...]
     from samlcheck.xml import XmlRefused, parse
 
     try:
-        document = parse(_read(path, "metadata"))
+        document = parse(_read(path, "metadata"), max_nodes=None)
     except XmlRefused as error:
         raise InputError(str(path), error.message, "Pass the IdP metadata XML file.") from None
     entities = idp_entities(document)

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 _WEAK_IDP = ("certificate-weak-signature-hash", "certificate-validity")
+_WEAK_IDP_SERIAL = (*_WEAK_IDP, "certificate-serial-not-positive")  # a second cert, serial 0
 _SP_SHORT = ("metadata-too-short", "metadata-no-idp-descriptor")
 
 # file: (rule deciding the verdict or None when IAM accepts, distinct rules fired, signature)
@@ -37,13 +38,12 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...], str]] = {
     "idp_metadata.xml": (None, _WEAK_IDP, "unsigned"),
     "idp_metadata2.xml": (None, ("certificate-weak-signature-hash",), "unsigned"),  # valid at AT
     "idp_metadata_different_sign_and_encrypt_cert.xml": (None, _WEAK_IDP, "unsigned"),
-    "idp_metadata_multi_certs.xml": (None, _WEAK_IDP, "unsigned"),
-    "idp_metadata_multi_signing_certs.xml": (None, _WEAK_IDP, "unsigned"),
+    "idp_metadata_multi_certs.xml": (None, _WEAK_IDP_SERIAL, "unsigned"),
+    "idp_metadata_multi_signing_certs.xml": (None, _WEAK_IDP_SERIAL, "unsigned"),
     "idp_metadata_same_sign_and_encrypt_cert.xml": (None, _WEAK_IDP, "unsigned"),
     "idp_multiple_descriptors.xml": (
-        "idp-no-signing-certificate",
+        "certificate-base64-of-pem",
         (
-            "idp-no-signing-certificate",
             "certificate-base64-of-pem",
             "metadata-valid-until",
             "metadata-several-idps",

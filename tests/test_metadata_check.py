@@ -277,8 +277,17 @@ def test_entity_id_and_endpoint_changes_are_reported() -> None:
 
 
 def test_identical_metadata_has_no_changes() -> None:
-    res = compare(fixture("passing.xml"), fixture("bom.xml"), at=AT)
+    res = compare(fixture("passing.xml"), fixture("signed.xml"), at=AT)
     assert res.findings == () and ("changes", "none") in res.summary
+
+
+def test_comparison_checks_the_new_file_as_an_upload_first() -> None:
+    res = compare(fixture("passing.xml"), fixture("bom.xml"), at=AT, new_source="bom.xml")
+    assert [f.rule for f in res.findings] == [rules.BYTE_ORDER_MARK]
+    assert res.findings[0].message.startswith("bom.xml: ")
+    assert (
+        not res.verdict.accepted and ("bom.xml as an upload", "IAM would refuse it") in res.summary
+    )
 
 
 def test_aggregate_comparison_picks_the_same_idp_or_needs_an_issuer() -> None:
@@ -288,7 +297,7 @@ def test_aggregate_comparison_picks_the_same_idp_or_needs_an_issuer() -> None:
         )
     )
     res = compare(single, fixture("aggregate.xml"), at=AT)
-    assert res.findings[0].rule is rules.SIGNING_CERTIFICATE_ROTATED
+    assert [f.rule for f in res.findings] == [rules.SEVERAL_IDPS, rules.SIGNING_CERTIFICATE_ROTATED]
     with pytest.raises(InputError, match="holds 2 IdPs"):
         compare(fixture("aggregate.xml"), single)
     chosen = compare(fixture("aggregate.xml"), single, issuer="https://a.example.test/idp")
@@ -299,7 +308,10 @@ def test_unreadable_side_of_a_comparison_is_an_input_error() -> None:
     with pytest.raises(InputError, match="not readable metadata"):
         compare(b"<oops", fixture("passing.xml"), old_source="old.xml")
     with pytest.raises(InputError, match="holds no IdP"):
-        compare(fixture("passing.xml"), fixture("sp-only.xml"))
+        compare(fixture("sp-only.xml"), fixture("passing.xml"))
+    refused = compare(fixture("passing.xml"), fixture("sp-only.xml"))  # its upload check says why
+    assert refused.verdict.finding is not None
+    assert refused.verdict.finding.rule is rules.NO_IDP_DESCRIPTOR
 
 
 # --- robustness -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -64,12 +65,29 @@ def test_diff_subcommand_reports_rotation(run_cli) -> None:  # type: ignore[no-u
 
 
 def test_diff_of_unchanged_metadata_exits_0(run_cli) -> None:  # type: ignore[no-untyped-def]
-    result = run_cli("metadata", "diff", fx("passing.xml"), fx("bom.xml"), "-f", "json")
+    result = run_cli("metadata", "diff", fx("passing.xml"), fx("signed.xml"), "-f", "json", *AT)
     assert result.exit_code == 0, result.output
     (res,) = json.loads(result.stdout)["results"]
     rows = {row["label"]: row["value"] for row in res["summary"]}
     assert rows["changes"] == "none"
     assert rows["signing certificate kept"].startswith("CN=idp.example.test")
+
+
+def test_diff_with_a_new_file_iam_refuses_says_so_first_and_exits_1(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("metadata", "diff", fx("passing.xml"), fx("bom.xml"), *AT)
+    assert result.exit_code == 1, result.output
+    assert "AWS would accept" not in result.stdout
+    verdict = result.stdout.index("Could not parse metadata.")
+    assert verdict < result.stdout.index("changes")
+    words = " ".join(result.stdout.split())
+    assert "bom.xml: the file starts with a UTF-8 byte order mark" in words
+    assert "bom.xml as an upload IAM would refuse it" in words
+
+
+def test_diff_with_an_unreadable_new_file_gives_its_check(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("metadata", "diff", fx("passing.xml"), fx("html-page.xml"), *AT)
+    assert result.exit_code == 1, result.output
+    assert "HTML page" in result.stdout
 
 
 def test_cert_option_verifies_the_signature(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -105,10 +123,65 @@ def test_write_fixed_never_overwrites_the_input(run_cli, tmp_path: Path) -> None
     source = tmp_path / "in.xml"
     data = (FIXTURES / "bom.xml").read_bytes()
     source.write_bytes(data)
-    result = run_cli("metadata", str(source), "--write-fixed", str(source))
+    result = run_cli("metadata", str(source), "--write-fixed", str(source), "--force")
     assert result.exit_code == 2
-    assert "never modifies the input" in result.stderr
+    assert "never modifies an input" in result.stderr
     assert source.read_bytes() == data
+
+
+def _bom_input(tmp_path: Path) -> Path:
+    source = tmp_path / "in.xml"
+    source.write_bytes((FIXTURES / "bom.xml").read_bytes())
+    return source
+
+
+def _one_line_exit_2(result, words: str) -> None:  # type: ignore[no-untyped-def]
+    assert result.exit_code == 2, result.output
+    assert words in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == ""
+
+
+def test_write_fixed_never_overwrites_the_cert_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import testidp
+
+    cert = tmp_path / "idp.pem"
+    cert.write_bytes(testidp.pem(testidp.idp().cert))
+    before = cert.read_bytes()
+    args = ("--cert", str(cert), "--write-fixed", str(cert), "--force")
+    _one_line_exit_2(run_cli("metadata", str(_bom_input(tmp_path)), *args), "is an input file")
+    assert cert.read_bytes() == before
+
+
+@pytest.mark.parametrize("force", [(), ("--force",)], ids=["plain", "force"])
+def test_write_fixed_never_follows_a_symbolic_link(run_cli, tmp_path: Path, force) -> None:  # type: ignore[no-untyped-def]
+    source = _bom_input(tmp_path)
+    for target in (tmp_path / "elsewhere.xml", source):
+        link = tmp_path / f"link-to-{target.name}"
+        link.symlink_to(target)
+        result = run_cli("metadata", str(source), "--write-fixed", str(link), *force)
+        _one_line_exit_2(result, "is a symbolic link")
+    assert not (tmp_path / "elsewhere.xml").exists()
+    assert source.read_bytes() == (FIXTURES / "bom.xml").read_bytes()
+
+
+def test_write_fixed_replaces_an_existing_file_only_with_force(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source, out = _bom_input(tmp_path), tmp_path / "out.xml"
+    out.write_bytes(b"keep me")
+    result = run_cli("metadata", str(source), "--write-fixed", str(out))
+    _one_line_exit_2(result, "already exists. Add --force")
+    assert out.read_bytes() == b"keep me"
+    forced = run_cli("metadata", str(source), "--write-fixed", str(out), "--force")
+    assert f"wrote {out}" in forced.stderr
+    assert out.read_bytes() == (FIXTURES / "passing.xml").read_bytes()
+
+
+def test_write_fixed_refuses_a_hard_link_to_the_input(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = _bom_input(tmp_path)
+    link = tmp_path / "same.xml"
+    os.link(source, link)
+    result = run_cli("metadata", str(source), "--write-fixed", str(link), "--force")
+    _one_line_exit_2(result, "is an input file")
+    assert source.read_bytes() == (FIXTURES / "bom.xml").read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ CASES = [
     ("encryption-only.xml", rules.NO_SIGNING_CERTIFICATE, rules.NO_SIGNING_CERTIFICATE),
     ("tiny.xml", rules.NO_SSO_ENDPOINT, rules.TOO_SHORT),
     ("unreadable-certificate.xml", rules.CERTIFICATE_UNREADABLE, rules.NO_SIGNING_CERTIFICATE),
-    ("base64-of-pem.xml", rules.CERTIFICATE_BASE64_OF_PEM, rules.NO_SIGNING_CERTIFICATE),
+    ("base64-of-pem.xml", rules.CERTIFICATE_BASE64_OF_PEM, rules.CERTIFICATE_BASE64_OF_PEM),
     ("key-512.xml", rules.KEY_TOO_SMALL, rules.KEY_TOO_SMALL),
     ("repeated-extension.xml", rules.REPEATED_EXTENSION, rules.REPEATED_EXTENSION),
     ("sha1-certificate.xml", rules.WEAK_SIGNATURE_HASH, None),
@@ -187,3 +187,9 @@ def test_each_idp_of_an_aggregate_is_summarised() -> None:
     labels = [label for label, _ in result("aggregate.xml").summary]
     assert "IdP 1 entity ID" in labels and "IdP 2 entity ID" in labels
     assert "IdP 2 certificate 1" in labels
+
+
+def test_base64_of_pem_alone_is_not_also_a_missing_signing_certificate() -> None:
+    found = [f.rule for f in result("base64-of-pem.xml").findings]
+    assert rules.NO_SIGNING_CERTIFICATE not in found
+    assert found.count(rules.CERTIFICATE_BASE64_OF_PEM) == 1

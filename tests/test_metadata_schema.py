@@ -236,3 +236,14 @@ def test_cache_file_that_is_a_symlink_is_never_unpickled(
     (cache_home / schema.cache_key()).symlink_to(elsewhere)
     assert schema.metadata_schema().built
     assert not marker.exists()
+
+
+def test_the_suite_caches_the_schema_in_a_temporary_folder(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    folder = schema.cache_dir()
+    assert folder.is_relative_to(tmp_path_factory.getbasetemp())
+    assert not folder.is_relative_to(Path.home() / ".cache")
+    schema.metadata_schema.cache_clear()
+    schema.metadata_schema()
+    assert (folder / schema.cache_key()).is_file()

@@ -224,7 +224,7 @@ def test_write_fixed_refuses_a_hard_or_symbolic_link_to_the_input(run_cli, bom_m
     alias = bom_metadata.with_name("alias.xml")
     link(bom_metadata, alias)
     line = one_clear_line(run_cli("metadata", str(bom_metadata), "--write-fixed", str(alias)))
-    assert "is the input file" in line
+    assert ("is an input file" if link is os.link else "is a symbolic link") in line
     assert bom_metadata.read_bytes() == original
 
 
@@ -248,7 +248,7 @@ def test_write_fixed_refuses_the_file_stdin_is_redirected_from(bom_metadata):
             capture_output=True,
             timeout=60,
         )
-    assert done.returncode == 2 and b"is the input file" in done.stderr
+    assert done.returncode == 2 and b"is an input file" in done.stderr
     assert bom_metadata.read_bytes() == original
 
 

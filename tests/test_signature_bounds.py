@@ -20,6 +20,7 @@ from lxml import etree
 
 from samlcheck import signature
 from samlcheck.capture import Message
+from samlcheck.metadata import MAX_CERTIFICATES
 from samlcheck.options import CheckOptions
 from samlcheck.profile import MAX_LISTED, injected_text
 from samlcheck.report import Result
@@ -96,8 +97,8 @@ def test_keyinfo_certificates_past_the_cap_are_counted_not_read(attempts: list[A
 def test_a_keyinfo_certificate_naming_an_anchor_is_verified_once(
     tmp_path: Path, attempts: list[Any]
 ) -> None:
-    """The signer's anchor is the last of 41: matched by public key, tried first and only."""
-    metadata = _metadata(tmp_path, [*_certs(40), testidp.idp().cert])
+    """The signer's anchor is the last the metadata holds: matched by public key, tried first."""
+    metadata = _metadata(tmp_path, [*_certs(MAX_CERTIFICATES - 1), testidp.idp().cert])
     data = testidp.response_xml(testidp.ResponseSpec(), testidp.idp())
     result = _check(data, metadata)
     assert result.signature.status == "valid"
@@ -108,12 +109,17 @@ def test_a_keyinfo_certificate_naming_an_anchor_is_verified_once(
 def test_anchors_past_the_cap_are_not_tried_and_never_make_a_signature_valid(
     tmp_path: Path, attempts: list[Any]
 ) -> None:
-    """No KeyInfo, the signer's certificate behind 40 others: not tried, so not valid."""
-    metadata = _metadata(tmp_path, [*_certs(40), testidp.idp().cert])
+    """No KeyInfo, the signer's certificate given after 40 others: not tried, so not valid.
+    (Metadata holds at most MAX_CERTIFICATES per IdP; --cert files are not capped in number.)"""
+    paths = []
+    for index, cert in enumerate([*_certs(40), testidp.idp().cert]):
+        paths.append(tmp_path / f"{index:02}.pem")
+        paths[-1].write_bytes(cert.public_bytes(Encoding.PEM))
     root = testidp.response_element(testidp.ResponseSpec(sign_assertion=False), testidp.idp())
     for key_info in root.iterfind(".//ds:KeyInfo", NS):
         key_info.getparent().remove(key_info)  # type: ignore[union-attr]
-    result = _check(etree.tostring(root), metadata)
+    options = CheckOptions(certs=tuple(paths), at=AT)
+    result = check_response(Message("x", etree.tostring(root)), options)
     assert len(attempts) == signature.MAX_ANCHORS_TRIED
     assert result.signature.status == "invalid"
     assert result.verdict.finding is not None and result.verdict.finding.rule.id == "SC-SIG-003"

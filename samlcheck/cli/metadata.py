@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -68,36 +69,65 @@ def _read(path: str) -> bytes:
     return read_file(path, "file", MAX_READ_BYTES)
 
 
-def _same_file(out: Path, source: str) -> bool:
-    """True when writing `out` would overwrite the input: the same path, a symlink or hard link
-    to it, or the file stdin was redirected from."""
+def _identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of an input path, or of stdin for '-'; None when it has none."""
     try:
-        target = out.stat()
-        given = os.fstat(sys.stdin.fileno()) if source == "-" else os.stat(source)
-    except (OSError, ValueError):  # OUT does not exist yet, or stdin has no file descriptor
-        return False
-    return (target.st_dev, target.st_ino) == (given.st_dev, given.st_ino)
+        status = os.fstat(sys.stdin.fileno()) if path == "-" else os.stat(path)
+    except (OSError, ValueError):  # gone, or stdin without a file descriptor
+        return None
+    return status.st_dev, status.st_ino
 
 
-def _write_fixed(data: bytes, source: str, out: Path, at: dt.datetime | None) -> None:
-    from samlcheck.metadata_check import fix_encoding
-
+def _refuse_out(out: Path, inputs: tuple[str, ...], force: bool) -> None:
+    """InputError unless `out` may be written: never an input, a symbolic link, or (without
+    --force) an existing file."""
     if str(out) == "-":
         raise InputError(
             "--write-fixed",
             "'-' is not a file",
             "Name the file to write; the report goes to stdout.",
         )
-    if _same_file(out, source):
-        raise InputError(str(out), "is the input file", "--write-fixed never modifies the input.")
-    fix = fix_encoding(data, source, at=at)
+    try:
+        status = os.lstat(out)
+    except OSError:
+        return  # does not exist yet: created exclusively by _write
+    if stat.S_ISLNK(status.st_mode):
+        raise InputError(str(out), "is a symbolic link", "--write-fixed never writes through one.")
+    if (status.st_dev, status.st_ino) in {_identity(path) for path in inputs}:
+        raise InputError(str(out), "is an input file", "--write-fixed never modifies an input.")
+    if not force:
+        raise InputError(str(out), "already exists", "Add --force to replace it.")
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError(str(out), "is not a regular file", "Name a new file to write.")
+
+
+def _write(out: Path, data: bytes, inputs: tuple[str, ...], force: bool) -> None:
+    """Write `data` to `out`: created exclusively, or (--force) an existing regular file that is
+    no input, checked again on the opened file; never through a symbolic link."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        handle = os.open(out, flags | (0 if force else os.O_EXCL), 0o644)
+    except OSError as error:
+        raise InputError(str(out), f"cannot write the fixed copy ({error.strerror})") from None
+    with os.fdopen(handle, "wb") as stream:
+        status = os.fstat(handle)  # the file opened, not a name swapped since the checks
+        if (status.st_dev, status.st_ino) in {_identity(path) for path in inputs}:
+            raise InputError(str(out), "is an input file", "--write-fixed never modifies an input.")
+        stream.truncate(0)
+        stream.write(data)
+
+
+def _write_fixed(
+    data: bytes, inputs: tuple[str, ...], out: Path, at: dt.datetime | None, force: bool
+) -> None:
+    from samlcheck.metadata_check import fix_encoding
+
+    fix = fix_encoding(data, inputs[0], at=at)
     if fix.data is None:
         sys.stderr.write(f"samlcheck: {out} not written: {fix.reason}\n")
         return
-    try:
-        out.write_bytes(fix.data)
-    except OSError as error:
-        raise InputError(str(out), f"cannot write the fixed copy ({error.strerror})") from None
+    _refuse_out(out, inputs, force)  # again: the file system may have changed meanwhile
+    _write(out, fix.data, inputs, force)
     sys.stderr.write(f"samlcheck: wrote {out}: {fix.reason}\n")
 
 
@@ -111,9 +141,12 @@ def check(
         typer.Option(
             "--write-fixed",
             help="Write a UTF-8, BOM-free copy to this path when the encoding is the only "
-            "problem (the input is never modified).",
+            "problem (never an input file or through a symbolic link).",
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Let --write-fixed replace an existing file.")
+    ] = False,
     issuer: IssuerOption = None,
     cert: Annotated[
         Path | None,
@@ -127,11 +160,14 @@ def check(
     from samlcheck.metadata_check import check_metadata
 
     moment = instant(at)
+    inputs = (file, *((str(cert),) if cert is not None else ()))
+    if write_fixed is not None:
+        _refuse_out(write_fixed, inputs, force)
     data = _read(file)
     anchor = load_certificate(_read(str(cert)), str(cert)) if cert is not None else None
     result = check_metadata(data, file, at=moment, cert=anchor, issuer=issuer)
     if write_fixed is not None:
-        _write_fixed(data, file, write_fixed, moment)
+        _write_fixed(data, inputs, write_fixed, moment, force)
     emit(Report((result,)), fmt)
 
 

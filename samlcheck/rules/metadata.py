@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from samlcheck.aws import SEED
-from samlcheck.certs import CertFacts, describe, repeated_extensions
+from samlcheck.certs import CertFacts, describe, repeated_extensions, serial_number
 from samlcheck.der import DerError
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.instants import parse_instant
@@ -33,6 +33,8 @@ _UPDATE = (
 _UNPARSEABLE = "metadata-unparseable"
 _MIN_RSA_BITS = 1024
 MIN_CHARACTERS, MAX_CHARACTERS = 1000, 10_000_000
+LISTED = 5
+"""How many values one finding names before it says how many more there are."""
 
 
 def _rule(
@@ -276,6 +278,37 @@ ENDPOINTS_CHANGED = _rule(
     "Nothing to do for AWS; update bookmarks or SP-initiated links if you use them.",
     _SCHEMA, aws_error=None,
 )  # fmt: skip
+ENTITY_OUTSIDE_METADATA = _rule(
+    36, "entity-outside-metadata", W,
+    "An EntityDescriptor counts only as the document element or inside EntitiesDescriptors; "
+    "one elsewhere (a ds:Signature's Object, Extensions, another element) is ignored.",
+    "Remove it. If the file came signed from a publisher, download it again from there: content "
+    "in such places is not what the signature vouches for and may have been added by anyone.",
+    _SCHEMA + " XML Signature, section 6.6.4 (the enveloped transform removes the signature, "
+    "Object included, from what it signs)." + _INFERRED + " IAM is taken to ignore it too.",
+)  # fmt: skip
+SERIAL_NOT_POSITIVE = _rule(
+    37, "certificate-serial-not-positive", W,
+    "A certificate's serial number must be positive (RFC 5280, section 4.1.2.2).",
+    "Issue a new signing certificate with a positive serial number and publish it.",
+    "RFC 5280, section 4.1.2.2. cryptography deprecates reading such certificates, so a future "
+    "release will refuse them." + _INFERRED + " IAM's behaviour with them is unknown.",
+)  # fmt: skip
+SCHEMA_PARTLY_VALIDATED = _rule(
+    38, "metadata-schema-partly-validated", INFO,
+    "samlcheck validates a bounded number of elements against the schema, so that any input is "
+    "answered quickly; the rest was not validated.",
+    "Nothing to do for IAM; validate the full document with a schema validator if you need to.",
+    _SCHEMA + " The bound is samlcheck's (samlcheck.schema.MAX_VALIDATED_ELEMENTS), not IAM's.",
+)  # fmt: skip
+NOT_FULLY_EXAMINED = _rule(
+    39, "metadata-not-fully-examined", W,
+    "samlcheck examines a bounded number of certificates per IdP and of IdPs per document, so "
+    "that any input is answered quickly; what lies beyond was not examined.",
+    "Upload only your IdP's EntityDescriptor with the certificates it uses (one to four).",
+    "samlcheck's bounds (samlcheck.metadata.MAX_CERTIFICATES, "
+    "samlcheck.metadata_check.MAX_ENTITIES_EXAMINED), not IAM's." + _INFERRED,
+)  # fmt: skip
 
 # --- encoding, size, document -------------------------------------------------------------------
 
@@ -397,8 +430,75 @@ def schema_findings(errors: Iterable[tuple[int | None, str, str]], more: bool) -
         where = f"line {line}" if line else ""
         tail = " (further schema errors not listed)" if more and index == len(listed) - 1 else ""
         location = ", ".join(part for part in (where, path) if part)
-        found.append(SCHEMA_INVALID.finding(f"{reason}{tail}", location))
+        message, fix = _schema_words(path, reason)
+        found.append(SCHEMA_INVALID.finding(f"{message}{tail}", location, fix=fix))
     return found
+
+
+_BASE64_FIXES = {
+    "X509Certificate": CERTIFICATE_UNREADABLE.fix,
+    "SignatureValue": "The signature was damaged: download the metadata again, unchanged.",
+    "DigestValue": "The signature was damaged: download the metadata again, unchanged.",
+}
+
+
+def _schema_words(path: str, reason: str) -> tuple[str, str | None]:
+    """The validator's reason, or samlcheck's own words (and fix) for what it says badly."""
+    if "base64Binary" not in reason:
+        return reason, None
+    element = path.rsplit("/", 1)[-1].rpartition(":")[2] or "an element"
+    fix = _BASE64_FIXES.get(
+        element, f"Put valid base64 into {element}, or re-export the metadata from the IdP."
+    )
+    return (
+        f"{element} must hold base64 (letters, digits, '+', '/', '=' and whitespace) and holds "
+        "other characters",
+        fix,
+    )
+
+
+def stray_findings(locations: list[str]) -> list[Finding]:
+    """One finding for every EntityDescriptor outside the metadata structure, ignored."""
+    if not locations:
+        return []
+    listed = ", ".join(locations[:LISTED])
+    more = f" and {len(locations) - LISTED} more" if len(locations) > LISTED else ""
+    return [
+        ENTITY_OUTSIDE_METADATA.finding(
+            f"{len(locations)} EntityDescriptor(s) outside the metadata structure, ignored "
+            f"(not read as IdPs, their certificates never trusted): {listed}{more}",
+            locations[0],
+        )
+    ]
+
+
+def unexamined_entities_finding(total: int, examined: int) -> list[Finding]:
+    """The finding saying that IdPs beyond the first `examined` were not examined."""
+    if total <= examined:
+        return []
+    return [
+        NOT_FULLY_EXAMINED.finding(
+            f"the document describes {total:,} IdPs; samlcheck examined the certificates and "
+            f"endpoints of the first {examined} only"
+        )
+    ]
+
+
+def partly_validated_finding(skipped: int, total: int, limit: int) -> list[Finding]:
+    """The finding saying how much of the document schema validation left out."""
+    if not skipped:
+        return []
+    what = (
+        "none of it was validated"
+        if skipped == total
+        else f"{skipped:,} elements (md:Extensions content, then entities of the aggregate) were "
+        "left out"
+    )
+    return [
+        SCHEMA_PARTLY_VALIDATED.finding(
+            f"the document has {total:,} elements and samlcheck validates at most {limit:,}: {what}"
+        )
+    ]
 
 
 # --- entities -------------------------------------------------------------------------------------
@@ -469,17 +569,24 @@ def entity_findings(entity: IdpEntity, at: dt.datetime) -> list[Finding]:
                 f"protocolSupportEnumeration lists {listed}", entity.location + "/IDPSSODescriptor"
             )
         )
-    if not entity.signing_certificates:
+    pem_signing = any(c.signs and c.pem_wrapped and c.certificate is not None for c in entity.certs)
+    if not entity.signing_certificates and not pem_signing:  # else SC-MD-017 says what to fix
         usable = [c for c in entity.certs if c.certificate is not None and c.problem is None]
         if usable:
             detail = "only encryption certificates are published"
-        elif any(c.pem_wrapped for c in entity.certs):
-            detail = f"every certificate is base64 of PEM ({CERTIFICATE_BASE64_OF_PEM.id})"
         elif entity.certs:
             detail = f"no certificate is readable ({CERTIFICATE_UNREADABLE.id})"
         else:
             detail = "no KeyDescriptor is published"
         found.append(NO_SIGNING_CERTIFICATE.finding(detail, entity.location))
+    if entity.certs_skipped:
+        found.append(
+            NOT_FULLY_EXAMINED.finding(
+                f"the IdP publishes {len(entity.certs) + entity.certs_skipped:,} certificates; "
+                f"samlcheck examined the first {len(entity.certs)} and trusts none of the others",
+                entity.location,
+            )
+        )
     if not entity.sso_endpoints:
         found.append(NO_SSO_ENDPOINT.finding("no SingleSignOnService is listed", entity.location))
     for certificate in entity.certs:
@@ -519,6 +626,15 @@ def certificate_findings(cert: MetadataCert, at: dt.datetime) -> list[Finding]:
     elif cert.problem:
         found.append(CERTIFICATE_UNREADABLE.finding(cert.problem, cert.location))
     facts = describe(cert.certificate)
+    serial = serial_number(cert.certificate)
+    if serial <= 0:
+        found.append(
+            SERIAL_NOT_POSITIVE.finding(
+                f"{facts.subject} has serial number {serial}; a future release of the "
+                "cryptography library will refuse this certificate",
+                cert.location,
+            )
+        )
     if facts.key.startswith(("RSA", "DSA")):
         if facts.key_bits is not None and facts.key_bits < _MIN_RSA_BITS:
             found.append(
@@ -585,9 +701,10 @@ def several_idps_findings(entities: tuple[IdpEntity, ...], issuer: str | None) -
     if len(entities) > 1:
         listed = "; ".join(
             f"{index}. {entity.entity_id or '(no entityID)'}"
-            for index, entity in enumerate(entities, 1)
+            for index, entity in enumerate(entities[:LISTED], 1)
         )
-        found.append(SEVERAL_IDPS.finding(f"{len(entities)} IdPs: {listed}"))
+        more = f"; and {len(entities) - LISTED:,} more" if len(entities) > LISTED else ""
+        found.append(SEVERAL_IDPS.finding(f"{len(entities):,} IdPs: {listed}{more}"))
     if issuer is not None:
         for index, entity in enumerate(entities, 1):
             if entity.entity_id == issuer:
