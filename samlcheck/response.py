@@ -254,7 +254,9 @@ def _summary(
         pairs.append(("other anchors", f"{rest} more ({why})"))
     if not claims.signed:  # where signed claims come from is finding SC-SIG-019
         reason = (
-            "the assertion is encrypted" if claims.encrypted else "no valid signature covers them"
+            "none: the assertion is encrypted"
+            if claims.encrypted
+            else "none verified: no valid signature covers them (see unverified claims)"
         )
-        pairs.append(("claims", f"not shown: {reason}"))
+        pairs.append(("claims", reason))
     return tuple(pairs)

@@ -297,7 +297,9 @@ def test_summary_leaves_claim_coverage_to_the_finding_and_names_the_anchor_flat(
 
 
 def test_summary_says_why_claims_are_not_shown() -> None:
-    assert dict(run("unsigned").summary)["claims"] == "not shown: no valid signature covers them"
+    assert dict(run("unsigned").summary)["claims"] == (
+        "none verified: no valid signature covers them (see unverified claims)"
+    )
 
 
 def test_a_response_too_long_for_assume_role_with_saml_is_a_warning() -> None:
