@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, r
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from samlcheck import der
+from samlcheck.certs import load_der
 from samlcheck.errors import InputError
 from samlcheck.files import read_file
 
@@ -340,7 +341,7 @@ def _from_der(data: bytes) -> dict[str, object]:
     except _UNREADABLE:
         pass
     try:
-        cert = x509.load_der_x509_certificate(data)
+        cert = load_der(data)
         return {
             "kind": "certificate",
             "described": f"a DER certificate ({cert.subject.rfc4514_string()})",

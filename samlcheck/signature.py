@@ -193,9 +193,7 @@ only turn an outcome into 'not trusted', never into valid, and are reported (SC-
 def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool, int]:
     """The first MAX_KEYINFO_CERTS KeyInfo certificates, whether KeyInfo holds only a KeyValue,
     and how many certificates were left unread."""
-    from cryptography import x509
-
-    from samlcheck.certs import describe
+    from samlcheck.certs import describe, load_der
 
     certs: list[KeyInfoCert] = []
     unread = 0
@@ -205,10 +203,15 @@ def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool,
             continue
         try:
             der = base64.b64decode("".join((node.text or "").split()), validate=True)
-            cert = x509.load_der_x509_certificate(der)
-            certs.append(KeyInfoCert(cert, describe(cert)))
-        except (ValueError, binascii.Error) as error:
+        except (ValueError, binascii.Error):
+            certs.append(KeyInfoCert(None, None, "unreadable X509Certificate: not base64"))
+            continue
+        try:
+            cert = load_der(der)
+        except ValueError as error:  # load_der words it
             certs.append(KeyInfoCert(None, None, f"unreadable X509Certificate: {error}"))
+        else:
+            certs.append(KeyInfoCert(cert, describe(cert)))
     key_value = signature.find("ds:KeyInfo/ds:KeyValue", NS) is not None
     return tuple(certs), key_value and not certs, unread
 
