@@ -225,6 +225,22 @@ def _metadata_certs(folder: Path) -> list[str]:
     ]
 
 
+@case("metadata-3000-certs-signed", "metadata: signed, no KeyInfo, 3,000 signing certificates")
+def _signed_metadata_certs(folder: Path) -> list[str]:
+    from cryptography import x509
+
+    provider = testidp.idp()
+    certs = [x509.load_der_x509_certificate(d) for d in foreign_certs(3000, seed=2)]
+    root = etree.fromstring(testidp.metadata(provider, signing_certs=[*certs, provider.cert]))
+    root.set("ID", "_metadata")
+    root = testidp.sign(root, provider)
+    signature = root.find(f"{{{DS}}}Signature")
+    assert signature is not None
+    signature.remove(signature.find(f"{{{DS}}}KeyInfo"))  # type: ignore[arg-type]
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return ["metadata", write(folder, "signed-3000.xml", data, XML_LIMIT), *AT]
+
+
 @case("har-200-deflate", "check: 4 MB HAR, 200 redirect entries each inflating to 16 MiB")
 def _har_deflate(folder: Path) -> list[str]:
     body = deflated(filled(request_head(0), b"</samlp:AuthnRequest>"))
