@@ -6,9 +6,10 @@ Each input is a fixture (response, encrypted response, capture in every containe
 private key, certificate) mutated by one to three mutations: byte flips, truncation, dangerous
 tokens (DOCTYPE, deep nesting, control characters, huge numbers, year 9999, empty elements,
 xsi:type="", an empty SignatureValue, a BOM, duplicated elements) and XML-aware edits (delete,
-duplicate or move an element, change or drop an attribute, replace a text). Responses are also
-re-wrapped after mutation in a random capture container (base64, DEFLATE, form, HAR,
-SAML-tracer, HTML form, SOAP), so the mutation reaches the checks behind the decoder.
+duplicate or move an element, change or drop an attribute, replace a text), and for responses
+nasty claim values signed again by the test IdP so the rules behind the signature run on them.
+Responses are also re-wrapped after mutation in a random capture container (base64, DEFLATE,
+form, HAR, SAML-tracer, HTML form, SOAP), so the mutation reaches the checks behind the decoder.
 
 An escape is an exception other than samlcheck's InputError from the API, or from the CLI an exit
 code outside {0, 1, 2}, an uncaught exception, or stderr text that is not one 'samlcheck: ' line
@@ -234,6 +235,33 @@ def _printable(value: str) -> str:
     return "".join(c for c in value if c.isprintable() and c != "\ufffe")
 
 
+_INSTANT = re.compile(rb'="(\d{4}-\d\d-\d\dT[^"]*)"')
+NASTY_INSTANTS = tuple(v.encode() for v in NASTY_VALUES if v[:4].isdigit() and "-" in v)
+
+
+def resign(rng: random.Random, data: bytes) -> bytes:
+    """Nasty values in the Assertion, then signed again by the test IdP (the fixture metadata
+    trusts it), so the claims are read and the rules behind the signature check run on them."""
+    instants = list(_INSTANT.finditer(data))
+    if instants and rng.random() < 0.5:  # times are where overflows hide: aim at one
+        spot = rng.choice(instants)
+        data = data[: spot.start(1)] + rng.choice(NASTY_INSTANTS) + data[spot.end(1) :]
+    root = _tree(swap_value(rng, data))
+    if root is None:
+        return data
+    for signature in list(root.iter(f"{{{testidp.DS}}}Signature")):
+        signature.getparent().remove(signature)  # type: ignore[union-attr]
+    assertion = root.find(f"{{{testidp.SAML}}}Assertion")
+    if assertion is None or not assertion.get("ID"):
+        return etree.tostring(root)
+    try:
+        signed = testidp.sign(copy.deepcopy(assertion), testidp.idp())
+    except Exception:  # an ID or a namespace signxml refuses: keep it unsigned
+        return etree.tostring(root)
+    assertion.getparent().replace(assertion, signed)  # type: ignore[union-attr]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
 Mutation = Callable[[random.Random, bytes], bytes]
 MUTATIONS: dict[str, Mutation] = {
     "flip": flip,
@@ -245,6 +273,7 @@ MUTATIONS: dict[str, Mutation] = {
     "empty-signature-value": empty_signature_value,
     "bom": add_bom,
     "xml": xml_edit,
+    "resign": resign,
 }
 XML_WEIGHTED = (
     "xml",
@@ -295,6 +324,8 @@ def make_input(seed: int, number: int) -> Input:
     xmlish = kind in ("response", "metadata") and data.lstrip()[:1] in (b"<", b"\xef")
     for _ in range(rng.choice((1, 1, 2, 3))):
         mutation = rng.choice(XML_WEIGHTED if xmlish and rng.random() < 0.6 else list(MUTATIONS))
+        if mutation == "resign" and kind != "response":
+            mutation = "value"
         data = MUTATIONS[mutation](rng, data)
         steps.append(mutation)
     if kind == "response" and rng.random() < 0.4:
