@@ -292,19 +292,31 @@ case("roles-100k-output", "check: 100,000 invalid Role values (output size)")(
 )
 
 
-@case("tags-200k", "check: 200,000 PrincipalTag attributes")
-def _tags(folder: Path) -> list[str]:
-    assertion, statement = attribute_statement(testidp.ResponseSpec())
-    for number in range(200_000):
-        etree.SubElement(statement, f"{{{SAML}}}Attribute", Name=f"{ATTR}PrincipalTag:k{number:x}")
-    data = signed(assertion)
-    return [
-        "check",
-        write(folder, "tags-200k.xml", data, XML_LIMIT),
-        "--metadata",
-        str(METADATA),
-        *AT,
-    ]
+case("roles-99k-output", "check: 99,000 invalid Role values, just under the node cap")(
+    roles(
+        99_000,
+        lambda n: f"arn:aws:iam::123456789012:role/R{n}, {testidp.PROVIDER_ARN}",
+    )
+)
+
+
+def tags(count: int) -> Builder:
+    """A signed response with `count` PrincipalTag attributes (no values)."""
+
+    def build(folder: Path) -> list[str]:
+        assertion, statement = attribute_statement(testidp.ResponseSpec())
+        for number in range(count):
+            name = f"{ATTR}PrincipalTag:k{number:x}"
+            etree.SubElement(statement, f"{{{SAML}}}Attribute", Name=name)
+        data = signed(assertion)
+        path = write(folder, f"tags-{count}.xml", data, XML_LIMIT)
+        return ["check", path, "--metadata", str(METADATA), *AT]
+
+    return build
+
+
+case("tags-200k", "check: 200,000 PrincipalTag attributes")(tags(200_000))
+case("tags-99k", "check: 99,000 PrincipalTag attributes, just under the node cap")(tags(99_000))
 
 
 @case("metadata-1e6-extensions", "metadata: 1,000,000 <x/> in md:Extensions")
@@ -369,6 +381,12 @@ case("signatures-1e6", "check: 1,000,000 ds:Signature elements")(
 )
 case("assertions-1e6", "check: 1,000,000 Assertions")(
     flood("assertions-1e6.xml", "a", SAML, "Assertion", 1_000_000)
+)
+case("signatures-99k", "check: 99,000 ds:Signature elements, just under the node cap")(
+    flood("signatures-99k.xml", "d", DS, "Signature", 99_000)
+)
+case("assertions-99k", "check: 99,000 Assertions, just under the node cap")(
+    flood("assertions-99k.xml", "a", SAML, "Assertion", 99_000)
 )
 
 

@@ -99,3 +99,16 @@ def test_a_stdout_that_cannot_encode_a_character_is_no_traceback(tmp_path, comma
     assert done.returncode in (0, 1), done.stderr.decode("cp1252", "replace")
     assert b"Traceback" not in done.stderr
     assert b"\\u0420" in done.stdout  # the character, shown as an escape
+
+
+def test_text_lists_at_most_twenty_roles_and_says_how_many_more() -> None:
+    from samlcheck.render.text import LISTED_CLAIMS, _claims_lines
+    from samlcheck.report import Claims, RoleClaim
+
+    roles = tuple(
+        RoleClaim(f"arn:aws:iam::1:role/R{n}", "arn:aws:iam::1:saml-provider/P") for n in range(25)
+    )
+    lines = _claims_lines(Claims(roles=roles), "claims:")
+    role_lines = [line for line in lines if line.strip().startswith("role ")]
+    assert len(role_lines) == LISTED_CLAIMS + 1
+    assert role_lines[-1].endswith("... and 5 more (every value in --format json)")

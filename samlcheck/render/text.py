@@ -80,14 +80,26 @@ def _claims_lines(claims: Claims, heading: str) -> list[str]:
         ("audiences", ", ".join(claims.audiences) or "-"),
         ("recipient", claims.recipient or "-"),
     ]
-    rows += [("role", f"{r.role_arn}  (provider {r.provider_arn})") for r in claims.roles]
+    roles = [("role", f"{r.role_arn}  (provider {r.provider_arn})") for r in claims.roles]
+    rows += _at_most(roles, "role")
     rows.append(("role_session_name", claims.role_session_name or "-"))
     if claims.source_identity is not None:
         rows.append(("source_identity", claims.source_identity))
     if claims.session_duration is not None:
         rows.append(("session_duration", str(claims.session_duration)))
-    rows += [(f"tag {key}", value) for key, value in claims.principal_tags.items()]
+    rows += _at_most([(f"tag {k}", v) for k, v in claims.principal_tags.items()], "tag")
     return [f"  {heading}"] + [f"    {k:<18} {v}" for k, v in rows]
+
+
+LISTED_CLAIMS = 20
+"""Role and tag rows the text shows; the JSON lists every value."""
+
+
+def _at_most(rows: list[tuple[str, str]], name: str) -> list[tuple[str, str]]:
+    if len(rows) <= LISTED_CLAIMS:
+        return rows
+    more = f"... and {len(rows) - LISTED_CLAIMS:,} more (every value in --format json)"
+    return [*rows[:LISTED_CLAIMS], (name, more)]
 
 
 def _signed_heading(signature: str) -> str:
