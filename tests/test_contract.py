@@ -73,7 +73,7 @@ def test_unsigned_response_keeps_claims_empty_and_shows_what_it_says(run_cli) ->
     assert result["unverified_claims"]["roles"][0]["role_arn"].endswith(":role/SAMLDeveloper")
     text = check_text(run_cli, response("unsigned"))
     assert "unverified claims" in text and "no signature vouches for it" in text
-    assert "alice@example.test" in text.split("unverified claims")[1]
+    assert "alice@example.test" in text.split("unverified claims (")[1]
 
 
 def test_valid_response_has_no_unverified_claims(run_cli) -> None:
