@@ -2,15 +2,27 @@
 
 Every AWS message samlcheck can predict is spelled here and nowhere else. `heading` is the text of
 the troubleshooting guide (../shared/seed/saml-troubleshooting.md), `message` the form the API
-prints where users have reported it. `code_source` says how much we know about the error code:
-"documented" (in the guide), "reported" (seen in real API answers), "inferred" (our reading, not
-confirmed by AWS) or "unknown" (no code is documented; `code` is None).
+prints where users have reported it. `code_source` says how the error code is known (an
+Evidence), or is None where no code is documented (`code` is None; "unknown" in JSON).
 """
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
+
+
+class Evidence(str, enum.Enum):
+    """How a fact about AWS is known: for a catalogue error its code, for a rule what it claims."""
+
+    DOCUMENTED = "documented"
+    """AWS documentation (or, for a rule that claims nothing about AWS, the standard it cites)."""
+    REPORTED = "reported"
+    """Seen in real AWS answers, reported by users; not in AWS documentation."""
+    INFERRED = "inferred"
+    """samlcheck's reading, not confirmed by AWS."""
+
 
 SEED = "AWS IAM User Guide, 'Troubleshoot SAML federation with IAM'"
 STS = "AWS STS (AssumeRoleWithSAML)"
@@ -32,13 +44,18 @@ class AwsError:
     service: str
     source: str
     """Where it is documented: the seed section, or how it is known."""
-    code_source: str
+    code_source: Evidence | None
+    """How `code` is known; None when AWS documents no code."""
     causes: str
     remediation: str
     detail: str | None = None
     """Extra detail AWS appends to the message (IAM's private-key errors)."""
     aliases: tuple[str, ...] = ()
     """Other spellings the guide uses for the same error (for `explain`)."""
+
+    def __post_init__(self) -> None:
+        if (self.code is None) != (self.code_source is None):
+            raise ValueError(f"{self.key}: a code needs its code_source, and no code none")
 
     @property
     def text(self) -> str:
@@ -59,7 +76,7 @@ _ERRORS = (
         http_status=None,
         service=SIGNIN,
         source=SEED,
-        code_source="unknown",
+        code_source=None,
         causes="The Role attribute (https://aws.amazon.com/SAML/Attributes/Role) is missing, has "
         "no AttributeValue, or a value is not a comma-separated pair of a role ARN and a SAML "
         "provider ARN; or a value has leading or trailing whitespace or invalid characters.",
@@ -76,7 +93,7 @@ _ERRORS = (
         http_status=400,
         service=STS,
         source=SEED,
-        code_source="documented",
+        code_source=Evidence.DOCUMENTED,
         causes="The assertion has no attribute named "
         "https://aws.amazon.com/SAML/Attributes/RoleSessionName.",
         remediation="Map a user identifier (user ID or email) to the RoleSessionName attribute. "
@@ -91,7 +108,7 @@ _ERRORS = (
         http_status=403,
         service=STS,
         source=SEED,
-        code_source="documented",
+        code_source=Evidence.DOCUMENTED,
         causes="The role is misspelled or does not exist (names are case sensitive); the trust "
         "policy lacks sts:AssumeRoleWithSAML (or sts:TagSession with PrincipalTag attributes, or "
         "sts:SetSourceIdentity with SourceIdentity), does not name the SAML provider as Principal, "
@@ -109,7 +126,7 @@ _ERRORS = (
         http_status=400,
         service=STS,
         source=SEED,
-        code_source="documented",
+        code_source=Evidence.DOCUMENTED,
         causes="The RoleSessionName value is shorter than 2 or longer than 64 characters, or "
         "contains characters outside [a-zA-Z_0-9+=,.@-].",
         remediation="Map RoleSessionName to a value of 2 to 64 characters from "
@@ -126,7 +143,7 @@ _ERRORS = (
         http_status=400,
         service=STS,
         source=SEED,
-        code_source="documented",
+        code_source=Evidence.DOCUMENTED,
         causes="The SourceIdentity value is too short or too long, contains characters outside "
         "[a-zA-Z_0-9+=,.@-], or begins with 'aws:'.",
         remediation="Map SourceIdentity to a value of 2 to 64 characters from [a-zA-Z_0-9+=,.@-] "
@@ -142,7 +159,7 @@ _ERRORS = (
         http_status=400,
         service=STS,
         source=SEED,
-        code_source="documented",
+        code_source=Evidence.DOCUMENTED,
         causes="The IdP signs with a certificate that is not in the metadata uploaded to IAM "
         "(typically after a certificate rotation). Inferred, not in the guide: the signed content "
         "was changed after signing, or the response is not signed.",
@@ -158,7 +175,7 @@ _ERRORS = (
         http_status=None,
         service=IAM,
         source=SEED,
-        code_source="unknown",
+        code_source=None,
         causes="The private key file is not formatted properly.",
         remediation="Upload an unencrypted RSA private key as PEM text.",
     ),
@@ -171,7 +188,7 @@ _ERRORS = (
         http_status=None,
         service=IAM,
         source=SEED,
-        code_source="unknown",
+        code_source=None,
         causes="The PEM private key is protected by a passphrase.",
         remediation="Remove the passphrase: openssl pkey -in key.pem -out key-plain.pem "
         "(keep the plain key safe and delete it after the upload).",
@@ -185,7 +202,7 @@ _ERRORS = (
         http_status=None,
         service=IAM,
         source=SEED,
-        code_source="unknown",
+        code_source=None,
         causes="The file is not a PEM private key (DER, PKCS#12, OpenSSH, a certificate, a "
         "public key, or empty).",
         remediation="Convert the key to PEM: openssl pkey -in key.der -inform DER -out key.pem "
@@ -199,7 +216,7 @@ _ERRORS = (
         http_status=None,
         service=IAM,
         source=SEED,
-        code_source="unknown",
+        code_source=None,
         causes="SAML encryption is Required and the request would remove the only private key.",
         remediation="Add the new key first, switch the IdP to it, then remove the old key; or set "
         "the encryption mode to Allowed before removing the last key.",
@@ -213,7 +230,7 @@ _ERRORS = (
         http_status=None,
         service=IAM,
         source=SEED,
-        code_source="unknown",
+        code_source=None,
         causes="The RemovePrivateKey value is not the Key ID of a key attached to the provider.",
         remediation="Read the Key IDs with aws iam get-saml-provider and pass one of them.",
     ),
@@ -228,7 +245,7 @@ _ERRORS = (
         http_status=400,
         service=STS,
         source=SEED,
-        code_source="reported",
+        code_source=Evidence.REPORTED,
         causes="The Issuer of the SAML response does not match the entityID of the metadata "
         "uploaded to the IAM provider.",
         remediation="Make the IdP's Issuer equal the metadata entityID, or upload the metadata of "
@@ -242,7 +259,7 @@ _ERRORS = (
         http_status=None,
         service=IAM,
         source=SEED,
-        code_source="unknown",
+        code_source=None,
         causes="The metadata is not UTF-8 without a byte order mark, is not well-formed SAML "
         "metadata, or a certificate has an RSA key under 1024 bits or a repeated X.509 extension "
         "(the guide also calls this 'Unable to parse metadata').",
@@ -260,7 +277,7 @@ _ERRORS = (
         service=IAM,
         source="IAM API Reference, CreateSAMLProvider: SAMLMetadataDocument length constraints "
         "1000 to 10000000; the message follows AWS's usual validation-error form",
-        code_source="inferred",
+        code_source=Evidence.INFERRED,
         causes="The metadata document has fewer than 1,000 characters: usually a truncated "
         "download or an error page. The AWS CLI and SDKs (botocore) refuse it before sending: "
         "'Invalid length for parameter SAMLMetadataDocument ... valid min length: 1000'.",
@@ -276,7 +293,7 @@ _ERRORS = (
         service=IAM,
         source="IAM API Reference, CreateSAMLProvider: SAMLMetadataDocument length constraints "
         "1000 to 10000000; the message follows AWS's usual validation-error form",
-        code_source="inferred",
+        code_source=Evidence.INFERRED,
         causes="The metadata document has more than 10,000,000 characters: usually a federation "
         "aggregate with thousands of entities instead of the one IdP's EntityDescriptor.",
         remediation="Upload only your IdP's EntityDescriptor, not a federation aggregate.",
@@ -291,7 +308,7 @@ _ERRORS = (
         service=IAM,
         source="IAM API Reference, CreateSAMLProvider: Name pattern [\\w._-]+, length 1 to 128; "
         "the message follows AWS's usual validation-error form",
-        code_source="inferred",
+        code_source=Evidence.INFERRED,
         causes="The provider name has a character outside letters, digits, '_', '.' and '-', or "
         "is longer than 128 characters (the length form of the message then ends 'Member must "
         "have length less than or equal to 128').",
@@ -307,7 +324,7 @@ _ERRORS = (
         service=IAM,
         source="IAM API Reference, UpdateSAMLProvider: RemovePrivateKey pattern [A-Z0-9]+, length "
         "22 to 64; the message follows AWS's usual validation-error form",
-        code_source="inferred",
+        code_source=Evidence.INFERRED,
         causes="The Key ID to remove is not 22 to 64 upper-case letters and digits (often a "
         "lower-cased copy, a file name or a truncated ID).",
         remediation="Copy the KeyId exactly from aws iam get-saml-provider (PrivateKeyList).",
@@ -322,7 +339,7 @@ _ERRORS = (
         http_status=None,
         service=IAM,
         source=SEED,
-        code_source="unknown",
+        code_source=None,
         causes="UpdateSAMLProvider was called without a value to update.",
         remediation="Pass new metadata, an encryption mode, or a key to add or remove.",
     ),
@@ -336,7 +353,7 @@ _ERRORS = (
         http_status=None,
         service=IAM,
         source=SEED,
-        code_source="unknown",
+        code_source=None,
         causes="The provider has no private key and the request adds none.",
         remediation="Include --add-private-key in the same request, or add a key first.",
     ),
@@ -350,7 +367,7 @@ _ERRORS = (
         http_status=None,
         service=IAM,
         source=SEED,
-        code_source="unknown",
+        code_source=None,
         causes="The request both adds and removes a private key.",
         remediation="Rotate in separate requests: add the new key, switch the IdP, then remove "
         "the old key.",
@@ -364,7 +381,7 @@ _ERRORS = (
         http_status=400,
         service=STS,
         source=SEED,
-        code_source="reported",
+        code_source=Evidence.REPORTED,
         causes="The SAML provider ARN in the Role attribute does not name the IAM provider.",
         remediation="Correct the provider ARN in the Role attribute value to the ARN of the IAM "
         "SAML provider (aws iam list-saml-providers).",
@@ -377,7 +394,7 @@ _ERRORS = (
         http_status=400,
         service=STS,
         source=SEED,
-        code_source="reported",
+        code_source=Evidence.REPORTED,
         causes="DurationSeconds is higher than the role's maximum session duration. CLI tools that "
         "copy the SessionDuration attribute into DurationSeconds meet it when the attribute "
         "exceeds that maximum (reported by their users).",
@@ -392,7 +409,7 @@ _ERRORS = (
         http_status=None,
         service=IAM,
         source=SEED,
-        code_source="unknown",
+        code_source=None,
         causes="The provider already holds two private keys and the request adds another.",
         remediation="Remove an expired key in one request, then add the new one in another.",
     ),
@@ -404,7 +421,7 @@ _ERRORS = (
         http_status=400,
         service=STS,
         source=SEED,
-        code_source="inferred",
+        code_source=Evidence.INFERRED,
         causes="No AudienceRestriction names the AWS service provider (urn:amazon:webservices, "
         "its partition variant, or the sign-in endpoint URL), or one of several names only other "
         "SPs (SAML requires every AudienceRestriction to hold; that AWS checks each is inferred).",
@@ -420,7 +437,7 @@ _ERRORS = (
         http_status=400,
         service=STS,
         source="reported by users; not in the troubleshooting guide",
-        code_source="reported",
+        code_source=Evidence.REPORTED,
         causes="The assertion's NotOnOrAfter (Conditions or SubjectConfirmationData) is in the "
         "past at the time STS receives it (inferred: also a NotBefore in the future).",
         remediation="Post the response to AWS as soon as it is issued; check the IdP's clock "
@@ -434,7 +451,7 @@ _ERRORS = (
         http_status=None,
         service=STS,
         source="reported by users; not in the troubleshooting guide",
-        code_source="unknown",
+        code_source=None,
         causes="The response's IssueInstant is more than five minutes before STS receives it.",
         remediation="Use the response immediately; for CLI tools, fetch a fresh response for each "
         "AssumeRoleWithSAML call; check the IdP's clock.",
@@ -443,6 +460,27 @@ _ERRORS = (
 
 ERRORS: dict[str, AwsError] = {e.key: e for e in _ERRORS}
 """Every AWS error samlcheck knows, by key."""
+
+SEED_SECTIONS = (
+    "From 'Troubleshoot IAM roles'",
+    "Why can't I assume a role with a 12-hour session? (AWS CLI, AWS API)",
+    "Troubleshoot SAML federation with IAM",
+    *dict.fromkeys(e.heading for e in _ERRORS if e.source == SEED),
+)
+"""The headings of the seed excerpt (../shared/seed/saml-troubleshooting.md, not shipped); a rule's
+`seed_section` is one of them. The error sections are the headings of the catalogue errors the
+guide documents (tests/test_rule_evidence.py checks each against the seed)."""
+
+_DOCS = "https://docs.aws.amazon.com/"
+TROUBLESHOOT_SAML_URL = _DOCS + "IAM/latest/UserGuide/troubleshoot_saml.html"
+TROUBLESHOOT_ROLES_URL = _DOCS + "IAM/latest/UserGuide/troubleshoot_roles.html"
+SAML_ASSERTIONS_URL = _DOCS + "IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html"
+SESSION_TAGS_URL = _DOCS + "IAM/latest/UserGuide/id_session-tags.html"
+ASSUME_ROLE_WITH_SAML_URL = _DOCS + "STS/latest/APIReference/API_AssumeRoleWithSAML.html"
+CREATE_SAML_PROVIDER_URL = _DOCS + "IAM/latest/APIReference/API_CreateSAMLProvider.html"
+UPDATE_SAML_PROVIDER_URL = _DOCS + "IAM/latest/APIReference/API_UpdateSAMLProvider.html"
+"""The AWS documentation pages rules link to (their `url`): the troubleshooting pages of the seed,
+the SAML assertion and session tag pages of the IAM user guide, and the API references."""
 
 EVALUATION_ORDER = (
     "input",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from samlcheck.aws import ERRORS, EVALUATION_ORDER, AwsError
+from samlcheck.aws import ERRORS, EVALUATION_ORDER, SEED_SECTIONS, AwsError, Evidence
 
 
 class Severity(str, enum.Enum):
@@ -29,12 +29,19 @@ class Rule:
     """What the rule checks, in one sentence."""
     fix: str
     """How to fix a violation, in general; a finding may give a more concrete fix."""
+    evidence: Evidence
+    """How what the rule claims about AWS is known; inferred when any part of it is (the source
+    then says which)."""
     aws_error: str | None = None
     """Key of the AWS error catalogue entry a violation leads to."""
     stage: str = "input"
     """Where in AWS's evaluation order the violation is met (see aws.EVALUATION_ORDER)."""
     source: str = ""
-    """The documentation the rule is built from."""
+    """The documentation the rule is built from, in a few words."""
+    seed_section: str | None = None
+    """The heading of the troubleshooting guide's section it comes from (aws.SEED_SECTIONS)."""
+    url: str | None = None
+    """An AWS documentation page for it, where one exists."""
     unjudged: str = ""
     """What the verdict could not judge when this rule fires (e.g. 'the signature: no trust
     anchor was given'); such a verdict of 'accepted' is only as far as samlcheck can tell."""
@@ -44,6 +51,14 @@ class Rule:
             raise ValueError(f"{self.id}: unknown AWS error {self.aws_error!r}")
         if self.stage not in EVALUATION_ORDER and self.stage not in ("metadata", "key", "provider"):
             raise ValueError(f"{self.id}: unknown stage {self.stage!r}")
+        if not isinstance(self.evidence, Evidence):
+            raise ValueError(f"{self.id}: evidence {self.evidence!r} is not an aws.Evidence")
+        if not self.source:
+            raise ValueError(f"{self.id}: no source")
+        if self.seed_section is not None and self.seed_section not in SEED_SECTIONS:
+            raise ValueError(f"{self.id}: {self.seed_section!r} is not a heading of the guide")
+        if self.url is not None and not self.url.startswith("https://"):
+            raise ValueError(f"{self.id}: url {self.url!r} is not https://")
 
     def finding(
         self, message: str, location: str = "", fix: str | None = None, detail: str | None = None

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
 from samlcheck import certs
+from samlcheck.aws import Evidence
 from samlcheck.errors import InputError
 from samlcheck.metadata_check import check_metadata
 from samlcheck.rules import metadata as rules
@@ -119,7 +120,7 @@ def test_negative_serial_finding_says_a_future_release_refuses_it() -> None:
     result = check_metadata(_metadata(_negative_serial()), "idp.xml", at=AT)
     found = [f for f in result.findings if f.rule is rules.SERIAL_NOT_POSITIVE]
     assert len(found) == 1 and "future release" in found[0].message
-    assert "Inferred" in rules.SERIAL_NOT_POSITIVE.source
+    assert rules.SERIAL_NOT_POSITIVE.evidence is Evidence.INFERRED
 
 
 def _signed_with_signature_value(value: str) -> bytes:

@@ -8,6 +8,7 @@ from functools import cache
 import fixtures_metadata
 import pytest
 
+from samlcheck.aws import Evidence
 from samlcheck.findings import Severity
 from samlcheck.metadata_check import check_metadata
 from samlcheck.report import Result
@@ -102,8 +103,8 @@ def test_size_rules_name_the_iam_validation_error() -> None:
 def test_undocumented_refusals_say_they_are_inferred() -> None:
     for rule in (rules.NO_IDP_DESCRIPTOR, rules.SCHEMA_INVALID, rules.NO_SAML2_PROTOCOL,
                  rules.NO_SIGNING_CERTIFICATE, rules.CERTIFICATE_BASE64_OF_PEM):  # fmt: skip
-        assert "Inferred" in rule.source
-    assert "Inferred" not in rules.KEY_TOO_SMALL.source
+        assert rule.evidence is Evidence.INFERRED
+    assert rules.KEY_TOO_SMALL.evidence is Evidence.DOCUMENTED
 
 
 def test_invalid_utf8_names_the_offset_and_line_of_the_first_bad_byte() -> None:

@@ -9,6 +9,7 @@ import fixtures_keys
 import pytest
 from conftest import ROOT
 
+from samlcheck.aws import Evidence
 from samlcheck.errors import InputError
 from samlcheck.findings import Severity
 from samlcheck.plan import plan
@@ -356,7 +357,7 @@ def test_metadata_dropping_the_providers_signing_certificate_warns() -> None:
     (message,) = _dropped(result)
     assert "91:99:5B:5D" in message and "allowed-one-key.json" in message
     assert rules.SIGNING_CERTIFICATE_DROPPED.severity is Severity.WARNING
-    assert "inferred" in rules.SIGNING_CERTIFICATE_DROPPED.source
+    assert rules.SIGNING_CERTIFICATE_DROPPED.evidence is Evidence.INFERRED
     assert _dropped(_plan("allowed-one-key.json", metadata=_file(ROLLOVER))) == []
 
 

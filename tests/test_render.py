@@ -8,6 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from samlcheck.aws import Evidence
 from samlcheck.findings import Rule, Severity
 from samlcheck.render import render
 from samlcheck.report import Claims, Report, Result, RoleClaim, SignatureSummary
@@ -23,6 +24,8 @@ WARNING = Rule(
     severity=Severity.WARNING,
     summary="A warning for the renderer tests.",
     fix="Nothing to fix.",
+    evidence=Evidence.DOCUMENTED,
+    source="the renderer tests",
 )
 
 
@@ -94,6 +97,8 @@ def test_verdict_is_the_first_error_in_aws_order() -> None:
         fix="f",
         aws_error="role-session-name-required",
         stage="attributes",
+        evidence=Evidence.DOCUMENTED,
+        source="the renderer tests",
     )
     result = Result("x", "response", findings=(late.finding("late"), NOT_XML.finding("early")))
     assert result.verdict.aws_error is not None
@@ -129,6 +134,8 @@ UNJUDGED = Rule(
     summary="s",
     fix="f",
     unjudged="the signature: no trust anchor was given",
+    evidence=Evidence.DOCUMENTED,
+    source="the renderer tests",
 )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from samlcheck import aws
+from samlcheck.aws import Evidence
 from samlcheck.findings import Rule
 from samlcheck.rules import keys, metadata, provider
 
@@ -39,4 +40,4 @@ def test_rules_cite_the_troubleshooting_guide_through_aws_seed() -> None:
     ids=lambda rule: rule.id,
 )
 def test_rules_that_read_iam_behaviour_into_the_guide_say_it_is_inferred(rule: Rule) -> None:
-    assert "inferred" in rule.source.lower()
+    assert rule.evidence is Evidence.INFERRED

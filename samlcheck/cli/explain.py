@@ -7,12 +7,18 @@ from typing import Annotated
 
 import typer
 
-from samlcheck.aws import AwsError
+from samlcheck.aws import AwsError, Evidence
 from samlcheck.cli import app
 from samlcheck.cli.common import EXIT_CODES, DebugOption, FormatOption, OutputFormat, guarded
 from samlcheck.errors import InputError
 from samlcheck.findings import Rule
 from samlcheck.render.text import describe_code, wrap
+
+_EVIDENCE = {
+    Evidence.DOCUMENTED: "documented (by AWS, or by the standard the source names)",
+    Evidence.REPORTED: "reported (seen in AWS answers, not documented by AWS)",
+    Evidence.INFERRED: "inferred (not documented by AWS)",
+}
 
 
 def _block(label: str, value: str) -> str:
@@ -29,8 +35,11 @@ def _rule_text(rule: Rule) -> str:
     ]
     if rule.aws_error:
         lines.append(_block("AWS error", ERRORS[rule.aws_error].text))
-    if rule.source:
-        lines.append(_block("source", rule.source))
+    lines += [_block("source", rule.source), _block("evidence", _EVIDENCE[rule.evidence])]
+    if rule.seed_section:
+        lines.append(_block("seed section", rule.seed_section))
+    if rule.url:
+        lines.append(_block("url", rule.url))
     return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ def aws_error_dict(error: AwsError | None) -> dict[str, Any] | None:
         "message": error.text,
         "http_status": error.http_status,
         "service": error.service,
-        "code_source": error.code_source,
+        "code_source": error.code_source.value if error.code_source else "unknown",
     }
 
 
@@ -80,6 +80,9 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         "fix": rule.fix,
         "aws_error": aws_error_dict(ERRORS[rule.aws_error]) if rule.aws_error else None,
         "source": rule.source,
+        "evidence": rule.evidence.value,
+        "seed_section": rule.seed_section,
+        "url": rule.url,
     }
 
 

@@ -66,11 +66,11 @@ def _verdict_lines(result: Result, style: _Style) -> list[str]:
 
 def describe_code(error: AwsError) -> str:
     """'InvalidIdentityToken (HTTP 400, code documented), AWS STS ...' or the lack of a code."""
-    if error.code is None:
+    if error.code is None or error.code_source is None:
         status = f"HTTP {error.http_status}; " if error.http_status else ""
         return f"{error.service}; {status}no error code is documented"
     status = f"HTTP {error.http_status}, " if error.http_status else ""
-    return f"{error.code} ({status}code {error.code_source}), {error.service}"
+    return f"{error.code} ({status}code {error.code_source.value}), {error.service}"
 
 
 def _claims_lines(claims: Claims, heading: str) -> list[str]:

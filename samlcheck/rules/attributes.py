@@ -2,6 +2,14 @@
 
 Also the AssumeRoleWithSAML request parameters: the chosen role (--role-arn), the provider
 (--provider-arn) and DurationSeconds against the role's MaxSessionDuration.
+
+Functions and the rules they emit:
+    role_findings               SC-ATTR-001 SC-ATTR-002 SC-ATTR-003 SC-ATTR-004
+    session_name_findings       SC-ATTR-005 SC-ATTR-006
+    source_identity_findings    SC-ATTR-007 SC-ATTR-008
+    duration_findings           SC-ATTR-009 SC-ATTR-010
+    tag_findings                SC-ATTR-011 SC-ATTR-012 SC-ATTR-013
+    name_findings               SC-ATTR-014 SC-ATTR-015
 """
 
 from __future__ import annotations
@@ -10,11 +18,13 @@ import re
 import unicodedata
 
 from samlcheck import aws
+from samlcheck.aws import Evidence
 from samlcheck.claims import AssertionFacts, Attribute, Text, aws_provider, aws_role
 from samlcheck.findings import Finding, Rule, Severity
 
 _ASSERTIONS = "AWS IAM User Guide, 'Configure SAML assertions for the authentication response'"
 _TAGS = "AWS IAM User Guide, 'Pass session tags in AWS STS' (tag limits)"
+_UNDOCUMENTED = "; AWS does not document which error it gives"
 MAX_TAGS = 50
 EXAMINED_TAGS = 1_000
 """Tags checked one by one: past MAX_TAGS AWS refuses them all anyway (200,000 took 28 s)."""
@@ -36,6 +46,9 @@ ROLE_MISSING = Rule(
     aws_error="invalid-saml-response",
     stage="attributes",
     source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["invalid-saml-response"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 ROLE_VALUE_INVALID = Rule(
     id="SC-ATTR-002",
@@ -48,6 +61,9 @@ ROLE_VALUE_INVALID = Rule(
     aws_error="invalid-saml-response",
     stage="attributes",
     source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["invalid-saml-response"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 ROLE_NOT_LISTED = Rule(
     id="SC-ATTR-003",
@@ -57,7 +73,10 @@ ROLE_NOT_LISTED = Rule(
     fix="Request one of the roles the assertion lists, or add the role to the user's IdP mapping.",
     aws_error="not-authorized",
     stage="attributes",
-    source=aws.SEED + "; inferred AWS error",
+    source=aws.SEED + "; AWS does not document which error a role missing from the list gives",
+    evidence=Evidence.INFERRED,
+    seed_section=aws.ERRORS["not-authorized"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 PROVIDER_MISMATCH = Rule(
     id="SC-ATTR-004",
@@ -69,6 +88,9 @@ PROVIDER_MISMATCH = Rule(
     aws_error="provider-not-found",
     stage="attributes",
     source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["provider-not-found"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 SESSION_NAME_MISSING = Rule(
     id="SC-ATTR-005",
@@ -80,6 +102,9 @@ SESSION_NAME_MISSING = Rule(
     aws_error="role-session-name-required",
     stage="attributes",
     source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["role-session-name-required"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 SESSION_NAME_INVALID = Rule(
     id="SC-ATTR-006",
@@ -90,7 +115,10 @@ SESSION_NAME_INVALID = Rule(
     "address usually fits; a display name with spaces does not).",
     aws_error="role-session-name-pattern",
     stage="attributes",
-    source=aws.SEED + " (several values: inferred)",
+    source=aws.SEED + " (it does not say how several values are treated)",
+    evidence=Evidence.INFERRED,
+    seed_section=aws.ERRORS["role-session-name-pattern"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 SOURCE_IDENTITY_INVALID = Rule(
     id="SC-ATTR-007",
@@ -102,6 +130,9 @@ SOURCE_IDENTITY_INVALID = Rule(
     aws_error="source-identity-pattern",
     stage="attributes",
     source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["source-identity-pattern"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 SOURCE_IDENTITY_POLICY = Rule(
     id="SC-ATTR-008",
@@ -112,6 +143,9 @@ SOURCE_IDENTITY_POLICY = Rule(
     f"sts:AssumeRoleWithSAML; without it AWS answers '{aws.ERRORS['not-authorized'].message}'.",
     stage="attributes",
     source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["not-authorized"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 SESSION_DURATION_INVALID = Rule(
     id="SC-ATTR-009",
@@ -122,7 +156,9 @@ SESSION_DURATION_INVALID = Rule(
     "MaxSessionDuration).",
     aws_error="invalid-saml-response",
     stage="duration",
-    source=_ASSERTIONS + "; inferred AWS error",
+    source=_ASSERTIONS + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
+    url=aws.SAML_ASSERTIONS_URL,
 )
 DURATION_EXCEEDS_MAX = Rule(
     id="SC-ATTR-010",
@@ -134,6 +170,9 @@ DURATION_EXCEEDS_MAX = Rule(
     aws_error="duration-exceeds-max",
     stage="duration",
     source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["duration-exceeds-max"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 TAGS_INVALID = Rule(
     id="SC-ATTR-011",
@@ -144,7 +183,9 @@ TAGS_INVALID = Rule(
     fix="Fix the PrincipalTag attribute mapping in the IdP.",
     aws_error="invalid-saml-response",
     stage="attributes",
-    source=_TAGS + "; inferred AWS error",
+    source=_TAGS + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
+    url=aws.SESSION_TAGS_URL,
 )
 TRANSITIVE_UNKNOWN = Rule(
     id="SC-ATTR-012",
@@ -154,7 +195,9 @@ TRANSITIVE_UNKNOWN = Rule(
     fix="List only keys of PrincipalTag attributes the assertion sends.",
     aws_error="invalid-saml-response",
     stage="attributes",
-    source=_TAGS + "; inferred AWS error",
+    source=_TAGS + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
+    url=aws.SESSION_TAGS_URL,
 )
 TAGS_POLICY = Rule(
     id="SC-ATTR-013",
@@ -165,6 +208,9 @@ TAGS_POLICY = Rule(
     f"without it AWS answers '{aws.ERRORS['not-authorized'].message}'.",
     stage="attributes",
     source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["not-authorized"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 ATTRIBUTE_NAME_NEAR_MISS = Rule(
     id="SC-ATTR-014",
@@ -175,6 +221,8 @@ ATTRIBUTE_NAME_NEAR_MISS = Rule(
     fix="Use the exact attribute name https://aws.amazon.com/SAML/Attributes/NAME.",
     stage="attributes",
     source=_ASSERTIONS,
+    evidence=Evidence.DOCUMENTED,
+    url=aws.SAML_ASSERTIONS_URL,
 )
 ATTRIBUTE_REPEATED = Rule(
     id="SC-ATTR-015",
@@ -185,6 +233,8 @@ ATTRIBUTE_REPEATED = Rule(
     fix="Merge the repeated Attribute elements into one with several AttributeValue elements.",
     stage="attributes",
     source=_ASSERTIONS + "; SAML 2.0 core, section 2.7.3.1",
+    evidence=Evidence.DOCUMENTED,
+    url=aws.SAML_ASSERTIONS_URL,
 )
 
 _KNOWN = (

@@ -4,18 +4,29 @@ IAM documents that SAML encryption uses a private key uploaded to the provider a
 then posts to the provider's own endpoint (`https://signin.aws.amazon.com/saml/acs/<id>`). AWS
 does not document which error a sign-in gets when the assertion cannot be decrypted or when a
 plaintext assertion reaches a provider set to Required: samlcheck infers the sign-in page's
-generic "invalid SAML response" error and says so in every such finding.
+generic "invalid SAML response" error, and such rules' evidence is inferred.
+
+Functions and the rules they emit (decryption runs in samlcheck.encryption):
+    samlcheck.encryption.decrypt                SC-ENC-001 SC-ENC-009 SC-ENC-012
+    samlcheck.encryption._success_findings      SC-ENC-006 SC-ENC-007
+    samlcheck.encryption._cipher_value          SC-ENC-003 SC-ENC-004 SC-ENC-005
+    samlcheck.encryption._decrypt_container     SC-ENC-002 SC-ENC-003 SC-ENC-004 SC-ENC-005
+                                                SC-ENC-012
+    samlcheck.encryption._standalone_assertion  SC-ENC-003 SC-ENC-008
+    samlcheck.encryption._reparse               SC-ENC-008
+    check_mode                                  SC-ENC-010 SC-ENC-011
 """
 
 from __future__ import annotations
 
 from samlcheck import aws
-from samlcheck.aws import SIGNIN_ENDPOINT
+from samlcheck.aws import SIGNIN_ENDPOINT, Evidence
 from samlcheck.findings import Finding, Rule, Severity
 
 _GUIDE = "AWS IAM User Guide, 'Manage SAML encryption keys' and 'Troubleshoot IAM roles'"
 _XENC = "W3C XML Encryption Syntax and Processing 1.1"
-INFERRED = "AWS does not document the error for this case; samlcheck infers it."
+_UNDOCUMENTED = "; AWS does not document which error it gives"
+_ROLES_SECTION = "From 'Troubleshoot IAM roles'"
 
 ENCRYPTION_MODES = ("Required", "Allowed")
 """IAM's AssertionEncryptionMode values."""
@@ -36,52 +47,63 @@ NO_KEY = Rule(
     source=_GUIDE,
     unjudged="the assertion and its signature: they are inside the ciphertext and no --sp-key "
     "was given to decrypt them",
+    evidence=Evidence.DOCUMENTED,
+    seed_section=_ROLES_SECTION,
+    url=aws.TROUBLESHOOT_ROLES_URL,
 )
 WRONG_KEY = Rule(
     id="SC-ENC-002",
     name="decryption-key-mismatch",
     severity=Severity.ERROR,
-    summary="The assertion must be encrypted for a key the IAM provider holds. " + INFERRED,
+    summary="The assertion must be encrypted for a key the IAM provider holds.",
     fix="Make the IdP encrypt with the certificate of a key uploaded to the IAM provider, or "
     "upload the matching key (samlcheck provider plan --add-key KEY.pem).",
     aws_error="invalid-saml-response",
     stage="input",
-    source=_GUIDE,
+    source=_GUIDE + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
+    seed_section=_ROLES_SECTION,
+    url=aws.TROUBLESHOOT_ROLES_URL,
 )
 CORRUPTED = Rule(
     id="SC-ENC-003",
     name="ciphertext-corrupted",
     severity=Severity.ERROR,
     summary="The encrypted assertion must decrypt cleanly (intact ciphertext, valid padding or "
-    "authentication tag). " + INFERRED,
+    "authentication tag).",
     fix="Capture the SAMLResponse again unchanged; if it still fails, the IdP's encryption is "
     "broken (check its data-encryption algorithm and key length).",
     aws_error="invalid-saml-response",
     stage="input",
-    source=_XENC,
+    source=_XENC + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
 )
 UNSUPPORTED = Rule(
     id="SC-ENC-004",
     name="encryption-algorithm-unsupported",
     severity=Severity.ERROR,
     summary="IAM decrypts assertions encrypted with AES-CBC or AES-GCM, the key transported with "
-    "RSA-OAEP or RSA 1.5. " + INFERRED,
+    "RSA-OAEP or RSA 1.5.",
     fix="Configure the IdP to encrypt with AES-256-GCM and RSA-OAEP key transport.",
     aws_error="invalid-saml-response",
     stage="input",
-    source="AWS IAM API Reference, UpdateSAMLProvider (AddPrivateKey: 'AES-GCM or AES-CBC')",
+    source="AWS IAM API Reference, UpdateSAMLProvider (AddPrivateKey: 'AES-GCM or AES-CBC')"
+    + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
+    url=aws.UPDATE_SAML_PROVIDER_URL,
 )
 MALFORMED = Rule(
     id="SC-ENC-005",
     name="encrypted-assertion-malformed",
     severity=Severity.ERROR,
     summary="An EncryptedAssertion holds an EncryptedData with a CipherValue and an EncryptedKey "
-    "(in its KeyInfo or referenced by a RetrievalMethod). " + INFERRED,
+    "(in its KeyInfo or referenced by a RetrievalMethod).",
     fix="Capture the SAMLResponse again unchanged; if the structure is still incomplete, report "
     "it to the IdP vendor.",
     aws_error="invalid-saml-response",
     stage="input",
-    source=_XENC + "; SAML 2.0 core, section 2.3.4 (EncryptedAssertion)",
+    source=_XENC + "; SAML 2.0 core, section 2.3.4 (EncryptedAssertion)" + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
 )
 RSA_15 = Rule(
     id="SC-ENC-006",
@@ -93,6 +115,7 @@ RSA_15 = Rule(
     "(http://www.w3.org/2009/xmlenc11#rsa-oaep or #rsa-oaep-mgf1p).",
     stage="input",
     source=_XENC + ", section 5.5.1",
+    evidence=Evidence.DOCUMENTED,
 )
 DECRYPTED = Rule(
     id="SC-ENC-007",
@@ -103,17 +126,18 @@ DECRYPTED = Rule(
     fix="Nothing to fix.",
     stage="input",
     source=_XENC,
+    evidence=Evidence.DOCUMENTED,
 )
 NOT_ASSERTION = Rule(
     id="SC-ENC-008",
     name="decrypted-content-not-assertion",
     severity=Severity.ERROR,
-    summary="An EncryptedAssertion must decrypt to exactly one well-formed saml:Assertion. "
-    + INFERRED,
+    summary="An EncryptedAssertion must decrypt to exactly one well-formed saml:Assertion.",
     fix="Report it to the IdP vendor: the IdP encrypts something other than the Assertion.",
     aws_error="invalid-saml-response",
     stage="input",
-    source="SAML 2.0 core, section 2.3.4",
+    source="SAML 2.0 core, section 2.3.4" + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
 )
 TOO_MANY_KEYS = Rule(
     id="SC-ENC-009",
@@ -125,31 +149,39 @@ TOO_MANY_KEYS = Rule(
     "Key IDs).",
     stage="input",
     source=aws.SEED + " (private key limit of two per provider)",
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["private-key-limit"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 PLAINTEXT_REQUIRED = Rule(
     id="SC-ENC-010",
     name="plaintext-assertion-encryption-required",
     severity=Severity.ERROR,
-    summary="With AssertionEncryptionMode Required, IAM accepts only encrypted assertions. "
-    + INFERRED,
+    summary="With AssertionEncryptionMode Required, IAM accepts only encrypted assertions.",
     fix="Turn on assertion encryption in the IdP with the certificate of the key uploaded to IAM, "
     "or set the provider's mode to Allowed (aws iam update-saml-provider "
     "--assertion-encryption-mode Allowed).",
     aws_error="invalid-saml-response",
     stage="input",
-    source=_GUIDE,
+    source=_GUIDE + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
+    seed_section=_ROLES_SECTION,
+    url=aws.TROUBLESHOOT_ROLES_URL,
 )
 RECIPIENT_NOT_ACS = Rule(
     id="SC-ENC-011",
     name="recipient-not-provider-acs",
     severity=Severity.ERROR,
     summary="With AssertionEncryptionMode Required the IdP posts to the provider's own endpoint, "
-    "https://signin.aws.amazon.com/saml/acs/<id>, and the Recipient must name it. " + INFERRED,
+    "https://signin.aws.amazon.com/saml/acs/<id>, and the Recipient must name it.",
     fix="Set the IdP's ACS URL (and so the Recipient) to the provider's endpoint shown in the IAM "
     "console, https://signin.aws.amazon.com/saml/acs/<provider id>.",
     aws_error="invalid-saml-response",
     stage="audience",
-    source=_GUIDE,
+    source=_GUIDE + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
+    seed_section=_ROLES_SECTION,
+    url=aws.TROUBLESHOOT_ROLES_URL,
 )
 TOO_MANY_PARTS = Rule(
     id="SC-ENC-012",
@@ -163,6 +195,7 @@ TOO_MANY_PARTS = Rule(
     stage="input",
     source=_XENC + "; SAML 2.0 core, section 2.3.4 (the caps are samlcheck's)",
     unjudged="the assertion: more encrypted parts than samlcheck examines",
+    evidence=Evidence.DOCUMENTED,
 )
 
 

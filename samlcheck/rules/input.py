@@ -1,13 +1,20 @@
-"""Input rules: the message must be readable, well-formed, DTD-free XML of a known kind."""
+"""Input rules: the message must be readable, well-formed, DTD-free XML of a known kind.
+
+Functions and the rules they emit:
+    size_findings   SC-INPUT-005
+    refused         SC-INPUT-001 SC-INPUT-002 SC-INPUT-003 SC-INPUT-004
+"""
 
 from __future__ import annotations
 
+from samlcheck import aws
+from samlcheck.aws import Evidence
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.xml import XmlRefused
 
 _GUIDE = (
-    "AWS IAM User Guide, 'View a SAML response in your browser'; SAML 2.0 core; the AWS error is "
-    "inferred"
+    "AWS IAM User Guide, 'View a SAML response in your browser'; SAML 2.0 core; AWS does not "
+    "document which error it gives"
 )
 
 NOT_XML = Rule(
@@ -19,6 +26,7 @@ NOT_XML = Rule(
     aws_error="invalid-saml-response",
     stage="input",
     source=_GUIDE,
+    evidence=Evidence.INFERRED,
 )
 DOCTYPE = Rule(
     id="SC-INPUT-002",
@@ -29,8 +37,9 @@ DOCTYPE = Rule(
     fix="Remove the DOCTYPE; if the IdP emits it, treat the message as hostile.",
     aws_error="invalid-saml-response",
     stage="input",
-    source="SAML 2.0 bindings, section 3.5.5.3 (no DTD in SAML messages); the AWS error is "
-    "inferred",
+    source="SAML 2.0 bindings, section 3.5.5.3 (no DTD in SAML messages); AWS does not "
+    "document which error it gives",
+    evidence=Evidence.INFERRED,
 )
 MULTIPLE_DOCUMENTS = Rule(
     id="SC-INPUT-003",
@@ -41,6 +50,7 @@ MULTIPLE_DOCUMENTS = Rule(
     aws_error="invalid-saml-response",
     stage="input",
     source=_GUIDE,
+    evidence=Evidence.INFERRED,
 )
 TOO_LARGE = Rule(
     id="SC-INPUT-004",
@@ -51,6 +61,7 @@ TOO_LARGE = Rule(
     aws_error="invalid-saml-response",
     stage="input",
     source=_GUIDE,
+    evidence=Evidence.INFERRED,
 )
 ASSERTION_PARAMETER_TOO_LONG = Rule(
     id="SC-INPUT-005",
@@ -62,6 +73,8 @@ ASSERTION_PARAMETER_TOO_LONG = Rule(
     stage="input",
     source="AWS STS API Reference, AssumeRoleWithSAML, SAMLAssertion length constraint "
     "(4 to 100,000); whether the console sign-in applies the same limit is not documented",
+    evidence=Evidence.DOCUMENTED,
+    url=aws.ASSUME_ROLE_WITH_SAML_URL,
 )
 SAML_ASSERTION_MAX = 100_000
 """AssumeRoleWithSAML's SAMLAssertion parameter: at most this many characters of base64."""

@@ -6,13 +6,19 @@ a .pem file.") and not encrypted ("Key is encrypted."), 1 to 16,384 characters f
 provider. Inferred by samlcheck: that the key must be RSA (SAML key transport to AWS is RSA-OAEP or
 RSA 1.5), and that the length and character limits answer "Invalid private key." (the API's
 parameter validation may answer first with a ValidationError).
+
+Functions and the rules they emit:
+    key_findings    SC-KEY-001 SC-KEY-002 SC-KEY-003 SC-KEY-004 SC-KEY-005 SC-KEY-006
+                    SC-KEY-008 SC-KEY-009 SC-KEY-010 SC-KEY-011
+    limit_finding   SC-KEY-007
 """
 
 from __future__ import annotations
 
 from cryptography import x509
 
-from samlcheck.aws import SEED
+from samlcheck import aws
+from samlcheck.aws import SEED, Evidence
 from samlcheck.certs import describe
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.keys import (
@@ -26,6 +32,7 @@ from samlcheck.provider import MAX_PRIVATE_KEYS
 
 _INVALID_KEY = f"{SEED}: Invalid private key"
 _API = "AWS IAM API Reference, UpdateSAMLProvider / CreateSAMLProvider (AddPrivateKey)"
+_INVALID_SECTION = aws.ERRORS["invalid-private-key"].heading
 MIN_RSA_BITS = 2048
 
 _CONVERT = {
@@ -50,6 +57,9 @@ NOT_PEM = Rule(
     aws_error="invalid-private-key-format",
     stage="key",
     source=_INVALID_KEY,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=_INVALID_SECTION,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 ENCRYPTED = Rule(
     id="SC-KEY-002",
@@ -62,6 +72,9 @@ ENCRYPTED = Rule(
     aws_error="invalid-private-key-encrypted",
     stage="key",
     source=_INVALID_KEY,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=_INVALID_SECTION,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 NOT_RSA = Rule(
     id="SC-KEY-003",
@@ -74,6 +87,9 @@ NOT_RSA = Rule(
     aws_error="invalid-private-key",
     stage="key",
     source=_INVALID_KEY,
+    evidence=Evidence.INFERRED,
+    seed_section=_INVALID_SECTION,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 TOO_LONG = Rule(
     id="SC-KEY-004",
@@ -86,6 +102,8 @@ TOO_LONG = Rule(
     aws_error="invalid-private-key",
     stage="key",
     source=_API,
+    evidence=Evidence.INFERRED,
+    url=aws.UPDATE_SAML_PROVIDER_URL,
 )
 BAD_CHARACTERS = Rule(
     id="SC-KEY-005",
@@ -98,6 +116,8 @@ BAD_CHARACTERS = Rule(
     aws_error="invalid-private-key",
     stage="key",
     source=_API,
+    evidence=Evidence.INFERRED,
+    url=aws.UPDATE_SAML_PROVIDER_URL,
 )
 CERT_MISMATCH = Rule(
     id="SC-KEY-006",
@@ -108,8 +128,9 @@ CERT_MISMATCH = Rule(
     fix="Upload the key that belongs to the SP encryption certificate configured in the IdP, or "
     "give the IdP the certificate of this key.",
     stage="key",
-    source="AWS IAM User Guide, 'Manage SAML encryption keys' (that IAM accepts a key of another "
-    "certificate is inferred: IAM is never given the certificate the IdP encrypts for)",
+    source="AWS IAM User Guide, 'Manage SAML encryption keys'; that IAM accepts a key of another "
+    "certificate is not documented (IAM is never given the certificate the IdP encrypts for)",
+    evidence=Evidence.INFERRED,
 )
 KEY_LIMIT = Rule(
     id="SC-KEY-007",
@@ -120,6 +141,9 @@ KEY_LIMIT = Rule(
     aws_error="private-key-limit",
     stage="key",
     source=f"{SEED}: Private key limit of 2 is reached",
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["private-key-limit"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 SMALL_RSA = Rule(
     id="SC-KEY-008",
@@ -130,6 +154,7 @@ SMALL_RSA = Rule(
     fix="Create a 2048-bit or larger RSA key and rotate to it.",
     stage="key",
     source="NIST SP 800-131A Rev. 2",
+    evidence=Evidence.DOCUMENTED,
 )
 REPAIRED = Rule(
     id="SC-KEY-009",
@@ -141,6 +166,7 @@ REPAIRED = Rule(
     "(from a tool that accepts it).",
     stage="key",
     source="RFC 8017, section 3.2",
+    evidence=Evidence.INFERRED,
 )
 EXTRA_BLOCKS = Rule(
     id="SC-KEY-010",
@@ -151,6 +177,9 @@ EXTRA_BLOCKS = Rule(
     fix="Upload only the private key block: openssl pkey -in KEY -out key-only.pem.",
     stage="key",
     source=_INVALID_KEY,
+    evidence=Evidence.INFERRED,
+    seed_section=_INVALID_SECTION,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 LARGE_RSA = Rule(
     id="SC-KEY-011",
@@ -163,6 +192,8 @@ LARGE_RSA = Rule(
     stage="key",
     source=_API + " (no size in bits is documented; the limit is samlcheck's)",
     unjudged=f"the key: RSA keys over {MAX_RSA_BITS:,} bits are not loaded or validated",
+    evidence=Evidence.DOCUMENTED,
+    url=aws.UPDATE_SAML_PROVIDER_URL,
 )
 
 

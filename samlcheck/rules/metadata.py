@@ -2,8 +2,27 @@
 
 The verdict is IAM's answer to CreateSAMLProvider / UpdateSAMLProvider. The troubleshooting guide
 documents only a few causes (UTF-8 without BOM, keys of at least 1024 bits, no repeated extension,
-certificate expiry ignored); every other rule says in its source that its effect on IAM is
-inferred, and is a warning where we cannot tell whether IAM refuses the file.
+certificate expiry ignored); every other rule's evidence is inferred, and it is a warning where we
+cannot tell whether IAM refuses the file.
+
+Functions and the rules they emit:
+    encoding_findings           SC-MD-001 SC-MD-002 SC-MD-003 SC-MD-004
+    size_findings               SC-MD-005 SC-MD-006
+    refused                     SC-MD-007 SC-MD-008
+    wrong_document              SC-MD-009
+    no_idp_descriptor           SC-MD-010
+    schema_findings             SC-MD-011
+    entity_findings             SC-MD-012 SC-MD-013 SC-MD-014 SC-MD-015 SC-MD-039
+    certificate_findings        SC-MD-016 SC-MD-017 SC-MD-018 SC-MD-019 SC-MD-020 SC-MD-021
+                                SC-MD-037
+    _validity_finding           SC-MD-022
+    validity_findings           SC-MD-023 SC-MD-024
+    signature_finding           SC-MD-025 SC-MD-026 SC-MD-027
+    several_idps_findings       SC-MD-028 SC-MD-029 SC-MD-030
+    diff_findings               SC-MD-031 SC-MD-032 SC-MD-033 SC-MD-034 SC-MD-035
+    stray_findings              SC-MD-036
+    partly_validated_finding    SC-MD-038
+    unexamined_entities_finding SC-MD-039
 """
 
 from __future__ import annotations
@@ -12,7 +31,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from samlcheck.aws import SEED
+from samlcheck.aws import (
+    CREATE_SAML_PROVIDER_URL,
+    ERRORS,
+    SEED,
+    TROUBLESHOOT_SAML_URL,
+    Evidence,
+)
 from samlcheck.certs import CertFacts, describe, repeated_extensions, serial_number
 from samlcheck.der import DerError
 from samlcheck.findings import Finding, Rule, Severity
@@ -22,7 +47,10 @@ from samlcheck.xml import XmlRefused
 
 _GUIDE = f"{SEED}: Could not parse metadata"
 _API = "IAM API Reference, CreateSAMLProvider (SAMLMetadataDocument length 1000 to 10000000)"
-_INFERRED = " Inferred: the guide does not say whether IAM refuses this."
+_UNKNOWN = " The guide does not say whether IAM refuses this."
+_PARSE_SECTION = ERRORS["metadata-unparseable"].heading
+_SIGNATURE_SECTION = ERRORS["signature-invalid"].heading
+_ISSUER_SECTION = ERRORS["issuer-not-in-provider"].heading
 _SCHEMA = "OASIS SAML 2.0 metadata schema (saml-schema-metadata-2.0)."
 _SIGNIN = f"{SEED}: Response signature invalid"
 _ISSUER = f"{SEED}: Issuer not present in specified provider"
@@ -46,6 +74,10 @@ def _rule(
     source: str,
     aws_error: str | None = _UNPARSEABLE,
     stage: str = "metadata",
+    *,
+    evidence: Evidence,
+    seed_section: str | None = None,
+    url: str | None = None,
 ) -> Rule:
     """A metadata rule. An error leads to "Could not parse metadata." unless `aws_error` names
     another entry; a warning or info leads to no AWS error unless `aws_error` names one."""
@@ -58,6 +90,9 @@ def _rule(
         aws_error=aws_error if severity is Severity.ERROR or aws_error != _UNPARSEABLE else None,
         stage=stage,
         source=source,
+        evidence=evidence,
+        seed_section=seed_section,
+        url=url,
     )
 
 
@@ -70,10 +105,12 @@ _SAVE_UTF8 = (
 BYTE_ORDER_MARK = _rule(
     1, "metadata-byte-order-mark", E,
     "The metadata must be UTF-8 without a byte order mark.", _SAVE_UTF8, _GUIDE,
+    evidence=Evidence.DOCUMENTED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 NOT_UTF8 = _rule(
     2, "metadata-not-utf8", E,
     "The metadata must be encoded in UTF-8, not UTF-16 or UTF-32.", _SAVE_UTF8, _GUIDE,
+    evidence=Evidence.DOCUMENTED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 INVALID_UTF8 = _rule(
     3, "metadata-invalid-utf8", E,
@@ -81,166 +118,193 @@ INVALID_UTF8 = _rule(
     "Convert the file to UTF-8 from the encoding it was written in (often Windows-1252 or "
     "ISO-8859-1), or re-download it from the IdP.",
     _GUIDE,
+    evidence=Evidence.DOCUMENTED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 DECLARED_ENCODING = _rule(
     4, "metadata-declared-encoding-not-utf8", W,
     "The XML declaration should name UTF-8 when the bytes are UTF-8.",
     "Change the declaration to <?xml version=\"1.0\" encoding=\"UTF-8\"?>.",
-    _GUIDE + "." + _INFERRED,
+    _GUIDE + "." + _UNKNOWN,
+    evidence=Evidence.INFERRED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 TOO_SHORT = _rule(
     5, "metadata-too-short", E,
     "IAM takes metadata documents of at least 1,000 characters.",
     "Download the complete metadata again; a short file is usually truncated or an error page.",
     _API, aws_error="metadata-too-short",
+    evidence=Evidence.INFERRED, url=CREATE_SAML_PROVIDER_URL,
 )  # fmt: skip
 TOO_LONG = _rule(
     6, "metadata-too-long", E,
     "IAM takes metadata documents of at most 10,000,000 characters.",
     "Upload only your IdP's EntityDescriptor, not a whole federation aggregate.",
     _API, aws_error="metadata-too-long",
+    evidence=Evidence.INFERRED, url=CREATE_SAML_PROVIDER_URL,
 )  # fmt: skip
 NOT_WELL_FORMED = _rule(
     7, "metadata-not-well-formed", E,
     "The metadata must be one well-formed XML document.",
     "Re-download the metadata unchanged; do not edit it by hand.", _GUIDE,
+    evidence=Evidence.DOCUMENTED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 DOCTYPE = _rule(
     8, "metadata-doctype", E,
     "SAML metadata has no DOCTYPE; samlcheck refuses DTDs (entity expansion, external entities).",
-    "Remove the DOCTYPE declaration.", _GUIDE + "." + _INFERRED,
+    "Remove the DOCTYPE declaration.", _GUIDE + "." + _UNKNOWN,
+    evidence=Evidence.INFERRED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 WRONG_DOCUMENT = _rule(
     9, "metadata-wrong-document", E,
     "The root element must be md:EntityDescriptor (or md:EntitiesDescriptor).",
     "Download the IdP's SAML 2.0 metadata (its metadata URL or admin console export).",
-    _GUIDE + "." + _INFERRED,
+    _GUIDE + "." + _UNKNOWN,
+    evidence=Evidence.INFERRED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 NO_IDP_DESCRIPTOR = _rule(
     10, "metadata-no-idp-descriptor", E,
     "IAM needs the metadata of an identity provider: an md:IDPSSODescriptor.",
     "Export the IdP's metadata, not the service provider (SP) metadata.",
-    _GUIDE + "." + _INFERRED,
+    _GUIDE + "." + _UNKNOWN,
+    evidence=Evidence.INFERRED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 SCHEMA_INVALID = _rule(
     11, "metadata-schema-invalid", W,
     "The metadata should be valid against the OASIS SAML 2.0 metadata schema.",
     "Correct the element named in the message, or re-export the metadata from the IdP.",
-    _SCHEMA + _INFERRED + " IAM's parser may accept or refuse such documents.",
+    _SCHEMA + _UNKNOWN + " IAM's parser may accept or refuse such documents.",
+    evidence=Evidence.INFERRED,
 )  # fmt: skip
 NO_SAML2_PROTOCOL = _rule(
     12, "idp-no-saml2-protocol", E,
     "The IDPSSODescriptor must list urn:oasis:names:tc:SAML:2.0:protocol in "
     "protocolSupportEnumeration.",
     "Export the SAML 2.0 metadata of the IdP (not SAML 1.1 or WS-Federation).",
-    _GUIDE + "." + _INFERRED,
+    _GUIDE + "." + _UNKNOWN,
+    evidence=Evidence.INFERRED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 NO_ENTITY_ID = _rule(
     13, "entity-id-missing", E,
     "An EntityDescriptor must have an entityID: it is the Issuer IAM matches responses against.",
-    "Export the metadata again; the entityID is the IdP's issuer URI.", _SCHEMA + _INFERRED,
+    "Export the metadata again; the entityID is the IdP's issuer URI.", _SCHEMA + _UNKNOWN,
+    evidence=Evidence.INFERRED,
 )  # fmt: skip
 NO_SIGNING_CERTIFICATE = _rule(
     14, "idp-no-signing-certificate", E,
     "The IdP must publish at least one signing certificate (KeyDescriptor use='signing' or no "
     "use) for IAM to verify responses.",
     "Add the IdP's signing certificate to its metadata (most IdPs do so in their export).",
-    _GUIDE + "." + _INFERRED,
+    _GUIDE + "." + _UNKNOWN,
+    evidence=Evidence.INFERRED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 NO_SSO_ENDPOINT = _rule(
     15, "idp-no-sso-endpoint", W,
     "An IDPSSODescriptor should list its SingleSignOnService endpoints (the schema requires one).",
     "Export the complete metadata; AWS does not call the endpoints, but the schema needs one.",
     _SCHEMA + " AWS sign-in is IdP-initiated, so the endpoints are not used by AWS.",
+    evidence=Evidence.DOCUMENTED,
 )  # fmt: skip
 CERTIFICATE_UNREADABLE = _rule(
     16, "certificate-unreadable", E,
     "Every ds:X509Certificate must hold the base64 of a DER X.509 certificate.",
     "Paste the certificate's base64 (the text between the PEM BEGIN and END lines) only.",
-    _GUIDE + "." + _INFERRED,
+    _GUIDE + "." + _UNKNOWN,
+    evidence=Evidence.INFERRED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 CERTIFICATE_BASE64_OF_PEM = _rule(
     17, "certificate-base64-of-pem", E,
     "A ds:X509Certificate must hold base64 of DER, not base64 of a PEM file.",
     "Put the base64 between the PEM's BEGIN and END lines into the element, not the base64 of "
     "the whole PEM file.",
-    _GUIDE + "." + _INFERRED,
+    _GUIDE + "." + _UNKNOWN,
+    evidence=Evidence.INFERRED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 KEY_TOO_SMALL = _rule(
     18, "certificate-key-too-small", E,
     "An RSA or DSA certificate key must have at least 1024 bits.",
     "Issue a new signing certificate with an RSA key of 2048 bits or more and publish it.",
     _GUIDE,
+    evidence=Evidence.DOCUMENTED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 REPEATED_EXTENSION = _rule(
     19, "certificate-repeated-extension", E,
     "An X.509 extension may appear only once in a certificate.",
     "Issue a new certificate in which each extension appears once.", _GUIDE,
+    evidence=Evidence.DOCUMENTED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 WEAK_SIGNATURE_HASH = _rule(
     20, "certificate-weak-signature-hash", W,
     "The certificate is signed with MD5 or SHA-1.",
     "Issue a new certificate signed with SHA-256. IAM is not known to act on it (the certificate "
     "is a key carrier), but scanners and auditors flag it.",
-    _GUIDE + " (names key size and repeated extensions only). Inferred: IAM does not act on the "
-    "signature hash. MD5/SHA-1 are deprecated (RFC 6151, RFC 9155).",
+    _GUIDE + " (names key size and repeated extensions only). That IAM does not act on the "
+    "signature hash is not documented. MD5/SHA-1 are deprecated (RFC 6151, RFC 9155).",
+    evidence=Evidence.INFERRED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 KEY_NOT_RSA = _rule(
     21, "certificate-key-not-rsa", W,
     "The certificate key is not RSA (EC or other); AWS does not document verifying such SAML "
     "signatures.",
     "Prefer an RSA signing key of 2048 bits or more for AWS.",
-    _GUIDE + " (names RSA/DSA key sizes only)." + _INFERRED,
+    _GUIDE + " (names RSA/DSA key sizes only)." + _UNKNOWN,
+    evidence=Evidence.INFERRED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 CERTIFICATE_FACTS = _rule(
     22, "certificate-validity", INFO,
     "The certificate is expired or not yet valid at the checked instant; IAM does not act on it.",
     "Rotate certificates before they expire, following your own policy.",
-    _GUIDE + " (IAM does not evaluate X.509 certificate expiration; that it ignores a "
-    "notBefore in the future too is inferred).",
+    _GUIDE + " (IAM does not evaluate X.509 certificate expiration; it does not say whether "
+    "a notBefore in the future is ignored too).",
+    evidence=Evidence.INFERRED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 VALID_UNTIL = _rule(
     23, "metadata-valid-until", W,
     "validUntil should be a valid xs:dateTime in the future.",
     "Download fresh metadata from the IdP (or ask it to publish a later validUntil).",
-    _SCHEMA + _INFERRED,
+    _SCHEMA + _UNKNOWN,
+    evidence=Evidence.INFERRED,
 )  # fmt: skip
 CACHE_DURATION = _rule(
     24, "metadata-cache-duration", W,
     "cacheDuration should be a valid, positive xs:duration.",
     "Ask the IdP to publish a positive duration such as PT24H, or remove the attribute.",
-    _SCHEMA + _INFERRED,
+    _SCHEMA + _UNKNOWN,
+    evidence=Evidence.INFERRED,
 )  # fmt: skip
 SIGNATURE_INVALID = _rule(
     25, "metadata-signature-invalid", W,
     "A signed metadata document should verify: the file was changed after signing or the "
     "certificate is wrong.",
     "Download the metadata again without editing it; check the certificate given with --cert.",
-    "SAML 2.0 metadata, section 3 (signature processing)." + _INFERRED + " IAM is not "
+    "SAML 2.0 metadata, section 3 (signature processing)." + _UNKNOWN + " IAM is not "
     "documented to verify metadata signatures.",
+    evidence=Evidence.INFERRED,
 )  # fmt: skip
 SIGNATURE_VERIFIED = _rule(
     26, "metadata-signature-verified", INFO,
     "The metadata signature verifies.",
     "Nothing to do.", "SAML 2.0 metadata, section 3.",
+    evidence=Evidence.DOCUMENTED,
 )  # fmt: skip
 SIGNATURE_UNVERIFIABLE = _rule(
     27, "metadata-signature-unverifiable", INFO,
     "The metadata is signed but no certificate was available to verify it.",
     "Pass the federation's signing certificate with --cert.", "SAML 2.0 metadata, section 3.",
+    evidence=Evidence.DOCUMENTED,
 )  # fmt: skip
 SEVERAL_IDPS = _rule(
     28, "metadata-several-idps", W,
     "The document describes several identity providers; an IAM provider stands for one.",
     "Upload only your IdP's EntityDescriptor (extract it from the aggregate).",
-    _GUIDE + "." + _INFERRED,
+    _GUIDE + "." + _UNKNOWN,
+    evidence=Evidence.INFERRED, seed_section=_PARSE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 ISSUER_SELECTS = _rule(
     29, "issuer-selects-idp", INFO,
     "Which EntityDescriptor the given Issuer selects.",
     "Nothing to do.",
-    "SAML 2.0 core, section 2.2.5 (Issuer). Inferred: IAM compares the Issuer with the entityID "
-    "exactly (the guide says only 'does not match').",
+    f"{SEED} (says only 'does not match': that IAM compares the Issuer with the entityID "
+    "exactly is not documented); SAML 2.0 core, section 2.2.5 (Issuer).",
+    evidence=Evidence.INFERRED, seed_section=_ISSUER_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 ISSUER_NOT_IN_METADATA = _rule(
     30, "issuer-not-in-metadata", W,
@@ -248,17 +312,20 @@ ISSUER_NOT_IN_METADATA = _rule(
     "Use the metadata of the IdP whose entityID equals the Issuer of its responses.",
     _ISSUER,
     aws_error="issuer-not-in-provider", stage="issuer",
+    evidence=Evidence.DOCUMENTED, seed_section=_ISSUER_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 SIGNING_CERTIFICATE_ROTATED = _rule(
     31, "idp-signing-certificate-rotated", E,
     "The IdP signs with a new certificate; IAM still holds only the old one.",
     _UPDATE, _SIGNIN, aws_error="signature-invalid", stage="signature",
+    evidence=Evidence.DOCUMENTED, seed_section=_SIGNATURE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 SIGNING_CERTIFICATE_ADDED = _rule(
     32, "idp-signing-certificate-added", W,
     "The IdP publishes a signing certificate IAM does not hold; once the IdP signs with it, "
     "sign-ins fail.",
     _UPDATE, _SIGNIN, aws_error="signature-invalid", stage="signature",
+    evidence=Evidence.DOCUMENTED, seed_section=_SIGNATURE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 ENTITY_ID_CHANGED = _rule(
     33, "idp-entity-id-changed", E,
@@ -266,17 +333,20 @@ ENTITY_ID_CHANGED = _rule(
     _UPDATE,
     _ISSUER,
     aws_error="issuer-not-in-provider", stage="issuer",
+    evidence=Evidence.DOCUMENTED, seed_section=_ISSUER_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 SIGNING_CERTIFICATE_RETIRED = _rule(
     34, "idp-signing-certificate-retired", INFO,
     "IAM still trusts a signing certificate the IdP no longer publishes.",
     _UPDATE + " (to stop trusting the retired key).", _SIGNIN, aws_error=None,
+    evidence=Evidence.DOCUMENTED, seed_section=_SIGNATURE_SECTION, url=TROUBLESHOOT_SAML_URL,
 )  # fmt: skip
 ENDPOINTS_CHANGED = _rule(
     35, "idp-endpoints-changed", INFO,
     "The IdP's SingleSignOnService endpoints changed (AWS does not use them).",
     "Nothing to do for AWS; update bookmarks or SP-initiated links if you use them.",
     _SCHEMA, aws_error=None,
+    evidence=Evidence.DOCUMENTED,
 )  # fmt: skip
 ENTITY_OUTSIDE_METADATA = _rule(
     36, "entity-outside-metadata", W,
@@ -285,14 +355,16 @@ ENTITY_OUTSIDE_METADATA = _rule(
     "Remove it. If the file came signed from a publisher, download it again from there: content "
     "in such places is not what the signature vouches for and may have been added by anyone.",
     _SCHEMA + " XML Signature, section 6.6.4 (the enveloped transform removes the signature, "
-    "Object included, from what it signs)." + _INFERRED + " IAM is taken to ignore it too.",
+    "Object included, from what it signs)." + _UNKNOWN + " IAM is taken to ignore it too.",
+    evidence=Evidence.INFERRED,
 )  # fmt: skip
 SERIAL_NOT_POSITIVE = _rule(
     37, "certificate-serial-not-positive", W,
     "A certificate's serial number must be positive (RFC 5280, section 4.1.2.2).",
     "Issue a new signing certificate with a positive serial number and publish it.",
     "RFC 5280, section 4.1.2.2. cryptography deprecates reading such certificates, so a future "
-    "release will refuse them." + _INFERRED + " IAM's behaviour with them is unknown.",
+    "release will refuse them." + _UNKNOWN + " IAM's behaviour with them is unknown.",
+    evidence=Evidence.INFERRED,
 )  # fmt: skip
 SCHEMA_PARTLY_VALIDATED = _rule(
     38, "metadata-schema-partly-validated", INFO,
@@ -300,6 +372,7 @@ SCHEMA_PARTLY_VALIDATED = _rule(
     "answered quickly; the rest was not validated.",
     "Nothing to do for IAM; validate the full document with a schema validator if you need to.",
     _SCHEMA + " The bound is samlcheck's (samlcheck.schema.MAX_VALIDATED_ELEMENTS), not IAM's.",
+    evidence=Evidence.DOCUMENTED,
 )  # fmt: skip
 NOT_FULLY_EXAMINED = _rule(
     39, "metadata-not-fully-examined", W,
@@ -307,7 +380,8 @@ NOT_FULLY_EXAMINED = _rule(
     "that any input is answered quickly; what lies beyond was not examined.",
     "Upload only your IdP's EntityDescriptor with the certificates it uses (one to four).",
     "samlcheck's bounds (samlcheck.metadata.MAX_CERTIFICATES, "
-    "samlcheck.metadata_check.MAX_ENTITIES_EXAMINED), not IAM's." + _INFERRED,
+    "samlcheck.metadata_check.MAX_ENTITIES_EXAMINED), not IAM's." + _UNKNOWN,
+    evidence=Evidence.INFERRED,
 )  # fmt: skip
 
 # --- encoding, size, document -------------------------------------------------------------------

@@ -5,14 +5,23 @@ them is not. samlcheck assumes: parameter validation (name, Key ID), then the re
 updates; add and remove together), then the key list (limit, unknown Key ID, removing the only
 key while Required), then the encryption mode, then the key itself and the metadata. The first
 error in that order is the verdict; every finding is reported.
+
+Functions and the rules they emit:
+    request_findings            SC-PROV-001
+    _key_list_findings          SC-PROV-003 SC-PROV-004 SC-PROV-005 SC-PROV-006
+    _mode_findings              SC-PROV-002 SC-PROV-009 SC-PROV-010
+    _name_findings              SC-PROV-007
+    _key_id_findings            SC-PROV-008
+    dropped_signing_findings    SC-PROV-011
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from samlcheck import aws
 from samlcheck import provider as model
-from samlcheck.aws import SEED
+from samlcheck.aws import SEED, Evidence
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.provider import ProviderChange, ProviderState
 from samlcheck.rules.metadata import name_facts
@@ -32,6 +41,9 @@ NO_UPDATES = Rule(
     aws_error="update-no-changes",
     stage="provider",
     source=SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["update-no-changes"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 REQUIRED_WITHOUT_KEY = Rule(
     id="SC-PROV-002",
@@ -43,6 +55,9 @@ REQUIRED_WITHOUT_KEY = Rule(
     aws_error="required-without-key",
     stage="provider",
     source=SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["required-without-key"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 ADD_AND_REMOVE = Rule(
     id="SC-PROV-003",
@@ -53,6 +68,9 @@ ADD_AND_REMOVE = Rule(
     aws_error="add-and-remove-keys",
     stage="provider",
     source=SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["add-and-remove-keys"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 KEY_LIMIT = Rule(
     id="SC-PROV-004",
@@ -63,6 +81,9 @@ KEY_LIMIT = Rule(
     aws_error="private-key-limit",
     stage="provider",
     source=SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["private-key-limit"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 REMOVE_ONLY_KEY = Rule(
     id="SC-PROV-005",
@@ -75,6 +96,9 @@ REMOVE_ONLY_KEY = Rule(
     aws_error="remove-key-failed",
     stage="provider",
     source=SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["remove-key-failed"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 REMOVE_UNKNOWN = Rule(
     id="SC-PROV-006",
@@ -85,6 +109,9 @@ REMOVE_UNKNOWN = Rule(
     aws_error="remove-key-id-mismatch",
     stage="provider",
     source=SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["remove-key-id-mismatch"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 NAME_INVALID = Rule(
     id="SC-PROV-007",
@@ -96,6 +123,8 @@ NAME_INVALID = Rule(
     aws_error="provider-name-invalid",
     stage="provider",
     source=_API,
+    evidence=Evidence.INFERRED,
+    url=aws.CREATE_SAML_PROVIDER_URL,
 )
 KEY_ID_INVALID = Rule(
     id="SC-PROV-008",
@@ -107,6 +136,8 @@ KEY_ID_INVALID = Rule(
     aws_error="key-id-invalid",
     stage="provider",
     source=_API,
+    evidence=Evidence.INFERRED,
+    url=aws.UPDATE_SAML_PROVIDER_URL,
 )
 MODE_UNCHANGED = Rule(
     id="SC-PROV-009",
@@ -115,7 +146,9 @@ MODE_UNCHANGED = Rule(
     summary="Setting the encryption mode the provider already has changes nothing.",
     fix="Nothing to fix; drop --encryption-mode if it was meant as a change.",
     stage="provider",
-    source=_API + " (inferred: AWS does not say how IAM answers a mode that is already set)",
+    source=_API + " (AWS does not say how IAM answers a mode that is already set)",
+    evidence=Evidence.INFERRED,
+    url=aws.UPDATE_SAML_PROVIDER_URL,
 )
 LAST_KEY_REMOVED = Rule(
     id="SC-PROV-010",
@@ -126,6 +159,9 @@ LAST_KEY_REMOVED = Rule(
     fix="Turn off assertion encryption in the IdP before removing the provider's last key.",
     stage="provider",
     source="AWS IAM User Guide, 'Troubleshoot IAM roles' (valid private decryption key)",
+    evidence=Evidence.DOCUMENTED,
+    seed_section="From 'Troubleshoot IAM roles'",
+    url=aws.TROUBLESHOOT_ROLES_URL,
 )
 SIGNING_CERTIFICATE_DROPPED = Rule(
     id="SC-PROV-011",
@@ -137,8 +173,11 @@ SIGNING_CERTIFICATE_DROPPED = Rule(
     "rollover metadata with both), and drop it in a later update.",
     aws_error="signature-invalid",
     stage="provider",
-    source=SEED + " (invalid signature: the IdP's metadata differs from the one in IAM); inferred: "
+    source=SEED + " (invalid signature: the IdP's metadata differs from the one in IAM); assumed: "
     "that the IdP signs with a certificate of its current metadata or of the provider's",
+    evidence=Evidence.INFERRED,
+    seed_section=aws.ERRORS["signature-invalid"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 
 

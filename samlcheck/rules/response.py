@@ -1,8 +1,17 @@
 """Response rules: shape, status, issuer, audience and recipient, subject, and time.
 
 Each rule maps to the AWS error STS returns and to the stage of aws.EVALUATION_ORDER where STS is
-assumed to meet it. Where AWS does not document which error a violation gives, the rule's source
-says "inferred".
+assumed to meet it. Where AWS does not document which error a violation gives, the rule's evidence
+is inferred.
+
+Functions and the rules they emit:
+    shape_findings      SC-RESP-001
+    status_findings     SC-RESP-002
+    assertion_findings  SC-RESP-003
+    issuer_findings     SC-RESP-010
+    audience_findings   SC-RESP-020
+    subject_findings    SC-RESP-021 SC-RESP-030 SC-RESP-031
+    time_findings       SC-RESP-040 SC-RESP-041 SC-RESP-042 SC-RESP-043
 """
 
 from __future__ import annotations
@@ -11,12 +20,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from samlcheck import aws
+from samlcheck.aws import Evidence
 from samlcheck.claims import BEARER, SUCCESS, AssertionFacts, ClaimSet, Text
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.instants import parse_instant
 
 _ASSERTIONS = "AWS IAM User Guide, 'Configure SAML assertions for the authentication response'"
 _CORE = "SAML 2.0 core"
+_UNDOCUMENTED = "; AWS does not document which error it gives"
 REDEEM_WINDOW = dt.timedelta(minutes=5)
 UTC = dt.timezone.utc
 
@@ -28,7 +39,8 @@ NOT_A_RESPONSE = Rule(
     fix="Capture the SAMLResponse the IdP posts to AWS sign-in; configure a SAML 2.0 app.",
     aws_error="invalid-saml-response",
     stage="input",
-    source=_CORE + ", section 3.2.2 (StatusResponseType); inferred AWS error",
+    source=_CORE + ", section 3.2.2 (StatusResponseType)" + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
 )
 STATUS_NOT_SUCCESS = Rule(
     id="SC-RESP-002",
@@ -38,7 +50,8 @@ STATUS_NOT_SUCCESS = Rule(
     fix="The IdP refused the sign-in: read its status message and the IdP's own logs.",
     aws_error="invalid-saml-response",
     stage="input",
-    source=_CORE + ", section 3.2.2.2; inferred AWS error",
+    source=_CORE + ", section 3.2.2.2" + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
 )
 NO_ASSERTION = Rule(
     id="SC-RESP-003",
@@ -48,7 +61,9 @@ NO_ASSERTION = Rule(
     fix="Configure the IdP to issue an assertion to the AWS application.",
     aws_error="invalid-saml-response",
     stage="input",
-    source=_ASSERTIONS + "; inferred AWS error",
+    source=_ASSERTIONS + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
+    url=aws.SAML_ASSERTIONS_URL,
 )
 ISSUER_MISMATCH = Rule(
     id="SC-RESP-010",
@@ -60,6 +75,9 @@ ISSUER_MISMATCH = Rule(
     aws_error="issuer-not-in-provider",
     stage="issuer",
     source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["issuer-not-in-provider"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 AUDIENCE_MISSING = Rule(
     id="SC-RESP-020",
@@ -71,7 +89,10 @@ AUDIENCE_MISSING = Rule(
     aws_error="audience-missing",
     stage="audience",
     source=aws.SEED + "; SAML 2.0 core, section 2.5.1.4 (every AudienceRestriction must hold; "
-    "that AWS checks each one is inferred)",
+    "AWS does not document that it checks each one)",
+    evidence=Evidence.INFERRED,
+    seed_section=aws.ERRORS["audience-missing"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 RECIPIENT_NOT_AWS = Rule(
     id="SC-RESP-021",
@@ -83,7 +104,9 @@ RECIPIENT_NOT_AWS = Rule(
     "regional, GovCloud or China endpoint; /saml/acs/ID with encryption).",
     aws_error="not-authorized",
     stage="audience",
-    source=_ASSERTIONS + "; inferred AWS error (the trust policy's saml:aud condition fails)",
+    source=_ASSERTIONS + _UNDOCUMENTED + " (the trust policy's saml:aud condition fails)",
+    evidence=Evidence.INFERRED,
+    url=aws.SAML_ASSERTIONS_URL,
 )
 NAME_ID_MISSING = Rule(
     id="SC-RESP-030",
@@ -94,6 +117,9 @@ NAME_ID_MISSING = Rule(
     aws_error="not-authorized",
     stage="subject",
     source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["not-authorized"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 BEARER_CONFIRMATION = Rule(
     id="SC-RESP-031",
@@ -105,7 +131,8 @@ BEARER_CONFIRMATION = Rule(
     "NotOnOrAfter (standard for the Web Browser SSO profile).",
     aws_error="not-authorized",
     stage="subject",
-    source="SAML 2.0 profiles, section 4.1.4.2 (Web Browser SSO); inferred AWS error",
+    source="SAML 2.0 profiles, section 4.1.4.2 (Web Browser SSO)" + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
 )
 EXPIRED = Rule(
     id="SC-RESP-040",
@@ -117,8 +144,9 @@ EXPIRED = Rule(
     "assertion lifetime. For an old capture, pass --at with an instant inside the window.",
     aws_error="response-expired",
     stage="time",
-    source="reported AWS behaviour for NotOnOrAfter; for NotBefore in the future the AWS error "
-    "is inferred; SAML 2.0 core, section 2.5.1.2",
+    source="reported AWS behaviour for NotOnOrAfter; for NotBefore in the future AWS's error is "
+    "not known; SAML 2.0 core, section 2.5.1.2",
+    evidence=Evidence.INFERRED,
 )
 REDEEM_LATE = Rule(
     id="SC-RESP-041",
@@ -128,7 +156,8 @@ REDEEM_LATE = Rule(
     fix="Use the response immediately; fetch a fresh one for each AssumeRoleWithSAML call.",
     aws_error="redeem-window",
     stage="time",
-    source="reported AWS behaviour (the Assertion's IssueInstant is assumed; inferred)",
+    source="reported AWS behaviour; that STS reads the Assertion's IssueInstant is assumed",
+    evidence=Evidence.INFERRED,
 )
 TIME_UNREADABLE = Rule(
     id="SC-RESP-042",
@@ -138,7 +167,8 @@ TIME_UNREADABLE = Rule(
     fix="Fix the IdP's time format: 2026-01-15T12:00:00Z.",
     aws_error="invalid-saml-response",
     stage="time",
-    source=_CORE + ", section 1.3.3; inferred AWS error",
+    source=_CORE + ", section 1.3.3" + _UNDOCUMENTED,
+    evidence=Evidence.INFERRED,
 )
 TIME_WINDOW = Rule(
     id="SC-RESP-043",
@@ -147,6 +177,9 @@ TIME_WINDOW = Rule(
     summary="The instants at which AWS would accept the response's times.",
     fix="Nothing to fix.",
     stage="time",
+    source="SC-RESP-040 and SC-RESP-041 combined: SAML 2.0 core, section 2.5.1.2, and the "
+    "reported five-minute redeem window",
+    evidence=Evidence.INFERRED,
 )
 
 

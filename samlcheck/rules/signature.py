@@ -4,6 +4,17 @@ key signed the claims.
 Each finding is built from measured facts (samlcheck.signature.SignatureAnalysis): the outcome of
 each ds:Signature against each anchor, the recomputed digests, the KeyInfo certificate and the
 SAML signature-profile checks. All errors here are in the `signature` stage.
+
+Functions and the rules they emit:
+    signature_findings              SC-SIG-001 SC-SIG-005 SC-SIG-010 SC-SIG-011 SC-SIG-012
+                                    SC-SIG-013 SC-SIG-014 SC-SIG-015 SC-SIG-016 SC-SIG-017
+                                    SC-SIG-018 SC-SIG-019 SC-SIG-021 SC-SIG-022 SC-SIG-024
+    _untrusted                      SC-SIG-003
+    _check_findings                 SC-SIG-002 SC-SIG-004 SC-SIG-006 SC-SIG-007 SC-SIG-008
+    _provider_issuer_findings       SC-SIG-023
+    _limit_findings                 SC-SIG-025
+    samlcheck.response._rotation    SC-SIG-020
+(SC-SIG-010..015, 021 and 022 are profile violations, mapped by kind in _BY_KIND.)
 """
 
 from __future__ import annotations
@@ -12,6 +23,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from samlcheck import aws
+from samlcheck.aws import Evidence
 from samlcheck.claims import Lookalike
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.profile import MAX_LISTED
@@ -31,7 +43,8 @@ if TYPE_CHECKING:
     from samlcheck.certs import CertFacts
 
 _DOCUMENTED = aws.SEED + " (invalid signature: the IdP's metadata differs from the one in IAM)"
-_INFERRED = "; the AWS error is inferred"
+_ELSEWHERE = "; AWS documents the error only for a metadata mismatch"
+_SECTION = aws.ERRORS["signature-invalid"].heading
 _PROFILE = "SAML 2.0 core, section 5.4 (SAML and XML Signature syntax and processing)"
 _WRAPPING = (
     "Somorovsky et al., 'On Breaking SAML: Be Whoever You Want to Be' (XML signature wrapping)"
@@ -47,6 +60,10 @@ def _rule(
     severity: Severity = Severity.ERROR,
     source: str = _DOCUMENTED,
     unjudged: str = "",
+    *,
+    evidence: Evidence,
+    seed_section: str | None = None,
+    url: str | None = None,
 ) -> Rule:
     return Rule(
         id=f"SC-SIG-{number:03d}",
@@ -58,6 +75,9 @@ def _rule(
         stage="signature",
         source=source,
         unjudged=unjudged,
+        evidence=evidence,
+        seed_section=seed_section,
+        url=url,
     )
 
 
@@ -66,7 +86,8 @@ UNSIGNED = _rule(
     "response-unsigned",
     "AWS requires the Response or the Assertion to be signed by the IdP.",
     "Turn on response or assertion signing in the IdP's AWS application.",
-    source="SAML 2.0 profiles, section 4.1.3.5 (a POSTed assertion must be signed)" + _INFERRED,
+    source="SAML 2.0 profiles, section 4.1.3.5 (a POSTed assertion must be signed)" + _ELSEWHERE,
+    evidence=Evidence.INFERRED,
 )
 DIGEST_CHANGED = _rule(
     2,
@@ -74,7 +95,8 @@ DIGEST_CHANGED = _rule(
     "The content a signature covers must be byte-for-byte what the IdP signed (its digest).",
     "Capture the SAMLResponse again without reformatting or editing it; if the IdP itself "
     "changes the XML after signing, fix that step.",
-    source=_XMLDSIG + _INFERRED,
+    source=_XMLDSIG + _ELSEWHERE,
+    evidence=Evidence.INFERRED,
 )
 KEY_NOT_IN_ANCHORS = _rule(
     3,
@@ -83,13 +105,17 @@ KEY_NOT_IN_ANCHORS = _rule(
     "The IdP signs with a new certificate: download its current metadata and update the IAM "
     "provider (aws iam update-saml-provider --saml-provider-arn ARN --saml-metadata-document "
     "file://metadata.xml).",
+    evidence=Evidence.DOCUMENTED,
+    seed_section=_SECTION,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 MALFORMED_SIGNATURE = _rule(
     4,
     "signature-malformed",
     "A ds:Signature must be complete and use algorithms an XML-DSig verifier supports.",
     "Fix the IdP's signing configuration (RSA-SHA256, exclusive c14n, one Reference).",
-    source=_XMLDSIG + _INFERRED,
+    source=_XMLDSIG + _ELSEWHERE,
+    evidence=Evidence.INFERRED,
 )
 UNVERIFIABLE = _rule(
     5,
@@ -99,6 +125,9 @@ UNVERIFIABLE = _rule(
     "Pass the metadata uploaded to IAM with --metadata (or the certificate with --cert).",
     severity=Severity.WARNING,
     unjudged="the signature: no trust anchor was given (--metadata or --cert)",
+    evidence=Evidence.DOCUMENTED,
+    seed_section=_SECTION,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 SHA1 = _rule(
     6,
@@ -107,8 +136,9 @@ SHA1 = _rule(
     "principle.",
     "Switch the IdP to RSA-SHA256 with SHA-256 digests.",
     severity=Severity.WARNING,
-    source="NIST SP 800-131A (SHA-1 disallowed for new signatures); that AWS still accepts SHA-1 "
-    "is inferred",
+    source="NIST SP 800-131A (SHA-1 disallowed for new signatures); AWS does not document "
+    "that it still accepts SHA-1",
+    evidence=Evidence.INFERRED,
 )
 ANCHOR_EXPIRED = _rule(
     7,
@@ -118,6 +148,9 @@ ANCHOR_EXPIRED = _rule(
     "Nothing breaks today; plan the certificate rotation (IdP and IAM metadata together).",
     severity=Severity.INFO,
     source=aws.SEED + " (Could not parse metadata: IAM does not act on certificate expiry)",
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["metadata-unparseable"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 UNTRUSTED_KEY_TYPE = _rule(
     8,
@@ -126,42 +159,48 @@ UNTRUSTED_KEY_TYPE = _rule(
     "proves nothing.",
     "Sign with the IdP's RSA key and certificate.",
     source="W3C XML Signature 1.1 (KeyInfo is only a hint; an HMAC key is a shared secret)"
-    + _INFERRED,
+    + _ELSEWHERE,
+    evidence=Evidence.INFERRED,
 )
 WRONG_PARENT = _rule(
     10,
     "signature-misplaced",
     "Each Signature must sit on the Response or on an Assertion directly inside it.",
     "A genuine IdP never does this: treat the response as a signature-wrapping attempt.",
-    source=_PROFILE + "; " + _WRAPPING + _INFERRED,
+    source=_PROFILE + "; " + _WRAPPING + _ELSEWHERE,
+    evidence=Evidence.INFERRED,
 )
 REFERENCE_COUNT = _rule(
     11,
     "signature-reference-count",
     "A SAML signature has exactly one Reference (one Signature per element).",
     "Sign each element with one Signature holding one Reference.",
-    source=_PROFILE + _INFERRED,
+    source=_PROFILE + _ELSEWHERE,
+    evidence=Evidence.INFERRED,
 )
 REFERENCE_URI = _rule(
     12,
     "signature-reference-uri",
     "The Reference URI must be '#' + the ID of the signature's parent (empty only on the root).",
     "A genuine IdP never does this: treat the response as a signature-wrapping attempt.",
-    source=_PROFILE + "; " + _WRAPPING + _INFERRED,
+    source=_PROFILE + "; " + _WRAPPING + _ELSEWHERE,
+    evidence=Evidence.INFERRED,
 )
 TRANSFORMS = _rule(
     13,
     "signature-transforms",
     "Only the enveloped-signature and exclusive c14n transforms are allowed.",
     "Configure the IdP to sign with the enveloped-signature and exclusive c14n transforms only.",
-    source=_PROFILE + _INFERRED,
+    source=_PROFILE + _ELSEWHERE,
+    evidence=Evidence.INFERRED,
 )
 DUPLICATE_ID = _rule(
     14,
     "duplicate-id",
     "No ID value may occur twice in a response (a duplicate ID hides which element is signed).",
     "A genuine IdP never does this: treat the response as a signature-wrapping attempt.",
-    source=_WRAPPING + _INFERRED,
+    source=_WRAPPING + _ELSEWHERE,
+    evidence=Evidence.INFERRED,
 )
 ASSERTION_COUNT = _rule(
     15,
@@ -169,7 +208,8 @@ ASSERTION_COUNT = _rule(
     "A response holds exactly one Assertion or EncryptedAssertion, wherever it is (Extensions, "
     "StatusDetail, Advice and ds:Object included).",
     "Send exactly one assertion; extra ones are a signature-wrapping attempt.",
-    source=_WRAPPING + _INFERRED,
+    source=_WRAPPING + _ELSEWHERE,
+    evidence=Evidence.INFERRED,
 )
 UNSIGNED_LOOKALIKE = _rule(
     16,
@@ -178,6 +218,7 @@ UNSIGNED_LOOKALIKE = _rule(
     "Find out who added unsigned content to the response; only the signed Assertion counts.",
     severity=Severity.WARNING,
     source=_WRAPPING,
+    evidence=Evidence.DOCUMENTED,
 )
 COMMENT_INJECTION = _rule(
     17,
@@ -187,6 +228,7 @@ COMMENT_INJECTION = _rule(
     "Find out who put markup inside the value; an IdP does not emit comments in claims.",
     severity=Severity.WARNING,
     source="CERT VU#475445 (SAML comment injection)",
+    evidence=Evidence.DOCUMENTED,
 )
 CIPHERTEXT_ONLY = _rule(
     18,
@@ -195,7 +237,9 @@ CIPHERTEXT_ONLY = _rule(
     "Assertion is trusted through the key that decrypts it (inferred; AWS does not document it).",
     "Sign the Assertion as well (sign, then encrypt) for end-to-end integrity.",
     severity=Severity.INFO,
-    source="SAML 2.0 core, section 6 (encryption); inferred",
+    source="SAML 2.0 core, section 6 (encryption); AWS does not document how it trusts a "
+    "decrypted Assertion",
+    evidence=Evidence.INFERRED,
 )
 ASSERTION_COVERED = _rule(
     19,
@@ -204,6 +248,7 @@ ASSERTION_COVERED = _rule(
     "Nothing to fix.",
     severity=Severity.INFO,
     source=_PROFILE,
+    evidence=Evidence.DOCUMENTED,
 )
 ROTATED = _rule(
     20,
@@ -212,6 +257,9 @@ ROTATED = _rule(
     "Upload the IdP's current metadata to the IAM provider: aws iam update-saml-provider "
     "--saml-provider-arn ARN --saml-metadata-document file://metadata.xml.",
     severity=Severity.INFO,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=_SECTION,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 SIGNER_NOT_ISSUER = _rule(
     21,
@@ -223,7 +271,8 @@ SIGNER_NOT_ISSUER = _rule(
     # signature-invalid, not issuer-not-in-provider: the Issuer names an entity the metadata knows,
     # and to the provider holding that entity's metadata the signature is by a key it does not
     # hold. Inferred: AWS does not document how it binds the key to the Issuer.
-    source=_PROFILE + "; " + _WRAPPING + _INFERRED,
+    source=_PROFILE + "; " + _WRAPPING + _ELSEWHERE,
+    evidence=Evidence.INFERRED,
 )
 ISSUERS_DIFFER = Rule(
     id="SC-SIG-022",
@@ -236,7 +285,9 @@ ISSUERS_DIFFER = Rule(
     # different entities one is not the provider's. Inferred: AWS documents only the error.
     aws_error="issuer-not-in-provider",
     stage="issuer",
-    source="SAML 2.0 profiles, section 4.1.4.2 (the Response and Assertion Issuer); inferred",
+    source="SAML 2.0 profiles, section 4.1.4.2 (the Response and Assertion Issuer); AWS does not "
+    "document comparing the two",
+    evidence=Evidence.INFERRED,
 )
 
 PROVIDER_ISSUER = Rule(
@@ -252,7 +303,11 @@ PROVIDER_ISSUER = Rule(
     # one entityID, then uses its keys, so this error comes before any signature error. The order
     # is inferred (AWS documents only the error message); see signature.provider_issuers.
     stage="signature",
-    source=aws.SEED + "; the order (provider looked up, Issuer compared, keys used) is inferred",
+    source=aws.SEED + "; the order (provider looked up, Issuer compared, keys used) is not "
+    "documented",
+    evidence=Evidence.INFERRED,
+    seed_section=aws.ERRORS["issuer-not-in-provider"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 
 TOO_MANY_SIGNATURES = _rule(
@@ -261,7 +316,8 @@ TOO_MANY_SIGNATURES = _rule(
     "A response carries at most a few ds:Signature elements (one on the Response, one on the "
     "Assertion); samlcheck examines the first 8 and rejects the rest unexamined.",
     "A genuine IdP never does this: find out what added signatures to the response.",
-    source=_PROFILE + "; " + _WRAPPING + "; that AWS rejects it is inferred",
+    source=_PROFILE + "; " + _WRAPPING + "; AWS does not document rejecting it",
+    evidence=Evidence.INFERRED,
 )
 LIMIT_REACHED = _rule(
     25,
@@ -271,7 +327,8 @@ LIMIT_REACHED = _rule(
     "A genuine IdP stays far below these limits: find out what added so many elements; give "
     "only the metadata of the IdP that signs (--metadata) so that its keys are tried.",
     severity=Severity.WARNING,
-    source="samlcheck's own bounds (issue 9); what AWS does past them is unknown (inferred)",
+    source="samlcheck's own bounds (issue 9); what AWS does past them is unknown",
+    evidence=Evidence.INFERRED,
 )
 
 _BY_KIND = {
