@@ -1,0 +1,49 @@
+"""Facts cross the stage -> rule boundary typed: every outcome and profile breach has its rule,
+and the strings the JSON report carries are today's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import fixtures_responses
+
+from samlcheck import signature
+from samlcheck.profile import Breach
+from samlcheck.rules import signature as rules
+from samlcheck.trust import load_trust
+from samlcheck.xml import parse
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+AT = dt.datetime(2026, 1, 15, 12, 1, tzinfo=dt.timezone.utc)
+
+
+def test_every_outcome_has_an_entry_in_the_outcome_table() -> None:
+    assert set(rules._BY_OUTCOME) == set(signature.Outcome)
+
+
+def test_every_profile_breach_maps_to_a_rule() -> None:
+    assert set(rules._BY_KIND) == set(Breach)
+    assert rules._BY_KIND[Breach.PROVIDER_ISSUER] is rules.PROVIDER_ISSUER
+
+
+def test_the_strings_of_the_json_report_are_unchanged() -> None:
+    assert [s.value for s in signature.Status] == ["valid", "invalid", "unsigned", "unverifiable"]
+    assert [o.value for o in signature.Outcome] == [
+        "valid",
+        "self-verified",
+        "digest-mismatch",
+        "key-not-trusted",
+        "altered",
+        "malformed",
+        "untrusted-method",
+        "key-unknown",
+    ]
+
+
+def test_the_summary_carries_a_plain_string_status() -> None:
+    doc = parse((FIXTURES / "responses" / "valid.xml").read_bytes())
+    trust = load_trust((FIXTURES / fixtures_responses.METADATA,), ())
+    summary = signature.analyse(doc, trust, AT).summary
+    assert type(summary.status) is str and summary.status == "valid"
+    assert summary.signed == ("Response", "Assertion")
