@@ -9,7 +9,9 @@ from pathlib import Path
 import fixtures_responses
 
 from samlcheck import signature
+from samlcheck.keys import KeyKind, inspect_key
 from samlcheck.profile import Breach
+from samlcheck.rules import keys as key_rules
 from samlcheck.rules import signature as rules
 from samlcheck.trust import load_trust
 from samlcheck.xml import parse
@@ -47,3 +49,17 @@ def test_the_summary_carries_a_plain_string_status() -> None:
     summary = signature.analyse(doc, trust, AT).summary
     assert type(summary.status) is str and summary.status == "valid"
     assert summary.signed == ("Response", "Assertion")
+
+
+def test_key_facts_are_typed_and_measured_for_every_key_fixture() -> None:
+    for path in sorted((FIXTURES / "keys").iterdir()):
+        facts = inspect_key(path.read_bytes(), path.name)
+        assert isinstance(facts.kind, KeyKind), path.name
+        assert facts.source == path.name
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        assert facts.characters in (None, len(text)), path.name
+
+
+def test_every_key_kind_that_is_not_pem_has_a_conversion_hint() -> None:
+    pem_only = {KeyKind.PRIVATE_KEY, KeyKind.ENCRYPTED_PRIVATE_KEY}
+    assert set(key_rules._CONVERT) == set(KeyKind) - pem_only
