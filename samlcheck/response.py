@@ -67,7 +67,7 @@ def check_response(
         from samlcheck.encryption import decrypt
 
         decryption = decrypt(doc, options.sp_keys)
-        findings.extend(decryption.findings)
+        findings.extend(encryption.decryption_findings(decryption))
         decrypted = decryption.document
         shape = dataclasses.replace(shape, decrypted=decrypted is not None)
 

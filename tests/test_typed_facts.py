@@ -3,20 +3,25 @@ and the strings the JSON report carries are today's."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 from pathlib import Path
 
 import fixtures_responses
+import pytest
 
 from samlcheck import signature
+from samlcheck.encryption import Problem
 from samlcheck.keys import KeyKind, inspect_key
 from samlcheck.profile import Breach
+from samlcheck.rules import encryption as encryption_rules
 from samlcheck.rules import keys as key_rules
 from samlcheck.rules import signature as rules
 from samlcheck.trust import load_trust
 from samlcheck.xml import parse
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
 AT = dt.datetime(2026, 1, 15, 12, 1, tzinfo=dt.timezone.utc)
 
 
@@ -63,3 +68,22 @@ def test_key_facts_are_typed_and_measured_for_every_key_fixture() -> None:
 def test_every_key_kind_that_is_not_pem_has_a_conversion_hint() -> None:
     pem_only = {KeyKind.PRIVATE_KEY, KeyKind.ENCRYPTED_PRIVATE_KEY}
     assert set(key_rules._CONVERT) == set(KeyKind) - pem_only
+
+
+def test_every_decryption_problem_maps_to_a_rule() -> None:
+    assert set(encryption_rules._BY_PROBLEM) == set(Problem)
+
+
+@pytest.mark.parametrize("stage", ["signature", "profile", "digests", "encryption", "keys"])
+def test_stages_do_not_import_the_rules(stage: str) -> None:
+    """Facts flow up to the rules: a stage module that imports them points the wrong way."""
+    tree = ast.parse((ROOT / "samlcheck" / f"{stage}.py").read_text())
+    imported = [
+        node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    ] + [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    ]
+    assert not [m for m in imported if m.startswith("samlcheck.rules")]
