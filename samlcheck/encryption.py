@@ -11,7 +11,9 @@ RSA 1.5 does not fail on a wrong key: OpenSSL's implicit rejection returns rando
 of an error, so the unwrapped key's length is checked against the data algorithm and the data
 decryption itself (padding, GCM tag, well-formed Assertion) must succeed before a key counts.
 
-The decrypted bytes are parsed only through `samlcheck.xml.parse`.
+The decrypted bytes are parsed only through `samlcheck.xml.parse`. What goes wrong is returned
+as typed facts (`DecryptionProblem`, `DecryptedPart`); samlcheck.rules.encryption words them as
+findings.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import enum
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -30,16 +33,19 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from lxml import etree
 
-from samlcheck.findings import Finding
 from samlcheck.keys import load_rsa_private_key
-from samlcheck.rules import encryption as rules
-from samlcheck.rules.encryption import MAX_ENCRYPTED_ASSERTIONS, MAX_ENCRYPTED_KEYS
 from samlcheck.xml import NS, XmlDocument, XmlRefused, find_all, parse, path_of, qname
 from samlcheck.xml import text as xml_text
 
 XENC = NS["xenc"]
 XENC11 = NS["xenc11"]
 DS = NS["ds"]
+
+MAX_ENCRYPTED_ASSERTIONS = 4
+"""EncryptedAssertions decrypted per response. AWS reads one assertion; each costs an RSA
+decryption per key, so 2,500 of them took 12 s. Past this many, none is decrypted."""
+MAX_ENCRYPTED_KEYS = 8
+"""EncryptedKeys tried per EncryptedData (an IdP writes one per recipient); 20,000 took 8 s."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,42 @@ MGFS = tuple(_MGFS)
 ENCRYPTED_KEY_TYPE = f"{XENC}EncryptedKey"
 
 
+class Problem(str, enum.Enum):
+    """What stops (or, for TOO_MANY_KEYS, qualifies) decryption: each maps to one rule in
+    rules.encryption."""
+
+    NO_KEY = "no-key"
+    TOO_MANY_KEYS = "too-many-keys"
+    """More keys given than an IAM provider holds (decryption still goes on)."""
+    TOO_MANY_PARTS = "too-many-parts"
+    """More EncryptedAssertions or EncryptedKeys than samlcheck examines."""
+    MALFORMED = "malformed"
+    UNSUPPORTED = "unsupported"
+    CORRUPTED = "corrupted"
+    WRONG_KEY = "wrong-key"
+    NOT_ASSERTION = "not-assertion"
+
+
+@dataclass(frozen=True)
+class DecryptionProblem:
+    """One thing wrong with the encryption or the keys, said concretely."""
+
+    kind: Problem
+    message: str
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class DecryptedPart:
+    """One EncryptedAssertion that decrypted."""
+
+    location: str
+    key_source: str
+    algorithm: DataAlgorithm
+    transport: str
+    """The key transport URI (a key of KEY_TRANSPORTS)."""
+
+
 @dataclass(frozen=True)
 class Decryption:
     """The outcome of decrypting every EncryptedAssertion in a document."""
@@ -89,19 +131,23 @@ class Decryption:
     document: XmlDocument | None
     """The document with each EncryptedAssertion replaced by its decrypted Assertion (the input
     document when nothing was encrypted; None when decryption failed)."""
-    findings: tuple[Finding, ...]
+    problems: tuple[DecryptionProblem, ...]
     key_used: str | None
     """The key file that decrypted the (first) assertion."""
     encrypted: bool
     """True when the document holds an EncryptedAssertion."""
+    parts: tuple[DecryptedPart, ...] = ()
+    """Each EncryptedAssertion, when all of them decrypted."""
+    response_signed: bool = False
+    """The Response carries a signature (which covers the ciphertext only)."""
 
 
 class _Refusal(Exception):
-    """Internal: stop decrypting one EncryptedAssertion with this finding."""
+    """Internal: stop decrypting one EncryptedAssertion with this problem."""
 
-    def __init__(self, finding: Finding) -> None:
-        super().__init__(finding.message)
-        self.finding = finding
+    def __init__(self, kind: Problem, message: str, location: str = "") -> None:
+        super().__init__(message)
+        self.problem = DecryptionProblem(kind, message, location)
 
 
 @dataclass(frozen=True)
@@ -122,83 +168,62 @@ def decrypt(doc: XmlDocument, key_paths: tuple[Path, ...]) -> Decryption:
     """Decrypt every saml:EncryptedAssertion in `doc` with the first key in `key_paths` that works.
 
     Key files that cannot be read raise `InputError`; everything wrong with the encryption is a
-    finding. The returned document is re-parsed through `samlcheck.xml.parse`.
+    DecryptionProblem. The returned document is re-parsed through `samlcheck.xml.parse`.
     """
     containers = find_all(doc.root, "//saml:EncryptedAssertion")
     if not containers:
-        return Decryption(document=doc, findings=(), key_used=None, encrypted=False)
-    findings: list[Finding] = []
+        return Decryption(document=doc, problems=(), key_used=None, encrypted=False)
+    problems: list[DecryptionProblem] = []
     if len(key_paths) > 2:
-        findings.append(
-            rules.TOO_MANY_KEYS.finding(
+        problems.append(
+            DecryptionProblem(
+                Problem.TOO_MANY_KEYS,
                 f"{len(key_paths)} keys were given; an IAM provider holds at most two, so at "
-                "least one of them is not a key AWS can decrypt with."
+                "least one of them is not a key AWS can decrypt with.",
             )
         )
     if not key_paths:
-        findings.append(
-            rules.NO_KEY.finding(
+        problems.append(
+            DecryptionProblem(
+                Problem.NO_KEY,
                 f"The response holds {len(containers)} EncryptedAssertion(s) and no --sp-key was "
                 "given: the assertion, its signature and its claims are inside the ciphertext, so "
                 "samlcheck cannot judge them (a Response signature covers only the ciphertext).",
                 path_of(containers[0]),
             )
         )
-        return Decryption(document=None, findings=tuple(findings), key_used=None, encrypted=True)
+        return Decryption(None, tuple(problems), None, encrypted=True)
     keys = [_Key(str(path), load_rsa_private_key(path)) for path in key_paths]
-    if len(containers) > MAX_ENCRYPTED_ASSERTIONS:
-        findings.append(
-            rules.TOO_MANY_PARTS.finding(
-                f"The response holds {len(containers):,} EncryptedAssertions; samlcheck decrypts "
-                f"at most {MAX_ENCRYPTED_ASSERTIONS}, so none was decrypted (AWS reads one "
-                "assertion).",
-                path_of(containers[MAX_ENCRYPTED_ASSERTIONS]),
-            )
-        )
-        return Decryption(None, tuple(findings), None, encrypted=True)
-    plaintexts: list[_Plaintext] = []
-    for container in containers:
-        try:
-            plaintexts.append(_decrypt_container(container, keys))
-        except _Refusal as refusal:
-            findings.append(refusal.finding)
-            return Decryption(None, tuple(findings), None, encrypted=True)
+    try:
+        plaintexts = _decrypt_containers(containers, keys)
+    except _Refusal as refusal:
+        return Decryption(None, (*problems, refusal.problem), None, encrypted=True)
+    used = plaintexts[0].key.source
     try:
         document = _assemble(doc, containers, plaintexts)
     except _Refusal as refusal:
-        findings.append(refusal.finding)
-        return Decryption(None, tuple(findings), plaintexts[0].key.source, encrypted=True)
-    for container, plain in zip(containers, plaintexts, strict=True):
-        findings.extend(_success_findings(container, plain, doc.root.find("ds:Signature", NS)))
-    return Decryption(document, tuple(findings), plaintexts[0].key.source, encrypted=True)
+        return Decryption(None, (*problems, refusal.problem), used, encrypted=True)
+    parts = tuple(
+        DecryptedPart(path_of(c), p.key.source, p.data_algorithm, p.transport)
+        for c, p in zip(containers, plaintexts, strict=True)
+    )
+    signed = doc.root.find("ds:Signature", NS) is not None
+    return Decryption(document, tuple(problems), used, True, parts, response_signed=signed)
 
 
-def _success_findings(
-    container: etree._Element, plain: _Plaintext, response_signature: etree._Element | None
-) -> list[Finding]:
-    where = path_of(container)
-    coverage = "The signature findings say what covers the decrypted Assertion."
-    if response_signature is not None:
-        coverage = (
-            "A signature on the Response covers only the ciphertext; the signature findings "
-            "say what covers the decrypted Assertion."
+def _decrypt_containers(
+    containers: Sequence[etree._Element], keys: Sequence[_Key]
+) -> list[_Plaintext]:
+    """Each EncryptedAssertion's plaintext; _Refusal for the first that does not decrypt."""
+    if len(containers) > MAX_ENCRYPTED_ASSERTIONS:
+        raise _Refusal(
+            Problem.TOO_MANY_PARTS,
+            f"The response holds {len(containers):,} EncryptedAssertions; samlcheck decrypts "
+            f"at most {MAX_ENCRYPTED_ASSERTIONS}, so none was decrypted (AWS reads one "
+            "assertion).",
+            path_of(containers[MAX_ENCRYPTED_ASSERTIONS]),
         )
-    found = [
-        rules.DECRYPTED.finding(
-            f"Decrypted with {plain.key.source} ({plain.data_algorithm.name}, key transport "
-            f"{KEY_TRANSPORTS[plain.transport]}). {coverage}",
-            where,
-        )
-    ]
-    if plain.transport == RSA_15:
-        found.append(
-            rules.RSA_15.finding(
-                "The session key is transported with RSA 1.5 (http://www.w3.org/2001/04/"
-                "xmlenc#rsa-1_5), which is open to padding-oracle attacks.",
-                where + "/EncryptedData//EncryptedKey/EncryptionMethod",
-            )
-        )
-    return found
+    return [_decrypt_container(container, keys) for container in containers]
 
 
 # --- one EncryptedAssertion ----------------------------------------------------------------------
@@ -213,26 +238,25 @@ def _cipher_value(element: etree._Element, what: str) -> bytes:
     where = path_of(element)
     cipher_data = _child(element, "xenc", "CipherData")
     if cipher_data is None:
-        raise _Refusal(rules.MALFORMED.finding(f"The {what} has no CipherData.", where))
+        raise _Refusal(Problem.MALFORMED, f"The {what} has no CipherData.", where)
     if _child(cipher_data, "xenc", "CipherReference") is not None:
         raise _Refusal(
-            rules.UNSUPPORTED.finding(
-                f"The {what} points to its ciphertext with a CipherReference; SAML carries the "
-                "ciphertext inline (CipherValue).",
-                path_of(cipher_data),
-            )
+            Problem.UNSUPPORTED,
+            f"The {what} points to its ciphertext with a CipherReference; SAML carries the "
+            "ciphertext inline (CipherValue).",
+            path_of(cipher_data),
         )
     value = _child(cipher_data, "xenc", "CipherValue")
     if value is None or not xml_text(value).strip():
-        raise _Refusal(rules.MALFORMED.finding(f"The {what} has no CipherValue.", where))
+        raise _Refusal(Problem.MALFORMED, f"The {what} has no CipherValue.", where)
     text = "".join(xml_text(value).split())
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as error:
         raise _Refusal(
-            rules.CORRUPTED.finding(
-                f"The {what}'s CipherValue is not valid base64 ({error}).", path_of(value)
-            )
+            Problem.CORRUPTED,
+            f"The {what}'s CipherValue is not valid base64 ({error}).",
+            path_of(value),
         ) from None
 
 
@@ -350,90 +374,125 @@ def _decrypt_data(algorithm: DataAlgorithm, session: bytes, data: bytes) -> byte
 
 
 def _decrypt_container(container: etree._Element, keys: Sequence[_Key]) -> _Plaintext:
-    where = path_of(container)
-    data = _child(container, "xenc", "EncryptedData")
-    if data is None:
-        raise _Refusal(
-            rules.MALFORMED.finding("The EncryptedAssertion has no EncryptedData.", where)
-        )
-    uri = _algorithm(data)
-    if uri is None:
-        raise _Refusal(
-            rules.MALFORMED.finding("The EncryptedData names no EncryptionMethod.", path_of(data))
-        )
-    algorithm = DATA_ALGORITHMS.get(uri)
-    if algorithm is None:
-        raise _Refusal(
-            rules.UNSUPPORTED.finding(
-                f"The assertion is encrypted with {uri}; IAM takes AES-CBC or AES-GCM.",
-                path_of(data) + "/EncryptionMethod",
-            )
-        )
+    data, algorithm = _encrypted_data(container)
     ciphertext = _cipher_value(data, "EncryptedData")
     encrypted_keys = _encrypted_keys(data, container)
     if not encrypted_keys:
         raise _Refusal(
-            rules.MALFORMED.finding(
-                "No EncryptedKey for the EncryptedData: none in its KeyInfo, none named by a "
-                "RetrievalMethod, none beside it.",
-                path_of(data),
-            )
+            Problem.MALFORMED,
+            "No EncryptedKey for the EncryptedData: none in its KeyInfo, none named by a "
+            "RetrievalMethod, none beside it.",
+            path_of(data),
         )
     capped = len(encrypted_keys) > MAX_ENCRYPTED_KEYS
     encrypted_keys = encrypted_keys[:MAX_ENCRYPTED_KEYS]
-    reasons: list[str] = []
-    data_errors: list[str] = []
+    failures = _Failures()
     for encrypted_key in encrypted_keys:
-        transport = _algorithm(encrypted_key) or ""
-        if transport not in KEY_TRANSPORTS:
-            reasons.append(f"key transport {transport or '(none)'} is not supported")
-            continue
-        for key in keys:
-            try:
-                session = _unwrap(encrypted_key, key, transport, algorithm.key_bytes)
-            except ValueError as error:
-                reasons.append(str(error))
-                continue
-            try:
-                plain = _decrypt_data(algorithm, session, ciphertext)
-            except ValueError as error:
-                data_errors.append(f"with the session key from {key.source}, {error}")
-                continue
-            return _Plaintext(plain, key, algorithm, transport)
+        plain = _with_encrypted_key(encrypted_key, keys, algorithm, ciphertext, failures)
+        if plain is not None:
+            return plain
     if capped:
         raise _Refusal(
-            rules.TOO_MANY_PARTS.finding(
-                f"The EncryptedData has more than {MAX_ENCRYPTED_KEYS} EncryptedKeys; samlcheck "
-                f"tried the first {MAX_ENCRYPTED_KEYS} and none decrypts the assertion.",
-                path_of(data),
-            )
+            Problem.TOO_MANY_PARTS,
+            f"The EncryptedData has more than {MAX_ENCRYPTED_KEYS} EncryptedKeys; samlcheck "
+            f"tried the first {MAX_ENCRYPTED_KEYS} and none decrypts the assertion.",
+            path_of(data),
         )
-    if not any(KEY_TRANSPORTS.get(_algorithm(k) or "") for k in encrypted_keys):
+    raise _undecrypted(container, data, algorithm, encrypted_keys, keys, failures)
+
+
+def _encrypted_data(container: etree._Element) -> tuple[etree._Element, DataAlgorithm]:
+    """The EncryptedData and its data algorithm, or _Refusal when either is missing or unknown."""
+    data = _child(container, "xenc", "EncryptedData")
+    if data is None:
         raise _Refusal(
-            rules.UNSUPPORTED.finding(
-                f"The session key is transported with {'; '.join(reasons)}; IAM takes RSA-OAEP or "
-                "RSA 1.5.",
-                path_of(encrypted_keys[0]),
-            )
+            Problem.MALFORMED, "The EncryptedAssertion has no EncryptedData.", path_of(container)
         )
-    if data_errors:
+    uri = _algorithm(data)
+    if uri is None:
+        raise _Refusal(
+            Problem.MALFORMED, "The EncryptedData names no EncryptionMethod.", path_of(data)
+        )
+    algorithm = DATA_ALGORITHMS.get(uri)
+    if algorithm is None:
+        raise _Refusal(
+            Problem.UNSUPPORTED,
+            f"The assertion is encrypted with {uri}; IAM takes AES-CBC or AES-GCM.",
+            path_of(data) + "/EncryptionMethod",
+        )
+    return data, algorithm
+
+
+@dataclass
+class _Failures:
+    """Why the keys tried so far did not decrypt."""
+
+    unwrap: list[str] = field(default_factory=list)
+    """Per EncryptedKey and key: why the session key could not be unwrapped."""
+    data: list[str] = field(default_factory=list)
+    """Per unwrapped session key: why the ciphertext did not decrypt with it."""
+
+
+def _with_encrypted_key(
+    encrypted_key: etree._Element,
+    keys: Sequence[_Key],
+    algorithm: DataAlgorithm,
+    ciphertext: bytes,
+    failures: _Failures,
+) -> _Plaintext | None:
+    """The plaintext with the first key that unwraps this EncryptedKey's session key and
+    decrypts the data with it; None (and why, in `failures`) when no key does."""
+    transport = _algorithm(encrypted_key) or ""
+    if transport not in KEY_TRANSPORTS:
+        failures.unwrap.append(f"key transport {transport or '(none)'} is not supported")
+        return None
+    for key in keys:
+        try:
+            session = _unwrap(encrypted_key, key, transport, algorithm.key_bytes)
+        except ValueError as error:
+            failures.unwrap.append(str(error))
+            continue
+        try:
+            plain = _decrypt_data(algorithm, session, ciphertext)
+        except ValueError as error:
+            failures.data.append(f"with the session key from {key.source}, {error}")
+            continue
+        return _Plaintext(plain, key, algorithm, transport)
+    return None
+
+
+def _undecrypted(
+    container: etree._Element,
+    data: etree._Element,
+    algorithm: DataAlgorithm,
+    encrypted_keys: Sequence[etree._Element],
+    keys: Sequence[_Key],
+    failures: _Failures,
+) -> _Refusal:
+    """Why no key decrypts: the key transport, the ciphertext, or the keys themselves."""
+    reasons = "; ".join(failures.unwrap)
+    if not any(KEY_TRANSPORTS.get(_algorithm(k) or "") for k in encrypted_keys):
+        return _Refusal(
+            Problem.UNSUPPORTED,
+            f"The session key is transported with {reasons}; IAM takes RSA-OAEP or RSA 1.5.",
+            path_of(encrypted_keys[0]),
+        )
+    if failures.data:
         rsa15 = any(_algorithm(k) == RSA_15 for k in encrypted_keys)
         caveat = " (with RSA 1.5 a wrong key can, rarely, also get this far)" if rsa15 else ""
-        raise _Refusal(
-            rules.CORRUPTED.finding(
-                f"The session key was unwrapped but the {algorithm.name} ciphertext does not "
-                f"decrypt: {'; '.join(data_errors)}{caveat}.",
-                path_of(data) + "/CipherData/CipherValue",
-            )
+        return _Refusal(
+            Problem.CORRUPTED,
+            f"The session key was unwrapped but the {algorithm.name} ciphertext does not "
+            f"decrypt: {'; '.join(failures.data)}{caveat}.",
+            path_of(data) + "/CipherData/CipherValue",
         )
     names = ", ".join(key.source for key in keys)
-    raise _Refusal(
-        rules.WRONG_KEY.finding(
-            f"None of the keys given ({names}) decrypts the assertion: {'; '.join(reasons)}."
-            f"{_recipient_note(encrypted_keys)} If these are the keys on the IAM provider, AWS "
-            "cannot decrypt it either.",
-            where,
-        )
+    return _Refusal(
+        Problem.WRONG_KEY,
+        f"None of the keys given ({names}) decrypts the assertion: {reasons}."
+        f"{_recipient_note(encrypted_keys)} If these are the keys on the IAM provider, AWS "
+        "cannot decrypt it either.",
+        path_of(container),
     )
 
 
@@ -487,26 +546,23 @@ def _standalone_assertion(
     except XmlRefused as error:
         if algorithm.mode == "cbc" and error.reason != "doctype":
             raise _Refusal(
-                rules.CORRUPTED.finding(
-                    f"The {algorithm.name} ciphertext decrypts to bytes that are not XML "
-                    f"({error.message}): it was damaged (CBC has no integrity check).",
-                    path_of(container) + "/EncryptedData/CipherData/CipherValue",
-                )
+                Problem.CORRUPTED,
+                f"The {algorithm.name} ciphertext decrypts to bytes that are not XML "
+                f"({error.message}): it was damaged (CBC has no integrity check).",
+                path_of(container) + "/EncryptedData/CipherData/CipherValue",
             ) from None
         raise _Refusal(
-            rules.NOT_ASSERTION.finding(
-                f"The decrypted content is not acceptable XML: {error.message}.",
-                path_of(container),
-            )
+            Problem.NOT_ASSERTION,
+            f"The decrypted content is not acceptable XML: {error.message}.",
+            path_of(container),
         ) from None
     elements = [e for e in parsed.root if isinstance(e.tag, str)]
     if len(elements) != 1 or elements[0].tag != qname("saml", "Assertion"):
         names = ", ".join(etree.QName(e).localname for e in elements) or "no element"
         raise _Refusal(
-            rules.NOT_ASSERTION.finding(
-                f"The decrypted content holds {names}, not exactly one saml:Assertion.",
-                path_of(container),
-            )
+            Problem.NOT_ASSERTION,
+            f"The decrypted content holds {names}, not exactly one saml:Assertion.",
+            path_of(container),
         )
     return elements[0]
 
@@ -581,7 +637,6 @@ def _reparse(data: bytes) -> XmlDocument:
         return parse(data)
     except XmlRefused as error:
         raise _Refusal(
-            rules.NOT_ASSERTION.finding(
-                f"The document with the decrypted Assertion does not parse: {error.message}."
-            )
+            Problem.NOT_ASSERTION,
+            f"The document with the decrypted Assertion does not parse: {error.message}.",
         ) from None

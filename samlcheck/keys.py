@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import enum
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cryptography import x509
@@ -65,20 +66,34 @@ _UNREADABLE = (ValueError, TypeError, UnsupportedAlgorithm)
 """What cryptography raises for key bytes it cannot load (UnsupportedAlgorithm: an unknown type)."""
 
 
+class KeyKind(str, enum.Enum):
+    """What a key file holds, as far as IAM's AddPrivateKey is concerned."""
+
+    PRIVATE_KEY = "private-key"
+    ENCRYPTED_PRIVATE_KEY = "encrypted-private-key"
+    DER_PRIVATE_KEY = "der-private-key"
+    PKCS12 = "pkcs12"
+    OPENSSH = "openssh"
+    PUTTY = "putty"
+    CERTIFICATE = "certificate"
+    PUBLIC_KEY = "public-key"
+    EMPTY = "empty"
+    UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True)
 class KeyFacts:
     """What one key file is and what IAM would make of it."""
 
-    source: str
-    kind: str
-    """private-key, encrypted-private-key, der-private-key, pkcs12, openssh, putty, certificate,
-    public-key, empty or unknown."""
+    kind: KeyKind
     described: str
     """For people: 'an RSA 2048 private key (PKCS#8 PEM)', 'a PKCS#12 bundle (binary)'."""
-    pem: bool
-    """The file is PEM text with a private-key block."""
-    characters: int | None
+    source: str = ""
+    """The key file's name (`inspect_key` sets it, with the two text measures below)."""
+    characters: int | None = None
     """Length of the text IAM would receive (None when the file is not text)."""
+    pem: bool = False
+    """The file is PEM text with a private-key block."""
     bad_character: tuple[int, str] | None = None
     """Position (0-based) and repr of the first character outside IAM's allowed range."""
     encrypted: str | None = None
@@ -234,18 +249,18 @@ def _is_pkcs12(data: bytes) -> bool:
         return False
 
 
-def _private_facts(key: PrivateKeyTypes, container: str, pem: bool) -> dict[str, object]:
+def _private_facts(key: PrivateKeyTypes, container: str, pem: bool) -> KeyFacts:
     algorithm, bits = _key_algorithm(key)
     label = f"{algorithm} {bits}" if bits and algorithm in ("RSA", "DSA") else algorithm
     shape = f"{container} PEM" if pem else f"{container} DER, binary"
-    return {
-        "kind": "private-key" if pem else "der-private-key",
-        "described": f"an unencrypted {label} private key ({shape})",
-        "container": container,
-        "algorithm": algorithm,
-        "bits": bits,
-        "key": key,
-    }
+    return KeyFacts(
+        kind=KeyKind.PRIVATE_KEY if pem else KeyKind.DER_PRIVATE_KEY,
+        described=f"an unencrypted {label} private key ({shape})",
+        container=container,
+        algorithm=algorithm,
+        bits=bits,
+        key=key,
+    )
 
 
 def _repaired(block: bytes, pem: bool) -> tuple[rsa.RSAPrivateKey | None, str | None]:
@@ -282,34 +297,35 @@ def _repaired(block: bytes, pem: bool) -> tuple[rsa.RSAPrivateKey | None, str | 
     )
 
 
-def _damaged(container: str, pem: bool, problem: str) -> dict[str, object]:
+def _damaged(container: str, pem: bool, problem: str) -> KeyFacts:
     form = f"{container} PEM" if pem else f"{container} DER, binary"
-    return {
-        "kind": "unknown",
-        "described": f"a damaged {form} private key",
-        "container": container,
-        "problem": problem,
-    }
+    return KeyFacts(
+        kind=KeyKind.UNKNOWN,
+        described=f"a damaged {form} private key",
+        container=container,
+        problem=problem,
+    )
 
 
-def _load_private(data: bytes, shape: _Shape, container: str, pem: bool) -> dict[str, object]:
+def _load_private(data: bytes, shape: _Shape, container: str, pem: bool) -> KeyFacts:
     """Facts about one unencrypted private key (PEM block or DER): its shape is read first, so
     an unknown algorithm or an RSA key over MAX_RSA_BITS is described without being loaded."""
     if shape.problem is not None:
         return _damaged(container, pem, shape.problem)
     form = f"{container} PEM" if pem else f"{container} DER, binary"
-    unloaded = {"kind": "private-key" if pem else "der-private-key", "container": container}
+    kind = KeyKind.PRIVATE_KEY if pem else KeyKind.DER_PRIVATE_KEY
     if shape.unknown:
         described = f"an unencrypted private key of an {shape.algorithm} ({form})"
-        return {**unloaded, "described": described, "algorithm": shape.algorithm}
+        return KeyFacts(kind, described, container=container, algorithm=shape.algorithm)
     if shape.algorithm == "RSA" and shape.bits is not None and shape.bits > MAX_RSA_BITS:
-        return {
-            **unloaded,
-            "described": f"an unencrypted RSA {shape.bits} private key ({form})",
-            "algorithm": "RSA",
-            "bits": shape.bits,
-            "problem": f"samlcheck does not load RSA keys over {MAX_RSA_BITS:,} bits",
-        }
+        return KeyFacts(
+            kind,
+            f"an unencrypted RSA {shape.bits} private key ({form})",
+            container=container,
+            algorithm="RSA",
+            bits=shape.bits,
+            problem=f"samlcheck does not load RSA keys over {MAX_RSA_BITS:,} bits",
+        )
     load = serialization.load_pem_private_key if pem else serialization.load_der_private_key
     try:
         return _private_facts(load(data, password=None), container, pem)
@@ -318,12 +334,10 @@ def _load_private(data: bytes, shape: _Shape, container: str, pem: bool) -> dict
     if key is None:
         what = f"an {shape.algorithm} key" if shape.algorithm else "a private key"
         return _damaged(container, pem, f"its values do not form {what}")
-    facts = _private_facts(key, container, pem)
-    facts["problem"] = repaired
-    return facts
+    return replace(_private_facts(key, container, pem), problem=repaired)
 
 
-def _from_der(data: bytes) -> dict[str, object]:
+def _from_der(data: bytes) -> KeyFacts:
     """Facts about binary (DER) content."""
     container = _pkcs8_or_pkcs1_der(data)
     shape = _shape(data, container)
@@ -333,29 +347,26 @@ def _from_der(data: bytes) -> dict[str, object]:
         key = serialization.load_der_private_key(data, password=None)
         return _private_facts(key, container, pem=False)
     except TypeError:  # "Password was not given but private key is encrypted"
-        return {
-            "kind": "der-private-key",
-            "described": "an encrypted private key (PKCS#8 DER, binary)",
-            "encrypted": "PKCS#8 (EncryptedPrivateKeyInfo, DER)",
-        }
+        return KeyFacts(
+            KeyKind.DER_PRIVATE_KEY,
+            "an encrypted private key (PKCS#8 DER, binary)",
+            encrypted="PKCS#8 (EncryptedPrivateKeyInfo, DER)",
+        )
     except _UNREADABLE:
         pass
     try:
         cert = load_der(data)
-        return {
-            "kind": "certificate",
-            "described": f"a DER certificate ({cert.subject.rfc4514_string()})",
-        }
+        return KeyFacts(KeyKind.CERTIFICATE, f"a DER certificate ({cert.subject.rfc4514_string()})")
     except ValueError:
         pass
     try:
         serialization.load_der_public_key(data)
-        return {"kind": "public-key", "described": "a DER public key (no private part)"}
+        return KeyFacts(KeyKind.PUBLIC_KEY, "a DER public key (no private part)")
     except (ValueError, TypeError):
         pass
     if _is_pkcs12(data):
-        return {"kind": "pkcs12", "described": "a PKCS#12 bundle (.p12/.pfx, binary)"}
-    return {"kind": "unknown", "described": "binary data that is not a key, certificate or PKCS#12"}
+        return KeyFacts(KeyKind.PKCS12, "a PKCS#12 bundle (.p12/.pfx, binary)")
+    return KeyFacts(KeyKind.UNKNOWN, "binary data that is not a key, certificate or PKCS#12")
 
 
 def block_labels(labels: tuple[str, ...] | list[str]) -> str:
@@ -366,90 +377,105 @@ def block_labels(labels: tuple[str, ...] | list[str]) -> str:
     return ", ".join(shown) + (f" and {rest:,} other label(s)" if rest else "")
 
 
-def _from_pem(text: str, blocks: list[tuple[str, str]]) -> dict[str, object]:
+def _from_pem(blocks: list[tuple[str, str]]) -> KeyFacts:
+    """Facts about PEM text: its first private-key block, else what its blocks are."""
     labels = [label for label, _ in blocks]
-    others = tuple(label for label in labels if label not in _PRIVATE_LABELS)
     for label, body in blocks:
         if label == "ENCRYPTED PRIVATE KEY":
-            return {
-                "kind": "encrypted-private-key",
-                "described": "an encrypted private key (PKCS#8 PEM, ENCRYPTED PRIVATE KEY)",
-                "pem": True,
-                "encrypted": "PKCS#8 (ENCRYPTED PRIVATE KEY)",
-                "container": "PKCS#8",
-                "other_blocks": tuple(x for x in labels if x != label),
-            }
+            return KeyFacts(
+                KeyKind.ENCRYPTED_PRIVATE_KEY,
+                "an encrypted private key (PKCS#8 PEM, ENCRYPTED PRIVATE KEY)",
+                pem=True,
+                encrypted="PKCS#8 (ENCRYPTED PRIVATE KEY)",
+                container="PKCS#8",
+                other_blocks=tuple(x for x in labels if x != label),
+            )
         if label in _PRIVATE_LABELS:
-            container = _PRIVATE_LABELS[label]
-            if "Proc-Type:" in body and "ENCRYPTED" in body:
-                cipher = re.search(r"DEK-Info:\s*([A-Za-z0-9-]+)", body)
-                how = (
-                    "legacy Proc-Type: 4,ENCRYPTED header, cipher "
-                    f"{cipher.group(1) if cipher else 'unknown'}"
-                )
-                return {
-                    "kind": "encrypted-private-key",
-                    "described": f"an encrypted private key ({container} PEM, {how})",
-                    "pem": True,
-                    "encrypted": how,
-                    "container": container,
-                    "other_blocks": others,
-                }
-            block = f"-----BEGIN {label}-----{body}-----END {label}-----\n"
-            try:
-                raw = base64.b64decode("".join(body.split()), validate=True)
-            except (binascii.Error, ValueError):
-                facts = _damaged(container, True, "its base64 body is damaged")
-            else:
-                facts = _load_private(block.encode(), _shape(raw, container), container, pem=True)
-            facts.update(pem=True, other_blocks=others)
-            return facts
+            others = tuple(x for x in labels if x not in _PRIVATE_LABELS)
+            return replace(_private_block(label, body), pem=True, other_blocks=others)
     if "OPENSSH PRIVATE KEY" in labels:
-        return {"kind": "openssh", "described": "an OpenSSH private key (ssh-keygen format)"}
+        return KeyFacts(KeyKind.OPENSSH, "an OpenSSH private key (ssh-keygen format)")
     if any(label in _CERT_LABELS for label in labels):
-        return {"kind": "certificate", "described": "a PEM certificate (the public half only)"}
+        return KeyFacts(KeyKind.CERTIFICATE, "a PEM certificate (the public half only)")
     if any(label in _PUBLIC_LABELS for label in labels):
-        return {"kind": "public-key", "described": "a PEM public key (no private part)"}
+        return KeyFacts(KeyKind.PUBLIC_KEY, "a PEM public key (no private part)")
     if "PKCS12" in labels:
-        return {"kind": "pkcs12", "described": "a PKCS#12 bundle in a PEM wrapper"}
-    return {
-        "kind": "unknown",
-        "described": f"PEM text with {block_labels(labels)} block(s), no private key",
-    }
+        return KeyFacts(KeyKind.PKCS12, "a PKCS#12 bundle in a PEM wrapper")
+    return KeyFacts(
+        KeyKind.UNKNOWN, f"PEM text with {block_labels(labels)} block(s), no private key"
+    )
+
+
+def _private_block(label: str, body: str) -> KeyFacts:
+    """One PEM private-key block (not PKCS#8 ENCRYPTED): legacy-encrypted, damaged or loaded."""
+    container = _PRIVATE_LABELS[label]
+    if "Proc-Type:" in body and "ENCRYPTED" in body:
+        cipher = re.search(r"DEK-Info:\s*([A-Za-z0-9-]+)", body)
+        how = (
+            "legacy Proc-Type: 4,ENCRYPTED header, cipher "
+            f"{cipher.group(1) if cipher else 'unknown'}"
+        )
+        return KeyFacts(
+            KeyKind.ENCRYPTED_PRIVATE_KEY,
+            f"an encrypted private key ({container} PEM, {how})",
+            encrypted=how,
+            container=container,
+        )
+    block = f"-----BEGIN {label}-----{body}-----END {label}-----\n"
+    try:
+        raw = base64.b64decode("".join(body.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return _damaged(container, True, "its base64 body is damaged")
+    return _load_private(block.encode(), _shape(raw, container), container, pem=True)
+
+
+def _from_bare_base64(text: str) -> KeyFacts:
+    """Base64 text without PEM lines: what its DER is, said to be bare base64."""
+    try:
+        inner = _from_der(base64.b64decode("".join(text.split()), validate=True))
+    except binascii.Error:
+        return KeyFacts(KeyKind.UNKNOWN, "text that is neither PEM nor base64")
+    if inner.kind is KeyKind.UNKNOWN:
+        return inner
+    kind = KeyKind.DER_PRIVATE_KEY if inner.kind is KeyKind.PRIVATE_KEY else inner.kind
+    return replace(
+        inner, kind=kind, described=f"{inner.described}, as bare base64 without PEM lines"
+    )
+
+
+def _content(data: bytes, text: str | None) -> KeyFacts:
+    """What the bytes hold, whatever the file's name."""
+    if not data.strip():
+        return KeyFacts(KeyKind.EMPTY, "an empty file" if not data else "only whitespace")
+    if text is None:
+        if data[:1] == bytes([der.SEQUENCE]):
+            return _from_der(data)
+        return KeyFacts(KeyKind.UNKNOWN, "data that is not a key, certificate or PKCS#12")
+    if blocks := pem_blocks(text):
+        return _from_pem(blocks)
+    if text.lstrip().startswith(("ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2")):
+        return KeyFacts(KeyKind.PUBLIC_KEY, "an OpenSSH public key (ssh-keygen .pub)")
+    if text.startswith("PuTTY-User-Key-File"):
+        return KeyFacts(KeyKind.PUTTY, "a PuTTY private key (.ppk)")
+    if "-----BEGIN" in text:
+        return KeyFacts(KeyKind.UNKNOWN, "PEM text whose BEGIN/END lines do not match")
+    if _BASE64_TEXT.match(text):
+        return _from_bare_base64(text)
+    if data[:1] == bytes([der.SEQUENCE]):
+        return _from_der(data)
+    return KeyFacts(KeyKind.UNKNOWN, "data that is not a key, certificate or PKCS#12")
 
 
 def inspect_key(data: bytes, source: str, cert: x509.Certificate | None = None) -> KeyFacts:
     """Facts about one key file's bytes (never raises for bad content: that is a fact too)."""
     del cert  # matching is a separate question: see `matches_certificate`
     text = _text(data)
-    characters = len(text) if text is not None else None
-    bad = _first_bad_character(text) if text is not None else None
-    facts: dict[str, object]
-    if not data.strip():
-        facts = {"kind": "empty", "described": "an empty file" if not data else "only whitespace"}
-    elif text is not None and (blocks := pem_blocks(text)):
-        facts = _from_pem(text, blocks)
-    elif text is not None and text.lstrip().startswith(("ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2")):
-        facts = {"kind": "public-key", "described": "an OpenSSH public key (ssh-keygen .pub)"}
-    elif text is not None and text.startswith("PuTTY-User-Key-File"):
-        facts = {"kind": "putty", "described": "a PuTTY private key (.ppk)"}
-    elif text is not None and "-----BEGIN" in text:
-        facts = {"kind": "unknown", "described": "PEM text whose BEGIN/END lines do not match"}
-    elif text is not None and _BASE64_TEXT.match(text):
-        try:
-            inner = _from_der(base64.b64decode("".join(text.split()), validate=True))
-        except binascii.Error:
-            inner = {"kind": "unknown", "described": "text that is neither PEM nor base64"}
-        if inner["kind"] not in ("unknown",):
-            inner["described"] = f"{inner['described']}, as bare base64 without PEM lines"
-            inner["kind"] = inner["kind"] if inner["kind"] != "private-key" else "der-private-key"
-        facts = inner
-    elif data[:1] == bytes([der.SEQUENCE]):
-        facts = _from_der(data)
-    else:
-        facts = {"kind": "unknown", "described": "data that is not a key, certificate or PKCS#12"}
-    facts.setdefault("pem", False)
-    return KeyFacts(source=source, characters=characters, bad_character=bad, **facts)  # type: ignore[arg-type]
+    return replace(
+        _content(data, text),
+        source=source,
+        characters=len(text) if text is not None else None,
+        bad_character=_first_bad_character(text) if text is not None else None,
+    )
 
 
 def matches_certificate(facts: KeyFacts, cert: x509.Certificate) -> bool | None:

@@ -8,10 +8,12 @@ anywhere. Also comment and CDATA injection inside signed text.
 
 from __future__ import annotations
 
+import enum
 import html
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice
+from typing import Literal
 
 from lxml import etree
 
@@ -26,12 +28,39 @@ MAX_LISTED = 8
 counted. A million of them took 14 s and one finding each."""
 
 
+class Covers(str, enum.Enum):
+    """What a ds:Signature signs, by where it sits."""
+
+    RESPONSE = "response"
+    """The root Response."""
+    ASSERTION = "assertion"
+    """An Assertion that is a child of the root Response."""
+    OTHER = "other"
+    """Anything else: a moved, wrapped or misplaced signature."""
+
+
+class Breach(str, enum.Enum):
+    """The kinds of ProfileViolation (each maps to one rule in rules.signature)."""
+
+    PARENT = "parent"
+    REFERENCES = "references"
+    REFERENCE_URI = "reference-uri"
+    TRANSFORMS = "transforms"
+    DUPLICATE_ID = "duplicate-id"
+    ASSERTION_COUNT = "assertion-count"
+    ISSUER_SIGNER = "issuer-signer"
+    """The key that verified is not of the entity the signed Issuer names."""
+    ISSUER_ENTITY = "issuer-entity"
+    """The Response and Assertion Issuers name another entity than the signing key's."""
+    PROVIDER_ISSUER = "provider-issuer"
+    """An Issuer that is not the entityID of the only metadata entity."""
+
+
 @dataclass(frozen=True)
 class ProfileViolation:
     """One breach of the SAML signature profile (SAML core 5.4) or of its wrapping defences."""
 
-    kind: str
-    """parent, references, reference-uri, transforms, duplicate-id or assertion-count."""
+    kind: Breach
     message: str
     location: str
 
@@ -45,90 +74,99 @@ class InjectedText:
     """The whole text, as canonicalization (and samlcheck) reads it."""
     first: str
     """The text before the first comment or CDATA section: what a naive parser reads."""
-    kind: str
-    """comment or CDATA."""
+    kind: Literal["comment", "CDATA"]
     name: str
     """The element's local name (NameID, AttributeValue...)."""
 
 
-def covers(signature: etree._Element, root: etree._Element) -> str:
+def covers(signature: etree._Element, root: etree._Element) -> Covers:
     parent = signature.getparent()
     if parent is None:
-        return "other"
+        return Covers.OTHER
     if parent is root and root.tag == qname("samlp", "Response"):
-        return "response"
+        return Covers.RESPONSE
     if parent.tag == qname("saml", "Assertion") and parent.getparent() is root:
-        return "assertion"
-    return "other"
+        return Covers.ASSERTION
+    return Covers.OTHER
 
 
 def signature_violations(signature: etree._Element, root: etree._Element) -> list[ProfileViolation]:
+    """How one ds:Signature breaks the profile: its place, its References, its transforms."""
     where = path_of(signature)
     parent = signature.getparent()
-    found: list[ProfileViolation] = []
-    if parent is None or parent.tag not in (qname("samlp", "Response"), qname("saml", "Assertion")):
-        name = local_name(parent) if parent is not None else "nothing"
-        found.append(
-            ProfileViolation(
-                "parent",
-                f"the signature's parent is {name}, not the Response or an Assertion",
-                where,
-            )
-        )
-    elif covers(signature, root) == "other":
-        found.append(
-            ProfileViolation(
-                "parent",
-                f"the signature signs {path_of(parent)}, which is not the Response nor an "
-                "Assertion directly inside it (a moved or wrapped element)",
-                where,
-            )
-        )
+    misplaced = _misplaced(signature, root)
+    found = [ProfileViolation(Breach.PARENT, misplaced, where)] if misplaced else []
     references = signature.findall("ds:SignedInfo/ds:Reference", NS)
     if len(references) != 1:
         found.append(
             ProfileViolation(
-                "references",
+                Breach.REFERENCES,
                 f"the signature has {len(references)} References; the SAML profile requires "
                 "exactly one",
                 where,
             )
         )
-    parent_id = parent.get("ID") if parent is not None else None
     for reference in references:
-        uri = reference.get("URI")
-        if uri == "" and parent is root:
-            continue
-        if parent_id is None or uri != f"#{parent_id}":
-            expected = f"#{parent_id}" if parent_id else "the parent's ID (it has none)"
-            found.append(
-                ProfileViolation(
-                    "reference-uri",
-                    f"the Reference URI is {uri!r}, not {expected!r}: the signature does not "
-                    "sign its own parent",
-                    where,
-                )
-            )
-        unexpected = [
-            t.get("Algorithm") or "(no Algorithm)"
-            for t in reference.findall("ds:Transforms/ds:Transform", NS)
-            if t.get("Algorithm") not in ALLOWED_TRANSFORMS
-        ]
-        if unexpected:
-            found.append(
-                ProfileViolation(
-                    "transforms",
-                    "transforms other than enveloped-signature and exclusive c14n: "
-                    + ", ".join(unexpected),
-                    where,
-                )
-            )
+        found.extend(_reference_violations(reference, parent, root, where))
     if parent is None:
         return found
     if next(islice(parent.iterfind("ds:Signature", NS), 1, None), None) is not None:  # a second
         found.append(
             ProfileViolation(
-                "references", f"{path_of(parent)} carries more than one Signature", where
+                Breach.REFERENCES, f"{path_of(parent)} carries more than one Signature", where
+            )
+        )
+    return found
+
+
+def _misplaced(signature: etree._Element, root: etree._Element) -> str | None:
+    """Why the signature is not on the Response or on an Assertion directly inside it."""
+    parent = signature.getparent()
+    if parent is None or parent.tag not in (qname("samlp", "Response"), qname("saml", "Assertion")):
+        name = local_name(parent) if parent is not None else "nothing"
+        return f"the signature's parent is {name}, not the Response or an Assertion"
+    if covers(signature, root) is Covers.OTHER:
+        return (
+            f"the signature signs {path_of(parent)}, which is not the Response nor an "
+            "Assertion directly inside it (a moved or wrapped element)"
+        )
+    return None
+
+
+def _reference_violations(
+    reference: etree._Element,
+    parent: etree._Element | None,
+    root: etree._Element,
+    where: str,
+) -> list[ProfileViolation]:
+    """A Reference that does not name the signature's parent, or has foreign transforms."""
+    uri = reference.get("URI")
+    if uri == "" and parent is root:
+        return []  # the root's same-document reference: nothing further is checked
+    found: list[ProfileViolation] = []
+    parent_id = parent.get("ID") if parent is not None else None
+    if parent_id is None or uri != f"#{parent_id}":
+        expected = f"#{parent_id}" if parent_id else "the parent's ID (it has none)"
+        found.append(
+            ProfileViolation(
+                Breach.REFERENCE_URI,
+                f"the Reference URI is {uri!r}, not {expected!r}: the signature does not "
+                "sign its own parent",
+                where,
+            )
+        )
+    unexpected = [
+        t.get("Algorithm") or "(no Algorithm)"
+        for t in reference.findall("ds:Transforms/ds:Transform", NS)
+        if t.get("Algorithm") not in ALLOWED_TRANSFORMS
+    ]
+    if unexpected:
+        found.append(
+            ProfileViolation(
+                Breach.TRANSFORMS,
+                "transforms other than enveloped-signature and exclusive c14n: "
+                + ", ".join(unexpected),
+                where,
             )
         )
     return found
@@ -147,7 +185,7 @@ def document_violations(root: etree._Element) -> list[ProfileViolation]:
         if len(places) > 1:
             found.append(
                 ProfileViolation(
-                    "duplicate-id",
+                    Breach.DUPLICATE_ID,
                     f"the ID {value!r} occurs {len(places)} times: {_listed(places)}",
                     path_of(places[1]),
                 )
@@ -159,7 +197,7 @@ def document_violations(root: etree._Element) -> list[ProfileViolation]:
         where = _listed(assertions) or "none"
         found.append(
             ProfileViolation(
-                "assertion-count",
+                Breach.ASSERTION_COUNT,
                 f"the document holds {len(assertions)} Assertion/EncryptedAssertion elements "
                 f"({where}); exactly one is allowed",
                 path_of(root),

@@ -30,7 +30,7 @@ from samlcheck.options import CheckOptions
 from samlcheck.report import Claims, Result
 from samlcheck.rules import attributes, encryption, input, response, signature
 from samlcheck.signature import (
-    KEY_NOT_TRUSTED,
+    Outcome,
     SignatureAnalysis,
     SignatureCheck,
     analyse,
@@ -67,7 +67,7 @@ def check_response(
         from samlcheck.encryption import decrypt
 
         decryption = decrypt(doc, options.sp_keys)
-        findings.extend(decryption.findings)
+        findings.extend(encryption.decryption_findings(decryption))
         decrypted = decryption.document
         shape = dataclasses.replace(shape, decrypted=decrypted is not None)
 
@@ -168,7 +168,7 @@ def _rotation(
     The evidence is a re-verification against the current metadata's certificates; what changed
     between the two metadata versions comes from the same comparison as `samlcheck metadata diff`.
     """
-    untrusted = [c for c in analysis.signatures if c.outcome == KEY_NOT_TRUSTED]
+    untrusted = [c for c in analysis.signatures if c.outcome is Outcome.KEY_NOT_TRUSTED]
     if not untrusted or not options.idp_metadata:
         return []
     current = current or load_trust(options.idp_metadata, ())

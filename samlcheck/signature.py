@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import enum
 import functools
 import warnings
 from dataclasses import dataclass, replace
@@ -40,6 +41,8 @@ from samlcheck.digests import (
     strip_whitespace,
 )
 from samlcheck.profile import (
+    Breach,
+    Covers,
     InjectedText,
     ProfileViolation,
     covers,
@@ -57,9 +60,54 @@ if TYPE_CHECKING:
     from samlcheck.trust import Anchor, Trust
 
 
-VALID, SELF_VERIFIED = "valid", "self-verified"
-DIGEST_MISMATCH, KEY_NOT_TRUSTED, ALTERED = "digest-mismatch", "key-not-trusted", "altered"
-MALFORMED, UNTRUSTED_METHOD, KEY_UNKNOWN = "malformed", "untrusted-method", "key-unknown"
+class Outcome(str, enum.Enum):
+    """What verifying one ds:Signature established."""
+
+    VALID = "valid"
+    SELF_VERIFIED = "self-verified"
+    """No anchors: it verifies with its own KeyInfo certificate, which proves nothing."""
+    DIGEST_MISMATCH = "digest-mismatch"
+    """The key is right, the signed content changed."""
+    KEY_NOT_TRUSTED = "key-not-trusted"
+    ALTERED = "altered"
+    """An anchor's (or the KeyInfo) key, yet the value does not verify: SignedInfo changed."""
+    MALFORMED = "malformed"
+    UNTRUSTED_METHOD = "untrusted-method"
+    """HMAC: a shared secret proves nothing about the IdP."""
+    KEY_UNKNOWN = "key-unknown"
+    """No anchor and no KeyInfo certificate to try."""
+
+
+class Status(str, enum.Enum):
+    """The signature verdict of one SAMLResponse (report.SignatureSummary.status)."""
+
+    VALID = "valid"
+    INVALID = "invalid"
+    UNSIGNED = "unsigned"
+    UNVERIFIABLE = "unverifiable"
+
+
+class Via(str, enum.Enum):
+    """Which signature covers the Assertion claims are read from."""
+
+    ASSERTION_SIGNATURE = "assertion signature"
+    RESPONSE_SIGNATURE = "response signature"
+    CIPHERTEXT_ONLY = "response signature (ciphertext only)"
+    """The Response signature covers the EncryptedAssertion, not the Assertion it decrypts to."""
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The result of trying a signature against its candidate keys."""
+
+    outcome: Outcome
+    detail: str
+    anchor: Anchor | None = None
+    """The anchor that verified it (or whose key it is, for a digest mismatch)."""
+    signed: etree._Element | None = None
+    """VerifyResult.signed_xml, when it verified."""
+    carried_key_signed: bool = False
+    """No anchor holds the key, but the KeyInfo certificate's key made the signature."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +125,7 @@ class SignatureCheck:
 
     location: str
     parent: str
-    covers: str
-    """response (on the root Response), assertion (on an Assertion child of it) or other."""
+    covers: Covers
     parent_id: str | None
     references: tuple[str, ...]
     transforms: tuple[str, ...]
@@ -87,9 +134,7 @@ class SignatureCheck:
     key_info: tuple[KeyInfoCert, ...]
     key_value_only: bool
     violations: tuple[ProfileViolation, ...]
-    outcome: str
-    """valid, self-verified (no anchors: checked against its own KeyInfo certificate),
-    digest-mismatch, key-not-trusted, altered, malformed, untrusted-method or key-unknown."""
+    outcome: Outcome
     detail: str
     anchor: Anchor | None
     anchors_tried: tuple[Anchor, ...]
@@ -107,6 +152,8 @@ class SignatureCheck:
     """Anchors past MAX_ANCHORS_TRIED: not tried (the outcome is then never valid by them)."""
     reindented: bool = False
     """With whitespace-only text removed the signature verifies: pretty-printed after signing."""
+    carried_key_signed: bool = False
+    """Not trusted, but signed by the key of its KeyInfo certificate (see Verification)."""
 
     @functools.cached_property
     def digests(self) -> tuple[DigestCheck, ...]:
@@ -122,12 +169,12 @@ class SignatureCheck:
     @property
     def verified(self) -> bool:
         """The cryptography holds (with an anchor, or with its own certificate when none)."""
-        return self.outcome in (VALID, SELF_VERIFIED)
+        return self.outcome in (Outcome.VALID, Outcome.SELF_VERIFIED)
 
     @property
     def usable(self) -> bool:
         """Verified and placed as the SAML profile says: its signed element may give claims."""
-        return self.verified and not self.violations and self.covers in ("response", "assertion")
+        return self.verified and not self.violations and self.covers is not Covers.OTHER
 
 
 @dataclass(frozen=True)
@@ -140,16 +187,14 @@ class SignedView:
     """The signed Assertion (canonical form), from its own signature or the Response's."""
     raw_assertion: etree._Element | None = None
     """The same Assertion in the parsed document."""
-    assertion_via: str = ""
-    """assertion signature, response signature, or response signature (ciphertext only)."""
+    assertion_via: Via | None = None
 
 
 @dataclass(frozen=True)
 class SignatureAnalysis:
     """The signature verdict of one SAMLResponse and the signed view it yields."""
 
-    status: str
-    """valid, invalid, unsigned or unverifiable (see report.SignatureSummary)."""
+    status: Status
     signatures: tuple[SignatureCheck, ...]
     violations: tuple[ProfileViolation, ...]
     """Document-level violations: duplicate IDs, assertion count."""
@@ -165,9 +210,9 @@ class SignatureAnalysis:
 
     @property
     def summary(self) -> SignatureSummary:
-        names = {"response": "Response", "assertion": "Assertion"}
+        names = {Covers.RESPONSE: "Response", Covers.ASSERTION: "Assertion"}
         signed = tuple(names[s.covers] for s in self.signatures if s.usable)
-        return SignatureSummary(status=self.status, signed=signed)
+        return SignatureSummary(status=self.status.value, signed=signed)
 
     @property
     def signed_paths(self) -> tuple[str, ...]:
@@ -363,22 +408,24 @@ def _exc_c14n_schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.fromstring(schema))
 
 
-def _attempt(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) -> tuple[str, Any]:
-    """('valid', result) or (failure kind, message): digest, key, malformed."""
+def _attempt(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) -> Verification:
+    """Verify with one certificate: valid (with the signed XML) or why not (digest, key,
+    malformed)."""
     from signxml.exceptions import InvalidDigest, InvalidSignature, SignXMLException
 
     try:
-        return VALID, verify_pinned(parent, cert, at)
+        result = verify_pinned(parent, cert, at)
     except InvalidDigest as error:
-        return DIGEST_MISMATCH, str(error)
+        return Verification(Outcome.DIGEST_MISMATCH, str(error))
     except InvalidSignature as error:
         if "Signature verification failed" in str(error) or "Signature mismatch" in str(error):
-            return KEY_NOT_TRUSTED, str(error)
-        return MALFORMED, str(error)
+            return Verification(Outcome.KEY_NOT_TRUSTED, str(error))
+        return Verification(Outcome.MALFORMED, str(error))
     except (SignXMLException, etree.DocumentInvalid, etree.XMLSyntaxError, ValueError) as error:
-        return MALFORMED, str(error) or type(error).__name__
+        return Verification(Outcome.MALFORMED, str(error) or type(error).__name__)
     except Exception as error:  # signxml raises bare errors on some malformed input
-        return MALFORMED, f"{type(error).__name__}: {error}"
+        return Verification(Outcome.MALFORMED, f"{type(error).__name__}: {error}")
+    return Verification(Outcome.VALID, "", signed=result.signed_xml)
 
 
 def check_signature(
@@ -392,51 +439,64 @@ def check_signature(
     references = signature.findall("ds:SignedInfo/ds:Reference", NS)
     key_info, key_value_only, unread = _key_info(signature)
     tried, named, untried = _candidates(anchors, key_info)
-    fields: dict[str, Any] = {
-        "location": path_of(signature),
-        "parent": path_of(parent),
-        "covers": covers(signature, root),
-        "parent_id": parent.get("ID"),
-        "references": tuple(r.get("URI") or "" for r in references),
-        "transforms": tuple(
+    verification = _verify(signature, tried, named, key_info, at, method, unread)
+    anchor = verification.anchor
+    reindented = verification.outcome in (Outcome.DIGEST_MISMATCH, Outcome.ALTERED) and (
+        _verifies_without_indentation(
+            parent, (anchor,) if anchor is not None else named or tried, key_info, at
+        )
+    )
+    return SignatureCheck(
+        location=path_of(signature),
+        parent=path_of(parent),
+        covers=covers(signature, root),
+        parent_id=parent.get("ID"),
+        references=tuple(r.get("URI") or "" for r in references),
+        transforms=tuple(
             t.get("Algorithm") or "" for t in signature.findall(".//ds:Transform", NS)
         ),
-        "signature_method": method,
-        "digest_methods": tuple(
+        signature_method=method,
+        digest_methods=tuple(
             d.get("Algorithm") or "" for d in signature.findall(".//ds:DigestMethod", NS)
         ),
-        "key_info": key_info,
-        "key_value_only": key_value_only,
-        "violations": tuple(signature_violations(signature, root)),
-        "anchors_tried": tried,
-        "element": signature,
-        "raw": parent,
-        "key_info_unread": unread,
-        "anchors_untried": untried,
-    }
+        key_info=key_info,
+        key_value_only=key_value_only,
+        violations=tuple(signature_violations(signature, root)),
+        outcome=verification.outcome,
+        detail=verification.detail,
+        anchor=anchor,
+        anchors_tried=tried,
+        element=signature,
+        signed=verification.signed,
+        raw=parent,
+        key_info_unread=unread,
+        anchors_untried=untried,
+        reindented=reindented,
+        carried_key_signed=verification.carried_key_signed,
+    )
+
+
+def _verify(
+    signature: etree._Element,
+    tried: tuple[Anchor, ...],
+    named: tuple[Anchor, ...],
+    key_info: tuple[KeyInfoCert, ...],
+    at: dt.datetime,
+    method: str,
+    unread: int,
+) -> Verification:
+    """An HMAC or value-less signature fails before any key is tried; else `_outcome`."""
     if "hmac" in method.lower():
-        return SignatureCheck(
-            **fields,
-            outcome=UNTRUSTED_METHOD,
-            detail=f"an HMAC signature ({method}) proves nothing about the IdP's key",
-            anchor=None,
-            signed=None,
+        return Verification(
+            Outcome.UNTRUSTED_METHOD,
+            f"an HMAC signature ({method}) proves nothing about the IdP's key",
         )
     problem = missing_value(signature)
     if problem is not None:
-        return SignatureCheck(**fields, outcome=MALFORMED, detail=problem, anchor=None, signed=None)
-    outcome, detail, anchor, signed = _outcome(parent, tried, named, key_info, at, method, unread)
-    reindented = outcome in (DIGEST_MISMATCH, ALTERED) and _verifies_without_indentation(
-        parent, (anchor,) if anchor is not None else named or tried, key_info, at
-    )
-    return SignatureCheck(
-        **fields,
-        outcome=outcome,
-        detail=detail,
-        anchor=anchor,
-        signed=signed,
-        reindented=reindented,
-    )
+        return Verification(Outcome.MALFORMED, problem)
+    parent = signature.getparent()
+    assert parent is not None
+    return _outcome(parent, tried, named, key_info, at, method, unread)
 
 
 def _verifies_without_indentation(
@@ -453,7 +513,7 @@ def _verifies_without_indentation(
     certs = [a.certificate for a in anchors] or [
         k.certificate for k in key_info if k.certificate is not None
     ]
-    return any(_attempt(compact, cert, at)[0] == VALID for cert in certs)
+    return any(_attempt(compact, cert, at).outcome is Outcome.VALID for cert in certs)
 
 
 def _key_fits(method: str, cert: x509.Certificate) -> bool:
@@ -479,81 +539,95 @@ def _outcome(
     at: dt.datetime,
     method: str = "",
     unread: int = 0,
-) -> tuple[str, str, Anchor | None, etree._Element | None]:
-    """Try the anchors given (`named`: those whose key KeyInfo carries). An anchor whose key type
-    cannot make this signature (an EC certificate for rsa-sha256) is a key that did not sign, not
-    a malformed signature; the signature is malformed only when every anchor that could have
-    signed it fails that way."""
-    embedded = [k.certificate for k in key_info if k.certificate is not None]
+) -> Verification:
+    """Try the anchors given (`named`: those whose key KeyInfo carries); when none verifies,
+    find out why from the KeyInfo certificates."""
     if not anchors:
-        if not embedded:
-            return KEY_UNKNOWN, "no trust anchor and no certificate in KeyInfo", None, None
-        kind, result = _attempt(parent, embedded[0], at)
-        if kind == VALID:
-            return (
-                SELF_VERIFIED,
-                "verified with its own KeyInfo certificate only",
-                None,
-                (result.signed_xml),
-            )
-        return kind, str(result), None, None
-    failures: list[str] = []
-    malformed: list[tuple[Anchor, str]] = []
+        return _self_verified(parent, key_info, at)
+    return _by_anchors(parent, anchors, at, method) or _unverified(
+        parent, named, key_info, at, unread
+    )
+
+
+def _self_verified(
+    parent: etree._Element, key_info: tuple[KeyInfoCert, ...], at: dt.datetime
+) -> Verification:
+    """Without anchors: verified with the first KeyInfo certificate only (it proves nothing)."""
+    embedded = [k.certificate for k in key_info if k.certificate is not None]
+    if not embedded:
+        return Verification(Outcome.KEY_UNKNOWN, "no trust anchor and no certificate in KeyInfo")
+    attempt = _attempt(parent, embedded[0], at)
+    if attempt.outcome is Outcome.VALID:
+        return replace(
+            attempt,
+            outcome=Outcome.SELF_VERIFIED,
+            detail="verified with its own KeyInfo certificate only",
+        )
+    return attempt
+
+
+def _by_anchors(
+    parent: etree._Element, anchors: tuple[Anchor, ...], at: dt.datetime, method: str
+) -> Verification | None:
+    """Valid or a digest mismatch with the first anchor that says so; malformed when every
+    anchor whose key type could make the signature finds it malformed; else None.
+
+    An anchor whose key type cannot make this signature (an EC certificate for rsa-sha256) is a
+    key that did not sign, not a malformed signature."""
+    other_failure = False
+    malformed: Verification | None = None
     for anchor in anchors:
         if not _key_fits(method, anchor.certificate):
-            failures.append(f"{anchor.source}: its key type cannot make a {method} signature")
+            other_failure = True
             continue
-        kind, result = _attempt(parent, anchor.certificate, at)
-        if kind == VALID:
-            return VALID, f"verified with {anchor.source}", anchor, result.signed_xml
-        if kind == DIGEST_MISMATCH:
-            return kind, str(result), anchor, None
-        if kind == MALFORMED:
-            malformed.append((anchor, str(result)))
-            continue
-        failures.append(str(result))
-    if malformed and not failures:
-        return MALFORMED, malformed[0][1], malformed[0][0], None
+        attempt = _attempt(parent, anchor.certificate, at)
+        if attempt.outcome is Outcome.VALID:
+            return replace(attempt, detail=f"verified with {anchor.source}", anchor=anchor)
+        if attempt.outcome is Outcome.DIGEST_MISMATCH:
+            return replace(attempt, anchor=anchor)
+        if attempt.outcome is Outcome.MALFORMED:
+            malformed = malformed or replace(attempt, anchor=anchor)
+        else:
+            other_failure = True
+    return malformed if not other_failure else None
+
+
+def _unverified(
+    parent: etree._Element,
+    named: tuple[Anchor, ...],
+    key_info: tuple[KeyInfoCert, ...],
+    at: dt.datetime,
+    unread: int,
+) -> Verification:
+    """Why no anchor verifies: the signature was altered, or a key no anchor holds signed it."""
     if named:
-        return (
-            ALTERED,
+        return Verification(
+            Outcome.ALTERED,
             "the KeyInfo certificate is an anchor, yet the signature value does not verify: "
             "SignedInfo or SignatureValue was changed after signing",
-            None,
-            None,
         )
-    for kinfo in key_info:
-        if kinfo.certificate is None:
-            continue
-        kind, _ = _attempt(parent, kinfo.certificate, at)
-        if kind in (VALID, DIGEST_MISMATCH):
-            return (
-                KEY_NOT_TRUSTED,
+    embedded = [k.certificate for k in key_info if k.certificate is not None]
+    for certificate in embedded:
+        if _attempt(parent, certificate, at).outcome in (Outcome.VALID, Outcome.DIGEST_MISMATCH):
+            return Verification(
+                Outcome.KEY_NOT_TRUSTED,
                 "signed by the key of the KeyInfo certificate, which no anchor holds",
-                None,
-                None,
+                carried_key_signed=True,
             )
     if embedded and unread:
-        return (
-            KEY_NOT_TRUSTED,
+        return Verification(
+            Outcome.KEY_NOT_TRUSTED,
             f"no anchor verifies the signature, nor do the first {len(key_info)} KeyInfo "
             f"certificates ({unread} more were not read)",
-            None,
-            None,
         )
     if embedded:
-        return (
-            ALTERED,
+        return Verification(
+            Outcome.ALTERED,
             "no anchor verifies the signature and neither does the KeyInfo certificate: "
             "SignedInfo or SignatureValue was changed, or KeyInfo names another key",
-            None,
-            None,
         )
-    return (
-        KEY_NOT_TRUSTED,
-        "no anchor verifies the signature (KeyInfo has no certificate)",
-        None,
-        None,
+    return Verification(
+        Outcome.KEY_NOT_TRUSTED, "no anchor verifies the signature (KeyInfo has no certificate)"
     )
 
 
@@ -590,7 +664,9 @@ def provider_issuers(root: etree._Element, trust: Trust) -> tuple[ProfileViolati
         return ()
     (entity,) = trust.entity_ids
     return tuple(
-        ProfileViolation("provider-issuer", f"the {label} Issuer is {text(node)!r}", path_of(node))
+        ProfileViolation(
+            Breach.PROVIDER_ISSUER, f"the {label} Issuer is {text(node)!r}", path_of(node)
+        )
         for label, node in (
             ("Response", root.find("saml:Issuer", NS)),
             ("Assertion", root.find("saml:Assertion/saml:Issuer", NS)),
@@ -613,11 +689,11 @@ def _bind_issuer(check: SignatureCheck, root: etree._Element) -> SignatureCheck:
         return check
     entity = anchor.entity_id
     signed = check.signed.findall("saml:Issuer", NS)
-    if check.covers == "response":
+    if check.covers is Covers.RESPONSE:
         signed += check.signed.findall("saml:Assertion/saml:Issuer", NS)
     found = [
         ProfileViolation(
-            "issuer-signer",
+            Breach.ISSUER_SIGNER,
             f"{check.parent} verifies only with {anchor.source}, not with a key of the entity "
             f"its signed Issuer names ({text(node).strip()!r}): a metadata key vouches only for "
             "its own entity",
@@ -632,7 +708,7 @@ def _bind_issuer(check: SignatureCheck, root: etree._Element) -> SignatureCheck:
             continue
         found.append(
             ProfileViolation(
-                "issuer-entity",
+                Breach.ISSUER_ENTITY,
                 f"the {label} Issuer is {text(node).strip()!r}, but {check.parent} is signed "
                 f"with a key of entity {entity!r} ({anchor.source}): the Response and the "
                 "Assertion must name the same issuer",
@@ -689,8 +765,8 @@ def analyse(
     working = doc
     if decrypted is not None:
         inner, unexamined = _signatures(decrypted, trust, at, decrypted=True)
-        checks = [c for c in checks if c.covers == "response"] + [
-            c for c in inner if c.covers != "response"
+        checks = [c for c in checks if c.covers is Covers.RESPONSE] + [
+            c for c in inner if c.covers is not Covers.RESPONSE
         ]
         working = decrypted
     violations = tuple(document_violations(working.root))
@@ -708,7 +784,7 @@ def analyse(
     if not scanned:
         injected.extend(injected_text(working.root))
     return SignatureAnalysis(
-        status="invalid"
+        status=Status.INVALID
         if unexamined
         else _status(checks, violations, view, trust, doc, decrypted is not None),
         signatures=tuple(checks),
@@ -738,21 +814,19 @@ def _view(checks: list[SignatureCheck], root: etree._Element, encrypted: bool) -
     (each is verified on a copy of its own parent), so the view stays exact; those violations
     are findings of their own and the unsigned extras are reported as look-alikes.
     """
-    response = next((c for c in checks if c.usable and c.covers == "response"), None)
-    assertion = next((c for c in checks if c.usable and c.covers == "assertion"), None)
+    response = next((c for c in checks if c.usable and c.covers is Covers.RESPONSE), None)
+    assertion = next((c for c in checks if c.usable and c.covers is Covers.ASSERTION), None)
     signed_response = response.signed if response is not None else None
     if assertion is not None and assertion.signed is not None:
-        return SignedView(signed_response, assertion.signed, assertion.raw, "assertion signature")
+        return SignedView(signed_response, assertion.signed, assertion.raw, Via.ASSERTION_SIGNATURE)
     if signed_response is not None and response is not None:
         if encrypted:
             raw = root.find("saml:Assertion", NS)
-            return SignedView(
-                signed_response, raw_copy_signed(raw), raw, "response signature (ciphertext only)"
-            )
+            return SignedView(signed_response, raw_copy_signed(raw), raw, Via.CIPHERTEXT_ONLY)
         raw = response.raw.find("saml:Assertion", NS)
         child = _signed_child_assertion(signed_response)
         if child is not None and len(response.raw.findall("saml:Assertion", NS)) == 1:
-            return SignedView(signed_response, child, raw, "response signature")
+            return SignedView(signed_response, child, raw, Via.RESPONSE_SIGNATURE)
     return SignedView(response=signed_response)
 
 
@@ -773,21 +847,21 @@ def _status(
     trust: Trust,
     doc: XmlDocument,
     was_decrypted: bool,
-) -> str:
+) -> Status:
     if not checks:
         sealed = doc.root.find("saml:EncryptedAssertion", NS) is not None and not was_decrypted
-        return "unverifiable" if sealed else "unsigned"
+        return Status.UNVERIFIABLE if sealed else Status.UNSIGNED
     failed = [c for c in checks if not c.verified or c.violations]
     if (
         trust.empty
         and failed
-        and all(c.outcome == KEY_UNKNOWN and not c.violations for c in failed)
+        and all(c.outcome is Outcome.KEY_UNKNOWN and not c.violations for c in failed)
     ):
-        return "unverifiable" if not violations else "invalid"
+        return Status.UNVERIFIABLE if not violations else Status.INVALID
     if violations or failed:
-        return "invalid"
+        return Status.INVALID
     if view.assertion is None and view.response is None:
-        return "invalid"
-    if trust.empty or any(c.outcome == SELF_VERIFIED for c in checks):
-        return "unverifiable"
-    return "valid"
+        return Status.INVALID
+    if trust.empty or any(c.outcome is Outcome.SELF_VERIFIED for c in checks):
+        return Status.UNVERIFIABLE
+    return Status.VALID

@@ -71,14 +71,14 @@ def _check(xml: bytes, tmp_path: Path) -> signature.SignatureCheck:
 
 def test_signature_redeclaring_the_default_namespace_verifies(tmp_path: Path) -> None:
     check = _check(_signed(), tmp_path)
-    assert check.outcome == signature.VALID, check.detail
+    assert check.outcome == signature.Outcome.VALID, check.detail
 
 
 def test_changed_content_in_that_layout_is_still_a_digest_mismatch_naming_it(
     tmp_path: Path,
 ) -> None:
     check = _check(_signed(tamper=True), tmp_path)
-    assert check.outcome == signature.DIGEST_MISMATCH
+    assert check.outcome == signature.Outcome.DIGEST_MISMATCH
     assert [d.target for d in check.digests if not d.matches] == ["/Response"]
 
 

@@ -32,7 +32,7 @@ def test_valid_encrypted_assertion_decrypts_with_each_encoding_of_the_sp_key(
     assert result.document is not None
     assertion = result.document.root.find(qname("saml", "Assertion"))
     assert assertion is not None
-    ids = [f.rule.id for f in result.findings]
+    ids = [f.rule.id for f in rules.decryption_findings(result)]
     assert ids == [rules.DECRYPTED.id, rules.RSA_15.id]  # the corpus uses RSA 1.5 key transport
     expected = parse(
         (corpus / "data/responses/decrypted_valid_encrypted_assertion.xml").read_bytes()
@@ -48,8 +48,8 @@ def test_valid_encrypted_assertion_fails_cleanly_with_another_key(corpus: Path) 
     assert result.encrypted
     assert result.document is None
     assert result.key_used is None
-    assert [f.rule.id for f in result.findings] == [rules.WRONG_KEY.id]
-    assert "1024-bit" in result.findings[0].message
+    assert [f.rule.id for f in rules.decryption_findings(result)] == [rules.WRONG_KEY.id]
+    assert "1024-bit" in rules.decryption_findings(result)[0].message
 
 
 def test_every_encrypted_corpus_response_decrypts(corpus: Path) -> None:
@@ -59,5 +59,8 @@ def test_every_encrypted_corpus_response_decrypts(corpus: Path) -> None:
         result = encryption.decrypt(
             parse(_response(corpus, f"data/responses/{name}")), (corpus / SAME_KEY[1],)
         )
-        assert result.document is not None, (name, [f.message for f in result.findings])
+        assert result.document is not None, (
+            name,
+            [f.message for f in rules.decryption_findings(result)],
+        )
         assert result.document.root.find(qname("saml", "EncryptedAssertion")) is None, name

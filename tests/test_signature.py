@@ -57,7 +57,7 @@ def test_recomputed_digests_match_a_valid_signature() -> None:
 def test_edited_content_is_a_digest_mismatch_naming_the_element() -> None:
     checks = {c.parent: c for c in analyse("content-changed").signatures}
     inner = checks["/Response/Assertion"]
-    assert inner.outcome == signature.DIGEST_MISMATCH
+    assert inner.outcome == signature.Outcome.DIGEST_MISMATCH
     assert inner.anchor is not None  # the key is right, the content is not
     assert [d.target for d in inner.digests if not d.matches] == ["/Response/Assertion"]
 
@@ -348,7 +348,7 @@ def test_a_signature_only_ec_certificates_could_check_is_key_not_trusted_not_mal
     path = tmp_path / "metadata.xml"
     path.write_bytes(testidp.metadata(testidp.idp(), signing_certs=[_ec_certificate()]))
     outcomes = {c.outcome for c in analyse("valid", load_trust((path,), ())).signatures}
-    assert outcomes == {signature.KEY_NOT_TRUSTED}
+    assert outcomes == {signature.Outcome.KEY_NOT_TRUSTED}
 
 
 def test_rotation_is_one_finding_per_signing_certificate_naming_every_signed_element() -> None:

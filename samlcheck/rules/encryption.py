@@ -6,21 +6,26 @@ does not document which error a sign-in gets when the assertion cannot be decryp
 plaintext assertion reaches a provider set to Required: samlcheck infers the sign-in page's
 generic "invalid SAML response" error, and such rules' evidence is inferred.
 
-Functions and the rules they emit (decryption runs in samlcheck.encryption):
-    samlcheck.encryption.decrypt                SC-ENC-001 SC-ENC-009 SC-ENC-012
-    samlcheck.encryption._success_findings      SC-ENC-006 SC-ENC-007
-    samlcheck.encryption._cipher_value          SC-ENC-003 SC-ENC-004 SC-ENC-005
-    samlcheck.encryption._decrypt_container     SC-ENC-002 SC-ENC-003 SC-ENC-004 SC-ENC-005
-                                                SC-ENC-012
-    samlcheck.encryption._standalone_assertion  SC-ENC-003 SC-ENC-008
-    samlcheck.encryption._reparse               SC-ENC-008
-    check_mode                                  SC-ENC-010 SC-ENC-011
+Functions and the rules they emit (samlcheck.encryption decrypts and returns typed problems):
+    decryption_findings   SC-ENC-001 SC-ENC-002 SC-ENC-003 SC-ENC-004 SC-ENC-005 SC-ENC-008
+                          SC-ENC-009 SC-ENC-012
+    _decrypted_findings   SC-ENC-006 SC-ENC-007
+    check_mode            SC-ENC-010 SC-ENC-011
 """
 
 from __future__ import annotations
 
 from samlcheck import aws
 from samlcheck.aws import SIGNIN_ENDPOINT, Evidence
+from samlcheck.encryption import (
+    KEY_TRANSPORTS,
+    MAX_ENCRYPTED_ASSERTIONS,
+    MAX_ENCRYPTED_KEYS,
+    DecryptedPart,
+    Decryption,
+    Problem,
+)
+from samlcheck.encryption import RSA_15 as RSA_15_TRANSPORT
 from samlcheck.findings import Finding, Rule, Severity
 
 _GUIDE = "AWS IAM User Guide, 'Manage SAML encryption keys' and 'Troubleshoot IAM roles'"
@@ -30,11 +35,6 @@ _ROLES_SECTION = "From 'Troubleshoot IAM roles'"
 
 ENCRYPTION_MODES = ("Required", "Allowed")
 """IAM's AssertionEncryptionMode values."""
-MAX_ENCRYPTED_ASSERTIONS = 4
-"""EncryptedAssertions decrypted per response. AWS reads one assertion; each costs an RSA
-decryption per key, so 2,500 of them took 12 s. Past this many, none is decrypted."""
-MAX_ENCRYPTED_KEYS = 8
-"""EncryptedKeys tried per EncryptedData (an IdP writes one per recipient); 20,000 took 8 s."""
 
 NO_KEY = Rule(
     id="SC-ENC-001",
@@ -232,3 +232,49 @@ def check_mode(encrypted: bool, recipient: str | None, mode: str | None) -> list
                 )
             )
     return findings
+
+
+_BY_PROBLEM = {
+    Problem.NO_KEY: NO_KEY,
+    Problem.TOO_MANY_KEYS: TOO_MANY_KEYS,
+    Problem.TOO_MANY_PARTS: TOO_MANY_PARTS,
+    Problem.MALFORMED: MALFORMED,
+    Problem.UNSUPPORTED: UNSUPPORTED,
+    Problem.CORRUPTED: CORRUPTED,
+    Problem.WRONG_KEY: WRONG_KEY,
+    Problem.NOT_ASSERTION: NOT_ASSERTION,
+}
+
+
+def decryption_findings(decryption: Decryption) -> list[Finding]:
+    """The findings of decrypting a response: each problem, then each decrypted assertion."""
+    found = [_BY_PROBLEM[p.kind].finding(p.message, p.location) for p in decryption.problems]
+    for part in decryption.parts:
+        found.extend(_decrypted_findings(part, decryption.response_signed))
+    return found
+
+
+def _decrypted_findings(part: DecryptedPart, response_signed: bool) -> list[Finding]:
+    """SC-ENC-007 (which key and algorithms), and SC-ENC-006 when the transport is RSA 1.5."""
+    coverage = "The signature findings say what covers the decrypted Assertion."
+    if response_signed:
+        coverage = (
+            "A signature on the Response covers only the ciphertext; the signature findings "
+            "say what covers the decrypted Assertion."
+        )
+    found = [
+        DECRYPTED.finding(
+            f"Decrypted with {part.key_source} ({part.algorithm.name}, key transport "
+            f"{KEY_TRANSPORTS[part.transport]}). {coverage}",
+            part.location,
+        )
+    ]
+    if part.transport == RSA_15_TRANSPORT:
+        found.append(
+            RSA_15.finding(
+                "The session key is transported with RSA 1.5 (http://www.w3.org/2001/04/"
+                "xmlenc#rsa-1_5), which is open to padding-oracle attacks.",
+                part.location + "/EncryptedData//EncryptedKey/EncryptionMethod",
+            )
+        )
+    return found

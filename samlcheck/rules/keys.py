@@ -25,6 +25,7 @@ from samlcheck.keys import (
     MAX_KEY_CHARACTERS,
     MAX_RSA_BITS,
     KeyFacts,
+    KeyKind,
     block_labels,
     matches_certificate,
 )
@@ -36,16 +37,17 @@ _INVALID_SECTION = aws.ERRORS["invalid-private-key"].heading
 MIN_RSA_BITS = 2048
 
 _CONVERT = {
-    "der-private-key": "openssl pkey -inform DER -in {source} -out key.pem",
-    "pkcs12": "openssl pkcs12 -in {source} -nocerts -nodes -out key.pem "
+    KeyKind.DER_PRIVATE_KEY: "openssl pkey -inform DER -in {source} -out key.pem",
+    KeyKind.PKCS12: "openssl pkcs12 -in {source} -nocerts -nodes -out key.pem "
     "(then remove the Bag Attributes lines, or: openssl pkey -in key.pem -out key-only.pem)",
-    "openssh": "ssh-keygen -p -m PEM -f {source} (rewrites the file in place: work on a copy)",
-    "putty": "puttygen {source} -O private-openssh -o key.pem",
-    "certificate": "a certificate holds only the public key: find the private key it was "
+    KeyKind.OPENSSH: "ssh-keygen -p -m PEM -f {source} "
+    "(rewrites the file in place: work on a copy)",
+    KeyKind.PUTTY: "puttygen {source} -O private-openssh -o key.pem",
+    KeyKind.CERTIFICATE: "a certificate holds only the public key: find the private key it was "
     "issued for (the SP encryption key file)",
-    "public-key": "a public key cannot decrypt: find the matching private key file",
-    "empty": "the file is empty: export the private key again",
-    "unknown": "export the private key as PEM: openssl pkey -in KEY -out key.pem",
+    KeyKind.PUBLIC_KEY: "a public key cannot decrypt: find the matching private key file",
+    KeyKind.EMPTY: "the file is empty: export the private key again",
+    KeyKind.UNKNOWN: "export the private key as PEM: openssl pkey -in KEY -out key.pem",
 }
 
 NOT_PEM = Rule(
@@ -199,59 +201,8 @@ LARGE_RSA = Rule(
 
 def key_findings(facts: KeyFacts, cert: x509.Certificate | None = None) -> list[Finding]:
     """What IAM's AddPrivateKey (and a later decryption) would make of one key."""
-    found: list[Finding] = []
     source = facts.source
-    if facts.encrypted:
-        command = (
-            f"openssl rsa -in {source} -out key-plain.pem"
-            if facts.encrypted.startswith("legacy")
-            else f"openssl pkey -in {source} -out key-plain.pem"
-        )
-        found.append(
-            ENCRYPTED.finding(
-                f"{source} is {facts.described}.",
-                source,
-                fix=f"Write an unencrypted copy: {command} (delete it after the upload).",
-            )
-        )
-    elif not facts.pem:
-        hint = _CONVERT.get(facts.kind, _CONVERT["unknown"]).format(source=source)
-        found.append(
-            NOT_PEM.finding(f"{source} is {facts.described}, not a PEM private key.", source, hint)
-        )
-    elif facts.algorithm is not None and facts.algorithm != "RSA":
-        found.append(NOT_RSA.finding(f"{source} is {facts.described}, not an RSA key.", source))
-    elif facts.oversized:
-        found.append(
-            LARGE_RSA.finding(
-                f"{source} is an RSA key of {facts.bits:,} bits: samlcheck does not load or "
-                f"validate RSA keys over {MAX_RSA_BITS:,} bits.",
-                source,
-            )
-        )
-    elif facts.key is None:
-        found.append(
-            NOT_PEM.finding(
-                f"{source} is {facts.described}: {facts.problem or 'it cannot be read'}.", source
-            )
-        )
-    if facts.characters is not None and facts.characters > MAX_KEY_CHARACTERS:
-        found.append(
-            TOO_LONG.finding(
-                f"{source} has {facts.characters:,} characters; IAM takes at most "
-                f"{MAX_KEY_CHARACTERS:,}.",
-                source,
-            )
-        )
-    if facts.bad_character is not None:
-        position, char = facts.bad_character
-        found.append(
-            BAD_CHARACTERS.finding(
-                f"{source} has {char} at character {position + 1}, outside the allowed range "
-                "(tab, line feed, carriage return, U+0020 to U+00FF).",
-                f"{source}, character {position + 1}",
-            )
-        )
+    found = _form_findings(facts) + _text_findings(facts)
     if facts.algorithm == "RSA" and facts.bits is not None and facts.bits < MIN_RSA_BITS:
         found.append(SMALL_RSA.finding(f"{source} is a {facts.bits}-bit RSA key.", source))
     if facts.problem and facts.key is not None:
@@ -271,6 +222,68 @@ def key_findings(facts: KeyFacts, cert: x509.Certificate | None = None) -> list[
                 f"{source} is not the private key of the certificate {subject}: IAM would accept "
                 "it, but assertions encrypted for that certificate would not decrypt.",
                 source,
+            )
+        )
+    return found
+
+
+def _form_findings(facts: KeyFacts) -> list[Finding]:
+    """The first reason AddPrivateKey refuses the key's form: encrypted, not PEM, not RSA,
+    too large to check, unreadable."""
+    source = facts.source
+    if facts.encrypted:
+        command = (
+            f"openssl rsa -in {source} -out key-plain.pem"
+            if facts.encrypted.startswith("legacy")
+            else f"openssl pkey -in {source} -out key-plain.pem"
+        )
+        return [
+            ENCRYPTED.finding(
+                f"{source} is {facts.described}.",
+                source,
+                fix=f"Write an unencrypted copy: {command} (delete it after the upload).",
+            )
+        ]
+    if not facts.pem:
+        hint = _CONVERT.get(facts.kind, _CONVERT[KeyKind.UNKNOWN]).format(source=source)
+        return [
+            NOT_PEM.finding(f"{source} is {facts.described}, not a PEM private key.", source, hint)
+        ]
+    if facts.algorithm is not None and facts.algorithm != "RSA":
+        return [NOT_RSA.finding(f"{source} is {facts.described}, not an RSA key.", source)]
+    if facts.oversized:
+        return [
+            LARGE_RSA.finding(
+                f"{source} is an RSA key of {facts.bits:,} bits: samlcheck does not load or "
+                f"validate RSA keys over {MAX_RSA_BITS:,} bits.",
+                source,
+            )
+        ]
+    if facts.key is None:
+        problem = facts.problem or "it cannot be read"
+        return [NOT_PEM.finding(f"{source} is {facts.described}: {problem}.", source)]
+    return []
+
+
+def _text_findings(facts: KeyFacts) -> list[Finding]:
+    """AddPrivateKey's length and character constraints on the text."""
+    source = facts.source
+    found: list[Finding] = []
+    if facts.characters is not None and facts.characters > MAX_KEY_CHARACTERS:
+        found.append(
+            TOO_LONG.finding(
+                f"{source} has {facts.characters:,} characters; IAM takes at most "
+                f"{MAX_KEY_CHARACTERS:,}.",
+                source,
+            )
+        )
+    if facts.bad_character is not None:
+        position, char = facts.bad_character
+        found.append(
+            BAD_CHARACTERS.finding(
+                f"{source} has {char} at character {position + 1}, outside the allowed range "
+                "(tab, line feed, carriage return, U+0020 to U+00FF).",
+                f"{source}, character {position + 1}",
             )
         )
     return found

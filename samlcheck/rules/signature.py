@@ -20,24 +20,15 @@ Functions and the rules they emit:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from samlcheck import aws
 from samlcheck.aws import Evidence
 from samlcheck.claims import Lookalike
 from samlcheck.findings import Finding, Rule, Severity
-from samlcheck.profile import MAX_LISTED
-from samlcheck.signature import (
-    ALTERED,
-    DIGEST_MISMATCH,
-    KEY_NOT_TRUSTED,
-    KEY_UNKNOWN,
-    MALFORMED,
-    SELF_VERIFIED,
-    UNTRUSTED_METHOD,
-    SignatureAnalysis,
-    SignatureCheck,
-)
+from samlcheck.profile import MAX_LISTED, Breach, Covers, InjectedText
+from samlcheck.signature import Outcome, SignatureAnalysis, SignatureCheck, Status, Via
 
 if TYPE_CHECKING:
     from samlcheck.certs import CertFacts
@@ -332,14 +323,15 @@ LIMIT_REACHED = _rule(
 )
 
 _BY_KIND = {
-    "issuer-signer": SIGNER_NOT_ISSUER,
-    "issuer-entity": ISSUERS_DIFFER,
-    "parent": WRONG_PARENT,
-    "references": REFERENCE_COUNT,
-    "reference-uri": REFERENCE_URI,
-    "transforms": TRANSFORMS,
-    "duplicate-id": DUPLICATE_ID,
-    "assertion-count": ASSERTION_COUNT,
+    Breach.ISSUER_SIGNER: SIGNER_NOT_ISSUER,
+    Breach.ISSUER_ENTITY: ISSUERS_DIFFER,
+    Breach.PARENT: WRONG_PARENT,
+    Breach.REFERENCES: REFERENCE_COUNT,
+    Breach.REFERENCE_URI: REFERENCE_URI,
+    Breach.TRANSFORMS: TRANSFORMS,
+    Breach.DUPLICATE_ID: DUPLICATE_ID,
+    Breach.ASSERTION_COUNT: ASSERTION_COUNT,
+    Breach.PROVIDER_ISSUER: PROVIDER_ISSUER,
 }
 
 
@@ -362,11 +354,11 @@ def _held(check: SignatureCheck) -> str:
     return "the trusted certificates given (--metadata, --cert)"
 
 
-def _untrusted(check: SignatureCheck, parents: tuple[str, ...]) -> Finding:
+def _untrusted(check: SignatureCheck, parents: tuple[str, ...], *_: object) -> Finding:
     """SC-SIG-003: one plain sentence, then both sides in short form; full lines in `detail`."""
     carried = [k.facts for k in check.key_info if k.facts is not None]
     where = " and ".join(parents)
-    if carried and check.detail.startswith("signed by the key of the KeyInfo"):
+    if carried and check.carried_key_signed:
         lead = (
             f"the response was signed with a certificate that is not in {_held(check)} "
             f"({where}); signed with: {_short(carried[0])}"
@@ -434,7 +426,7 @@ def signature_findings(
 ) -> list[Finding]:
     """Every signature finding for one response."""
     findings = _provider_issuer_findings(analysis)
-    if analysis.status == "unsigned":
+    if analysis.status is Status.UNSIGNED:
         findings.append(
             UNSIGNED.finding(
                 "the response has no ds:Signature on the Response nor on the Assertion",
@@ -458,7 +450,18 @@ def signature_findings(
         diagnose = not analysis.unexamined and not analysis.violations  # wrapping says why
         findings.extend(_check_findings(check, parents, at, scope, diagnose))
     findings.extend(_BY_KIND[v.kind].finding(v.message, v.location) for v in analysis.violations)
-    if analysis.status == "unverifiable" and analysis.signatures:
+    findings.extend(_coverage_findings(analysis))
+    findings.extend(_injection_finding(item) for item in analysis.injected)
+    findings.extend(
+        _lookalike_finding(lookalike, index) for index, lookalike in enumerate(lookalikes, 1)
+    )
+    return findings
+
+
+def _coverage_findings(analysis: SignatureAnalysis) -> list[Finding]:
+    """What covers the claims: nothing judged (no anchor), ciphertext only, or which signature."""
+    findings: list[Finding] = []
+    if analysis.status is Status.UNVERIFIABLE and analysis.signatures:
         # without any signature outside an undecrypted assertion, SC-ENC-001 says why
         carried = [line for c in analysis.signatures for line in _carried_lines(c)]
         findings.append(
@@ -468,7 +471,8 @@ def signature_findings(
                 "/Response",
             )
         )
-    if analysis.view.assertion_via.startswith("response signature (ciphertext"):
+    via = analysis.view.assertion_via
+    if via is Via.CIPHERTEXT_ONLY:
         findings.append(
             CIPHERTEXT_ONLY.finding(
                 "the Assertion has no signature of its own; the Response signature covers only "
@@ -476,41 +480,43 @@ def signature_findings(
                 "/Response/EncryptedAssertion",
             )
         )
-    if analysis.status in ("valid", "unverifiable") and analysis.view.assertion is not None:
+    judged = analysis.status in (Status.VALID, Status.UNVERIFIABLE)
+    if judged and via is not None and analysis.view.assertion is not None:
         paths = analysis.signed_paths
         findings.append(
             ASSERTION_COVERED.finding(
-                f"claims are read from the Assertion covered by the {analysis.view.assertion_via}"
+                f"claims are read from the Assertion covered by the {via.value}"
                 f" (signed: {', '.join(paths)})",
                 paths[0] if paths else "",
             )
         )
-    for item in analysis.injected:
-        markup = "a comment" if item.kind == "comment" else "a CDATA section"
-        findings.append(
-            COMMENT_INJECTION.finding(
-                f"the {item.name} contains {markup} inside its text: the full value is "
-                f"{item.full!r}; a parser that stops at {markup} reads {item.first!r}",
-                item.location,
-            )
-        )
-    for index, lookalike in enumerate(lookalikes, start=1):
-        shown = "; ".join(f"{k}={v!r}" for k, v in lookalike.values[:MAX_LISTED])
-        more = len(lookalike.values) - MAX_LISTED
-        shown += f"; and {more} more values" if more > 0 else ""
-        last = (
-            f"; samlcheck lists the first {MAX_LISTED} such assertions (SC-SIG-015 counts them)"
-            if index == MAX_LISTED
-            else ""
-        )
-        findings.append(
-            UNSIGNED_LOOKALIKE.finding(
-                f"{lookalike.location} is not covered by a valid signature and was ignored "
-                f"(it says: {shown}){last}",
-                lookalike.location,
-            )
-        )
     return findings
+
+
+def _injection_finding(item: InjectedText) -> Finding:
+    markup = "a comment" if item.kind == "comment" else "a CDATA section"
+    return COMMENT_INJECTION.finding(
+        f"the {item.name} contains {markup} inside its text: the full value is "
+        f"{item.full!r}; a parser that stops at {markup} reads {item.first!r}",
+        item.location,
+    )
+
+
+def _lookalike_finding(lookalike: Lookalike, index: int) -> Finding:
+    """SC-SIG-016 for the `index`th (from 1) unsigned look-alike assertion."""
+    shown = "; ".join(f"{k}={v!r}" for k, v in lookalike.values[:MAX_LISTED])
+    more = len(lookalike.values) - MAX_LISTED
+    shown += f"; and {more} more values" if more > 0 else ""
+    last = (
+        f"; samlcheck lists the first {MAX_LISTED} such assertions (SC-SIG-015 counts them)"
+        if index == MAX_LISTED
+        else ""
+    )
+    return UNSIGNED_LOOKALIKE.finding(
+        f"{lookalike.location} is not covered by a valid signature and was ignored "
+        f"(it says: {shown}){last}",
+        lookalike.location,
+    )
 
 
 def _provider_issuer_findings(analysis: SignatureAnalysis) -> list[Finding]:
@@ -518,14 +524,14 @@ def _provider_issuer_findings(analysis: SignatureAnalysis) -> list[Finding]:
     if not analysis.foreign_issuers:
         return []
     usable = [c for c in analysis.signatures if c.usable and c.anchor is not None]
-    if analysis.status == "valid" and usable:
+    if analysis.status is Status.VALID and usable:
         anchor = usable[0].anchor
         assert anchor is not None
         result = (
             f"the signature itself is valid: it verifies with that IdP's key ({anchor.source}), "
             "so only the Issuer is wrong"
         )
-    elif analysis.status == "unsigned":
+    elif analysis.status is Status.UNSIGNED:
         result = "the response is not signed either"
     else:
         result = "the signature does not verify with that IdP's keys either (see below)"
@@ -567,15 +573,15 @@ def _merged(
 
 def _scope(check: SignatureCheck, checks: tuple[SignatureCheck, ...]) -> str:
     """Where a digest change must be, from which of the two signatures still verify."""
-    if check.outcome != DIGEST_MISMATCH or check.covers != "response":
+    if check.outcome is not Outcome.DIGEST_MISMATCH or check.covers is not Covers.RESPONSE:
         return ""
-    inner = [c for c in checks if c.covers == "assertion" and not c.decrypted]
+    inner = [c for c in checks if c.covers is Covers.ASSERTION and not c.decrypted]
     if any(c.verified for c in inner):
         return (
             "; the Assertion's own signature still verifies, so the change is in the Response "
             "outside the Assertion"
         )
-    if any(c.outcome == DIGEST_MISMATCH for c in inner):
+    if any(c.outcome is Outcome.DIGEST_MISMATCH for c in inner):
         return "; the Assertion's signature fails too, so the change is inside the Assertion"
     return ""
 
@@ -607,6 +613,69 @@ def _limit_findings(check: SignatureCheck, parents: tuple[str, ...]) -> list[Fin
     return found
 
 
+def _digest_changed(
+    check: SignatureCheck, parents: tuple[str, ...], scope: str, diagnose: bool
+) -> Finding:
+    message, fix = _digest_message(check, parents, diagnose)
+    return DIGEST_CHANGED.finding(message + scope, check.location, fix=fix)
+
+
+def _altered(check: SignatureCheck, parents: tuple[str, ...], *_: object) -> Finding:
+    if check.reindented:
+        return DIGEST_CHANGED.finding(
+            f"{_on(parents)}: no match as captured, but a match once the "
+            "indentation is removed: the response was pretty-printed (re-indented) after "
+            "signing, which changes both SignedInfo and the signed content",
+            check.location,
+            fix=_REINDENT_FIX,
+        )
+    return DIGEST_CHANGED.finding(
+        f"{_on(parents, 'signature value')}: no match ({check.detail}). "
+        + "; ".join(_carried_lines(check)[:1]),
+        check.location,
+        detail="\n".join(_keyinfo_lines(check)),
+    )
+
+
+def _malformed(check: SignatureCheck, parents: tuple[str, ...], *_: object) -> Finding:
+    return MALFORMED_SIGNATURE.finding(
+        f"{_on(parents)} cannot be verified: {check.detail}", check.location
+    )
+
+
+def _hmac(check: SignatureCheck, *_: object) -> Finding:
+    return UNTRUSTED_KEY_TYPE.finding(check.detail, check.location)
+
+
+def _key_unknown(check: SignatureCheck, *_: object) -> Finding | None:
+    """Without anchors or KeyInfo certificate: a bare KeyValue is reported (else SC-SIG-005)."""
+    if not check.key_value_only:
+        return None
+    return UNTRUSTED_KEY_TYPE.finding(
+        "the signature carries only a KeyValue (a bare public key), which proves "
+        "nothing without the IdP's certificate",
+        check.location,
+    )
+
+
+def _none(*_: object) -> None:
+    return None
+
+
+_OutcomeFinding = Callable[[SignatureCheck, tuple[str, ...], str, bool], Finding | None]
+_BY_OUTCOME: dict[Outcome, _OutcomeFinding] = {
+    Outcome.VALID: _none,
+    Outcome.SELF_VERIFIED: _none,  # the status is unverifiable: SC-SIG-005
+    Outcome.DIGEST_MISMATCH: _digest_changed,
+    Outcome.KEY_NOT_TRUSTED: _untrusted,
+    Outcome.ALTERED: _altered,
+    Outcome.MALFORMED: _malformed,
+    Outcome.UNTRUSTED_METHOD: _hmac,
+    Outcome.KEY_UNKNOWN: _key_unknown,
+}
+"""The finding for each verification outcome: (check, parents, scope, diagnose) -> finding."""
+
+
 def _check_findings(
     check: SignatureCheck,
     parents: tuple[str, ...],
@@ -615,71 +684,38 @@ def _check_findings(
     diagnose: bool = True,
 ) -> list[Finding]:
     found = [_BY_KIND[v.kind].finding(v.message, v.location) for v in check.violations]
-    location = check.location
-    if check.outcome == DIGEST_MISMATCH:
-        message, fix = _digest_message(check, parents, diagnose)
-        found.append(DIGEST_CHANGED.finding(message + scope, location, fix=fix))
-    elif check.outcome == KEY_NOT_TRUSTED:
-        found.append(_untrusted(check, parents))
-    elif check.outcome == ALTERED and check.reindented:
-        found.append(
-            DIGEST_CHANGED.finding(
-                f"{_on(parents)}: no match as captured, but a match once the "
-                "indentation is removed: the response was pretty-printed (re-indented) after "
-                "signing, which changes both SignedInfo and the signed content",
-                location,
-                fix=_REINDENT_FIX,
-            )
-        )
-    elif check.outcome == ALTERED:
-        found.append(
-            DIGEST_CHANGED.finding(
-                f"{_on(parents, 'signature value')}: no match ({check.detail}). "
-                + "; ".join(_carried_lines(check)[:1]),
-                location,
-                detail="\n".join(_keyinfo_lines(check)),
-            )
-        )
-    elif check.outcome == MALFORMED:
-        found.append(
-            MALFORMED_SIGNATURE.finding(
-                f"{_on(parents)} cannot be verified: {check.detail}", location
-            )
-        )
-    elif check.outcome == UNTRUSTED_METHOD:
-        found.append(UNTRUSTED_KEY_TYPE.finding(check.detail, location))
-    elif check.outcome == KEY_UNKNOWN and check.key_value_only:
-        found.append(
-            UNTRUSTED_KEY_TYPE.finding(
-                "the signature carries only a KeyValue (a bare public key), which proves "
-                "nothing without the IdP's certificate",
-                location,
-            )
-        )
+    outcome = _BY_OUTCOME[check.outcome](check, parents, scope, diagnose)
+    if outcome is not None:
+        found.append(outcome)
     found.extend(_limit_findings(check, parents))
     if check.verified and check.sha1:
         found.append(
             SHA1.finding(
                 f"{_on(parents)} uses SHA-1 ({check.signature_method}; "
                 f"digests {', '.join(check.digest_methods)})",
-                location,
+                check.location,
             )
         )
-    if check.outcome not in (SELF_VERIFIED,) and check.anchor is not None:
-        facts = check.anchor.facts
-        if facts.expired_at(at) or facts.not_yet_valid_at(at):
-            state = "expired on" if facts.expired_at(at) else "is not valid before"
-            when = facts.not_after if facts.expired_at(at) else facts.not_before
-            effect = (
-                "so the signature still verifies"
-                if check.verified
-                else "so expiry is not why this signature fails"
-            )
-            found.append(
-                ANCHOR_EXPIRED.finding(
-                    f"the anchor certificate {facts.subject} ({check.anchor.source}) {state} "
-                    f"{when:%Y-%m-%d}; IAM does not act on metadata certificate expiry, {effect}",
-                    location,
-                )
-            )
-    return found
+    expiry = _anchor_expiry(check, at)
+    return [*found, expiry] if expiry is not None else found
+
+
+def _anchor_expiry(check: SignatureCheck, at: dt.datetime) -> Finding | None:
+    """SC-SIG-007: the anchor that verified (or whose key it is) is out of its validity."""
+    if check.outcome is Outcome.SELF_VERIFIED or check.anchor is None:
+        return None
+    facts = check.anchor.facts
+    if not (facts.expired_at(at) or facts.not_yet_valid_at(at)):
+        return None
+    state = "expired on" if facts.expired_at(at) else "is not valid before"
+    when = facts.not_after if facts.expired_at(at) else facts.not_before
+    effect = (
+        "so the signature still verifies"
+        if check.verified
+        else "so expiry is not why this signature fails"
+    )
+    return ANCHOR_EXPIRED.finding(
+        f"the anchor certificate {facts.subject} ({check.anchor.source}) {state} "
+        f"{when:%Y-%m-%d}; IAM does not act on metadata certificate expiry, {effect}",
+        check.location,
+    )
