@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from lxml import etree
 
+from samlcheck.aws import MAX_PRIVATE_KEYS
 from samlcheck.findings import Finding
 from samlcheck.keys import load_rsa_private_key
 from samlcheck.rules import encryption as rules
@@ -128,7 +129,7 @@ def decrypt(doc: XmlDocument, key_paths: tuple[Path, ...]) -> Decryption:
     if not containers:
         return Decryption(document=doc, findings=(), key_used=None, encrypted=False)
     findings: list[Finding] = []
-    if len(key_paths) > 2:
+    if len(key_paths) > MAX_PRIVATE_KEYS:
         findings.append(
             rules.TOO_MANY_KEYS.finding(
                 f"{len(key_paths)} keys were given; an IAM provider holds at most two, so at "

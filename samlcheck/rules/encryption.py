@@ -10,15 +10,13 @@ generic "invalid SAML response" error and says so in every such finding.
 from __future__ import annotations
 
 from samlcheck import aws
-from samlcheck.aws import SIGNIN_ENDPOINT
+from samlcheck.aws import ENCRYPTION_MODES, SIGNIN_ENDPOINT
 from samlcheck.findings import Finding, Rule, Severity
 
 _GUIDE = "AWS IAM User Guide, 'Manage SAML encryption keys' and 'Troubleshoot IAM roles'"
 _XENC = "W3C XML Encryption Syntax and Processing 1.1"
 INFERRED = "AWS does not document the error for this case; samlcheck infers it."
 
-ENCRYPTION_MODES = ("Required", "Allowed")
-"""IAM's AssertionEncryptionMode values."""
 MAX_ENCRYPTED_ASSERTIONS = 4
 """EncryptedAssertions decrypted per response. AWS reads one assertion; each costs an RSA
 decryption per key, so 2,500 of them took 12 s. Past this many, none is decrypted."""
