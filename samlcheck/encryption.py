@@ -440,15 +440,12 @@ def _decrypt_container(container: etree._Element, keys: Sequence[_Key]) -> _Plai
 
 def _recipient_note(encrypted_keys: Sequence[etree._Element]) -> str:
     """Which certificate the IdP says it encrypted for, when an EncryptedKey's KeyInfo names one."""
-    from samlcheck.certs import decode_x509_element_text, describe
+    from samlcheck.certs import describe, key_info_certificates, name_facts
 
     notes: list[str] = []
     for encrypted_key in encrypted_keys:
-        for element in encrypted_key.iterfind("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS):
-            decoded = decode_x509_element_text(xml_text(element))
-            if decoded.certificate is not None:
-                facts = describe(decoded.certificate)
-                notes.append(f"{facts.subject} (SHA-256 {facts.sha256})")
+        decoded, _ = key_info_certificates(encrypted_key)
+        notes += [name_facts(describe(d.certificate)) for d in decoded if d.certificate]
     if not notes:
         return ""
     return (

@@ -20,7 +20,7 @@ from cryptography import x509
 from lxml import etree
 
 from samlcheck import schema
-from samlcheck.certs import decode_x509_element_text
+from samlcheck.certs import describe_facts, key_info_certificates
 from samlcheck.errors import InputError
 from samlcheck.findings import Finding, Severity
 from samlcheck.metadata import (
@@ -157,11 +157,9 @@ class MetadataSignature:
 
 
 def _embedded_certificate(signature: etree._Element) -> x509.Certificate | None:
-    for value in find_all(signature, "ds:KeyInfo/ds:X509Data/ds:X509Certificate"):
-        decoded = decode_x509_element_text(text(value))
-        if decoded.certificate is not None and decoded.problem is None:
-            return decoded.certificate
-    return None
+    """The first well-formed certificate among those KeyInfo carries (see key_info_certificates)."""
+    decoded, _ = key_info_certificates(signature)
+    return next((d.certificate for d in decoded if d.certificate and d.problem is None), None)
 
 
 def _empty_values(signature: etree._Element) -> str | None:
@@ -275,7 +273,7 @@ def _summary(
             facts = cert.facts
             use = cert.use or "signing+encryption"
             value = (
-                f"{use}: {rules.describe_facts(facts, at)}"
+                f"{use}: {describe_facts(facts, at)}"
                 if facts
                 else f"{use}: unreadable ({cert.problem})"
             )
@@ -416,9 +414,9 @@ def diff_result(change: MetadataDiff, source: str, at: dt.datetime | None = None
         if not change.entity_id_changed
         else ("entity ID", f"{change.old_entity_id} -> {change.new_entity_id}")
     ]
-    rows += [("signing certificate added", rules.describe_facts(f, now)) for f in change.added]
-    rows += [("signing certificate removed", rules.describe_facts(f, now)) for f in change.removed]
-    rows += [("signing certificate kept", rules.describe_facts(f, now)) for f in change.kept]
+    rows += [("signing certificate added", describe_facts(f, now)) for f in change.added]
+    rows += [("signing certificate removed", describe_facts(f, now)) for f in change.removed]
+    rows += [("signing certificate kept", describe_facts(f, now)) for f in change.kept]
     rows += [("endpoint added", f"{b} {loc}") for b, loc in change.endpoints_added]
     rows += [("endpoint removed", f"{b} {loc}") for b, loc in change.endpoints_removed]
     if not change.changed:

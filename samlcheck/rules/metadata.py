@@ -13,7 +13,13 @@ import re
 from collections.abc import Iterable
 
 from samlcheck.aws import SEED
-from samlcheck.certs import CertFacts, describe, repeated_extensions, serial_number
+from samlcheck.certs import (
+    CertFacts,
+    describe,
+    name_facts,
+    repeated_extensions,
+    serial_number,
+)
 from samlcheck.der import DerError
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.instants import parse_instant
@@ -596,24 +602,6 @@ def entity_findings(entity: IdpEntity, at: dt.datetime) -> list[Finding]:
 
 def _use(cert: MetadataCert) -> str:
     return cert.use or "signing and encryption"
-
-
-def describe_facts(facts: CertFacts, at: dt.datetime) -> str:
-    """'CN=..., RSA 2048, SHA-256 AB:..., valid 2025-01-01 to 2035-01-01 (expired ...)'."""
-    state = ""
-    if facts.expired_at(at):
-        state = f" (expired {(at - facts.not_after).days} days before {at:%Y-%m-%d})"
-    elif facts.not_yet_valid_at(at):
-        state = f" (not valid before {facts.not_before:%Y-%m-%d})"
-    return (
-        f"{facts.subject}, {facts.key}, SHA-256 {facts.sha256}, valid "
-        f"{facts.not_before:%Y-%m-%d} to {facts.not_after:%Y-%m-%d}{state}"
-    )
-
-
-def name_facts(facts: CertFacts) -> str:
-    """'CN=... (SHA-256 AB:CD:...)': enough to tell two certificates apart."""
-    return f"{facts.subject} (SHA-256 {facts.sha256})"
 
 
 def certificate_findings(cert: MetadataCert, at: dt.datetime) -> list[Finding]:

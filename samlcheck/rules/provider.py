@@ -9,18 +9,13 @@ the metadata. The first error in that order is the verdict; every finding is rep
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from samlcheck import aws
 from samlcheck import provider as model
 from samlcheck.aws import SEED
+from samlcheck.certs import CertFacts, name_facts
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.provider import ProviderChange, ProviderState
 from samlcheck.rules import keys as key_rules
-from samlcheck.rules.metadata import name_facts
-
-if TYPE_CHECKING:
-    from samlcheck.certs import CertFacts
 
 _API = "AWS IAM API Reference, CreateSAMLProvider / UpdateSAMLProvider"
 

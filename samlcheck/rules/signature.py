@@ -524,7 +524,8 @@ def _scope(check: SignatureCheck, checks: tuple[SignatureCheck, ...]) -> str:
 
 
 def _limit_findings(check: SignatureCheck, parents: tuple[str, ...]) -> list[Finding]:
-    from samlcheck.signature import MAX_ANCHORS_TRIED, MAX_KEYINFO_CERTS
+    from samlcheck.certs import MAX_KEYINFO_CERTS
+    from samlcheck.signature import MAX_ANCHORS_TRIED
 
     found = []
     if check.key_info_unread:
