@@ -21,6 +21,7 @@ from samlcheck.certs import (
     serial_number,
 )
 from samlcheck.der import DerError
+from samlcheck.describe import near_miss
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.instants import parse_instant
 from samlcheck.metadata import IdpEntity, MetadataCert, MetadataDiff, ValidityMark
@@ -704,8 +705,7 @@ def several_idps_findings(entities: tuple[IdpEntity, ...], issuer: str | None) -
                 )
                 break
         else:
-            near = [e.entity_id for e in entities if e.entity_id.strip().rstrip("/").lower()
-                    == issuer.strip().rstrip("/").lower()]  # fmt: skip
+            near = near_miss(issuer, (e.entity_id for e in entities))
             hint = f" (nearly equal: {near[0]!r}; IAM compares exactly, inferred)" if near else ""
             found.append(
                 ISSUER_NOT_IN_METADATA.finding(
