@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from samlcheck.aws import SEED
 from samlcheck.certs import (
@@ -22,7 +23,7 @@ from samlcheck.certs import (
 )
 from samlcheck.der import DerError
 from samlcheck.describe import near_miss
-from samlcheck.findings import Finding, Rule, Severity
+from samlcheck.findings import Finding, Rule, Severity, numbered_rule
 from samlcheck.instants import parse_instant
 from samlcheck.metadata import IdpEntity, MetadataCert, MetadataDiff, ValidityMark
 from samlcheck.xml import XmlRefused
@@ -51,21 +52,14 @@ def _rule(
     summary: str,
     fix: str,
     source: str,
-    aws_error: str | None = _UNPARSEABLE,
-    stage: str = "metadata",
+    **fields: Any,
 ) -> Rule:
     """A metadata rule. An error leads to "Could not parse metadata." unless `aws_error` names
     another entry; a warning or info leads to no AWS error unless `aws_error` names one."""
-    return Rule(
-        id=f"SC-MD-{number:03d}",
-        name=name,
-        severity=severity,
-        summary=summary,
-        fix=fix,
-        aws_error=aws_error if severity is Severity.ERROR or aws_error != _UNPARSEABLE else None,
-        stage=stage,
-        source=source,
-    )
+    return numbered_rule(
+        "SC-MD", number, "metadata", _UNPARSEABLE, name=name, severity=severity, summary=summary,
+        fix=fix, source=source, **fields,
+    )  # fmt: skip
 
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO

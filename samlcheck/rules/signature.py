@@ -9,11 +9,11 @@ SAML signature-profile checks. All errors here are in the `signature` stage.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from samlcheck import aws
 from samlcheck.claims import Lookalike
-from samlcheck.findings import Finding, Rule, Severity
+from samlcheck.findings import Finding, Rule, Severity, numbered_rule
 from samlcheck.profile import MAX_LISTED
 from samlcheck.signature import (
     ALTERED,
@@ -39,26 +39,13 @@ _WRAPPING = (
 _XMLDSIG = "W3C XML Signature Syntax and Processing 1.1, section 3.2 (core validation)"
 
 
-def _rule(
-    number: int,
-    name: str,
-    summary: str,
-    fix: str,
-    severity: Severity = Severity.ERROR,
-    source: str = _DOCUMENTED,
-    unjudged: str = "",
-) -> Rule:
-    return Rule(
-        id=f"SC-SIG-{number:03d}",
-        name=name,
-        severity=severity,
-        summary=summary,
-        fix=fix,
-        aws_error="signature-invalid" if severity is Severity.ERROR else None,
-        stage="signature",
-        source=source,
-        unjudged=unjudged,
-    )
+def _rule(number: int, name: str, summary: str, fix: str, **fields: Any) -> Rule:
+    """A signature rule; an error leads to "Response signature invalid"."""
+    fields.setdefault("source", _DOCUMENTED)
+    return numbered_rule(
+        "SC-SIG", number, "signature", "signature-invalid", name=name, summary=summary, fix=fix,
+        **fields,
+    )  # fmt: skip
 
 
 UNSIGNED = _rule(
