@@ -164,7 +164,7 @@ def _key_info(*values: str) -> etree._Element:
 
 
 def test_key_info_certificates_are_read_up_to_the_cap_and_counted_beyond() -> None:
-    good = testidp.cert_base64(testidp.idp("certs-keyinfo").cert)
+    good = testidp.cert_base64(testidp.idp("certs-rsa").cert)
     decoded, unread = certs.key_info_certificates(_key_info(good, "abc", *[good] * 10))
     assert len(decoded) == certs.MAX_KEYINFO_CERTS and unread == 12 - certs.MAX_KEYINFO_CERTS
     assert decoded[0].certificate is not None and decoded[1].certificate is None

@@ -40,7 +40,7 @@ _XMLDSIG = "W3C XML Signature Syntax and Processing 1.1, section 3.2 (core valid
 
 
 def _rule(number: int, name: str, summary: str, fix: str, **fields: Any) -> Rule:
-    """A signature rule; an error leads to "Response signature invalid"."""
+    """A signature rule; an error leads to the AWS error signature-invalid (a key of aws.ERRORS)."""
     fields.setdefault("source", _DOCUMENTED)
     return numbered_rule(
         "SC-SIG", number, "signature", "signature-invalid", name=name, summary=summary, fix=fix,
