@@ -542,3 +542,38 @@ SIGNIN_ENDPOINT = re.compile(
 same on `signin.amazonaws.cn`, `https://signin.amazonaws-us-gov.com/saml`, and with encryption
 `https://REGION.signin.aws.amazon.com/saml/acs/PROVIDER-ID`. Inferred: the regional `static/saml`
 form (the guide gives regional `static/saml/...` metadata URLs) and regional GovCloud hosts."""
+
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+"""The partitions whose IAM ARNs samlcheck knows."""
+_IAM = rf"arn:(?:{'|'.join(PARTITIONS)}):iam::\d{{12}}:"
+ROLE_ARN = re.compile(_IAM + r"role/(?:[\x21-\x2e\x30-\x7e]+/)*[\w+=,.@-]{1,64}", re.ASCII)
+"""An IAM role ARN (fullmatch), path included."""
+PROVIDER_ARN = re.compile(_IAM + r"saml-provider/[\w.-]{1,128}", re.ASCII)
+"""An IAM SAML provider ARN (fullmatch)."""
+
+SESSION_DURATION_RANGE = (900, 43200)
+"""Seconds the SessionDuration attribute and DurationSeconds may ask for (inclusive)."""
+MAX_SESSION_DURATION_RANGE = (3600, 43200)
+"""Seconds a role's MaxSessionDuration setting may hold (inclusive)."""
+
+
+class EncryptionMode(str, enum.Enum):
+    """IAM's SAML provider AssertionEncryptionMode. A provider whose state has none behaves as
+    Allowed (inferred: providers created before encryption support have none)."""
+
+    Required = "Required"
+    Allowed = "Allowed"
+
+
+ENCRYPTION_MODES = tuple(mode.value for mode in EncryptionMode)
+"""The AssertionEncryptionMode values as IAM spells them: Required, Allowed."""
+MAX_PRIVATE_KEYS = 2
+"""Private keys one IAM SAML provider holds ("Private key limit of 2 is reached.")."""
+PROVIDER_NAME_PATTERN = re.compile(r"[\w._-]+")
+"""CreateSAMLProvider Name (fullmatch), 1 to PROVIDER_NAME_MAX characters (IAM API Reference)."""
+PROVIDER_NAME_MAX = 128
+KEY_ID_PATTERN = re.compile(r"[A-Z0-9]+")
+"""RemovePrivateKey / SAMLPrivateKey.KeyId (fullmatch), KEY_ID_LENGTH characters (IAM API
+Reference). How IAM derives a Key ID from a key is not documented: samlcheck cannot predict a new
+key's ID."""
+KEY_ID_LENGTH = (22, 64)

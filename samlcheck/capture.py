@@ -126,8 +126,7 @@ def _messages(data: bytes, source: str, head: str, budget: Budget) -> tuple[str,
 
 def _text_head(data: bytes) -> str:
     """The first characters of the input, whatever its Unicode encoding, stripped."""
-    family = sniff_encoding(data).family.replace("-", "_").lower()
-    return data[:4096].decode(family, errors="replace").lstrip("\ufeff \t\r\n")
+    return data[:4096].decode(sniff_encoding(data).codec, errors="replace").lstrip("\ufeff \t\r\n")
 
 
 def _has_parameter(data: bytes) -> bool:

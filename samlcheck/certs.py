@@ -19,9 +19,11 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.utils import CryptographyDeprecationWarning
+from lxml import etree
 
 from samlcheck import der as der_walk
 from samlcheck.errors import InputError
+from samlcheck.xml import NS, text
 
 PEM_BEGIN = b"-----BEGIN CERTIFICATE-----"
 _BASE64_TEXT = re.compile(rb"^[A-Za-z0-9+/=\s]+$")
@@ -144,6 +146,24 @@ def _describe(cert: x509.Certificate) -> CertFacts:
     )
 
 
+def describe_facts(facts: CertFacts, at: dt.datetime) -> str:
+    """'CN=..., RSA 2048, SHA-256 AB:..., valid 2025-01-01 to 2035-01-01 (expired ...)'."""
+    state = ""
+    if facts.expired_at(at):
+        state = f" (expired {(at - facts.not_after).days} days before {at:%Y-%m-%d})"
+    elif facts.not_yet_valid_at(at):
+        state = f" (not valid before {facts.not_before:%Y-%m-%d})"
+    return (
+        f"{facts.subject}, {facts.key}, SHA-256 {facts.sha256}, valid "
+        f"{facts.not_before:%Y-%m-%d} to {facts.not_after:%Y-%m-%d}{state}"
+    )
+
+
+def name_facts(facts: CertFacts) -> str:
+    """'CN=... (SHA-256 AB:CD:...)': enough to tell two certificates apart."""
+    return f"{facts.subject} (SHA-256 {facts.sha256})"
+
+
 def repeated_extensions(cert: x509.Certificate) -> tuple[tuple[str, str, int], ...]:
     """(OID, name, count) of every extension that appears more than once, from the raw DER."""
     der = cert.public_bytes(serialization.Encoding.DER)
@@ -247,8 +267,8 @@ def decode_x509_element_text(value: str) -> DecodedCertificate:
         )
     try:
         raw = base64.b64decode(compact, validate=True)
-    except (binascii.Error, ValueError) as error:
-        return DecodedCertificate(None, None, f"the value is not valid base64 ({error})")
+    except (binascii.Error, ValueError):  # binascii's words ('Incorrect padding') are not ours
+        return DecodedCertificate(None, None, "the value is not valid base64")
     pem_wrapped = raw.lstrip().startswith(PEM_BEGIN)
     if pem_wrapped:
         inner = _inner_pem_der(raw)
@@ -271,6 +291,27 @@ def decode_x509_element_text(value: str) -> DecodedCertificate:
         else None
     )
     return DecodedCertificate(certificate, raw, problem, pem_wrapped)
+
+
+MAX_KEYINFO_CERTS = 4
+"""KeyInfo certificates read per ds:Signature or xenc:EncryptedKey. An IdP sends its signing
+certificate, at most with its chain (two or three); KeyInfo is only a hint (anchors are pinned),
+so the rest are counted, never read: 3,000 of them took 63 s when each was tried."""
+
+
+def key_info_certificates(
+    element: etree._Element,
+) -> tuple[tuple[DecodedCertificate, ...], int]:
+    """The first MAX_KEYINFO_CERTS ds:KeyInfo/ds:X509Data/ds:X509Certificate values of `element`
+    (a ds:Signature or an xenc:EncryptedKey), decoded, and how many more were left unread."""
+    decoded: list[DecodedCertificate] = []
+    unread = 0
+    for node in element.iterfind("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS):
+        if len(decoded) == MAX_KEYINFO_CERTS:
+            unread += 1
+        else:
+            decoded.append(decode_x509_element_text(text(node)))
+    return tuple(decoded), unread
 
 
 def _inner_pem_der(text: bytes) -> bytes | None:

@@ -251,35 +251,30 @@ def _said(node: etree._Element) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def role_pair(value: str) -> RoleClaim | None:
+    """One Role value as its role and provider ARNs (either order); None when it is not exactly
+    such a pair (rules.attributes.role_value_problem says why)."""
+    parts = value.split(",")
+    if len(parts) != 2:
+        return None
+    roles = [p for p in parts if aws_role(p)]
+    providers = [p for p in parts if aws_provider(p)]
+    if len(roles) == 1 and len(providers) == 1:
+        return RoleClaim(role_arn=roles[0], provider_arn=providers[0])
+    return None
+
+
 def role_pairs(values: tuple[Text, ...]) -> tuple[RoleClaim, ...]:
     """Role values that are a well-formed pair, as role and provider ARNs (either order)."""
-    pairs = []
-    for value in values:
-        parts = value.value.split(",")
-        if len(parts) != 2:
-            continue
-        roles = [p for p in parts if aws_role(p)]
-        providers = [p for p in parts if aws_provider(p)]
-        if len(roles) == 1 and len(providers) == 1:
-            pairs.append(RoleClaim(role_arn=roles[0], provider_arn=providers[0]))
-    return tuple(pairs)
-
-
-ROLE_ARN = re.compile(
-    r"arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role/(?:[\x21-\x2e\x30-\x7e]+/)*[\w+=,.@-]{1,64}",
-    re.ASCII,
-)
-PROVIDER_ARN = re.compile(
-    r"arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:saml-provider/[\w.-]{1,128}", re.ASCII
-)
+    return tuple(pair for value in values if (pair := role_pair(value.value)) is not None)
 
 
 def aws_role(text: str) -> bool:
-    return ROLE_ARN.fullmatch(text) is not None
+    return aws.ROLE_ARN.fullmatch(text) is not None
 
 
 def aws_provider(text: str) -> bool:
-    return PROVIDER_ARN.fullmatch(text) is not None
+    return aws.PROVIDER_ARN.fullmatch(text) is not None
 
 
 def to_report(assertion: AssertionFacts | None) -> Claims:

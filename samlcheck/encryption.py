@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from lxml import etree
 
+from samlcheck.aws import MAX_PRIVATE_KEYS
 from samlcheck.keys import load_rsa_private_key
 from samlcheck.xml import NS, XmlDocument, XmlRefused, find_all, parse, path_of, qname
 from samlcheck.xml import text as xml_text
@@ -174,7 +175,7 @@ def decrypt(doc: XmlDocument, key_paths: tuple[Path, ...]) -> Decryption:
     if not containers:
         return Decryption(document=doc, problems=(), key_used=None, encrypted=False)
     problems: list[DecryptionProblem] = []
-    if len(key_paths) > 2:
+    if len(key_paths) > MAX_PRIVATE_KEYS:
         problems.append(
             DecryptionProblem(
                 Problem.TOO_MANY_KEYS,
@@ -498,15 +499,12 @@ def _undecrypted(
 
 def _recipient_note(encrypted_keys: Sequence[etree._Element]) -> str:
     """Which certificate the IdP says it encrypted for, when an EncryptedKey's KeyInfo names one."""
-    from samlcheck.certs import decode_x509_element_text, describe
+    from samlcheck.certs import describe, key_info_certificates, name_facts
 
     notes: list[str] = []
     for encrypted_key in encrypted_keys:
-        for element in encrypted_key.iterfind("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS):
-            decoded = decode_x509_element_text(xml_text(element))
-            if decoded.certificate is not None:
-                facts = describe(decoded.certificate)
-                notes.append(f"{facts.subject} (SHA-256 {facts.sha256})")
+        decoded, _ = key_info_certificates(encrypted_key)
+        notes += [name_facts(describe(d.certificate)) for d in decoded if d.certificate]
     if not notes:
         return ""
     return (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from samlcheck.aws import ERRORS, EVALUATION_ORDER, SEED_SECTIONS, AwsError, Evidence
 
@@ -67,6 +68,16 @@ class Rule:
         return Finding(
             rule=self, message=message, location=location, fix=fix or self.fix, detail=detail
         )
+
+
+def numbered_rule(code: str, number: int, stage: str, error: str | None, /, **fields: Any) -> Rule:
+    """Rule `number` of an area whose IDs are `code`-NNN (SC-MD-004), met at `stage` unless
+    `fields` say otherwise. An error leads to the AWS error `error` unless `fields` name another;
+    a warning or an info leads to none unless they name one."""
+    fields.setdefault("stage", stage)
+    severity = fields.setdefault("severity", Severity.ERROR)
+    fields.setdefault("aws_error", error if severity is Severity.ERROR else None)
+    return Rule(id=f"{code}-{number:03d}", **fields)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from cryptography import x509
 from lxml import etree
 
 from samlcheck import schema
-from samlcheck.certs import decode_x509_element_text
+from samlcheck.certs import describe_facts, key_info_certificates
 from samlcheck.errors import InputError
 from samlcheck.findings import Finding, Severity
 from samlcheck.metadata import (
@@ -38,7 +38,9 @@ from samlcheck.metadata import (
 from samlcheck.report import Result, SignatureSummary
 from samlcheck.rules import metadata as rules
 from samlcheck.xml import (
+    DECLARED_ENCODING,
     NS,
+    Encoding,
     XmlDocument,
     XmlRefused,
     find_all,
@@ -59,17 +61,12 @@ _HTML = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S
 )
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]+$")
-_DECLARATION = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[A-Za-z0-9._-]+\2""")
-_UNMARKED_16 = ((b"<\x00", "UTF-16-LE"), (b"\x00<", "UTF-16-BE"))
 
 
 @dataclass(frozen=True)
-class Bytes:
-    """What the raw bytes say: encoding family, BOM, declaration, first invalid UTF-8, text."""
+class Bytes(Encoding):
+    """What the raw bytes say: the encoding facts, the first invalid UTF-8, the text."""
 
-    family: str
-    bom: bool
-    declared: str | None
     bad_utf8: tuple[int, int, str] | None
     text: str
     """The document decoded as well as possible (BOM removed), for counting characters."""
@@ -85,14 +82,8 @@ def _codec(name: str) -> str | None:
 def read_bytes(data: bytes) -> Bytes:
     """Encoding facts about `data`: byte order mark, first bytes, declaration, bad UTF-8."""
     sniffed = sniff_encoding(data)
-    family = sniffed.family
-    if family == "UTF-8" and not sniffed.bom:
-        for prefix, name in _UNMARKED_16:
-            if data.startswith(prefix) and not data.startswith(prefix + b"\x00\x00"):
-                family = name
-    codec = family.replace("-", "_").lower()
     bad: tuple[int, int, str] | None = None
-    if family == "UTF-8":
+    if sniffed.family == "UTF-8":
         start = 3 if sniffed.bom else 0
         try:
             content = data[start:].decode("utf-8")
@@ -103,8 +94,8 @@ def read_bytes(data: bytes) -> Bytes:
             fallback = _codec(sniffed.declared or "") or "cp1252"
             content = data[start:].decode(fallback, errors="replace")
     else:
-        content = data.decode(codec, errors="replace").lstrip("\ufeff")
-    return Bytes(family, sniffed.bom, sniffed.declared, bad, content)
+        content = data.decode(sniffed.codec, errors="replace").lstrip("\ufeff")
+    return Bytes(sniffed.family, sniffed.bom, sniffed.declared, bad, content)
 
 
 def _not_xml_kind(content: str) -> str | None:
@@ -157,11 +148,9 @@ class MetadataSignature:
 
 
 def _embedded_certificate(signature: etree._Element) -> x509.Certificate | None:
-    for value in find_all(signature, "ds:KeyInfo/ds:X509Data/ds:X509Certificate"):
-        decoded = decode_x509_element_text(text(value))
-        if decoded.certificate is not None and decoded.problem is None:
-            return decoded.certificate
-    return None
+    """The first well-formed certificate among those KeyInfo carries (see key_info_certificates)."""
+    decoded, _ = key_info_certificates(signature)
+    return next((d.certificate for d in decoded if d.certificate and d.problem is None), None)
 
 
 def _empty_values(signature: etree._Element) -> str | None:
@@ -275,7 +264,7 @@ def _summary(
             facts = cert.facts
             use = cert.use or "signing+encryption"
             value = (
-                f"{use}: {rules.describe_facts(facts, at)}"
+                f"{use}: {describe_facts(facts, at)}"
                 if facts
                 else f"{use}: unreadable ({cert.problem})"
             )
@@ -416,9 +405,9 @@ def diff_result(change: MetadataDiff, source: str, at: dt.datetime | None = None
         if not change.entity_id_changed
         else ("entity ID", f"{change.old_entity_id} -> {change.new_entity_id}")
     ]
-    rows += [("signing certificate added", rules.describe_facts(f, now)) for f in change.added]
-    rows += [("signing certificate removed", rules.describe_facts(f, now)) for f in change.removed]
-    rows += [("signing certificate kept", rules.describe_facts(f, now)) for f in change.kept]
+    rows += [("signing certificate added", describe_facts(f, now)) for f in change.added]
+    rows += [("signing certificate removed", describe_facts(f, now)) for f in change.removed]
+    rows += [("signing certificate kept", describe_facts(f, now)) for f in change.kept]
     rows += [("endpoint added", f"{b} {loc}") for b, loc in change.endpoints_added]
     rows += [("endpoint removed", f"{b} {loc}") for b, loc in change.endpoints_removed]
     if not change.changed:
@@ -478,9 +467,7 @@ def _utf8_declaration(match: re.Match[str]) -> str:
 
 def _as_utf8(data: bytes, raw: Bytes) -> bytes | None:
     if raw.family != "UTF-8":
-        content = data.decode(raw.family.replace("-", "_").lower(), errors="strict").lstrip(
-            "\ufeff"
-        )
+        content = data.decode(raw.codec, errors="strict").lstrip("\ufeff")
     elif raw.bad_utf8 is not None:
         codec = _codec(raw.declared or "")
         if codec is None or codec == "utf-8":
@@ -488,7 +475,7 @@ def _as_utf8(data: bytes, raw: Bytes) -> bytes | None:
         content = data.decode(codec)
     else:
         content = data.decode("utf-8-sig")
-    content = _DECLARATION.sub(_utf8_declaration, content, count=1)
+    content = DECLARED_ENCODING.sub(_utf8_declaration, content, count=1)
     return content.encode("utf-8")
 
 

@@ -11,21 +11,11 @@ samlcheck.plan puts the two together.
 from __future__ import annotations
 
 import json
-import re
 import shlex
 from dataclasses import dataclass, replace
 
+from samlcheck.aws import ENCRYPTION_MODES, MAX_PRIVATE_KEYS, EncryptionMode
 from samlcheck.errors import InputError
-
-NAME_PATTERN = re.compile(r"[\w._-]+")
-"""CreateSAMLProvider Name (fullmatch), 1 to 128 characters (IAM API Reference)."""
-NAME_MAX = 128
-KEY_ID_PATTERN = re.compile(r"[A-Z0-9]+")
-"""RemovePrivateKey / SAMLPrivateKey.KeyId (fullmatch), 22 to 64 characters (IAM API Reference).
-How IAM derives a Key ID from a key is not documented: samlcheck cannot predict a new key's ID."""
-KEY_ID_LENGTH = (22, 64)
-MAX_PRIVATE_KEYS = 2
-MODES = ("Required", "Allowed")
 
 _HINT = "Save the output of: aws iam get-saml-provider --saml-provider-arn ARN > current.json"
 
@@ -53,7 +43,7 @@ class ProviderState:
 
     @property
     def mode(self) -> str:
-        return self.encryption_mode or "Allowed"
+        return self.encryption_mode or EncryptionMode.Allowed.value
 
     def has_key(self, key_id: str) -> bool:
         return any(entry.key_id == key_id for entry in self.keys)
@@ -114,7 +104,7 @@ def load_state(data: bytes, source: str) -> ProviderState:
             _HINT,
         )
     mode = document.get("AssertionEncryptionMode")
-    if mode is not None and mode not in MODES:
+    if mode is not None and mode not in ENCRYPTION_MODES:
         raise InputError(source, f"AssertionEncryptionMode is {mode!r}, not Required or Allowed")
     raw_keys = document.get("PrivateKeyList") or []
     if not isinstance(raw_keys, list):
@@ -153,7 +143,7 @@ def resulting_keys(current: ProviderState | None, change: ProviderChange) -> tup
 def resulting_mode(current: ProviderState | None, change: ProviderChange) -> str:
     if change.encryption_mode is not None:
         return change.encryption_mode
-    return current.mode if current is not None else "Allowed"
+    return current.mode if current is not None else EncryptionMode.Allowed.value
 
 
 def changes(current: ProviderState | None, change: ProviderChange) -> tuple[str, ...]:

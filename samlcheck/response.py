@@ -214,8 +214,8 @@ def _parents(checks: list[SignatureCheck]) -> str:
 
 def _metadata_changes(held: Trust, current: Trust, issuer: str) -> str:
     """'; compared with ...: adds X, drops Y' for the issuer's entity, or '' when unknown."""
+    from samlcheck.certs import name_facts
     from samlcheck.metadata import diff, select
-    from samlcheck.rules.metadata import name_facts
 
     old = select(held.entities, issuer) or (held.entities[0] if held.entities else None)
     new = select(current.entities, issuer) or (current.entities[0] if current.entities else None)

@@ -17,8 +17,6 @@ with samlcheck's `canonicalise`: through lxml its own departs from C14N for a do
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import enum
 import functools
@@ -147,7 +145,7 @@ class SignatureCheck:
     decrypted: bool = False
     """Found inside a decrypted assertion."""
     key_info_unread: int = 0
-    """KeyInfo certificates past MAX_KEYINFO_CERTS: counted, not read."""
+    """KeyInfo certificates past certs.MAX_KEYINFO_CERTS: counted, not read."""
     anchors_untried: int = 0
     """Anchors past MAX_ANCHORS_TRIED: not tried (the outcome is then never valid by them)."""
     reindented: bool = False
@@ -222,11 +220,6 @@ class SignatureAnalysis:
         )
 
 
-MAX_KEYINFO_CERTS = 4
-"""KeyInfo certificates read per signature. An IdP sends its signing certificate, at most with
-its chain (two or three); KeyInfo is only a hint (anchors are pinned), so the rest are counted,
-never read: 3,000 of them took 63 s when each was tried."""
-
 MAX_ANCHORS_TRIED = 32
 """Anchors tried per signature. Those whose key a KeyInfo certificate carries come first (so a
 signature naming its key is verified once), then the Issuer's entity's (see _anchors_for). An IdP
@@ -236,29 +229,19 @@ only turn an outcome into 'not trusted', never into valid, and are reported (SC-
 
 
 def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool, int]:
-    """The first MAX_KEYINFO_CERTS KeyInfo certificates, whether KeyInfo holds only a KeyValue,
-    and how many certificates were left unread."""
-    from samlcheck.certs import describe, load_der
+    """The first certs.MAX_KEYINFO_CERTS KeyInfo certificates, whether KeyInfo holds only a
+    KeyValue, and how many certificates were left unread."""
+    from samlcheck.certs import describe, key_info_certificates
 
-    certs: list[KeyInfoCert] = []
-    unread = 0
-    for node in signature.iterfind("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS):
-        if len(certs) == MAX_KEYINFO_CERTS:
-            unread += 1
-            continue
-        try:
-            der = base64.b64decode("".join((node.text or "").split()), validate=True)
-        except (ValueError, binascii.Error):
-            certs.append(KeyInfoCert(None, None, "unreadable X509Certificate: not base64"))
-            continue
-        try:
-            cert = load_der(der)
-        except ValueError as error:  # load_der words it
-            certs.append(KeyInfoCert(None, None, f"unreadable X509Certificate: {error}"))
-        else:
-            certs.append(KeyInfoCert(cert, describe(cert)))
+    decoded, unread = key_info_certificates(signature)
+    certs = tuple(
+        KeyInfoCert(d.certificate, describe(d.certificate))
+        if d.certificate is not None
+        else KeyInfoCert(None, None, f"unreadable X509Certificate: {d.problem}")
+        for d in decoded
+    )
     key_value = signature.find("ds:KeyInfo/ds:KeyValue", NS) is not None
-    return tuple(certs), key_value and not certs, unread
+    return certs, key_value and not certs, unread
 
 
 def _public_key(cert: x509.Certificate) -> bytes | None:

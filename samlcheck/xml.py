@@ -39,13 +39,14 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF16_LE, "UTF-16-LE"),
     (codecs.BOM_UTF16_BE, "UTF-16-BE"),
 )
-_UNMARKED = (  # how '<?' looks in each encoding when there is no byte order mark
+_UNMARKED = (  # how '<' looks in each encoding when there is no byte order mark, longest first
     (b"<\x00\x00\x00", "UTF-32-LE"),
     (b"\x00\x00\x00<", "UTF-32-BE"),
-    (b"<\x00?\x00", "UTF-16-LE"),
-    (b"\x00<\x00?", "UTF-16-BE"),
+    (b"<\x00", "UTF-16-LE"),
+    (b"\x00<", "UTF-16-BE"),
 )
-_DECLARED = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])([A-Za-z0-9._-]+)\2""")
+"""The XML declaration's encoding: group 3 is the name (groups 1 and 2 what precedes it)."""
 
 
 class XmlRefused(Exception):
@@ -67,6 +68,11 @@ class Encoding:
     declared: str | None
     """The encoding named in the XML declaration, if any."""
 
+    @property
+    def codec(self) -> str:
+        """The family as a Python codec name (utf_16_le)."""
+        return _codec(self.family)
+
 
 @dataclass(frozen=True)
 class XmlDocument:
@@ -75,6 +81,10 @@ class XmlDocument:
     data: bytes
     root: etree._Element
     encoding: Encoding
+
+
+def _codec(family: str) -> str:
+    return family.replace("-", "_").lower()
 
 
 def sniff_encoding(data: bytes) -> Encoding:
@@ -89,9 +99,9 @@ def sniff_encoding(data: bytes) -> Encoding:
             if data.startswith(prefix):
                 family = name
                 break
-    start = data[:400].decode(family.replace("-", "_").lower(), errors="replace").lstrip("\ufeff")
-    match = _DECLARED.match(start)
-    return Encoding(family=family, bom=bom, declared=match.group(1) if match else None)
+    start = data[:400].decode(_codec(family), errors="replace").lstrip("\ufeff")
+    match = DECLARED_ENCODING.match(start)
+    return Encoding(family=family, bom=bom, declared=match.group(3) if match else None)
 
 
 def safe_parser() -> etree.XMLParser:
@@ -122,7 +132,7 @@ def parse(
     if not data.strip():
         raise XmlRefused("empty", "the document is empty")
     encoding = sniff_encoding(data)
-    codec = encoding.family.replace("-", "_").lower()
+    codec = encoding.codec
     if "<!DOCTYPE".encode(codec) in data:
         raise XmlRefused(
             "doctype",

@@ -46,12 +46,8 @@ sys.path.insert(0, str(HERE))
 
 import testidp  # noqa: E402
 from lxml import etree  # noqa: E402
+from testidp import FIXTURES, METADATA, SP_CERT, SP_KEY, VALID  # noqa: E402
 
-FIXTURES = ROOT / "fixtures"
-METADATA = FIXTURES / "idp" / "metadata.xml"
-VALID = FIXTURES / "responses" / "valid.xml"
-SP_KEY = FIXTURES / "keys" / "sp-encryption.pem"
-SP_CERT = FIXTURES / "keys" / "sp-encryption.crt"
 AT = dt.datetime(2026, 1, 15, 12, 1, tzinfo=dt.timezone.utc)
 SLOW_SECONDS = 2.0
 

@@ -27,12 +27,8 @@ sys.path.insert(0, str(HERE))
 
 import testidp  # noqa: E402
 from lxml import etree  # noqa: E402
+from testidp import FIXTURES, METADATA, SP_CERT, SP_KEY, VALID  # noqa: E402
 
-FIXTURES = ROOT / "fixtures"
-METADATA = FIXTURES / "idp" / "metadata.xml"
-VALID = FIXTURES / "responses" / "valid.xml"
-SP_KEY = FIXTURES / "keys" / "sp-encryption.pem"
-SP_CERT = FIXTURES / "keys" / "sp-encryption.crt"
 AT = ["--at", testidp.CHECK_AT]
 
 XML_LIMIT = 16 * 1024 * 1024  # samlcheck.xml.MAX_XML_BYTES and the DEFLATE cap

@@ -45,6 +45,13 @@ ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/SAMLDeveloper"
 SIGNIN = "https://signin.aws.amazon.com/saml"
 ENTITY_ID = "https://idp.example.test/saml"
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+"""The committed fixtures, and the files the fuzz and resource scripts start from."""
+METADATA = FIXTURES / "idp" / "metadata.xml"
+VALID = FIXTURES / "responses" / "valid.xml"
+SP_KEY = FIXTURES / "keys" / "sp-encryption.pem"
+SP_CERT = FIXTURES / "keys" / "sp-encryption.crt"
+
 
 # --- keys and certificates -------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import testidp
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from lxml import etree
 
 from samlcheck import certs
 from samlcheck.errors import InputError
@@ -150,3 +151,38 @@ def test_a_public_key_algorithm_cryptography_does_not_know_is_described_not_rais
     cert = x509.load_der_x509_certificate(der.replace(rsa_oid, b"\x06\x09\x00" + rsa_oid[3:]))
     facts = certs.describe(cert)
     assert facts.key.startswith("unreadable (its public-key algorithm") and facts.key_bits is None
+
+
+def _key_info(*values: str) -> etree._Element:
+    """A ds:Signature whose KeyInfo/X509Data holds one X509Certificate per value."""
+    ds = "http://www.w3.org/2000/09/xmldsig#"
+    signature = etree.Element(f"{{{ds}}}Signature")
+    data = etree.SubElement(etree.SubElement(signature, f"{{{ds}}}KeyInfo"), f"{{{ds}}}X509Data")
+    for value in values:
+        etree.SubElement(data, f"{{{ds}}}X509Certificate").text = value
+    return signature
+
+
+def test_key_info_certificates_are_read_up_to_the_cap_and_counted_beyond() -> None:
+    good = testidp.cert_base64(testidp.idp("certs-rsa").cert)
+    decoded, unread = certs.key_info_certificates(_key_info(good, "abc", *[good] * 10))
+    assert len(decoded) == certs.MAX_KEYINFO_CERTS and unread == 12 - certs.MAX_KEYINFO_CERTS
+    assert decoded[0].certificate is not None and decoded[1].certificate is None
+
+
+def test_x509_element_text_problem_is_in_samlchecks_words() -> None:
+    """binascii's 'Incorrect padding' once reached findings; the problem names the value."""
+    problem = certs.decode_x509_element_text("abc").problem
+    assert problem == "the value is not valid base64"
+
+
+def test_one_reader_serves_signature_metadata_and_encryption_keyinfo() -> None:
+    """signature, metadata_check and encryption read KeyInfo through certs.key_info_certificates
+    (bounded): none walks ds:X509Certificate itself."""
+    from pathlib import Path
+
+    package = Path(certs.__file__).parent
+    for module in ("signature.py", "metadata_check.py", "encryption.py"):
+        source = (package / module).read_text()
+        assert "X509Data/ds:X509Certificate" not in source, module
+        assert "key_info_certificates" in source, module

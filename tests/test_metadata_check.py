@@ -365,11 +365,11 @@ def test_schema_validation_is_skipped_when_iam_refuses_the_size(
 
 
 def test_certificate_description_says_expired_or_not_yet_valid() -> None:
-    from samlcheck.certs import describe
+    from samlcheck.certs import describe, describe_facts
 
     facts = describe(testidp.idp().cert)  # valid 2025-01-01 to 2035-01-01
     early = dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc)
     late = dt.datetime(2036, 1, 1, tzinfo=dt.timezone.utc)
-    assert rules.describe_facts(facts, early).endswith("(not valid before 2025-01-01)")
-    assert rules.describe_facts(facts, late).endswith("(expired 365 days before 2036-01-01)")
-    assert rules.describe_facts(facts, AT).endswith("valid 2025-01-01 to 2035-01-01")
+    assert describe_facts(facts, early).endswith("(not valid before 2025-01-01)")
+    assert describe_facts(facts, late).endswith("(expired 365 days before 2036-01-01)")
+    assert describe_facts(facts, AT).endswith("valid 2025-01-01 to 2035-01-01")

@@ -186,3 +186,24 @@ def test_tags_examined_one_by_one_are_capped_and_the_cap_is_said() -> None:
     messages = [f.message for f in found if f.rule is attributes.TAGS_INVALID]
     assert not any("bad key!" in m for m in messages)
     assert "only the first 1,000 of the 1,001 session tags were examined one by one" in messages
+
+
+_ROLE, _PROVIDER = "arn:aws:iam::123456789012:role/R", "arn:aws:iam::123456789012:saml-provider/P"
+_VALUES = (
+    f"{_ROLE},{_PROVIDER}",
+    f"{_PROVIDER},{_ROLE}",
+    f" {_ROLE},{_PROVIDER}",
+    f"{_ROLE},{_ROLE}",
+)
+
+
+@pytest.mark.parametrize("value", (*_VALUES, _ROLE))
+def test_role_pair_and_its_diagnosis_agree(value: str) -> None:
+    """claims.role_pair parses a Role value for claims and rules alike; the rule explains a None."""
+    from samlcheck.claims import role_pair
+
+    pair = role_pair(value)
+    assert (pair is None) == (attributes.role_value_problem(value) is not None)
+    if pair is not None:
+        assert pair.role_arn.split(":")[5].startswith("role/")
+        assert pair.provider_arn.split(":")[5].startswith("saml-provider/")

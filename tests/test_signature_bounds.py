@@ -20,6 +20,7 @@ from lxml import etree
 
 from samlcheck import signature
 from samlcheck.capture import Message
+from samlcheck.certs import MAX_KEYINFO_CERTS
 from samlcheck.metadata import MAX_CERTIFICATES
 from samlcheck.options import CheckOptions
 from samlcheck.profile import MAX_LISTED, injected_text
@@ -80,18 +81,18 @@ def _metadata(tmp_path: Path, certs: list[x509.Certificate]) -> Path:
 
 
 def test_keyinfo_certificates_past_the_cap_are_counted_not_read(attempts: list[Any]) -> None:
-    extra = signature.MAX_KEYINFO_CERTS + 20
+    extra = MAX_KEYINFO_CERTS + 20
     data = _with_keyinfo_certs(fixtures_responses.rotated_idp(), _certs(extra))
     result = _check(data)
     (check,) = signature.analyse(parse(data), _trust(METADATA), AT).signatures
-    assert len(check.key_info) == signature.MAX_KEYINFO_CERTS
-    assert check.key_info_unread == extra + 1 - signature.MAX_KEYINFO_CERTS
+    assert len(check.key_info) == MAX_KEYINFO_CERTS
+    assert check.key_info_unread == extra + 1 - MAX_KEYINFO_CERTS
     assert result.signature.status == "invalid"
     assert result.verdict.finding is not None and result.verdict.finding.rule.id == "SC-SIG-003"
     (limit,) = [f for f in result.findings if f.rule.id == "SC-SIG-025"]
     assert f"carries {extra + 1} KeyInfo certificates" in limit.message
     # per check_response and per analyse: the anchor, then each KeyInfo certificate read
-    assert len(attempts) == 2 * (1 + signature.MAX_KEYINFO_CERTS)
+    assert len(attempts) == 2 * (1 + MAX_KEYINFO_CERTS)
 
 
 def test_a_keyinfo_certificate_naming_an_anchor_is_verified_once(

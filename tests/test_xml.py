@@ -141,3 +141,11 @@ def test_element_count_reads_utf16_markup() -> None:
     many = ("<r>" + "<a/>" * MAX_XML_NODES + "</r>").encode("utf-16")
     with pytest.raises(XmlRefused, match="samlcheck reads at most"):
         parse(many)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_mark_or_declaration_is_sniffed(codec: str) -> None:
+    """One sniffer for parse, captures and metadata (metadata_check had its own UTF-16 guess)."""
+    assert sniff_encoding("<a/>".encode(codec)).family == codec.upper()
+    doctype = '<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'.encode(codec)
+    assert refusal(doctype).reason == "doctype"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from samlcheck.aws import MAX_SESSION_DURATION_RANGE, SESSION_DURATION_RANGE, EncryptionMode
 from samlcheck.cli import app
 from samlcheck.cli.common import (
     EXIT_CODES,
@@ -20,13 +20,6 @@ from samlcheck.cli.common import (
     reading,
 )
 from samlcheck.errors import InputError
-
-
-class EncryptionMode(str, enum.Enum):
-    """IAM's SAML provider AssertionEncryptionMode."""
-
-    Required = "Required"
-    Allowed = "Allowed"
 
 
 def _in_range(name: str, value: int | None, low: int, high: int) -> None:
@@ -127,8 +120,8 @@ def check(
 
     if not captures and not text:
         raise InputError("check", "no capture given", "Pass a file, '-' for stdin, or --text.")
-    _in_range("--duration-seconds", duration_seconds, 900, 43200)
-    _in_range("--max-session-duration", max_session_duration, 3600, 43200)
+    _in_range("--duration-seconds", duration_seconds, *SESSION_DURATION_RANGE)
+    _in_range("--max-session-duration", max_session_duration, *MAX_SESSION_DURATION_RANGE)
     options = CheckOptions(
         metadata=tuple(metadata or ()),
         certs=tuple(cert or ()),

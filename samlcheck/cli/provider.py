@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from samlcheck.aws import EncryptionMode
 from samlcheck.cli import app
 from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded
 
@@ -17,11 +17,6 @@ provider_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(provider_app, name="provider")
-
-
-class EncryptionMode(str, enum.Enum):
-    Required = "Required"
-    Allowed = "Allowed"
 
 
 @provider_app.command("plan")

@@ -19,7 +19,7 @@ import unicodedata
 
 from samlcheck import aws
 from samlcheck.aws import Evidence
-from samlcheck.claims import AssertionFacts, Attribute, Text, aws_provider, aws_role
+from samlcheck.claims import AssertionFacts, Attribute, Text, aws_provider, aws_role, role_pair
 from samlcheck.findings import Finding, Rule, Severity
 
 _ASSERTIONS = "AWS IAM User Guide, 'Configure SAML assertions for the authentication response'"
@@ -31,7 +31,6 @@ EXAMINED_TAGS = 1_000
 TAG_KEY = re.compile(r"[\w +=.@:/-]{1,128}")
 TAG_VALUE = re.compile(r"[\w +=.@:/-]{0,256}")
 """Tag keys and values: Unicode letters and digits, spaces and _ . : / = + - @ (IAM tag rules)."""
-SESSION_DURATION_RANGE = (900, 43200)
 SHOWN = 5
 """Values named in one finding; the rest are counted (800,000 Role values printed 52 MB)."""
 
@@ -293,7 +292,7 @@ def _arn_problem(part: str) -> str:
     if len(fields) < 6 or fields[0] != "arn":
         return f"{part!r} is not an ARN"
     _, partition, service, region, account, resource = fields
-    if partition not in ("aws", "aws-cn", "aws-us-gov"):
+    if partition not in aws.PARTITIONS:
         return f"{part!r} has the unknown partition {partition!r}"
     if service != "iam":
         return f"{part!r} is an {service!r} ARN, not an IAM one"
@@ -318,6 +317,8 @@ def _spaces(text: str) -> str:
 
 def role_value_problem(value: str) -> str | None:
     """Why one Role value is not a valid role/provider pair, or None when it is."""
+    if role_pair(value) is not None:
+        return None
     if value != value.strip():
         edges = value[: len(value) - len(value.lstrip())] + value[len(value.rstrip()) :]
         return f"it has leading or trailing whitespace ({_spaces(edges)})"
@@ -330,13 +331,9 @@ def role_value_problem(value: str) -> str | None:
         return f"it has {len(parts)} comma-separated fields; exactly two are allowed"
     if any(p != p.strip() for p in parts):
         return f"there is whitespace around the comma ({_spaces(value)})"
-    roles = [p for p in parts if aws_role(p)]
-    providers = [p for p in parts if aws_provider(p)]
-    if len(roles) == 1 and len(providers) == 1:
-        return None
-    if len(roles) == 2:
+    if all(aws_role(p) for p in parts):
         return "both fields are role ARNs; one must be the saml-provider ARN"
-    if len(providers) == 2:
+    if all(aws_provider(p) for p in parts):
         return "both fields are saml-provider ARNs; one must be the role ARN"
     bad = [p for p in parts if not aws_role(p) and not aws_provider(p)]
     return "; ".join(_arn_problem(p) for p in bad)
@@ -359,12 +356,12 @@ def role_findings(
     pairs: list[tuple[str, str]] = []
     invalid: list[tuple[str, str]] = []
     for value in values:
-        problem = role_value_problem(value.value)
-        if problem:
+        pair = role_pair(value.value)
+        if pair is None:
+            problem = role_value_problem(value.value)
             invalid.append((f"the Role value {value.value!r}: {problem}", value.location))
             continue
-        first, second = value.value.split(",")
-        pairs.append((first, second) if aws_role(first) else (second, first))
+        pairs.append((pair.role_arn, pair.provider_arn))
     found += grouped(ROLE_VALUE_INVALID, invalid, "Role values are invalid")
     if role_arn is not None and pairs:
         chosen = [p for p in pairs if p[0] == role_arn]
@@ -486,7 +483,7 @@ def duration_findings(
     pass it as DurationSeconds, which --duration-seconds checks.
     """
     values: tuple[Text, ...] = assertion.values(aws.SESSION_DURATION_ATTRIBUTE) if assertion else ()
-    low, high = SESSION_DURATION_RANGE
+    low, high = aws.SESSION_DURATION_RANGE
     invalid = []
     for value in values:
         text = value.value

@@ -16,7 +16,7 @@ Functions and the rules they emit (samlcheck.encryption decrypts and returns typ
 from __future__ import annotations
 
 from samlcheck import aws
-from samlcheck.aws import SIGNIN_ENDPOINT, Evidence
+from samlcheck.aws import ENCRYPTION_MODES, SIGNIN_ENDPOINT, Evidence
 from samlcheck.encryption import (
     KEY_TRANSPORTS,
     MAX_ENCRYPTED_ASSERTIONS,
@@ -33,8 +33,6 @@ _XENC = "W3C XML Encryption Syntax and Processing 1.1"
 _UNDOCUMENTED = "; AWS does not document which error it gives"
 _ROLES_SECTION = "From 'Troubleshoot IAM roles'"
 
-ENCRYPTION_MODES = ("Required", "Allowed")
-"""IAM's AssertionEncryptionMode values."""
 
 NO_KEY = Rule(
     id="SC-ENC-001",

@@ -18,7 +18,7 @@ from __future__ import annotations
 from cryptography import x509
 
 from samlcheck import aws
-from samlcheck.aws import SEED, Evidence
+from samlcheck.aws import MAX_PRIVATE_KEYS, SEED, Evidence
 from samlcheck.certs import describe
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.keys import (
@@ -29,7 +29,6 @@ from samlcheck.keys import (
     block_labels,
     matches_certificate,
 )
-from samlcheck.provider import MAX_PRIVATE_KEYS
 
 _INVALID_KEY = f"{SEED}: Invalid private key"
 _API = "AWS IAM API Reference, UpdateSAMLProvider / CreateSAMLProvider (AddPrivateKey)"
@@ -139,7 +138,8 @@ KEY_LIMIT = Rule(
     name="private-key-limit",
     severity=Severity.ERROR,
     summary="An IAM provider holds at most two private keys.",
-    fix="Keep two keys at most: remove the expired key in one request, add the new one in another.",
+    fix="Keep two keys at most: remove the key the IdP no longer uses in one request, then add "
+    "the new one in another.",
     aws_error="private-key-limit",
     stage="key",
     source=f"{SEED}: Private key limit of 2 is reached",

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from samlcheck.aws import (
     CREATE_SAML_PROVIDER_URL,
@@ -38,9 +39,16 @@ from samlcheck.aws import (
     TROUBLESHOOT_SAML_URL,
     Evidence,
 )
-from samlcheck.certs import CertFacts, describe, repeated_extensions, serial_number
+from samlcheck.certs import (
+    CertFacts,
+    describe,
+    name_facts,
+    repeated_extensions,
+    serial_number,
+)
 from samlcheck.der import DerError
-from samlcheck.findings import Finding, Rule, Severity
+from samlcheck.describe import near_miss
+from samlcheck.findings import Finding, Rule, Severity, numbered_rule
 from samlcheck.instants import parse_instant
 from samlcheck.metadata import IdpEntity, MetadataCert, MetadataDiff, ValidityMark
 from samlcheck.xml import XmlRefused
@@ -72,28 +80,14 @@ def _rule(
     summary: str,
     fix: str,
     source: str,
-    aws_error: str | None = _UNPARSEABLE,
-    stage: str = "metadata",
-    *,
-    evidence: Evidence,
-    seed_section: str | None = None,
-    url: str | None = None,
+    **fields: Any,
 ) -> Rule:
     """A metadata rule. An error leads to "Could not parse metadata." unless `aws_error` names
     another entry; a warning or info leads to no AWS error unless `aws_error` names one."""
-    return Rule(
-        id=f"SC-MD-{number:03d}",
-        name=name,
-        severity=severity,
-        summary=summary,
-        fix=fix,
-        aws_error=aws_error if severity is Severity.ERROR or aws_error != _UNPARSEABLE else None,
-        stage=stage,
-        source=source,
-        evidence=evidence,
-        seed_section=seed_section,
-        url=url,
-    )
+    return numbered_rule(
+        "SC-MD", number, "metadata", _UNPARSEABLE, name=name, severity=severity, summary=summary,
+        fix=fix, source=source, **fields,
+    )  # fmt: skip
 
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -672,24 +666,6 @@ def _use(cert: MetadataCert) -> str:
     return cert.use or "signing and encryption"
 
 
-def describe_facts(facts: CertFacts, at: dt.datetime) -> str:
-    """'CN=..., RSA 2048, SHA-256 AB:..., valid 2025-01-01 to 2035-01-01 (expired ...)'."""
-    state = ""
-    if facts.expired_at(at):
-        state = f" (expired {(at - facts.not_after).days} days before {at:%Y-%m-%d})"
-    elif facts.not_yet_valid_at(at):
-        state = f" (not valid before {facts.not_before:%Y-%m-%d})"
-    return (
-        f"{facts.subject}, {facts.key}, SHA-256 {facts.sha256}, valid "
-        f"{facts.not_before:%Y-%m-%d} to {facts.not_after:%Y-%m-%d}{state}"
-    )
-
-
-def name_facts(facts: CertFacts) -> str:
-    """'CN=... (SHA-256 AB:CD:...)': enough to tell two certificates apart."""
-    return f"{facts.subject} (SHA-256 {facts.sha256})"
-
-
 def certificate_findings(cert: MetadataCert, at: dt.datetime) -> list[Finding]:
     """Findings for one KeyDescriptor certificate."""
     if cert.certificate is None:
@@ -790,8 +766,7 @@ def several_idps_findings(entities: tuple[IdpEntity, ...], issuer: str | None) -
                 )
                 break
         else:
-            near = [e.entity_id for e in entities if e.entity_id.strip().rstrip("/").lower()
-                    == issuer.strip().rstrip("/").lower()]  # fmt: skip
+            near = near_miss(issuer, (e.entity_id for e in entities))
             hint = f" (nearly equal: {near[0]!r}; IAM compares exactly, inferred)" if near else ""
             found.append(
                 ISSUER_NOT_IN_METADATA.finding(

@@ -2,13 +2,13 @@
 
 The error texts are documented in the IAM troubleshooting guide; the order in which IAM checks
 them is not. samlcheck assumes: parameter validation (name, Key ID), then the request shape (no
-updates; add and remove together), then the key list (limit, unknown Key ID, removing the only
-key while Required), then the encryption mode, then the key itself and the metadata. The first
-error in that order is the verdict; every finding is reported.
+updates; add and remove together), then the key list (limit: the key rule SC-KEY-007, unknown
+Key ID, removing the only key while Required), then the encryption mode, then the key itself and
+the metadata. The first error in that order is the verdict; every finding is reported.
 
 Functions and the rules they emit:
     request_findings            SC-PROV-001
-    _key_list_findings          SC-PROV-003 SC-PROV-004 SC-PROV-005 SC-PROV-006
+    _key_list_findings          SC-PROV-003 SC-PROV-005 SC-PROV-006
     _mode_findings              SC-PROV-002 SC-PROV-009 SC-PROV-010
     _name_findings              SC-PROV-007
     _key_id_findings            SC-PROV-008
@@ -17,17 +17,13 @@ Functions and the rules they emit:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from samlcheck import aws
 from samlcheck import provider as model
 from samlcheck.aws import SEED, Evidence
+from samlcheck.certs import CertFacts, name_facts
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.provider import ProviderChange, ProviderState
-from samlcheck.rules.metadata import name_facts
-
-if TYPE_CHECKING:
-    from samlcheck.certs import CertFacts
+from samlcheck.rules import keys as key_rules
 
 _API = "AWS IAM API Reference, CreateSAMLProvider / UpdateSAMLProvider"
 
@@ -70,19 +66,6 @@ ADD_AND_REMOVE = Rule(
     source=SEED,
     evidence=Evidence.DOCUMENTED,
     seed_section=aws.ERRORS["add-and-remove-keys"].heading,
-    url=aws.TROUBLESHOOT_SAML_URL,
-)
-KEY_LIMIT = Rule(
-    id="SC-PROV-004",
-    name="provider-key-limit",
-    severity=Severity.ERROR,
-    summary="An IAM provider holds at most two private keys.",
-    fix="Remove the key the IdP no longer uses in one request, then add the new key in another.",
-    aws_error="private-key-limit",
-    stage="provider",
-    source=SEED,
-    evidence=Evidence.DOCUMENTED,
-    seed_section=aws.ERRORS["private-key-limit"].heading,
     url=aws.TROUBLESHOOT_SAML_URL,
 )
 REMOVE_ONLY_KEY = Rule(
@@ -197,14 +180,15 @@ def dropped_signing_findings(dropped: tuple[CertFacts, ...], today: str) -> list
 def _name_findings(name: str | None) -> list[Finding]:
     if name is None:
         return []
-    if not 1 <= len(name) <= model.NAME_MAX:
+    if not 1 <= len(name) <= aws.PROVIDER_NAME_MAX:
         return [
             NAME_INVALID.finding(
-                f"The name has {len(name)} characters; IAM takes 1 to {model.NAME_MAX}.", "--name"
+                f"The name has {len(name)} characters; IAM takes 1 to {aws.PROVIDER_NAME_MAX}.",
+                "--name",
             )
         ]
-    if not model.NAME_PATTERN.fullmatch(name):
-        bad = next(c for c in name if not model.NAME_PATTERN.fullmatch(c))
+    if not aws.PROVIDER_NAME_PATTERN.fullmatch(name):
+        bad = next(c for c in name if not aws.PROVIDER_NAME_PATTERN.fullmatch(c))
         return [
             NAME_INVALID.finding(
                 f"The name {name!r} has {bad!r}, outside [\\w._-] (letters, digits, '_', '.', "
@@ -218,11 +202,11 @@ def _name_findings(name: str | None) -> list[Finding]:
 def _key_id_findings(key_id: str | None) -> list[Finding]:
     if key_id is None:
         return []
-    low, high = model.KEY_ID_LENGTH
+    low, high = aws.KEY_ID_LENGTH
     problems = []
     if not low <= len(key_id) <= high:
         problems.append(f"has {len(key_id)} characters (IAM Key IDs have {low} to {high})")
-    if not model.KEY_ID_PATTERN.fullmatch(key_id):
+    if not aws.KEY_ID_PATTERN.fullmatch(key_id):
         problems.append("has characters outside [A-Z0-9]")
     if not problems:
         return []
@@ -240,10 +224,10 @@ def _key_list_findings(current: ProviderState, change: ProviderChange) -> list[F
                 "--add-key/--remove-key",
             )
         )
-    if change.add_key is not None and len(current.keys) >= model.MAX_PRIVATE_KEYS:
+    if change.add_key is not None and len(current.keys) >= aws.MAX_PRIVATE_KEYS:
         ids = ", ".join(entry.key_id for entry in current.keys)
         found.append(
-            KEY_LIMIT.finding(
+            key_rules.KEY_LIMIT.finding(
                 f"The provider already holds {len(current.keys)} keys ({ids}); adding "
                 f"{change.add_key[0]} would make {len(current.keys) + 1}.",
                 "--add-key",

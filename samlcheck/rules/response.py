@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from samlcheck import aws
 from samlcheck.aws import Evidence
 from samlcheck.claims import BEARER, SUCCESS, AssertionFacts, ClaimSet, Text
+from samlcheck.describe import near_miss, span
 from samlcheck.findings import Finding, Rule, Severity
 from samlcheck.instants import parse_instant
 
@@ -264,13 +265,8 @@ def issuer_findings(claims: ClaimSet, entity_ids: tuple[str, ...]) -> list[Findi
             continue
         if issuer.value in entity_ids:
             continue
-        hint = ""
-        if issuer.value.strip() in entity_ids:
-            hint = " (it differs only by surrounding whitespace)"
-        elif issuer.value.rstrip("/") in {e.rstrip("/") for e in entity_ids}:
-            hint = " (it differs only by a trailing slash)"
-        elif issuer.value.lower() in {e.lower() for e in entity_ids}:
-            hint = " (it differs only in letter case)"
+        near = near_miss(issuer.value, entity_ids)
+        hint = f" (it differs only {near[1]})" if near else ""
         found.append(
             ISSUER_MISMATCH.finding(
                 f"the {label} Issuer is {issuer.value!r}, but the metadata entity ID is "
@@ -431,18 +427,18 @@ def time_findings(claims: ClaimSet, at: dt.datetime) -> list[Finding]:
     late = sorted((v, label, loc) for v, label, loc in ends if at >= v)
     redeem_passed = issued is not None and at > issued + REDEEM_WINDOW
     if late:
-        since = _duration(at - late[0][0]) + (" past the first" if len(late) > 1 else " past it")
+        since = span(at - late[0][0]) + (" past the first" if len(late) > 1 else " past it")
         message = f"{_listed(late)}; the check time {_fmt(at)} is {since}"
         if redeem_passed and issued is not None:
             message += (
-                f"; it was also issued {_duration(at - issued)} before it, at {_fmt(issued)} "
+                f"; it was also issued {span(at - issued)} before it, at {_fmt(issued)} "
                 f"({issued_at}), past STS's 5-minute redeem window"
             )
         found.append(EXPIRED.finding(message, late[0][2]))
     elif redeem_passed and issued is not None:
         found.append(
             REDEEM_LATE.finding(
-                f"the assertion was issued at {_fmt(issued)}, {_duration(at - issued)} before the "
+                f"the assertion was issued at {_fmt(issued)}, {span(at - issued)} before the "
                 f"check time {_fmt(at)}; STS redeems a response for 5 minutes after issuance",
                 issued_at,
             )
@@ -457,17 +453,6 @@ def time_findings(claims: ClaimSet, at: dt.datetime) -> list[Finding]:
 def _listed(bounds: list[tuple[dt.datetime, str, str]]) -> str:
     """'Conditions NotOnOrAfter is T (at /...) and ...': one cause, each element that says it."""
     return " and ".join(f"{label} is {_fmt(value)} (at {loc})" for value, label, loc in bounds)
-
-
-def _duration(delta: dt.timedelta) -> str:
-    seconds = int(delta.total_seconds())
-    if seconds < 120:
-        return f"{seconds} s"
-    if seconds < 7200:
-        return f"{seconds // 60} min"
-    if seconds < 172800:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"
 
 
 def _window(

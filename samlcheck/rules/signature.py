@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from samlcheck import aws
 from samlcheck.aws import Evidence
 from samlcheck.claims import Lookalike
-from samlcheck.findings import Finding, Rule, Severity
+from samlcheck.findings import Finding, Rule, Severity, numbered_rule
 from samlcheck.profile import MAX_LISTED, Breach, Covers, InjectedText
 from samlcheck.signature import Outcome, SignatureAnalysis, SignatureCheck, Status, Via
 
@@ -43,33 +43,13 @@ _WRAPPING = (
 _XMLDSIG = "W3C XML Signature Syntax and Processing 1.1, section 3.2 (core validation)"
 
 
-def _rule(
-    number: int,
-    name: str,
-    summary: str,
-    fix: str,
-    severity: Severity = Severity.ERROR,
-    source: str = _DOCUMENTED,
-    unjudged: str = "",
-    *,
-    evidence: Evidence,
-    seed_section: str | None = None,
-    url: str | None = None,
-) -> Rule:
-    return Rule(
-        id=f"SC-SIG-{number:03d}",
-        name=name,
-        severity=severity,
-        summary=summary,
-        fix=fix,
-        aws_error="signature-invalid" if severity is Severity.ERROR else None,
-        stage="signature",
-        source=source,
-        unjudged=unjudged,
-        evidence=evidence,
-        seed_section=seed_section,
-        url=url,
-    )
+def _rule(number: int, name: str, summary: str, fix: str, **fields: Any) -> Rule:
+    """A signature rule; an error leads to the AWS error signature-invalid (a key of aws.ERRORS)."""
+    fields.setdefault("source", _DOCUMENTED)
+    return numbered_rule(
+        "SC-SIG", number, "signature", "signature-invalid", name=name, summary=summary, fix=fix,
+        **fields,
+    )  # fmt: skip
 
 
 UNSIGNED = _rule(
@@ -587,7 +567,8 @@ def _scope(check: SignatureCheck, checks: tuple[SignatureCheck, ...]) -> str:
 
 
 def _limit_findings(check: SignatureCheck, parents: tuple[str, ...]) -> list[Finding]:
-    from samlcheck.signature import MAX_ANCHORS_TRIED, MAX_KEYINFO_CERTS
+    from samlcheck.certs import MAX_KEYINFO_CERTS
+    from samlcheck.signature import MAX_ANCHORS_TRIED
 
     found = []
     if check.key_info_unread:
