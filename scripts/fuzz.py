@@ -34,11 +34,19 @@ import tempfile
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import samlcheck
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+    from samlcheck.api import Checker
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -339,40 +347,37 @@ def make_input(seed: int, number: int) -> Input:
 
 
 @cache
-def _trust() -> object:
-    from samlcheck.trust import load_trust
+def _checker() -> Checker:
+    from samlcheck.api import Checker
 
-    return load_trust((METADATA,), ())
+    return Checker(samlcheck.CheckOptions(metadata=(METADATA,), at=AT, sp_keys=(SP_KEY,)))
 
 
 @cache
-def _sp_cert() -> object:
+def _sp_cert() -> x509.Certificate:
     from samlcheck.certs import load_certificate
 
     return load_certificate(SP_CERT.read_bytes(), str(SP_CERT))
 
 
-def _check_all(messages: object) -> None:
-    from samlcheck import CheckOptions, check_response
-
-    options = CheckOptions(metadata=(METADATA,), at=AT, sp_keys=(SP_KEY,))
-    for message in list(messages)[:3]:  # type: ignore[call-overload]
-        check_response(message, options, _trust())
+def _check_all(messages: Sequence[samlcheck.Message]) -> None:
+    for message in messages[:3]:
+        _checker().check_message(message)
 
 
 def api_call(kind: str, data: bytes) -> None:
     """Feed `data` to the public API the way the CLI would for this kind of input."""
-    import samlcheck
+    from samlcheck.api import responses
 
     if kind == "response":
         _check_all([samlcheck.Message("fuzz.xml", data)])
     elif kind == "capture":
-        _check_all(samlcheck.decode_capture(data, "fuzz").messages)
+        _check_all(responses(samlcheck.decode_capture(data, "fuzz")))
     elif kind == "metadata":
         samlcheck.check_metadata(data, "fuzz.xml", at=AT)
-        samlcheck.check_metadata(data, "fuzz.xml", at=AT, cert=_sp_cert(), issuer=testidp.ENTITY_ID)  # type: ignore[arg-type]
+        samlcheck.check_metadata(data, "fuzz.xml", at=AT, cert=_sp_cert(), issuer=testidp.ENTITY_ID)
     elif kind == "key":
-        samlcheck.check_keys([("fuzz.pem", data)], cert=_sp_cert())  # type: ignore[arg-type]
+        samlcheck.check_keys([("fuzz.pem", data)], cert=_sp_cert())
     elif kind == "cert":
         from samlcheck.certs import load_certificate
 

@@ -29,7 +29,7 @@ def assert_bug_line(stderr: str, source: str) -> None:
 
 
 def test_a_failing_check_stage_exits_3_naming_the_capture(run_cli, monkeypatch) -> None:
-    monkeypatch.setattr("samlcheck.response.check_response", explode)
+    monkeypatch.setattr("samlcheck.response.check_loaded", explode)
     result = run_cli("check", VALID, "--metadata", METADATA)
     assert result.exit_code == EXIT_BUG
     assert result.stdout == ""
@@ -58,7 +58,7 @@ def test_a_failing_explain_exits_3(run_cli, monkeypatch) -> None:
 
 
 def test_debug_shows_the_traceback_and_still_exits_3(monkeypatch, capsys) -> None:
-    monkeypatch.setattr("samlcheck.response.check_response", explode)
+    monkeypatch.setattr("samlcheck.response.check_loaded", explode)
     monkeypatch.setattr(sys, "argv", ["samlcheck", "check", VALID, "--debug"])
     with pytest.raises(SystemExit) as done:
         main()

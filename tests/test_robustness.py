@@ -410,10 +410,10 @@ def trust():
 def test_fuzz_check_response_raises_only_input_errors(trust, data):
     from samlcheck.capture import Message
     from samlcheck.options import CheckOptions
-    from samlcheck.response import check_response
+    from samlcheck.response import check_loaded
 
     options = CheckOptions(metadata=(METADATA,), at=_AT, sp_keys=(SP_KEY,))
-    result = _only_input_errors(lambda d: check_response(Message("fuzz", d), options, trust), data)
+    result = _only_input_errors(lambda d: check_loaded(Message("fuzz", d), options, trust), data)
     _keeps_the_contract(result, "response")
 
 
@@ -589,7 +589,7 @@ def test_only_the_first_signatures_are_verified_and_the_rest_still_reported(trus
 
     from samlcheck.capture import Message
     from samlcheck.options import CheckOptions
-    from samlcheck.response import check_response
+    from samlcheck.response import check_loaded
     from samlcheck.signature import MAX_VERIFIED_SIGNATURES
 
     data = RESPONSE.read_bytes()
@@ -597,7 +597,7 @@ def test_only_the_first_signatures_are_verified_and_the_rest_still_reported(trus
     assert signature is not None
     flood = data.replace(signature.group(), signature.group() * 50, 1)
     options = CheckOptions(metadata=(METADATA,), at=_AT)
-    result = check_response(Message("flood.xml", flood), options, trust)
+    result = check_loaded(Message("flood.xml", flood), options, trust)
     names = [f.rule.name for f in result.findings]
     assert names.count("signed-content-changed") == MAX_VERIFIED_SIGNATURES
     assert "signature-reference-count" in names
