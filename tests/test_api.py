@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import inspect
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -202,3 +203,16 @@ def test_trust_comes_from_the_options_alone() -> None:
     assert result.verdict.unjudged == (
         "the signature: no trust anchor was given (--metadata or --cert)",
     )
+
+
+def test_the_readme_api_script_runs_as_shown(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    api = readme.split("\n## API\n", 1)[1].split("\n## ", 1)[0]
+    (script,) = re.findall(r"```python\n(.*?)```", api, re.DOTALL)
+    assert "samlcheck.check_capture(" in script and "assert " in script
+    assert len(script.strip().splitlines()) <= 15
+    (tmp_path / "readme_api.py").write_text(script, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "readme_api.py")], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
