@@ -40,7 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=31)
     repeat = parser.parse_args().repeat
-    from signxml import SignatureConfiguration, XMLVerifier
+    from signxml.verifier import SignatureConfiguration, XMLVerifier
 
     data = (ROOT / "fixtures" / "responses" / "valid.xml").read_bytes()
     metadata = ROOT / "fixtures" / "idp" / "metadata.xml"

@@ -44,7 +44,9 @@ from typing import TYPE_CHECKING
 import samlcheck
 
 if TYPE_CHECKING:
+    import typer
     from cryptography import x509
+    from typer.testing import CliRunner
 
     from samlcheck.api import Checker
 
@@ -473,7 +475,7 @@ def _stderr_escape(stderr: str) -> bool:
 
 
 @cache
-def _runner() -> tuple[object, object]:
+def _runner() -> tuple[CliRunner, typer.Typer]:
     from typer.testing import CliRunner
 
     from samlcheck.cli import _register, app
@@ -499,13 +501,14 @@ def run_cli(
                     timeout=hang,
                     cwd=ROOT,
                 )
-            except subprocess.TimeoutExpired as error:
-                raise Hang(f"still running after {hang:g} s") from error
-            code, stderr, error = done.returncode, done.stderr.decode("utf-8", "replace"), None
+            except subprocess.TimeoutExpired as timeout:
+                raise Hang(f"still running after {hang:g} s") from timeout
+            code, stderr = done.returncode, done.stderr.decode("utf-8", "replace")
+            error: BaseException | None = None
         else:
             runner, app = _runner()
             with alarm(hang):
-                result = runner.invoke(app, args)  # type: ignore[attr-defined]
+                result = runner.invoke(app, args)
             code, stderr = result.exit_code, result.stderr
             error = result.exception if not isinstance(result.exception, SystemExit) else None
             if isinstance(error, Hang):

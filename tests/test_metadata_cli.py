@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import RunCli
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "metadata"
@@ -193,7 +194,7 @@ def test_write_fixed_refuses_a_hard_link_to_the_input(run_cli, tmp_path: Path) -
     ],
 )
 def test_unreadable_input_exits_2_with_one_line(
-    run_cli, args: tuple[str, ...], message: str
+    run_cli: RunCli, args: tuple[str, ...], message: str
 ) -> None:  # type: ignore[no-untyped-def]
     result = run_cli(*args)
     assert result.exit_code == 2
