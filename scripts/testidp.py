@@ -389,7 +389,7 @@ def sign(
 def _signer_class() -> type:
     from signxml.signer import XMLSigner
 
-    class Signer(XMLSigner):  # type: ignore[misc]
+    class Signer(XMLSigner):
         def check_deprecated_methods(self) -> None:
             """Real IdPs still sign with SHA-1 and AWS accepts it: the test IdP must too."""
 

@@ -137,7 +137,7 @@ def test_entities_of_nested_aggregates_still_count() -> None:
 
 def test_check_with_wrapped_metadata_rejects_the_attackers_response(
     run_cli: RunCli, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     metadata = tmp_path / "federation.xml"
     metadata.write_bytes(_attacked("signature-object", True))
     response = tmp_path / "response.xml"
