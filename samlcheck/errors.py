@@ -14,5 +14,6 @@ class InputError(Exception):
 
     @property
     def line(self) -> str:
+        """'source: problem. hint': the one line the CLI prints."""
         text = f"{self.source}: {self.problem}"
         return f"{text}. {self.hint}" if self.hint else text

@@ -93,10 +93,12 @@ class Finding:
 
     @property
     def severity(self) -> Severity:
+        """The rule's severity."""
         return self.rule.severity
 
     @property
     def aws_error(self) -> AwsError | None:
+        """The AWS error this finding leads to, if any (from the rule)."""
         return ERRORS[self.rule.aws_error] if self.rule.aws_error else None
 
     @property

@@ -43,9 +43,11 @@ class ProviderState:
 
     @property
     def mode(self) -> str:
+        """The encryption mode IAM applies: Allowed when the output names none."""
         return self.encryption_mode or EncryptionMode.Allowed.value
 
     def has_key(self, key_id: str) -> bool:
+        """True when the provider holds a private key with this Key ID."""
         return any(entry.key_id == key_id for entry in self.keys)
 
 

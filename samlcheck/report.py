@@ -72,15 +72,19 @@ class Result:
 
     @property
     def verdict(self) -> Verdict:
+        """AWS's predicted answer: the first rejecting finding in AWS's evaluation order."""
         return verdict_of(self.findings)
 
 
 @dataclass(frozen=True)
 class Report:
+    """The results of one command run, in input order."""
+
     results: tuple[Result, ...]
 
     @property
     def accepted(self) -> bool:
+        """True when AWS accepts every input."""
         return all(r.verdict.accepted for r in self.results)
 
     @property

@@ -42,16 +42,17 @@ from samlcheck.xml import NS, XmlDocument, XmlRefused, local_name, parse, path_o
 KIND = "response"
 
 
-def check_response(
-    message: Message,
-    options: CheckOptions,
-    trust: Trust | None = None,
-    current: Trust | None = None,
+def check_response(message: Message, options: CheckOptions) -> Result:
+    """Every finding about one SAMLResponse, judged against the trust anchors `options` names."""
+    return check_loaded(message, options, load_trust(options.metadata, options.certs))
+
+
+def check_loaded(
+    message: Message, options: CheckOptions, trust: Trust, current: Trust | None = None
 ) -> Result:
-    """Every finding about one SAMLResponse. `trust` (the anchors) and `current` (the --idp-metadata
-    anchors), when given, save re-reading those files for every message."""
-    if trust is None:
-        trust = load_trust(options.metadata, options.certs)
+    """`check_response` with the files of `options` already read (`api.Checker` reads them once
+    for many messages): `trust` from its metadata and certs, `current` from its idp_metadata
+    (read when first needed if None)."""
     at = options.instant()
     try:
         doc = parse(message.data)

@@ -23,7 +23,7 @@ import testidp  # noqa: E402
 
 from samlcheck.capture import Message  # noqa: E402
 from samlcheck.options import CheckOptions  # noqa: E402
-from samlcheck.response import check_response  # noqa: E402
+from samlcheck.response import check_loaded  # noqa: E402
 from samlcheck.trust import load_trust  # noqa: E402
 
 
@@ -40,7 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=31)
     repeat = parser.parse_args().repeat
-    from signxml import SignatureConfiguration, XMLVerifier
+    from signxml.verifier import SignatureConfiguration, XMLVerifier
 
     data = (ROOT / "fixtures" / "responses" / "valid.xml").read_bytes()
     metadata = ROOT / "fixtures" / "idp" / "metadata.xml"
@@ -51,7 +51,7 @@ def main() -> None:
     cert = testidp.idp().cert
     config = SignatureConfiguration(location="./", verification_time=at)
 
-    ours = median_ms(lambda: check_response(message, options, trust), repeat)
+    ours = median_ms(lambda: check_loaded(message, options, trust), repeat)
     floor = median_ms(
         lambda: XMLVerifier().verify(data, x509_cert=cert, expect_config=config), repeat
     )

@@ -43,7 +43,9 @@ def big_har() -> bytes:
         for i in range(20)
     ]
     har = json.loads(testidp.as_har(posts))
-    filler = {"request": {"method": "GET", "url": "https://cdn.example.test/app.js"}}
+    filler: dict[str, object] = {
+        "request": {"method": "GET", "url": "https://cdn.example.test/app.js"}
+    }
     filler["response"] = {"content": {"mimeType": "text/javascript", "text": "x" * 20_000}}
     entries = har["log"]["entries"]
     har["log"]["entries"] = [e for entry in entries for e in [entry] + [filler] * 9]

@@ -16,6 +16,7 @@ import base64
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -99,7 +100,7 @@ def _many(work: Path, name: str, element: str) -> tuple[Path, Path]:
     return _write(work, name, data[:end] + filler + data[end:]), ROOT / "fixtures/idp/metadata.xml"
 
 
-CASES = {
+CASES: dict[str, Callable[[Path], tuple[Path, Path]]] = {
     "keyinfo-certs": _keyinfo_certs,
     "metadata-certs": _metadata_certs,
     "signatures": lambda w: _many(w, "signatures", "<ds:Signature/>"),

@@ -145,8 +145,8 @@ def idp_metadata(
         data = etree.SubElement(
             etree.SubElement(descriptor, f"{{{DS}}}KeyInfo"), f"{{{DS}}}X509Data"
         )
-        value = etree.SubElement(data, f"{{{DS}}}X509Certificate")
-        value.text = cert if isinstance(cert, str) else testidp.cert_base64(cert)
+        certificate = etree.SubElement(data, f"{{{DS}}}X509Certificate")
+        certificate.text = cert if isinstance(cert, str) else testidp.cert_base64(cert)
     for name_format in ("emailAddress", "unspecified"):
         etree.SubElement(
             sso, md + "NameIDFormat"
@@ -172,6 +172,7 @@ def idp_metadata(
 def xml_bytes(root: etree._Element, encoding: str = "UTF-8") -> bytes:
     """The document with an XML declaration; a final newline only in single-byte encodings."""
     data = etree.tostring(root, xml_declaration=True, encoding=encoding)
+    assert isinstance(data, bytes)  # an encoding given: bytes, never str
     return data if encoding.upper().startswith("UTF-16") else data + b"\n"
 
 
@@ -247,7 +248,9 @@ def fixtures() -> dict[str, bytes]:
     a = idp_metadata("https://a.example.test/idp", [("signing", _key("metadata-a"))])
     b = idp_metadata("https://b.example.test/idp", [("signing", _key("metadata-b"))])
     schema_invalid = idp_metadata()
-    schema_invalid.find(f"{{{MD}}}IDPSSODescriptor").insert(0, etree.Element(f"{{{MD}}}Bogus"))
+    sso = schema_invalid.find(f"{{{MD}}}IDPSSODescriptor")
+    assert sso is not None
+    sso.insert(0, etree.Element(f"{{{MD}}}Bogus"))
     return {
         "metadata/passing.xml": passing,
         "metadata/bom.xml": codecs.BOM_UTF8 + passing,

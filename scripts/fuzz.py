@@ -34,11 +34,21 @@ import tempfile
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import samlcheck
+
+if TYPE_CHECKING:
+    import typer
+    from cryptography import x509
+    from typer.testing import CliRunner
+
+    from samlcheck.api import Checker
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -335,40 +345,37 @@ def make_input(seed: int, number: int) -> Input:
 
 
 @cache
-def _trust() -> object:
-    from samlcheck.trust import load_trust
+def _checker() -> Checker:
+    from samlcheck.api import Checker
 
-    return load_trust((METADATA,), ())
+    return Checker(samlcheck.CheckOptions(metadata=(METADATA,), at=AT, sp_keys=(SP_KEY,)))
 
 
 @cache
-def _sp_cert() -> object:
+def _sp_cert() -> x509.Certificate:
     from samlcheck.certs import load_certificate
 
     return load_certificate(SP_CERT.read_bytes(), str(SP_CERT))
 
 
-def _check_all(messages: object) -> None:
-    from samlcheck import CheckOptions, check_response
-
-    options = CheckOptions(metadata=(METADATA,), at=AT, sp_keys=(SP_KEY,))
-    for message in list(messages)[:3]:  # type: ignore[call-overload]
-        check_response(message, options, _trust())
+def _check_all(messages: Sequence[samlcheck.Message]) -> None:
+    for message in messages[:3]:
+        _checker().check_message(message)
 
 
 def api_call(kind: str, data: bytes) -> None:
     """Feed `data` to the public API the way the CLI would for this kind of input."""
-    import samlcheck
+    from samlcheck.api import responses
 
     if kind == "response":
         _check_all([samlcheck.Message("fuzz.xml", data)])
     elif kind == "capture":
-        _check_all(samlcheck.decode_capture(data, "fuzz").messages)
+        _check_all(responses(samlcheck.decode_capture(data, "fuzz")))
     elif kind == "metadata":
         samlcheck.check_metadata(data, "fuzz.xml", at=AT)
-        samlcheck.check_metadata(data, "fuzz.xml", at=AT, cert=_sp_cert(), issuer=testidp.ENTITY_ID)  # type: ignore[arg-type]
+        samlcheck.check_metadata(data, "fuzz.xml", at=AT, cert=_sp_cert(), issuer=testidp.ENTITY_ID)
     elif kind == "key":
-        samlcheck.check_keys([("fuzz.pem", data)], cert=_sp_cert())  # type: ignore[arg-type]
+        samlcheck.check_keys([("fuzz.pem", data)], cert=_sp_cert())
     elif kind == "cert":
         from samlcheck.certs import load_certificate
 
@@ -464,7 +471,7 @@ def _stderr_escape(stderr: str) -> bool:
 
 
 @cache
-def _runner() -> tuple[object, object]:
+def _runner() -> tuple[CliRunner, typer.Typer]:
     from typer.testing import CliRunner
 
     from samlcheck.cli import _register, app
@@ -490,13 +497,14 @@ def run_cli(
                     timeout=hang,
                     cwd=ROOT,
                 )
-            except subprocess.TimeoutExpired as error:
-                raise Hang(f"still running after {hang:g} s") from error
-            code, stderr, error = done.returncode, done.stderr.decode("utf-8", "replace"), None
+            except subprocess.TimeoutExpired as timeout:
+                raise Hang(f"still running after {hang:g} s") from timeout
+            code, stderr = done.returncode, done.stderr.decode("utf-8", "replace")
+            error: BaseException | None = None
         else:
             runner, app = _runner()
             with alarm(hang):
-                result = runner.invoke(app, args)  # type: ignore[attr-defined]
+                result = runner.invoke(app, args)
             code, stderr = result.exit_code, result.stderr
             error = result.exception if not isinstance(result.exception, SystemExit) else None
             if isinstance(error, Hang):

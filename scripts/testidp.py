@@ -164,7 +164,7 @@ def certificate(
     not_after: dt.datetime = dt.datetime(2035, 1, 1, tzinfo=dt.timezone.utc),
     signer: rsa.RSAPrivateKey | None = None,
     public_key: object | None = None,
-    algorithm: hashes.HashAlgorithm | None = None,
+    algorithm: hashes.SHA256 | hashes.SHA384 | hashes.SHA512 | None = None,
 ) -> x509.Certificate:
     """A self-signed (or `signer`-signed) certificate with fixed serial and dates."""
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
@@ -394,9 +394,9 @@ def sign(
 
 
 def _signer_class() -> type:
-    from signxml import XMLSigner
+    from signxml.signer import XMLSigner
 
-    class Signer(XMLSigner):  # type: ignore[misc]
+    class Signer(XMLSigner):
         def check_deprecated_methods(self) -> None:
             """Real IdPs still sign with SHA-1 and AWS accepts it: the test IdP must too."""
 

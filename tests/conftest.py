@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 import testidp
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "python3-saml"
@@ -18,15 +20,21 @@ def signed_response() -> bytes:
     return testidp.response_xml()
 
 
+class RunCli(Protocol):
+    """The `run_cli` fixture: samlcheck's arguments (and stdin) in, click's Result out."""
+
+    def __call__(self, *args: str, input: bytes | str | None = None) -> Result: ...
+
+
 @pytest.fixture()
-def run_cli():
+def run_cli() -> RunCli:
     """Run the samlcheck CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
     from samlcheck.cli import _register, app
 
     _register()
     runner = CliRunner()
 
-    def run(*args: str, input: bytes | str | None = None):
+    def run(*args: str, input: bytes | str | None = None) -> Result:
         return runner.invoke(app, list(args), input=input)
 
     return run
@@ -52,7 +60,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Tests never write the user's cache: XDG_CACHE_HOME (schema pickle) is a temporary folder."""
     import os
 

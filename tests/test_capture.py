@@ -6,6 +6,8 @@ import base64
 import json
 import urllib.parse
 import zlib
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -62,7 +64,9 @@ def test_utf16_xml_is_recognised() -> None:
     ],
     ids=["plain", "wrapped-76", "wrapped-crlf", "urlsafe", "urlsafe-unpadded"],
 )
-def test_base64_variants_decode_to_the_exact_bytes(encode, signed_response: bytes) -> None:
+def test_base64_variants_decode_to_the_exact_bytes(
+    encode: Callable[[bytes], bytes], signed_response: bytes
+) -> None:
     capture = decode_capture(encode(signed_response), "b64")
     assert capture.container == "base64"
     assert capture.messages[0].data == signed_response
@@ -310,7 +314,7 @@ def test_commas_inside_json_strings_do_not_count_as_items() -> None:
         decode_capture(json.dumps(har).encode(), "pages.har")
 
 
-def test_huge_file_is_refused_before_reading(tmp_path) -> None:
+def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
     huge = tmp_path / "huge.har"
     with huge.open("wb") as f:
         f.truncate(MAX_CAPTURE_BYTES + 1)  # sparse: costs no disk and is never read
@@ -318,7 +322,7 @@ def test_huge_file_is_refused_before_reading(tmp_path) -> None:
         read_capture(str(huge))
 
 
-def test_missing_file_and_directory_are_input_errors(tmp_path) -> None:
+def test_missing_file_and_directory_are_input_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         read_capture(str(tmp_path / "nope.txt"))
     with pytest.raises(InputError, match="is a directory"):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 import fixtures_responses
 import testidp
+from conftest import RunCli
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,20 +23,20 @@ def response(name: str) -> str:
     return str(FIXTURES / "responses" / f"{name}.xml")
 
 
-def test_accepted_response_exits_0(run_cli) -> None:
+def test_accepted_response_exits_0(run_cli: RunCli) -> None:
     result = run_cli("check", response("valid"), "--metadata", METADATA, *AT)
     assert result.exit_code == 0, result.output
     assert "accepted" in result.stdout
 
 
-def test_rejected_response_exits_1_with_the_aws_error(run_cli) -> None:
+def test_rejected_response_exits_1_with_the_aws_error(run_cli: RunCli) -> None:
     result = run_cli("check", response("role-space-after-comma"), "--metadata", METADATA, *AT)
     assert result.exit_code == 1
     assert "Your request included an invalid SAML response" in result.stdout
     assert "whitespace around the comma" in result.stdout
 
 
-def test_json_claims_match_the_signed_content(run_cli) -> None:
+def test_json_claims_match_the_signed_content(run_cli: RunCli) -> None:
     result = run_cli("check", response("valid"), "--metadata", METADATA, *AT, "--format", "json")
     assert result.exit_code == 0, result.output
     claims = json.loads(result.stdout)["results"][0]["claims"]
@@ -55,7 +57,7 @@ def test_json_claims_match_the_signed_content(run_cli) -> None:
     assert claims["roles"] == [{"role_arn": role, "provider_arn": provider}]
 
 
-def test_json_validates_against_the_published_schema(run_cli) -> None:
+def test_json_validates_against_the_published_schema(run_cli: RunCli) -> None:
     import jsonschema
 
     schema = json.loads((ROOT / "samlcheck" / "schemas" / "report.schema.json").read_text())
@@ -64,7 +66,7 @@ def test_json_validates_against_the_published_schema(run_cli) -> None:
         jsonschema.validate(json.loads(result.stdout), schema)
 
 
-def test_wrapped_response_json_has_no_attacker_claims(run_cli) -> None:
+def test_wrapped_response_json_has_no_attacker_claims(run_cli: RunCli) -> None:
     import xsw
 
     path = str(FIXTURES / "responses" / "attacks" / "xsw7.xml")
@@ -75,14 +77,14 @@ def test_wrapped_response_json_has_no_attacker_claims(run_cli) -> None:
     assert all(v not in json.dumps(entry["claims"]) for v in xsw.ATTACKER_VALUES)
 
 
-def test_no_anchor_reports_unverifiable_and_the_carried_certificate(run_cli) -> None:
+def test_no_anchor_reports_unverifiable_and_the_carried_certificate(run_cli: RunCli) -> None:
     result = run_cli("check", response("valid"), *AT, "--format", "json")
     entry = json.loads(result.stdout)["results"][0]
     assert entry["signature"]["status"] == "unverifiable"
     assert any("CN=idp.example.test" in f["message"] for f in entry["findings"])
 
 
-def test_cert_option_is_an_anchor(run_cli) -> None:
+def test_cert_option_is_an_anchor(run_cli: RunCli) -> None:
     cert = str(FIXTURES / fixtures_responses.SIGNING_CERT)
     args = ("check", response("valid"), *AT, "--format", "json")
     result = run_cli(*args, "--cert", cert)
@@ -92,7 +94,7 @@ def test_cert_option_is_an_anchor(run_cli) -> None:
     assert without["signature"]["status"] == "unverifiable"
 
 
-def test_base64_capture_on_stdin(run_cli) -> None:
+def test_base64_capture_on_stdin(run_cli: RunCli) -> None:
     data = testidp.as_base64(Path(response("valid")).read_bytes())
     result = run_cli("check", "-", "--metadata", METADATA, *AT, "--format", "json", input=data)
     assert result.exit_code == 0, result.output
@@ -102,7 +104,7 @@ def test_base64_capture_on_stdin(run_cli) -> None:
     assert entry["claims"]["name_id"] == "alice@example.test"
 
 
-def test_har_with_two_responses_checks_both(run_cli, tmp_path: Path) -> None:
+def test_har_with_two_responses_checks_both(run_cli: RunCli, tmp_path: Path) -> None:
     good = Path(response("valid")).read_bytes()
     bad = Path(response("session-name-space")).read_bytes()
     har = tmp_path / "trace.har"
@@ -113,7 +115,7 @@ def test_har_with_two_responses_checks_both(run_cli, tmp_path: Path) -> None:
     assert verdicts == [True, False]
 
 
-def test_role_and_provider_options(run_cli) -> None:
+def test_role_and_provider_options(run_cli: RunCli) -> None:
     other = fixtures_responses.OTHER_PROVIDER
     result = run_cli(
         "check", response("valid"), "--metadata", METADATA, *AT, "--provider-arn", other
@@ -134,7 +136,7 @@ def test_role_and_provider_options(run_cli) -> None:
     assert ok.exit_code == 0, ok.output
 
 
-def test_duration_above_the_role_maximum(run_cli) -> None:
+def test_duration_above_the_role_maximum(run_cli: RunCli) -> None:
     result = run_cli(
         "check",
         response("valid"),
@@ -150,7 +152,7 @@ def test_duration_above_the_role_maximum(run_cli) -> None:
     assert "MaxSessionDuration" in result.stdout
 
 
-def test_encrypted_response_with_sp_key(run_cli) -> None:
+def test_encrypted_response_with_sp_key(run_cli: RunCli) -> None:
     key = str(FIXTURES / fixtures_responses.SP_KEY)
     args = ("check", response("valid-encrypted"), "--metadata", METADATA, *AT, "--format", "json")
     entry = json.loads(run_cli(*args, "--sp-key", key).stdout)["results"][0]
@@ -159,7 +161,7 @@ def test_encrypted_response_with_sp_key(run_cli) -> None:
     assert sealed["claims"]["name_id"] is None and sealed["unverified_claims"]["name_id"] is None
 
 
-def test_encryption_mode_required_rejects_plaintext(run_cli) -> None:
+def test_encryption_mode_required_rejects_plaintext(run_cli: RunCli) -> None:
     args = ("check", response("valid"), "--metadata", METADATA, *AT, "--format", "json")
     result = run_cli(*args, "--encryption-mode", "Required")
     assert result.exit_code == 1
@@ -169,25 +171,25 @@ def test_encryption_mode_required_rejects_plaintext(run_cli) -> None:
     assert run_cli(*args, "--encryption-mode", "Allowed").exit_code == 0
 
 
-def test_bad_at_is_exit_2_with_one_line(run_cli) -> None:
+def test_bad_at_is_exit_2_with_one_line(run_cli: RunCli) -> None:
     result = run_cli("check", response("valid"), "--at", "yesterday")
     assert result.exit_code == 2
     assert "--at" in result.stderr and "Traceback" not in result.output
 
 
-def test_duration_out_of_range_is_exit_2(run_cli) -> None:
+def test_duration_out_of_range_is_exit_2(run_cli: RunCli) -> None:
     result = run_cli("check", response("valid"), "--duration-seconds", "60")
     assert result.exit_code == 2
     assert "900..43200" in result.stderr
 
 
-def test_missing_metadata_is_exit_2(run_cli, tmp_path: Path) -> None:
+def test_missing_metadata_is_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("check", response("valid"), "--metadata", str(tmp_path / "nope.xml"))
     assert result.exit_code == 2
     assert "nope.xml" in result.stderr
 
 
-def test_missing_capture_is_exit_2(run_cli, tmp_path: Path) -> None:
+def test_missing_capture_is_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("check", str(tmp_path / "nope.txt"))
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
@@ -195,7 +197,7 @@ def test_missing_capture_is_exit_2(run_cli, tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
-def test_hostile_xml_is_a_finding_not_a_crash(run_cli, tmp_path: Path) -> None:
+def test_hostile_xml_is_a_finding_not_a_crash(run_cli: RunCli, tmp_path: Path) -> None:
     path = tmp_path / "bomb.xml"
     path.write_bytes(b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><r>&a;</r>')
     result = run_cli("check", str(path), "--metadata", METADATA, "--format", "json")
@@ -209,7 +211,7 @@ def _rule_ids(stdout: str) -> list[str]:
     return [f["rule"] for r in json.loads(stdout)["results"] for f in r["findings"]]
 
 
-def test_truncated_payload_gives_payload_not_xml(run_cli, tmp_path: Path) -> None:
+def test_truncated_payload_gives_payload_not_xml(run_cli: RunCli, tmp_path: Path) -> None:
     start = b'<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r">'
     path = tmp_path / "truncated.b64"
     path.write_bytes(base64.b64encode(start + b"<samlp:Status>"))
@@ -218,14 +220,14 @@ def test_truncated_payload_gives_payload_not_xml(run_cli, tmp_path: Path) -> Non
     assert _rule_ids(result.stdout) == ["SC-INPUT-001"]
 
 
-def test_two_concatenated_documents_give_multiple_documents(run_cli) -> None:
+def test_two_concatenated_documents_give_multiple_documents(run_cli: RunCli) -> None:
     capture = str(FIXTURES / "captures" / "two-documents.b64")
     result = run_cli("check", capture, "--metadata", METADATA, "--format", "json")
     assert result.exit_code == 1, result.output
     assert _rule_ids(result.stdout) == ["SC-INPUT-003"]
 
 
-def test_deeply_nested_payload_gives_document_too_deep(run_cli, tmp_path: Path) -> None:
+def test_deeply_nested_payload_gives_document_too_deep(run_cli: RunCli, tmp_path: Path) -> None:
     root = b'<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r">'
     path = tmp_path / "deep.xml"
     path.write_bytes(root + b"<a>" * 300 + b"</a>" * 300 + b"</samlp:Response>")
@@ -234,13 +236,14 @@ def test_deeply_nested_payload_gives_document_too_deep(run_cli, tmp_path: Path) 
     assert _rule_ids(result.stdout) == ["SC-INPUT-004"]
 
 
-def _verdict(run_cli, *args: str) -> dict:
+def _verdict(run_cli: RunCli, *args: str) -> dict[str, Any]:
     result = run_cli("check", *args, *AT, "--format", "json")
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)["results"][0]["verdict"]
+    verdict: dict[str, Any] = json.loads(result.stdout)["results"][0]["verdict"]
+    return verdict
 
 
-def test_without_an_anchor_the_verdict_says_the_signature_was_not_judged(run_cli) -> None:
+def test_without_an_anchor_the_verdict_says_the_signature_was_not_judged(run_cli: RunCli) -> None:
     verdict = _verdict(run_cli, response("no-anchor"))
     assert verdict["accepted"] is True
     assert verdict["unjudged"] == [
@@ -248,7 +251,7 @@ def test_without_an_anchor_the_verdict_says_the_signature_was_not_judged(run_cli
     ]
 
 
-def test_without_a_key_the_verdict_says_the_assertion_was_not_judged(run_cli) -> None:
+def test_without_a_key_the_verdict_says_the_assertion_was_not_judged(run_cli: RunCli) -> None:
     verdict = _verdict(run_cli, response("encrypted-no-key"), "--metadata", METADATA)
     assert verdict["unjudged"] == [
         "the assertion and its signature: they are inside the ciphertext and no --sp-key was "
@@ -256,11 +259,11 @@ def test_without_a_key_the_verdict_says_the_assertion_was_not_judged(run_cli) ->
     ]
 
 
-def test_a_fully_checked_response_leaves_nothing_unjudged(run_cli) -> None:
+def test_a_fully_checked_response_leaves_nothing_unjudged(run_cli: RunCli) -> None:
     assert _verdict(run_cli, response("valid"), "--metadata", METADATA)["unjudged"] == []
 
 
-def test_several_captures_and_a_folder_make_one_report(run_cli, tmp_path) -> None:
+def test_several_captures_and_a_folder_make_one_report(run_cli: RunCli, tmp_path: Path) -> None:
     suite = tmp_path / "captures"
     (suite / "okta").mkdir(parents=True)
     captures = FIXTURES / "captures"
@@ -278,13 +281,13 @@ def test_several_captures_and_a_folder_make_one_report(run_cli, tmp_path) -> Non
     ]
 
 
-def test_an_empty_folder_is_exit_2(run_cli, tmp_path) -> None:
+def test_an_empty_folder_is_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("check", str(tmp_path), "--metadata", METADATA)
     assert result.exit_code == 2
     assert "is an empty folder" in result.stderr
 
 
-def test_strict_fails_a_check_that_could_not_judge_the_signature(run_cli) -> None:
+def test_strict_fails_a_check_that_could_not_judge_the_signature(run_cli: RunCli) -> None:
     plain = run_cli("check", response("no-anchor"), *AT)
     strict = run_cli("check", response("no-anchor"), *AT, "--strict")
     assert (plain.exit_code, strict.exit_code) == (0, 1)

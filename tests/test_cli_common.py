@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, RunCli
 
 from samlcheck.cli.common import instant
 from samlcheck.errors import InputError
@@ -32,7 +32,7 @@ def test_at_is_read_as_a_utc_instant(text: str) -> None:
     assert value == NOON_UTC and value is not None and value.tzinfo is dt.timezone.utc
 
 
-def test_no_at_means_now(run_cli) -> None:
+def test_no_at_means_now(run_cli: RunCli) -> None:
     before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     done = run_cli("check", str(CAPTURE), "--metadata", str(METADATA), "--format", "json")
     after = dt.datetime.now(dt.timezone.utc)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import RunCli
 
 from samlcheck.cli import main
 from samlcheck.cli.common import EXIT_BUG
@@ -28,37 +29,43 @@ def assert_bug_line(stderr: str, source: str) -> None:
     assert "Traceback" not in stderr
 
 
-def test_a_failing_check_stage_exits_3_naming_the_capture(run_cli, monkeypatch) -> None:
-    monkeypatch.setattr("samlcheck.response.check_response", explode)
+def test_a_failing_check_stage_exits_3_naming_the_capture(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("samlcheck.response.check_loaded", explode)
     result = run_cli("check", VALID, "--metadata", METADATA)
     assert result.exit_code == EXIT_BUG
     assert result.stdout == ""
     assert_bug_line(result.stderr, "valid.xml")
 
 
-def test_a_failing_trust_loader_names_the_command_input(run_cli, monkeypatch) -> None:
+def test_a_failing_trust_loader_names_the_command_input(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("samlcheck.trust.load_trust", explode)
     result = run_cli("check", VALID, "--metadata", METADATA)
     assert result.exit_code == EXIT_BUG
     assert_bug_line(result.stderr, VALID)
 
 
-def test_a_failing_decode_exits_3(run_cli, monkeypatch) -> None:
+def test_a_failing_decode_exits_3(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("samlcheck.outline.outline", explode)
     result = run_cli("decode", CAPTURE)
     assert result.exit_code == EXIT_BUG
     assert_bug_line(result.stderr, CAPTURE)
 
 
-def test_a_failing_explain_exits_3(run_cli, monkeypatch) -> None:
+def test_a_failing_explain_exits_3(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("samlcheck.explain.explain", explode)
     result = run_cli("explain", "Response signature invalid")
     assert result.exit_code == EXIT_BUG
     assert_bug_line(result.stderr, "Response signature invalid")
 
 
-def test_debug_shows_the_traceback_and_still_exits_3(monkeypatch, capsys) -> None:
-    monkeypatch.setattr("samlcheck.response.check_response", explode)
+def test_debug_shows_the_traceback_and_still_exits_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("samlcheck.response.check_loaded", explode)
     monkeypatch.setattr(sys, "argv", ["samlcheck", "check", VALID, "--debug"])
     with pytest.raises(SystemExit) as done:
         main()
@@ -67,7 +74,9 @@ def test_debug_shows_the_traceback_and_still_exits_3(monkeypatch, capsys) -> Non
     assert "Traceback" in stderr and "samlcheck bug" in stderr.splitlines()[-1]
 
 
-def test_debug_on_unreadable_input_exits_2_with_the_traceback(monkeypatch, capsys) -> None:
+def test_debug_on_unreadable_input_exits_2_with_the_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "argv", ["samlcheck", "check", "/nonexistent/capture", "--debug"])
     with pytest.raises(SystemExit) as done:
         main()
@@ -75,7 +84,7 @@ def test_debug_on_unreadable_input_exits_2_with_the_traceback(monkeypatch, capsy
     assert "Traceback" in capsys.readouterr().err
 
 
-def test_help_documents_the_exit_codes(run_cli) -> None:
+def test_help_documents_the_exit_codes(run_cli: RunCli) -> None:
     for command in ([], ["check"], ["decode"], ["explain"]):
         result = run_cli(*command, "--help")
         assert "3 samlcheck failed (a bug)" in " ".join(result.stdout.split()), command

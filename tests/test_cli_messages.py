@@ -10,6 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import testidp
+from conftest import RunCli
+from lxml import etree
 
 from samlcheck import aws
 from samlcheck.cli import main
@@ -32,7 +34,9 @@ COMMANDS = [
 ]
 
 
-def run_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+def run_main(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
     """The console-script path, where usage errors become one line."""
     monkeypatch.setattr(sys, "argv", ["samlcheck", *args])
     with pytest.raises(SystemExit) as done:
@@ -42,14 +46,14 @@ def run_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_help_uses_conventional_placeholders(run_cli, command: list[str]) -> None:
+def test_help_uses_conventional_placeholders(run_cli: RunCli, command: list[str]) -> None:
     text = run_cli(*command, "--help").stdout
     for python in ("<list[", "<bool>", "<str>", "<int>", "<Path>", "{"):
         assert python not in text, python
     assert "--format" in text and "[text|json]" in text
 
 
-def test_check_help_names_paths_and_texts(run_cli) -> None:
+def test_check_help_names_paths_and_texts(run_cli: RunCli) -> None:
     text = run_cli("check", "--help").stdout
     assert "[CAPTURE...]" in text.splitlines()[1]
     flat = " ".join(text.split())
@@ -61,7 +65,7 @@ def test_check_help_names_paths_and_texts(run_cli) -> None:
 
 
 @pytest.mark.parametrize("value", ["required", "REQUIRED", "Required"])
-def test_encryption_mode_in_any_case(run_cli, value: str) -> None:
+def test_encryption_mode_in_any_case(run_cli: RunCli, value: str) -> None:
     plain = str(FIXTURES / "responses" / "encryption-required-plaintext.xml")
     result = run_cli("check", plain, "--metadata", METADATA, *AT, "--encryption-mode", value)
     assert result.exit_code == 1, result.output
@@ -77,14 +81,19 @@ def test_encryption_mode_in_any_case(run_cli, value: str) -> None:
         (["explain", "x", "-f", "xml"], "'xml' is not one of text, json"),
     ],
 )
-def test_bad_option_values_are_told_in_our_words(monkeypatch, capsys, args, expected) -> None:
+def test_bad_option_values_are_told_in_our_words(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    expected: str,
+) -> None:
     code, out, err = run_main(monkeypatch, capsys, *args)
     assert code == 2 and out == ""
     assert expected in err and "Value error" not in err and "Input should" not in err
     assert len(err.splitlines()) == 1
 
 
-def test_explain_an_error_code_lists_every_error_with_it(run_cli) -> None:
+def test_explain_an_error_code_lists_every_error_with_it(run_cli: RunCli) -> None:
     result = run_cli("explain", "InvalidIdentityToken")
     assert result.exit_code == 0
     coded = [e for e in aws.ERRORS.values() if e.code == "InvalidIdentityToken"]
@@ -96,7 +105,7 @@ def test_explain_an_error_code_lists_every_error_with_it(run_cli) -> None:
 @pytest.mark.parametrize(
     "query", [["InvalidIdentityToken"], ["Response signature invalid"], ["SC-SIG-003"], ["--list"]]
 )
-def test_explain_json_validates_against_its_schema(run_cli, query: list[str]) -> None:
+def test_explain_json_validates_against_its_schema(run_cli: RunCli, query: list[str]) -> None:
     result = run_cli("explain", *query, "--format", "json")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
@@ -104,7 +113,7 @@ def test_explain_json_validates_against_its_schema(run_cli, query: list[str]) ->
     assert document["errors"] or document["rules"]
 
 
-def test_explain_json_by_code(run_cli) -> None:
+def test_explain_json_by_code(run_cli: RunCli) -> None:
     document = json.loads(run_cli("explain", "InvalidIdentityToken", "-f", "json").stdout)
     codes = {e["code"] for e in document["errors"]}
     assert codes == {"InvalidIdentityToken"}
@@ -113,7 +122,7 @@ def test_explain_json_by_code(run_cli) -> None:
     )
 
 
-def test_check_text_reads_a_literal_value(run_cli) -> None:
+def test_check_text_reads_a_literal_value(run_cli: RunCli) -> None:
     value = (FIXTURES / "captures" / "response.b64").read_text()
     result = run_cli("check", "--text", value, "--metadata", METADATA, *AT, "-f", "json")
     assert result.exit_code == 0, result.output
@@ -123,12 +132,14 @@ def test_check_text_reads_a_literal_value(run_cli) -> None:
     assert document["results"][0]["claims"]["name_id"] == "alice@example.test"
 
 
-def test_check_without_any_capture_says_what_to_give(run_cli) -> None:
+def test_check_without_any_capture_says_what_to_give(run_cli: RunCli) -> None:
     result = run_cli("check")
     assert result.exit_code == 2 and "--text" in result.stderr
 
 
-def test_no_color_is_honoured_on_a_terminal(monkeypatch, capsys) -> None:
+def test_no_color_is_honoured_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     _, coloured, _ = run_main(monkeypatch, capsys, "check", VALID, "--metadata", METADATA, *AT)
@@ -138,18 +149,16 @@ def test_no_color_is_honoured_on_a_terminal(monkeypatch, capsys) -> None:
     assert "\x1b" not in plain and "AWS would accept this." in plain
 
 
-def test_a_folder_as_a_file_gets_a_sensible_hint(run_cli, tmp_path) -> None:
+def test_a_folder_as_a_file_gets_a_sensible_hint(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("check", VALID, "--sp-key", str(tmp_path))
     assert result.exit_code == 2
     assert "file file" not in result.stderr and "not a directory" in result.stderr
 
 
-def test_a_request_is_not_called_a_a_request(run_cli, tmp_path) -> None:
+def test_a_request_is_not_called_a_a_request(run_cli: RunCli, tmp_path: Path) -> None:
     path = tmp_path / "request.xml"
     path.write_bytes(
-        testidp.etree.tostring(
-            testidp.etree.Element("{urn:oasis:names:tc:SAML:2.0:protocol}AuthnRequest")
-        )
+        etree.tostring(etree.Element("{urn:oasis:names:tc:SAML:2.0:protocol}AuthnRequest"))
     )
     result = run_cli("check", str(path))
     assert " a AuthnRequest" not in result.stdout and "AuthnRequest" in result.stdout

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, cast
 
 import fixtures_responses
 import jsonschema
 import pytest
 import testidp
 import xsw
+from conftest import RunCli
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -28,7 +30,7 @@ KEYS = {
     "session_duration",
     "principal_tags",
 }
-EMPTY = {
+EMPTY: dict[str, object] = {
     "issuer": None,
     "name_id": None,
     "audiences": [],
@@ -41,15 +43,15 @@ EMPTY = {
 }
 
 
-def check_json(run_cli, path: Path, *options: str) -> dict:
+def check_json(run_cli: RunCli, path: Path, *options: str) -> dict[str, Any]:
     result = run_cli("check", str(path), "--metadata", METADATA, *AT, "--format", "json", *options)
     document = json.loads(result.stdout)
     jsonschema.validate(document, SCHEMA)
     (only,) = document["results"]
-    return only
+    return cast("dict[str, Any]", only)
 
 
-def check_text(run_cli, path: Path) -> str:
+def check_text(run_cli: RunCli, path: Path) -> str:
     return run_cli("check", str(path), "--metadata", METADATA, *AT).stdout
 
 
@@ -60,13 +62,13 @@ def response(name: str) -> Path:
 @pytest.mark.parametrize(
     "name", ["valid", "unsigned", "content-changed", "rotated-certificate", "not-saml2"]
 )
-def test_claims_are_always_an_object_with_the_nine_keys(run_cli, name: str) -> None:
+def test_claims_are_always_an_object_with_the_nine_keys(run_cli: RunCli, name: str) -> None:
     result = check_json(run_cli, response(name))
     assert set(result["claims"]) == KEYS
     assert set(result["unverified_claims"]) == KEYS
 
 
-def test_unsigned_response_keeps_claims_empty_and_shows_what_it_says(run_cli) -> None:
+def test_unsigned_response_keeps_claims_empty_and_shows_what_it_says(run_cli: RunCli) -> None:
     result = check_json(run_cli, response("unsigned"))
     assert result["claims"] == EMPTY
     assert result["unverified_claims"]["name_id"] == "alice@example.test"
@@ -76,7 +78,7 @@ def test_unsigned_response_keeps_claims_empty_and_shows_what_it_says(run_cli) ->
     assert "alice@example.test" in text.split("unverified claims (")[1]
 
 
-def test_valid_response_has_no_unverified_claims(run_cli) -> None:
+def test_valid_response_has_no_unverified_claims(run_cli: RunCli) -> None:
     result = check_json(run_cli, response("valid"))
     assert result["claims"]["name_id"] == "alice@example.test"
     assert result["unverified_claims"] == EMPTY
@@ -84,7 +86,7 @@ def test_valid_response_has_no_unverified_claims(run_cli) -> None:
 
 
 def test_wrapping_attack_shows_signed_values_as_claims_and_the_copy_as_unverified(
-    run_cli,
+    run_cli: RunCli,
 ) -> None:
     path = FIXTURES / "responses" / "attacks" / "xsw3.xml"
     result = check_json(run_cli, path)
@@ -100,18 +102,18 @@ def test_wrapping_attack_shows_signed_values_as_claims_and_the_copy_as_unverifie
 
 
 @pytest.mark.parametrize("name", [n for n in xsw.ATTACKS if n.startswith("xsw")])
-def test_attacker_values_are_never_claims(run_cli, name: str) -> None:
+def test_attacker_values_are_never_claims(run_cli: RunCli, name: str) -> None:
     result = check_json(run_cli, FIXTURES / "responses" / "attacks" / f"{name}.xml")
     for value in xsw.ATTACKER_VALUES:
         assert value not in json.dumps(result["claims"])
 
 
-def test_session_duration_is_an_integer(run_cli) -> None:
+def test_session_duration_is_an_integer(run_cli: RunCli) -> None:
     result = check_json(run_cli, response("valid-tags-and-source-identity"))
     assert result["claims"]["session_duration"] == 3600
 
 
-def test_session_duration_that_is_not_an_integer_keeps_its_text(run_cli) -> None:
+def test_session_duration_that_is_not_an_integer_keeps_its_text(run_cli: RunCli) -> None:
     result = check_json(run_cli, response("session-duration-not-integer"))
     value = result["claims"]["session_duration"]
     assert isinstance(value, str) and value
@@ -153,7 +155,9 @@ def _with_recipient(tmp_path: Path, recipient: str) -> Path:
 
 
 @pytest.mark.parametrize("recipient", ACCEPTED_RECIPIENTS)
-def test_documented_recipient_forms_are_accepted(run_cli, tmp_path, recipient: str) -> None:
+def test_documented_recipient_forms_are_accepted(
+    run_cli: RunCli, tmp_path: Path, recipient: str
+) -> None:
     result = check_json(run_cli, _with_recipient(tmp_path, recipient))
     assert "recipient-not-aws" not in [f["name"] for f in result["findings"]]
     shown = result["claims"]["recipient"] or result["unverified_claims"]["recipient"]
@@ -161,6 +165,8 @@ def test_documented_recipient_forms_are_accepted(run_cli, tmp_path, recipient: s
 
 
 @pytest.mark.parametrize("recipient", REFUSED_RECIPIENTS)
-def test_other_recipients_are_not_aws_endpoints(run_cli, tmp_path, recipient: str) -> None:
+def test_other_recipients_are_not_aws_endpoints(
+    run_cli: RunCli, tmp_path: Path, recipient: str
+) -> None:
     result = check_json(run_cli, _with_recipient(tmp_path, recipient))
     assert "recipient-not-aws" in [f["name"] for f in result["findings"]]

@@ -18,7 +18,7 @@ from samlcheck.capture import read_capture
 from samlcheck.errors import InputError
 from samlcheck.options import CheckOptions
 from samlcheck.report import Result
-from samlcheck.response import check_response
+from samlcheck.response import check_loaded
 from samlcheck.trust import load_trust
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "python3-saml"
@@ -45,7 +45,7 @@ def check(file: str, anchor: str, keys: tuple[str, ...] = (), at: dt.datetime = 
     capture = read_capture(str(CORPUS / file))
     assert len(capture.messages) == 1
     options = CheckOptions(at=at, sp_keys=tuple(CORPUS / k for k in keys))
-    return check_response(capture.messages[0], options, trust)
+    return check_loaded(capture.messages[0], options, trust)
 
 
 def fired(result: Result) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fixtures_metadata
 import pytest
 import testidp
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,8 +13,8 @@ from hypothesis import strategies as st
 from samlcheck import der
 
 
-def _der(cert: object) -> bytes:
-    return cert.public_bytes(serialization.Encoding.DER)  # type: ignore[attr-defined, no-any-return]
+def _der(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.DER)
 
 
 def test_extensions_are_listed_in_order_with_criticality() -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
 
 import fixtures_keys
 import pytest
 import testidp
 import testidp_xenc as xenc
-from conftest import ROOT
+from conftest import ROOT, RunCli
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
@@ -40,13 +41,14 @@ def _assertion(document: XmlDocument | None) -> etree._Element:
 
 
 def _verify_assertion_signature(assertion: etree._Element) -> None:
-    from signxml import SignatureConfiguration, XMLVerifier
+    from signxml.verifier import SignatureConfiguration, VerifyResult, XMLVerifier
 
     verified = XMLVerifier().verify(
         assertion,
         x509_cert=testidp.idp().cert,
         expect_config=SignatureConfiguration(require_x509=False),
     )
+    assert isinstance(verified, VerifyResult)
     assert verified.signed_xml is not None
     assert verified.signed_xml.get("ID") == "_assert-0001"
 
@@ -91,7 +93,11 @@ def test_the_test_idps_own_rsa_padding_is_what_cryptography_decrypts(
     if transport.algorithm == "rsa-1_5":
         scheme: padding.AsymmetricPadding = padding.PKCS1v15()
     else:
-        named = {"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha384": hashes.SHA384}
+        named: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+            "sha1": hashes.SHA1,
+            "sha256": hashes.SHA256,
+            "sha384": hashes.SHA384,
+        }
         named["sha512"] = hashes.SHA512
         digest = named[transport.digest or "sha1"]()
         mgf = named[(transport.mgf or "sha1") if transport.algorithm == "rsa-oaep" else "sha1"]()
@@ -337,7 +343,7 @@ def test_encrypted_keys_past_the_cap_are_not_tried() -> None:
     result = encryption.decrypt(_with_bogus_keys(20_000), (SP_KEY,))
     assert _rule_ids(result) == [rules.TOO_MANY_PARTS.id]
     assert result.document is None
-    below = encryption.decrypt(_with_bogus_keys(rules.MAX_ENCRYPTED_KEYS - 1), (SP_KEY,))
+    below = encryption.decrypt(_with_bogus_keys(encryption.MAX_ENCRYPTED_KEYS - 1), (SP_KEY,))
     assert below.document is not None
 
 
@@ -352,7 +358,7 @@ def test_encrypted_assertions_past_the_cap_are_not_decrypted() -> None:
     assert finding.rule.unjudged
 
 
-def test_encrypted_assertion_without_sp_key_is_unjudged_not_accepted(run_cli) -> None:
+def test_encrypted_assertion_without_sp_key_is_unjudged_not_accepted(run_cli: RunCli) -> None:
     """With --metadata given, the reason is the ciphertext, not a missing trust anchor."""
     done = run_cli(
         "check",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import RunCli
 
 from samlcheck.aws import ERRORS
 from samlcheck.explain import explain
@@ -82,7 +83,7 @@ def test_rule_ids_are_unique_and_well_formed() -> None:
         (["explain"], 2, "nothing to explain"),
     ],
 )
-def test_explain_command(run_cli, args: list[str], code: int, expected: str) -> None:
+def test_explain_command(run_cli: RunCli, args: list[str], code: int, expected: str) -> None:
     result = run_cli(*args)
     assert result.exit_code == code
     assert expected in (result.stdout + result.stderr)

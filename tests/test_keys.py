@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 import testidp
-from conftest import ROOT
+from conftest import ROOT, RunCli
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from samlcheck.certs import load_certificate
@@ -17,6 +18,7 @@ from samlcheck.errors import InputError
 from samlcheck.key_check import check_keys
 from samlcheck.keys import (
     MAX_KEY_CHARACTERS,
+    KeyFacts,
     inspect_key,
     load_rsa_private_key,
     matches_certificate,
@@ -28,7 +30,7 @@ KEYS = ROOT / "fixtures" / "keys"
 GOOD = KEYS / "sp-encryption.pem"
 
 
-def _facts(name: str):
+def _facts(name: str) -> KeyFacts:
     return inspect_key((KEYS / name).read_bytes(), name)
 
 
@@ -68,10 +70,11 @@ def test_fixture_formats_are_genuine() -> None:
     password = b"samlcheck-test"
     for name in ("encrypted-pkcs8.pem", "encrypted-legacy.pem"):
         key = serialization.load_pem_private_key((KEYS / name).read_bytes(), password)
+        assert isinstance(key, rsa.RSAPrivateKey)
         assert (
             key.public_key().public_numbers()
             == testidp.rsa_key("sp-encryption").public_key().public_numbers()
-        )  # type: ignore[union-attr]
+        )
     assert pkcs12.load_key_and_certificates((KEYS / "bundle.p12").read_bytes(), None)[0]
     assert serialization.load_ssh_private_key((KEYS / "openssh.key").read_bytes(), None)
 
@@ -186,7 +189,7 @@ def test_third_key_reaches_the_private_key_limit() -> None:
     assert error is not None and error.message == "Private key limit of 2 is reached."
 
 
-def test_keys_command_exits_0_for_a_good_key_and_1_for_a_bad_one(run_cli) -> None:
+def test_keys_command_exits_0_for_a_good_key_and_1_for_a_bad_one(run_cli: RunCli) -> None:
     good = run_cli("keys", str(GOOD), "--cert", str(KEYS / "sp-encryption.crt"))
     assert good.exit_code == 0, good.output
     assert "Matches certificate" in good.output and "yes" in good.output
@@ -200,7 +203,7 @@ def test_keys_command_exits_0_for_a_good_key_and_1_for_a_bad_one(run_cli) -> Non
     jsonschema.validate(document, schema)
 
 
-def test_keys_command_missing_file_exits_2(run_cli) -> None:
+def test_keys_command_missing_file_exits_2(run_cli: RunCli) -> None:
     done = run_cli("keys", str(KEYS / "nope.pem"))
     assert done.exit_code == 2
     assert "no such file" in done.stderr
@@ -259,7 +262,9 @@ def _pem(label: str, der: bytes) -> bytes:
     return f"-----BEGIN {label}-----\n{body}-----END {label}-----\n".encode()
 
 
-def test_rsa_key_over_the_size_limit_is_reported_without_loading(monkeypatch) -> None:
+def test_rsa_key_over_the_size_limit_is_reported_without_loading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """An RSA-16384 key took 33 s to load (OpenSSL's primality checks); its size is read first."""
 
     def refuse(*args: object, **kwargs: object) -> None:
@@ -308,7 +313,7 @@ def test_sp_key_over_the_size_limit_is_an_input_error(tmp_path: Path) -> None:
         load_rsa_private_key(path)
 
 
-def test_keys_strict_exits_1_for_a_key_that_does_not_match_the_certificate(run_cli) -> None:
+def test_keys_strict_exits_1_for_a_key_that_does_not_match_the_certificate(run_cli: RunCli) -> None:
     args = ("keys", str(GOOD), "--cert", str(KEYS / "sp-encryption-next.crt"))
     plain = run_cli(*args)
     assert plain.exit_code == 0

@@ -12,6 +12,7 @@ from pathlib import Path
 import fixtures_metadata as fm
 import pytest
 import testidp
+from conftest import RunCli
 from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
@@ -88,7 +89,9 @@ def test_unusable_certificate_file_is_an_input_error_in_our_words(name: str) -> 
     assert not [w for w in LIBRARY_WORDS if w in raised.value.problem]
 
 
-def test_unusable_certificate_through_the_cli_is_one_line_exit_2(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unusable_certificate_through_the_cli_is_one_line_exit_2(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     cert = tmp_path / "cert.der"
     cert.write_bytes(_unknown_key_algorithm())
     metadata = tmp_path / "idp.xml"

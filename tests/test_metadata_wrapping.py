@@ -14,6 +14,7 @@ from pathlib import Path
 import fixtures_metadata as fm
 import pytest
 import testidp
+from conftest import RunCli
 from lxml import etree
 
 from samlcheck import xml
@@ -135,8 +136,8 @@ def test_entities_of_nested_aggregates_still_count() -> None:
 
 
 def test_check_with_wrapped_metadata_rejects_the_attackers_response(
-    run_cli, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     metadata = tmp_path / "federation.xml"
     metadata.write_bytes(_attacked("signature-object", True))
     response = tmp_path / "response.xml"

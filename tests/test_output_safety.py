@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import testidp
+from conftest import RunCli
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -45,7 +46,7 @@ def hostile_har(tmp_path: Path) -> Path:
     return path
 
 
-def test_check_text_shows_control_characters_as_escapes(run_cli, hostile_har) -> None:
+def test_check_text_shows_control_characters_as_escapes(run_cli: RunCli, hostile_har: Path) -> None:
     result = run_cli("check", str(hostile_har), "--metadata", METADATA, *AT)
     assert result.exit_code == 1
     assert_no_raw_controls(result.stdout)
@@ -58,7 +59,7 @@ def test_check_text_shows_control_characters_as_escapes(run_cli, hostile_har) ->
     assert "alice@example.test\\x0a  AWS would accept this.\\x7f" in result.stdout
 
 
-def test_check_json_escapes_them_and_keeps_the_values(run_cli, hostile_har) -> None:
+def test_check_json_escapes_them_and_keeps_the_values(run_cli: RunCli, hostile_har: Path) -> None:
     result = run_cli("check", str(hostile_har), "--metadata", METADATA, *AT, "--format", "json")
     assert_no_raw_controls(result.stdout)
     claims = json.loads(result.stdout)["results"][0]["unverified_claims"]
@@ -66,13 +67,15 @@ def test_check_json_escapes_them_and_keeps_the_values(run_cli, hostile_har) -> N
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_decode_listing_shows_control_characters_as_escapes(run_cli, hostile_har, fmt) -> None:
+def test_decode_listing_shows_control_characters_as_escapes(
+    run_cli: RunCli, hostile_har: Path, fmt: str
+) -> None:
     result = run_cli("decode", str(hostile_har), "--format", fmt)
     assert_no_raw_controls(result.stdout)
     assert "\\x1b[2J" in result.stdout or "\\u001b[2J" in result.stdout
 
 
-def test_decode_of_one_message_escapes_the_xml(run_cli, tmp_path) -> None:
+def test_decode_of_one_message_escapes_the_xml(run_cli: RunCli, tmp_path: Path) -> None:
     path = tmp_path / "hostile.xml"
     path.write_bytes(hostile_response())
     result = run_cli("decode", str(path), "--index", "0")
@@ -81,7 +84,7 @@ def test_decode_of_one_message_escapes_the_xml(run_cli, tmp_path) -> None:
     assert "\\u202e" in result.stdout
 
 
-def test_error_lines_escape_the_input_they_name(run_cli, tmp_path) -> None:
+def test_error_lines_escape_the_input_they_name(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("check", str(tmp_path / "missing\x1b]0;pwned\x07.xml"))
     assert result.exit_code == 2
     assert_no_raw_controls(result.stderr)
@@ -89,7 +92,9 @@ def test_error_lines_escape_the_input_they_name(run_cli, tmp_path) -> None:
 
 
 @pytest.mark.parametrize("command", ["check", "decode"])
-def test_a_stdout_that_cannot_encode_a_character_is_no_traceback(tmp_path, command) -> None:
+def test_a_stdout_that_cannot_encode_a_character_is_no_traceback(
+    tmp_path: Path, command: str
+) -> None:
     path = tmp_path / "cyrillic.xml"
     data = (FIXTURES / "responses" / "valid.xml").read_bytes()
     path.write_bytes(data.replace(b"SAMLDeveloper", "SAMLРазработчик".encode()))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import fixtures_keys
 import pytest
-from conftest import ROOT
+from conftest import ROOT, RunCli
 
 from samlcheck.aws import Evidence
 from samlcheck.errors import InputError
@@ -239,7 +239,7 @@ def test_bad_state_file_is_an_input_error(content: bytes, problem: str) -> None:
         load_state(content, "current.json")
 
 
-def test_provider_plan_command(run_cli) -> None:
+def test_provider_plan_command(run_cli: RunCli) -> None:
     done = run_cli(
         "provider",
         "plan",
@@ -391,7 +391,7 @@ def test_idp_metadata_needs_new_metadata_and_must_be_readable() -> None:
         )
 
 
-def test_provider_plan_command_prints_commands_and_takes_idp_metadata(run_cli) -> None:
+def test_provider_plan_command_prints_commands_and_takes_idp_metadata(run_cli: RunCli) -> None:
     done = run_cli(
         "provider",
         "plan",

@@ -28,3 +28,8 @@ def test_readme_set_up_commands_are_the_ones_ci_runs() -> None:
     for command in setup.split(" && "):  # in CI's own venv, never the developer's .venv
         assert command.replace(".venv", ".ci/venv") in ci, command
     assert ".venv" not in ci.replace(".ci/venv", "")
+
+
+def test_ci_type_checks_the_tests_and_scripts_too() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert ".ci/venv/bin/mypy samlcheck tests scripts\n" in ci

@@ -12,15 +12,29 @@ import io
 import json
 import os
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
+from conftest import RunCli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from samlcheck.errors import InputError
 from samlcheck.files import read_limited, read_stream
+
+if TYPE_CHECKING:
+    import subprocess
+
+    import jsonschema
+    from typer.testing import Result as CliResult
+
+    from samlcheck.report import Result
+    from samlcheck.trust import Trust
+
+T = TypeVar("T")
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 RESPONSE = FIXTURES / "captures" / "response.xml"
@@ -28,7 +42,7 @@ METADATA = FIXTURES / "idp" / "metadata.xml"
 SP_KEY = FIXTURES / "idp" / "sp-encryption-key.pem"
 
 
-def one_clear_line(result) -> str:
+def one_clear_line(result: CliResult) -> str:
     """The CLI refused the input with exit 2 and exactly one 'samlcheck: ...' line."""
     assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
     assert isinstance(result.exception, SystemExit), result.exception
@@ -51,12 +65,12 @@ class _Endless(io.RawIOBase):
 # --- bounded reads --------------------------------------------------------------------------------
 
 
-def test_an_endless_stream_is_refused_after_the_limit_without_reading_it_all():
+def test_an_endless_stream_is_refused_after_the_limit_without_reading_it_all() -> None:
     with pytest.raises(InputError, match=r"holds more than 1,000 bytes \(the capture limit\)"):
         read_stream(io.BufferedReader(_Endless()), 1000, "stdin", "capture")
 
 
-def test_a_file_at_the_limit_is_read_whole(tmp_path):
+def test_a_file_at_the_limit_is_read_whole(tmp_path: Path) -> None:
     file = tmp_path / "exact"
     file.write_bytes(b"x" * 1000)
     assert read_limited(file, 1000) == b"x" * 1000
@@ -66,7 +80,7 @@ def test_a_file_at_the_limit_is_read_whole(tmp_path):
 
 
 @pytest.fixture()
-def dev_zero(tmp_path) -> Path:
+def dev_zero(tmp_path: Path) -> Path:
     """A symlink to /dev/zero: stat() says 0 bytes, reading never ends."""
     if not os.path.exists("/dev/zero"):
         pytest.skip("no /dev/zero")
@@ -91,7 +105,9 @@ def dev_zero(tmp_path) -> Path:
         ("metadata", "diff", str(METADATA), "{zero}"),
     ],
 )
-def test_a_symlink_to_dev_zero_is_refused_in_bounded_memory(run_cli, dev_zero, args):
+def test_a_symlink_to_dev_zero_is_refused_in_bounded_memory(
+    run_cli: RunCli, dev_zero: Path, args: tuple[str, ...]
+) -> None:
     result = run_cli(*(a.format(zero=dev_zero) for a in args))
     assert "holds more than" in one_clear_line(result)
 
@@ -99,7 +115,7 @@ def test_a_symlink_to_dev_zero_is_refused_in_bounded_memory(run_cli, dev_zero, a
 # --- XML refusals ---------------------------------------------------------------------------------
 
 
-def test_a_nul_byte_in_xml_is_refused_on_one_line(run_cli, tmp_path):
+def test_a_nul_byte_in_xml_is_refused_on_one_line(run_cli: RunCli, tmp_path: Path) -> None:
     broken = tmp_path / "nul.xml"
     broken.write_bytes(RESPONSE.read_bytes().replace(b"<saml:Issuer", b"\0<saml:Issuer", 1))
     line = one_clear_line(run_cli("decode", str(broken)))
@@ -121,21 +137,23 @@ _LONG_NUMBER = b'{"PrivateKeyList": [], "ValidUntil": ' + b"9" * 5000 + b"}"
         (b"\xff\xfe\x00\x00junk", "not JSON"),
     ],
 )
-def test_provider_state_json_that_python_cannot_hold_is_an_input_error(data, problem):
+def test_provider_state_json_that_python_cannot_hold_is_an_input_error(
+    data: bytes, problem: str
+) -> None:
     from samlcheck.provider import load_state
 
     with pytest.raises(InputError, match=problem):
         load_state(data, "current.json")
 
 
-def test_provider_state_saved_as_utf16_by_powershell_is_read():
+def test_provider_state_saved_as_utf16_by_powershell_is_read() -> None:
     from samlcheck.provider import load_state
 
     saved = '{"AssertionEncryptionMode": "Required", "PrivateKeyList": []}'.encode("utf-16")
     assert load_state(saved, "current.json").encryption_mode == "Required"
 
 
-def test_provider_state_uuid_of_the_wrong_type_is_dropped():
+def test_provider_state_uuid_of_the_wrong_type_is_dropped() -> None:
     from samlcheck.provider import load_state
 
     state = load_state(b'{"PrivateKeyList": [], "SAMLProviderUUID": {"a": 1}}', "current.json")
@@ -143,7 +161,7 @@ def test_provider_state_uuid_of_the_wrong_type_is_dropped():
 
 
 @pytest.mark.parametrize("data", [_DEEP_JSON, _LONG_NUMBER])
-def test_metadata_that_is_json_python_cannot_hold_is_a_finding(data):
+def test_metadata_that_is_json_python_cannot_hold_is_a_finding(data: bytes) -> None:
     from samlcheck.metadata_check import check_metadata
 
     result = check_metadata(data, "metadata.xml")
@@ -160,14 +178,14 @@ def test_metadata_that_is_json_python_cannot_hold_is_a_finding(data):
         b'<html><form><input name="SAMLResponse" value="PHI&eacute;Lz4="></form></html>',
     ],
 )
-def test_a_non_ascii_character_in_a_saml_value_is_named(capture):
+def test_a_non_ascii_character_in_a_saml_value_is_named(capture: bytes) -> None:
     from samlcheck.capture import decode_capture
 
     with pytest.raises(InputError, match="character 'é' is outside the alphabet"):
         decode_capture(capture, "capture")
 
 
-def test_a_soap_envelope_with_comments_and_processing_instructions_is_read():
+def test_a_soap_envelope_with_comments_and_processing_instructions_is_read() -> None:
     from samlcheck.capture import decode_capture
 
     response = RESPONSE.read_bytes().split(b"?>", 1)[-1]
@@ -186,7 +204,9 @@ def test_a_soap_envelope_with_comments_and_processing_instructions_is_read():
 
 
 @pytest.mark.parametrize("duration", ["P99999999999999999999Y", "PT99999999999999999999S"])
-def test_a_cache_duration_beyond_the_validators_range_does_not_stop_the_check(duration):
+def test_a_cache_duration_beyond_the_validators_range_does_not_stop_the_check(
+    duration: str,
+) -> None:
     from samlcheck.metadata_check import check_metadata
 
     data = METADATA.read_bytes().replace(
@@ -202,7 +222,9 @@ def test_a_cache_duration_beyond_the_validators_range_does_not_stop_the_check(du
 
 @pytest.mark.parametrize("at", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
 @pytest.mark.parametrize("command", [("check", str(RESPONSE)), ("metadata", str(METADATA))])
-def test_an_at_instant_beyond_year_9999_in_utc_is_refused(run_cli, at, command):
+def test_an_at_instant_beyond_year_9999_in_utc_is_refused(
+    run_cli: RunCli, at: str, command: tuple[str, ...]
+) -> None:
     line = one_clear_line(run_cli(*command, "--at", at))
     assert "falls outside years 1 to 9999 once in UTC" in line
 
@@ -211,7 +233,7 @@ def test_an_at_instant_beyond_year_9999_in_utc_is_refused(run_cli, at, command):
 
 
 @pytest.fixture()
-def bom_metadata(tmp_path) -> Path:
+def bom_metadata(tmp_path: Path) -> Path:
     """Metadata whose only problem is a byte order mark: --write-fixed has something to write."""
     copy = tmp_path / "idp.xml"
     copy.write_bytes(b"\xef\xbb\xbf" + METADATA.read_bytes())
@@ -219,7 +241,9 @@ def bom_metadata(tmp_path) -> Path:
 
 
 @pytest.mark.parametrize("link", [os.link, os.symlink])
-def test_write_fixed_refuses_a_hard_or_symbolic_link_to_the_input(run_cli, bom_metadata, link):
+def test_write_fixed_refuses_a_hard_or_symbolic_link_to_the_input(
+    run_cli: RunCli, bom_metadata: Path, link: Callable[[Path, Path], None]
+) -> None:
     original = bom_metadata.read_bytes()
     alias = bom_metadata.with_name("alias.xml")
     link(bom_metadata, alias)
@@ -229,14 +253,14 @@ def test_write_fixed_refuses_a_hard_or_symbolic_link_to_the_input(run_cli, bom_m
 
 
 def test_write_fixed_refuses_dash_instead_of_creating_a_file_named_dash(
-    run_cli, bom_metadata, tmp_path, monkeypatch
-):
+    run_cli: RunCli, bom_metadata: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     line = one_clear_line(run_cli("metadata", str(bom_metadata), "--write-fixed", "-"))
     assert "'-' is not a file" in line and not (tmp_path / "-").exists()
 
 
-def test_write_fixed_refuses_the_file_stdin_is_redirected_from(bom_metadata):
+def test_write_fixed_refuses_the_file_stdin_is_redirected_from(bom_metadata: Path) -> None:
     import subprocess
     import sys
 
@@ -321,7 +345,7 @@ _VALUE_SPOTS = re.compile(rb'="[^"<]*"|>[^<]+<')
 
 
 @st.composite
-def _mutated(draw, originals: list[bytes]) -> bytes:
+def _mutated(draw: st.DrawFn, originals: list[bytes]) -> bytes:
     """A fixture with attribute values or texts swapped for nasty ones (still well-formed XML
     most of the time), then maybe a slice replaced by random bytes or the end cut off."""
     data = draw(st.sampled_from(originals))
@@ -345,7 +369,7 @@ def _mutated(draw, originals: list[bytes]) -> bytes:
     return data
 
 
-def _only_input_errors(call, data: bytes):
+def _only_input_errors(call: Callable[[bytes], T], data: bytes) -> T | None:
     """What `call` returns, or None when it refused the input with one clear InputError line."""
     try:
         return call(data)
@@ -355,14 +379,14 @@ def _only_input_errors(call, data: bytes):
 
 
 @cache
-def _report_schema():
+def _report_schema() -> jsonschema.Draft202012Validator:
     import jsonschema
 
     schema = json.loads((FIXTURES.parent / "samlcheck/schemas/report.schema.json").read_text())
     return jsonschema.Draft202012Validator(schema)
 
 
-def _keeps_the_contract(result, kind: str) -> None:
+def _keeps_the_contract(result: Result | None, kind: str) -> None:
     """A judged input: the documented kind, JSON and exit codes; claims only from a signature."""
     from samlcheck.render.json import report_dict
     from samlcheck.report import Report
@@ -389,7 +413,7 @@ _STATES = _files("provider/*.json")
 
 @_FUZZ
 @given(data=st.one_of(st.binary(max_size=2048), _mutated(_CAPTURES)))
-def test_fuzz_decode_capture_raises_only_input_errors(data):
+def test_fuzz_decode_capture_raises_only_input_errors(data: bytes) -> None:
     from samlcheck.capture import decode_capture
 
     capture = _only_input_errors(lambda d: decode_capture(d, "fuzz"), data)
@@ -399,7 +423,7 @@ def test_fuzz_decode_capture_raises_only_input_errors(data):
 
 
 @pytest.fixture(scope="module")
-def trust():
+def trust() -> Trust:
     from samlcheck.trust import load_trust
 
     return load_trust((METADATA,), ())
@@ -407,19 +431,19 @@ def trust():
 
 @_FUZZ
 @given(data=st.one_of(st.binary(max_size=2048), _mutated(_RESPONSES)))
-def test_fuzz_check_response_raises_only_input_errors(trust, data):
+def test_fuzz_check_response_raises_only_input_errors(trust: Trust, data: bytes) -> None:
     from samlcheck.capture import Message
     from samlcheck.options import CheckOptions
-    from samlcheck.response import check_response
+    from samlcheck.response import check_loaded
 
     options = CheckOptions(metadata=(METADATA,), at=_AT, sp_keys=(SP_KEY,))
-    result = _only_input_errors(lambda d: check_response(Message("fuzz", d), options, trust), data)
+    result = _only_input_errors(lambda d: check_loaded(Message("fuzz", d), options, trust), data)
     _keeps_the_contract(result, "response")
 
 
 @_FUZZ
 @given(data=st.one_of(st.binary(max_size=2048), _mutated(_METADATA)))
-def test_fuzz_check_metadata_raises_only_input_errors(data):
+def test_fuzz_check_metadata_raises_only_input_errors(data: bytes) -> None:
     from samlcheck.metadata_check import check_metadata
 
     result = _only_input_errors(lambda d: check_metadata(d, "fuzz", at=_AT), data)
@@ -428,7 +452,7 @@ def test_fuzz_check_metadata_raises_only_input_errors(data):
 
 @_FUZZ
 @given(data=st.one_of(st.binary(max_size=2048), _mutated(_KEYS)))
-def test_fuzz_check_keys_never_raises(data):
+def test_fuzz_check_keys_never_raises(data: bytes) -> None:
     from samlcheck.key_check import check_keys
 
     (result,) = check_keys([("fuzz", data)])  # bad content is a finding, never an exception
@@ -437,14 +461,14 @@ def test_fuzz_check_keys_never_raises(data):
 
 @_FUZZ
 @given(data=st.one_of(st.binary(max_size=2048), _mutated(_STATES)))
-def test_fuzz_load_state_raises_only_input_errors(data):
+def test_fuzz_load_state_raises_only_input_errors(data: bytes) -> None:
     from samlcheck.provider import ProviderState, load_state
 
     state = _only_input_errors(lambda d: load_state(d, "fuzz"), data)
     assert state is None or isinstance(state, ProviderState)
 
 
-def test_a_huge_certificate_text_is_not_handed_to_the_schema_validator():
+def test_a_huge_certificate_text_is_not_handed_to_the_schema_validator() -> None:
     """xmlschema's base64Binary regex took ~200 bytes per character: 1.6 GB for a 9 MB cert."""
     import tracemalloc
 
@@ -475,7 +499,9 @@ def test_a_huge_certificate_text_is_not_handed_to_the_schema_validator():
     ("given", "label"),
     [("keys/sp-encryption.pem", "PRIVATE KEY"), ("keys/public.pem", "PUBLIC KEY")],
 )
-def test_a_key_given_where_a_certificate_belongs_is_named(run_cli, given, label):
+def test_a_key_given_where_a_certificate_belongs_is_named(
+    run_cli: RunCli, given: str, label: str
+) -> None:
     line = one_clear_line(run_cli("keys", str(SP_KEY), "--cert", str(FIXTURES / given)))
     assert f"holds a PEM {label} block, not a certificate" in line
 
@@ -483,7 +509,7 @@ def test_a_key_given_where_a_certificate_belongs_is_named(run_cli, given, label)
 # --- usage errors ---------------------------------------------------------------------------------
 
 
-def _console(*args: str):
+def _console(*args: str) -> subprocess.CompletedProcess[str]:
     """The real entry point (main), not the Typer app: usage errors are formatted there."""
     import subprocess
     import sys
@@ -505,14 +531,16 @@ def _console(*args: str):
         (("chek",), "samlcheck: No such command 'chek'. Did you mean 'check'?"),
     ],
 )
-def test_a_usage_error_is_one_line_naming_the_command_and_its_help(args, expected):
+def test_a_usage_error_is_one_line_naming_the_command_and_its_help(
+    args: tuple[str, ...], expected: str
+) -> None:
     done = _console(*args)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and done.stderr.startswith(expected), done.stderr
     assert done.stderr.rstrip().endswith("--help'.")
 
 
-def test_the_entry_point_keeps_exit_codes_and_help():
+def test_the_entry_point_keeps_exit_codes_and_help() -> None:
     assert _console("--version").returncode == 0
     at = ("--at", "2026-01-15T12:01:00Z")
     assert _console("check", str(RESPONSE), *at, "--metadata", str(METADATA)).returncode == 0
@@ -522,12 +550,12 @@ def test_the_entry_point_keeps_exit_codes_and_help():
     assert bare.returncode == 2 and "diff" in bare.stdout and bare.stderr == ""
 
 
-def test_a_lone_surrogate_escape_in_a_har_is_printable(run_cli, tmp_path):
+def test_a_lone_surrogate_escape_in_a_har_is_printable(run_cli: RunCli, tmp_path: Path) -> None:
     import base64
     import json
 
     value = base64.b64encode(RESPONSE.read_bytes()).decode()
-    request = {"method": "POST", "url": "https://signin.aws.amazon.com/saml\ud800"}
+    request: dict[str, Any] = {"method": "POST", "url": "https://signin.aws.amazon.com/saml\ud800"}
     request["postData"] = {"params": [{"name": "SAMLResponse", "value": value}]}
     har = tmp_path / "signin.har"
     har.write_text(json.dumps({"log": {"entries": [{"request": request}]}}))  # ASCII: \ud800
@@ -538,7 +566,7 @@ def test_a_lone_surrogate_escape_in_a_har_is_printable(run_cli, tmp_path):
         assert "saml\ufffd" in result.stdout
 
 
-def test_a_json_capture_with_a_5000_digit_number_is_refused_plainly():
+def test_a_json_capture_with_a_5000_digit_number_is_refused_plainly() -> None:
     from samlcheck.capture import decode_capture
 
     with pytest.raises(InputError, match=r"\(a number in it is too long\)"):
@@ -554,8 +582,8 @@ def test_a_json_capture_with_a_5000_digit_number_is_refused_plainly():
     ],
 )
 def test_a_bad_file_is_refused_even_when_the_check_would_not_need_it(
-    run_cli, tmp_path, option, given, problem
-):
+    run_cli: RunCli, tmp_path: Path, option: str, given: str, problem: str
+) -> None:
     """The signature verifies and the response is not encrypted: the file is still named."""
     (tmp_path / "folder").mkdir()
     (tmp_path / "not-xml").write_bytes(b"certainly not metadata")
@@ -567,7 +595,7 @@ def test_a_bad_file_is_refused_even_when_the_check_would_not_need_it(
 # --- documents with thousands of siblings or signatures -------------------------------------------
 
 
-def test_path_of_indexes_match_for_a_parent_with_thousands_of_children():
+def test_path_of_indexes_match_for_a_parent_with_thousands_of_children() -> None:
     from lxml import etree
 
     from samlcheck.xml import path_of
@@ -584,12 +612,14 @@ def test_path_of_indexes_match_for_a_parent_with_thousands_of_children():
     assert [path_of(c) for c in small] == ["/r/a[1]", "/r/b", "/r/a[2]"]
 
 
-def test_only_the_first_signatures_are_verified_and_the_rest_still_reported(trust):
+def test_only_the_first_signatures_are_verified_and_the_rest_still_reported(
+    trust: Trust,
+) -> None:
     import re
 
     from samlcheck.capture import Message
     from samlcheck.options import CheckOptions
-    from samlcheck.response import check_response
+    from samlcheck.response import check_loaded
     from samlcheck.signature import MAX_VERIFIED_SIGNATURES
 
     data = RESPONSE.read_bytes()
@@ -597,7 +627,7 @@ def test_only_the_first_signatures_are_verified_and_the_rest_still_reported(trus
     assert signature is not None
     flood = data.replace(signature.group(), signature.group() * 50, 1)
     options = CheckOptions(metadata=(METADATA,), at=_AT)
-    result = check_response(Message("flood.xml", flood), options, trust)
+    result = check_loaded(Message("flood.xml", flood), options, trust)
     names = [f.rule.name for f in result.findings]
     assert names.count("signed-content-changed") == MAX_VERIFIED_SIGNATURES
     assert "signature-reference-count" in names

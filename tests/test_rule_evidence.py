@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import RunCli
 
 from samlcheck import aws
 from samlcheck.aws import Evidence
@@ -71,7 +72,7 @@ def test_rules_from_the_guide_link_to_its_page() -> None:
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
-def test_explain_text_states_the_evidence(run_cli, rule: Rule) -> None:
+def test_explain_text_states_the_evidence(run_cli: RunCli, rule: Rule) -> None:
     result = run_cli("explain", rule.id)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -85,7 +86,7 @@ def test_explain_text_states_the_evidence(run_cli, rule: Rule) -> None:
     assert any(line.startswith("  seed section") for line in lines) is bool(rule.seed_section)
 
 
-def test_explain_list_json_carries_the_evidence_fields(run_cli) -> None:
+def test_explain_list_json_carries_the_evidence_fields(run_cli: RunCli) -> None:
     document = json.loads(run_cli("explain", "--list", "--format", "json").stdout)
     jsonschema.validate(document, EXPLAIN_SCHEMA)
     by_id = {r["rule"]: r for r in document["rules"]}

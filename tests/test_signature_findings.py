@@ -26,16 +26,22 @@ ANCHORS = {
 }
 
 
+def _parent(node: etree._Element) -> etree._Element:
+    parent = node.getparent()
+    assert parent is not None
+    return parent
+
+
 def _emptied(name: str, path: str, remove: bool, key_info: bool = True) -> bytes:
     root = etree.fromstring((FIXTURES / "responses" / f"{name}.xml").read_bytes())
     for node in root.iterfind(path, NS):
         if remove:
-            node.getparent().remove(node)
+            _parent(node).remove(node)
         else:
             node.text = ""
     if not key_info:
         for node in root.iterfind(".//ds:KeyInfo", NS):
-            node.getparent().remove(node)
+            _parent(node).remove(node)
     return etree.tostring(root)
 
 

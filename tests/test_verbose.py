@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import testidp
+from conftest import RunCli
 
 from samlcheck.render import render
 from samlcheck.report import Report, Result
@@ -21,7 +22,7 @@ SCHEMA = json.loads((ROOT / "samlcheck" / "schemas" / "report.schema.json").read
 FULL = "SHA-256 8F:FF:71:03:BF:A8:6E:5F:A2:31:9B:4D:B0:3D:27:36:25:8F:11:74:D5:71:35:6E:6B:E9"
 
 
-def test_signature_coverage_shows_in_text_only_with_verbose(run_cli) -> None:
+def test_signature_coverage_shows_in_text_only_with_verbose(run_cli: RunCli) -> None:
     quiet = run_cli("check", VALID, "--metadata", METADATA, *AT)
     loud = run_cli("check", VALID, "--metadata", METADATA, *AT, "--verbose")
     assert quiet.exit_code == loud.exit_code == 0
@@ -29,7 +30,7 @@ def test_signature_coverage_shows_in_text_only_with_verbose(run_cli) -> None:
     assert "SC-SIG-019 signature-coverage" in loud.stdout
 
 
-def test_signature_coverage_is_always_in_json(run_cli) -> None:
+def test_signature_coverage_is_always_in_json(run_cli: RunCli) -> None:
     result = run_cli("check", VALID, "--metadata", METADATA, *AT, "--format", "json")
     document = json.loads(result.stdout)
     jsonschema.validate(document, SCHEMA)

@@ -45,7 +45,9 @@ def test_deep_nesting_is_refused() -> None:
     assert refusal(deep).reason == "too-deep"
 
 
-def test_hundred_megabytes_is_refused_by_size_before_any_parsing(monkeypatch) -> None:
+def test_hundred_megabytes_is_refused_by_size_before_any_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import samlcheck.xml
 
     def never(*args: object) -> None:

@@ -131,7 +131,7 @@ CORPUS_FILES = signed_responses(RESPONSES) if RESPONSES.is_dir() else []
 def corpus_anchor(path: Path) -> Path:
     """The manifest's trust anchor for the file, else the corpus IdP certificate."""
     manifest = json.loads((CORPUS / "manifest.json").read_text())
-    anchors = {row["file"]: row["trust_anchor"] for row in manifest}
+    anchors: dict[str, str] = {row["file"]: row["trust_anchor"] for row in manifest}
     return CORPUS / anchors.get(str(path.relative_to(CORPUS)), "certs/settings1-idp.pem")
 
 

@@ -12,6 +12,7 @@ import fixtures_responses
 import pytest
 import testidp
 import xsw
+from lxml import etree
 
 from samlcheck.capture import Message
 from samlcheck.options import CheckOptions
@@ -97,7 +98,7 @@ def test_comment_injection_keeps_the_signature_valid() -> None:
 
 def test_cdata_inside_a_signed_value_is_flagged() -> None:
     root = testidp.response_element(testidp.ResponseSpec(), testidp.idp())
-    data = testidp.etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     data = data.replace(
         b">alice@example.test</saml:NameID>", b">alice<![CDATA[@example.test]]></saml:NameID>"
     )
@@ -113,11 +114,11 @@ IDP_B = "https://idp-b.example.test/saml"
 def _two_idp_metadata(tmp_path: Path) -> Path:
     """Metadata holding two IdPs: the fixtures' IdP and IdP B (its own key)."""
     md = "urn:oasis:names:tc:SAML:2.0:metadata"
-    group = testidp.etree.Element(f"{{{md}}}EntitiesDescriptor", nsmap={"md": md})
+    group = etree.Element(f"{{{md}}}EntitiesDescriptor", nsmap={"md": md})
     for provider in (testidp.idp(), testidp.idp("idpb", entity_id=IDP_B)):
-        group.append(testidp.etree.fromstring(testidp.metadata(provider)))
+        group.append(etree.fromstring(testidp.metadata(provider)))
     path = tmp_path / "two-idps.xml"
-    path.write_bytes(testidp.etree.tostring(group, xml_declaration=True, encoding="UTF-8"))
+    path.write_bytes(etree.tostring(group, xml_declaration=True, encoding="UTF-8"))
     return path
 
 
@@ -161,15 +162,17 @@ def test_a_bare_certificate_vouches_for_any_issuer(tmp_path: Path) -> None:
     assert result.claims is not None
 
 
-def _data(root: testidp.etree._Element) -> bytes:
-    return testidp.etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+def _data(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def test_assertion_in_a_look_alike_namespace_counts_and_is_listed_as_ignored() -> None:
     root = xsw._signed(sign_response=False, sign_assertion=True)
-    evil = testidp.etree.tostring(xsw._attacker_assertion())
-    lookalike = testidp.etree.fromstring(evil.replace(testidp.SAML.encode(), b"urn:x:assertion2"))
-    root.find(f"{{{testidp.SAML}}}Assertion").addprevious(lookalike)
+    evil = etree.tostring(xsw._attacker_assertion())
+    lookalike = etree.fromstring(evil.replace(testidp.SAML.encode(), b"urn:x:assertion2"))
+    assertion = root.find(f"{{{testidp.SAML}}}Assertion")
+    assert assertion is not None
+    assertion.addprevious(lookalike)
     result = check_response(Message("lookalike", _data(root)), OPTIONS)
     assert not result.verdict.accepted
     names = {f.rule.name for f in result.findings}
@@ -205,7 +208,7 @@ def test_comment_injection_names_the_element_not_its_location_again() -> None:
 DECRYPTING = dataclasses.replace(OPTIONS, sp_keys=(FIXTURES / fixtures_responses.SP_KEY,))
 
 
-def _encrypted(assertion: testidp.etree._Element, label: str) -> testidp.etree._Element:
+def _encrypted(assertion: etree._Element, label: str) -> etree._Element:
     import testidp_xenc
 
     return testidp_xenc.encrypt_assertion(
@@ -213,12 +216,14 @@ def _encrypted(assertion: testidp.etree._Element, label: str) -> testidp.etree._
     )
 
 
-def _signed_assertion_and_response() -> tuple[testidp.etree._Element, testidp.etree._Element]:
+def _signed_assertion_and_response() -> tuple[etree._Element, etree._Element]:
     root = xsw._signed(sign_response=False, sign_assertion=True)
-    return root, root.find(f"{{{testidp.SAML}}}Assertion")
+    assertion = root.find(f"{{{testidp.SAML}}}Assertion")
+    assert assertion is not None
+    return root, assertion
 
 
-def _assert_rejected_without_attacker_claims(root: testidp.etree._Element) -> None:
+def _assert_rejected_without_attacker_claims(root: etree._Element) -> None:
     result = check_response(Message("encrypted-wrapping", _data(root)), DECRYPTING)
     assert not result.verdict.accepted
     assert result.signature.status == "invalid"
@@ -240,9 +245,11 @@ def test_evil_encrypted_assertion_with_the_signed_one_encrypted_under_extensions
     None
 ):
     root, signed = _signed_assertion_and_response()
-    extensions = testidp.etree.Element(f"{{{testidp.SAMLP}}}Extensions")
+    extensions = etree.Element(f"{{{testidp.SAMLP}}}Extensions")
     extensions.append(_encrypted(copy.deepcopy(signed), "genuine"))
-    root.find(f"{{{testidp.SAML}}}Issuer").addnext(extensions)
+    issuer = root.find(f"{{{testidp.SAML}}}Issuer")
+    assert issuer is not None
+    issuer.addnext(extensions)
     root.replace(signed, _encrypted(xsw._attacker_assertion(), "evil"))
     _assert_rejected_without_attacker_claims(root)
 
