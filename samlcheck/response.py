@@ -80,7 +80,7 @@ def check_loaded(
     ignored = lookalikes(root, analysis.view)
     findings.extend(signature.signature_findings(analysis, at, ignored))
     findings.extend(_rotation(analysis, claims, trust, current, options, at))
-    findings.extend(_claim_findings(claims, trust, options, at))
+    findings.extend(_claim_findings(claims, trust, options, at, analysis))
     findings.extend(_encryption_mode(claims, shape, options))
     return Result(
         source=message.source,
@@ -121,9 +121,14 @@ def _unverified(
 
 
 def _claim_findings(
-    claims: ClaimSet, trust: Trust, options: CheckOptions, at: dt.datetime
+    claims: ClaimSet,
+    trust: Trust,
+    options: CheckOptions,
+    at: dt.datetime,
+    analysis: SignatureAnalysis,
 ) -> list[Finding]:
-    found = response.issuer_findings(claims, trust.entity_ids)
+    said = {issuer.location for issuer in analysis.foreign_issuers}  # SC-SIG-023 says them
+    found = response.issuer_findings(claims, trust.entity_ids, said)
     assertion = claims.assertion
     if assertion is None:
         return found + attributes.duration_findings(

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography.utils import CryptographyDeprecationWarning
 from lxml import etree
 
+from samlcheck.describe import near_miss
 from samlcheck.digests import (
     C14N,
     EXC_C14N,
@@ -631,6 +632,12 @@ def _anchors_for(trust: Trust, issuer: str | None) -> tuple[Anchor, ...]:
     return first + tuple(a for a in trust.anchors if id(a) not in chosen)
 
 
+def _differs(issuer: str, entity: str) -> str:
+    """' (it differs only by a trailing slash)' and the like, or ''."""
+    near = near_miss(issuer, (entity,))
+    return f" (it differs only {near[1]})" if near else ""
+
+
 def provider_issuers(root: etree._Element, trust: Trust) -> tuple[ProfileViolation, ...]:
     """The Response and Assertion Issuers that are not the entityID of the only metadata entity.
 
@@ -648,7 +655,9 @@ def provider_issuers(root: etree._Element, trust: Trust) -> tuple[ProfileViolati
     (entity,) = trust.entity_ids
     return tuple(
         ProfileViolation(
-            Breach.PROVIDER_ISSUER, f"the {label} Issuer is {text(node)!r}", path_of(node)
+            Breach.PROVIDER_ISSUER,
+            f"the {label} Issuer is {text(node)!r}{_differs(text(node), entity)}",
+            path_of(node),
         )
         for label, node in (
             ("Response", root.find("saml:Issuer", NS)),

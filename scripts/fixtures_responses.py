@@ -293,10 +293,16 @@ CASES: dict[str, Case] = {
     "assertion-missing": Case(_no_assertion, "assertion-missing"),
     "encrypted-no-key": Case(_encrypted, "encrypted-assertion-not-decrypted"),
     "issuer-mismatch": Case(
-        response(Spec(issuer="https://other-idp.example.test/saml")), "issuer-not-in-provider"
+        response(Spec(issuer="https://other-idp.example.test/saml")),
+        "issuer-not-in-provider",
+        options={"metadata": (METADATA, "metadata/aggregate.xml")},
+        note="several entities: the Issuer picks one, and none has this entityID",
+    ),
+    "issuer-mismatch-one-entity": Case(
+        response(Spec(issuer="https://other-idp.example.test/saml")), "issuer-not-provider-idp"
     ),
     "assertion-issuer-trailing-slash": Case(
-        response(Spec(assertion_issuer=testidp.ENTITY_ID + "/")), "issuer-not-in-provider"
+        response(Spec(assertion_issuer=testidp.ENTITY_ID + "/")), "issuer-not-provider-idp"
     ),
     "audience-missing": Case(
         response(Spec(audiences=("https://sp.example.test/metadata",))), "audience-missing"

@@ -96,8 +96,9 @@ def expect(row: dict[str, Any]) -> None:
         assert status == "valid" and "attribute-repeated" in names
     elif expected == "audience mismatch":
         assert "audience-missing" in names
-    elif expected == "issuer mismatch":
-        assert "issuer-not-in-provider" in names
+    elif expected == "issuer mismatch":  # SC-RESP-010, or SC-SIG-023 with one-entity metadata
+        assert result.verdict.finding is not None
+        assert result.verdict.finding.rule.aws_error == "issuer-not-in-provider"
     elif expected == '"Unsupported SAML version"' or expected == '"Missing ID attribute"':
         assert "response-malformed" in names
     elif expected == "non-success status":

@@ -77,7 +77,6 @@ NO_FIXTURE_FIRES = {
     "comment-injection": "test_xsw.py",
     "issuers-differ": "test_xsw.py",
     "response-signature-covers-ciphertext": "test_encryption.py",
-    "signer-not-issuer": "test_xsw.py",
     "too-many-signatures": "test_signature_bounds.py",
     "examination-limit": "test_signature_bounds.py",
 }
@@ -183,7 +182,7 @@ def test_issuer_trailing_slash_is_pointed_out() -> None:
     finding = next(
         f
         for f in run("assertion-issuer-trailing-slash").findings
-        if f.rule.name == "issuer-not-in-provider"
+        if f.rule.name == "issuer-not-provider-idp"
     )
     assert "trailing slash" in finding.message
 

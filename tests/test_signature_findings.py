@@ -173,3 +173,12 @@ def test_summary_without_a_verifying_anchor_names_the_first_few(tmp_path: Path) 
     result = check_response(Message("x", data), options)
     assert len([k for k, _ in result.summary if k == "trust anchor"]) == 3
     assert dict(result.summary)["other anchors"] == "57 more (none verified a signature)"
+
+
+def test_a_foreign_issuer_with_one_entity_is_one_finding_with_its_near_miss_hint() -> None:
+    """SC-SIG-023 says the Issuer and the signature's result; SC-RESP-010 no longer repeats it."""
+    data = (FIXTURES / "responses" / "assertion-issuer-trailing-slash.xml").read_bytes()
+    error, rule, rules, message = _check(data)
+    assert (error, rule) == ("issuer-not-in-provider", "SC-SIG-023")
+    assert "SC-RESP-010" not in rules
+    assert "(it differs only by a trailing slash)" in message

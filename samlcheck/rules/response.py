@@ -17,6 +17,7 @@ Functions and the rules they emit:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from samlcheck import aws
@@ -242,8 +243,11 @@ def assertion_findings(claims: ClaimSet, shape: Shape) -> list[Finding]:
     return [NO_ASSERTION.finding("the response carries no Assertion", "/Response")]
 
 
-def issuer_findings(claims: ClaimSet, entity_ids: tuple[str, ...]) -> list[Finding]:
-    """Issuer checks need metadata: with bare certificates only there is no entity ID."""
+def issuer_findings(
+    claims: ClaimSet, entity_ids: tuple[str, ...], said: Collection[str] = ()
+) -> list[Finding]:
+    """Issuer checks need metadata: with bare certificates only there is no entity ID. Issuers
+    at the locations `said` are already a finding (SC-SIG-023, one-entity metadata)."""
     if not entity_ids:
         return []
     known = ", ".join(repr(e) for e in entity_ids)
@@ -263,7 +267,7 @@ def issuer_findings(claims: ClaimSet, entity_ids: tuple[str, ...]) -> list[Findi
                     )
                 )
             continue
-        if issuer.value in entity_ids:
+        if issuer.value in entity_ids or issuer.location in said:
             continue
         near = near_miss(issuer.value, entity_ids)
         hint = f" (it differs only {near[1]})" if near else ""
