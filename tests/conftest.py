@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pytest
 import testidp
@@ -46,6 +46,19 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"third-party corpus not found at {CORPUS}")
     return CORPUS
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker hands the keys it searched for to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["searched"] = list(testidp.SEARCHED)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """The controller collects what each pytest-xdist worker searched for."""
+    testidp.SEARCHED.extend(getattr(node, "workeroutput", {}).get("searched", []))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
