@@ -12,14 +12,16 @@ import fixtures_metadata as fm
 import pytest
 from lxml import etree
 
-from samlcheck import metadata_check, schema, xml
-from samlcheck.metadata import MAX_CERTIFICATES, idp_entities
-from samlcheck.metadata_check import (
+from samlcheck._internal.checks import metadata as metadata_check
+from samlcheck._internal.checks.metadata import (
     MAX_ENTITIES_EXAMINED,
     MAX_SIGNATURE_CANDIDATES,
     check_metadata,
 )
-from samlcheck.rules import metadata as rules
+from samlcheck._internal.inputs import xml
+from samlcheck._internal.rules import metadata as rules
+from samlcheck._internal.trust import schema
+from samlcheck._internal.trust.metadata import MAX_CERTIFICATES, idp_entities
 
 AT = dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)
 
