@@ -177,12 +177,12 @@ def test_x509_element_text_problem_is_in_samlchecks_words() -> None:
 
 
 def test_one_reader_serves_signature_metadata_and_encryption_keyinfo() -> None:
-    """signature, metadata_check and encryption read KeyInfo through certs.key_info_certificates
+    """signature, metadata_signature and decrypt read KeyInfo through certs.key_info_certificates
     (bounded): none walks ds:X509Certificate itself."""
     from pathlib import Path
 
     package = Path(certs.__file__).parent.parent
-    for module in ("stages/signature.py", "checks/metadata.py", "stages/decrypt.py"):
+    for module in ("stages/signature.py", "stages/metadata_signature.py", "stages/decrypt.py"):
         source = (package / module).read_text()
         assert "X509Data/ds:X509Certificate" not in source, module
         assert "key_info_certificates" in source, module

@@ -13,16 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from samlcheck._internal.checks.metadata import (
-    check_metadata,
-    compare,
-    fix_encoding,
-    read_bytes,
-    verify_signature,
-)
+from samlcheck._internal.checks.metadata import check_metadata, compare
+from samlcheck._internal.checks.metadata_repair import fix_encoding
 from samlcheck._internal.errors import InputError
 from samlcheck._internal.inputs import xml
+from samlcheck._internal.inputs.encoding import read_bytes
 from samlcheck._internal.rules import metadata as rules
+from samlcheck._internal.stages.metadata_signature import verify_signature
 from samlcheck._internal.trust.metadata import idp_entities
 
 AT = dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)

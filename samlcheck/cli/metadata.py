@@ -120,7 +120,7 @@ def _write(out: Path, data: bytes, inputs: tuple[str, ...], force: bool) -> None
 def _write_fixed(
     data: bytes, inputs: tuple[str, ...], out: Path, at: dt.datetime | None, force: bool
 ) -> None:
-    from samlcheck._internal.checks.metadata import fix_encoding
+    from samlcheck._internal.checks.metadata_repair import fix_encoding
 
     fix = fix_encoding(data, inputs[0], at=at)
     if fix.data is None:

@@ -2,42 +2,37 @@
 
 Runs the checks in the order IAM must meet them (bytes, size, XML, document kind, schema, IdP
 entities, certificates, validity, signature) and reports one Result of kind "metadata" whose
-verdict is IAM's answer to CreateSAMLProvider. Also: comparing two versions (`compare`) and the
-encoding repair behind `--write-fixed` (`fix_encoding`).
+verdict is IAM's answer to CreateSAMLProvider. Also: comparing two versions (`compare`).
+Its steps live by job: encoding facts in inputs.encoding, wrong files in inputs.sniff, the
+signature in stages.metadata_signature; the `--write-fixed` repair is checks.metadata_repair.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import codecs
 import datetime as dt
-import json
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from cryptography import x509
 from lxml import etree
 
 from samlcheck._internal.errors import InputError
 from samlcheck._internal.findings import Finding, Severity
+from samlcheck._internal.inputs.encoding import read_bytes
+from samlcheck._internal.inputs.sniff import not_xml_kind
 from samlcheck._internal.inputs.xml import (
-    DECLARED_ENCODING,
     NS,
-    Encoding,
     XmlDocument,
     XmlRefused,
     find_all,
     local_name,
     parse,
     path_of,
-    sniff_encoding,
-    text,
 )
 from samlcheck._internal.report import Result, SignatureSummary
 from samlcheck._internal.rules import metadata as rules
+from samlcheck._internal.stages.metadata_signature import MetadataSignature, verify_signature
 from samlcheck._internal.trust import schema
-from samlcheck._internal.trust.certs import describe_facts, key_info_certificates
+from samlcheck._internal.trust.certs import describe_facts
 from samlcheck._internal.trust.metadata import (
     ENTITIES_DESCRIPTOR,
     ENTITY_DESCRIPTOR,
@@ -52,72 +47,8 @@ from samlcheck._internal.trust.metadata import (
 )
 
 SCHEMA_ERRORS_LISTED = 5
-MAX_SIGNATURE_CANDIDATES = 8
-"""Most certificates tried on the metadata signature when none is given or embedded."""
 MAX_ENTITIES_EXAMINED = 50
 """IdPs whose certificates and endpoints are judged and shown; an IAM provider holds one."""
-
-_HTML = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S
-)
-_BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]+$")
-
-
-@dataclass(frozen=True)
-class Bytes(Encoding):
-    """What the raw bytes say: the encoding facts, the first invalid UTF-8, the text."""
-
-    bad_utf8: tuple[int, int, str] | None
-    text: str
-    """The document decoded as well as possible (BOM removed), for counting characters."""
-
-
-def _codec(name: str) -> str | None:
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
-def read_bytes(data: bytes) -> Bytes:
-    """Encoding facts about `data`: byte order mark, first bytes, declaration, bad UTF-8."""
-    sniffed = sniff_encoding(data)
-    bad: tuple[int, int, str] | None = None
-    if sniffed.family == "UTF-8":
-        start = 3 if sniffed.bom else 0
-        try:
-            content = data[start:].decode("utf-8")
-        except UnicodeDecodeError as error:
-            offset = start + error.start
-            sample = data[offset : offset + 4].hex(" ").upper()
-            bad = (offset, data[:offset].count(b"\n") + 1, sample)
-            fallback = _codec(sniffed.declared or "") or "cp1252"
-            content = data[start:].decode(fallback, errors="replace")
-    else:
-        content = data.decode(sniffed.codec, errors="replace").lstrip("\ufeff")
-    return Bytes(sniffed.family, sniffed.bom, sniffed.declared, bad, content)
-
-
-def _not_xml_kind(content: str) -> str | None:
-    """'html', 'iam-json', 'json' or 'base64' for the usual wrong files; None otherwise."""
-    head = content[:4096]
-    if _HTML.match(head):
-        return "html"
-    stripped = content.strip()
-    if stripped.startswith(("{", "[")):
-        try:
-            value = json.loads(stripped)
-        except (ValueError, RecursionError):  # not JSON, a 4,300+ digit number, or too deep
-            return None
-        return "iam-json" if isinstance(value, dict) and "SAMLMetadataDocument" in value else "json"
-    if len(stripped) >= 100 and _BASE64.match(head):
-        try:
-            decoded = base64.b64decode("".join(stripped.split()), validate=True)
-        except (binascii.Error, ValueError):
-            return None
-        if decoded.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-            return "base64"
-    return None
 
 
 def _root_kind(doc: XmlDocument) -> tuple[str, str] | None:
@@ -134,122 +65,6 @@ def _root_kind(doc: XmlDocument) -> tuple[str, str] | None:
     if namespace in (NS["samlp"], NS["saml"]):
         return "saml-message", name
     return "other", f"{{{namespace}}}{name}" if namespace else name
-
-
-@dataclass(frozen=True)
-class MetadataSignature:
-    status: str
-    """valid, invalid, unverifiable or unsigned."""
-    detail: str
-    location: str
-    signer: x509.Certificate | None = None
-    covered: etree._Element | None = None
-    """What a valid signature covers (the document without it): the metadata's signed view."""
-
-
-def _embedded_certificate(signature: etree._Element) -> x509.Certificate | None:
-    """The first well-formed certificate among those KeyInfo carries (see key_info_certificates)."""
-    decoded, _ = key_info_certificates(signature)
-    return next((d.certificate for d in decoded if d.certificate and d.problem is None), None)
-
-
-def _empty_values(signature: etree._Element) -> str | None:
-    """'SignatureValue' or 'DigestValue' when that value is absent or empty, else None."""
-    for path in ("ds:SignatureValue", "ds:SignedInfo/ds:Reference/ds:DigestValue"):
-        values = find_all(signature, path)
-        if not values or not text(values[0]).strip():
-            return path.rsplit(":", 1)[-1]
-    return None
-
-
-def verify_signature(
-    doc: XmlDocument, cert: x509.Certificate | None, entities: tuple[IdpEntity, ...]
-) -> MetadataSignature:
-    """Verify the document element's own ds:Signature with `cert`, else the embedded
-    certificate, else the IdP's signing certificates. Expiry is ignored (as IAM ignores it)."""
-    signatures = find_all(doc.root, "ds:Signature")
-    location = f"/{local_name(doc.root)}/Signature"
-    if not signatures:
-        nested = find_all(doc.root, ".//ds:Signature")
-        if nested:
-            where = path_of(nested[0])
-            return MetadataSignature(
-                "unverifiable",
-                f"only a signature inside the document ({where}) is present; samlcheck verifies "
-                "the document element's own signature",
-                where,
-            )
-        return MetadataSignature("unsigned", "the document element is not signed", location)
-    if len(signatures) > 1:
-        return MetadataSignature(
-            "invalid",
-            f"the document element carries {len(signatures)} signatures; metadata has at most one "
-            "and consumers may verify a different one than samlcheck does",
-            location,
-        )
-    empty = _empty_values(signatures[0])
-    if empty:
-        return MetadataSignature(
-            "invalid", f"the {empty} is empty: the signature is invalid under any key", location
-        )
-    embedded = _embedded_certificate(signatures[0])
-    if cert is not None:
-        candidates = [("the certificate given with --cert", cert)]
-    elif embedded is not None:
-        candidates = [("the certificate embedded in the signature", embedded)]
-    else:
-        candidates = [
-            ("the IdP's signing certificate", c)
-            for entity in entities
-            for c in entity.signing_certificates
-        ]
-    if not candidates:
-        return MetadataSignature(
-            "unverifiable", "the signature carries no certificate and none was given", location
-        )
-    failures: list[str] = []
-    for label, candidate in candidates[:MAX_SIGNATURE_CANDIDATES]:
-        problem, covered = _verify_with(doc, candidate)
-        if covered is not None:
-            note = (
-                " (this proves the file is intact, not who signed it: pass --cert with the "
-                "publisher's certificate for that)"
-                if label.endswith("embedded in the signature")
-                else ""
-            )
-            detail = f"verified with {label}{note}"
-            return MetadataSignature("valid", detail, location, candidate, covered)
-        failures.append(f"{label}: {problem}")
-    if len(candidates) > MAX_SIGNATURE_CANDIDATES:
-        return MetadataSignature(
-            "unverifiable",
-            f"none of the first {MAX_SIGNATURE_CANDIDATES} of {len(candidates):,} signing "
-            "certificates verifies it and samlcheck tries no more (each try re-reads the whole "
-            "document); pass the publisher's certificate with --cert",
-            location,
-        )
-    return MetadataSignature("invalid", "; ".join(failures), location)
-
-
-def _verify_with(
-    doc: XmlDocument, cert: x509.Certificate
-) -> tuple[str, None] | tuple[None, etree._Element]:
-    """(None, the signed view) when the root signature verifies with `cert` and covers the root;
-    else (why not, None)."""
-    from signxml.exceptions import InvalidInput, InvalidSignature
-
-    from samlcheck._internal.stages.signature import verify_pinned
-
-    try:
-        verified = verify_pinned(doc.root, cert)
-    except (InvalidSignature, InvalidInput) as error:  # InvalidDigest/Certificate subclass these
-        return str(error).rstrip(": ") or type(error).__name__, None
-    except (ValueError, TypeError, etree.LxmlError) as error:
-        return f"the signature cannot be processed ({error})", None
-    signed = getattr(verified, "signed_xml", None)
-    if signed is None or signed.tag != doc.root.tag or signed.get("ID") != doc.root.get("ID"):
-        return "the signature is valid but does not cover the whole document", None
-    return None, signed
 
 
 def _summary(
@@ -307,7 +122,7 @@ def check_metadata(
         raw.family, raw.bom, raw.declared, raw.bad_utf8
     )
     findings += rules.size_findings(len(raw.text))
-    kind = _not_xml_kind(raw.text)
+    kind = not_xml_kind(raw.text)
     if kind is not None:
         findings.append(rules.wrong_document(kind))
         return Result(source=source, kind="metadata", findings=tuple(findings))
@@ -446,60 +261,3 @@ def compare(
         () if checked.verdict.accepted else ((f"{new_source} as an upload", "IAM would refuse it"),)
     )
     return replace(result, findings=upload + result.findings, summary=refused + result.summary)
-
-
-# --- repair -------------------------------------------------------------------------------------
-
-_FIXABLE = {rules.BYTE_ORDER_MARK, rules.NOT_UTF8, rules.DECLARED_ENCODING, rules.INVALID_UTF8}
-
-
-@dataclass(frozen=True)
-class Fix:
-    """The repaired bytes, or None with the reason nothing may be written."""
-
-    data: bytes | None
-    reason: str
-
-
-def _utf8_declaration(match: re.Match[str]) -> str:
-    return f"{match.group(1)}{match.group(2)}UTF-8{match.group(2)}"
-
-
-def _as_utf8(data: bytes, raw: Bytes) -> bytes | None:
-    if raw.family != "UTF-8":
-        content = data.decode(raw.codec, errors="strict").lstrip("\ufeff")
-    elif raw.bad_utf8 is not None:
-        codec = _codec(raw.declared or "")
-        if codec is None or codec == "utf-8":
-            return None  # the real encoding is unknown: converting would guess
-        content = data.decode(codec)
-    else:
-        content = data.decode("utf-8-sig")
-    content = DECLARED_ENCODING.sub(_utf8_declaration, content, count=1)
-    return content.encode("utf-8")
-
-
-def fix_encoding(data: bytes, source: str, at: dt.datetime | None = None) -> Fix:
-    """A UTF-8, BOM-free copy of `data` when the encoding is the only thing IAM would refuse."""
-    before = check_metadata(data, source, at=at)
-    encoding_problems = [f for f in before.findings if f.rule in _FIXABLE]
-    if not encoding_problems:
-        return Fix(None, "nothing to fix: the file is already UTF-8 without a byte order mark")
-    try:
-        converted = _as_utf8(data, read_bytes(data))
-    except (UnicodeDecodeError, LookupError) as error:
-        return Fix(None, f"the bytes cannot be converted to UTF-8 ({error})")
-    if converted is None:
-        return Fix(
-            None,
-            "the file is not valid UTF-8 and its XML declaration does not name the encoding it "
-            "is really in; "
-            "convert it from its real encoding by hand",
-        )
-    after = check_metadata(converted, source, at=at)
-    remaining = [f for f in after.findings if f.severity is Severity.ERROR]
-    if remaining:
-        listed = "; ".join(f"{f.rule.id} {f.rule.name}: {f.message}" for f in remaining)
-        return Fix(None, f"problems remain that --write-fixed cannot fix: {listed}")
-    fixed = ", ".join(sorted({f.rule.name for f in encoding_problems}))
-    return Fix(converted, f"converted to UTF-8 without a byte order mark (fixed: {fixed})")
