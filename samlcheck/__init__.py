@@ -25,32 +25,32 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "check_capture": ("samlcheck.api", "check_capture"),
-    "read_capture": ("samlcheck.capture", "read_capture"),
-    "decode_capture": ("samlcheck.capture", "decode_capture"),
-    "Capture": ("samlcheck.capture", "Capture"),
-    "Message": ("samlcheck.capture", "Message"),
-    "check_response": ("samlcheck.response", "check_response"),
-    "CheckOptions": ("samlcheck.options", "CheckOptions"),
-    "check_metadata": ("samlcheck.metadata_check", "check_metadata"),
-    "compare_metadata": ("samlcheck.metadata_check", "compare"),
-    "check_keys": ("samlcheck.key_check", "check_keys"),
-    "plan_provider": ("samlcheck.plan", "plan"),
-    "load_provider_state": ("samlcheck.provider", "load_state"),
-    "ProviderState": ("samlcheck.provider", "ProviderState"),
-    "ProviderChange": ("samlcheck.provider", "ProviderChange"),
-    "PrivateKeyEntry": ("samlcheck.provider", "PrivateKeyEntry"),
-    "Report": ("samlcheck.report", "Report"),
-    "Result": ("samlcheck.report", "Result"),
-    "Verdict": ("samlcheck.report", "Verdict"),
-    "Claims": ("samlcheck.report", "Claims"),
-    "RoleClaim": ("samlcheck.report", "RoleClaim"),
-    "SignatureSummary": ("samlcheck.report", "SignatureSummary"),
-    "Finding": ("samlcheck.findings", "Finding"),
-    "Rule": ("samlcheck.findings", "Rule"),
-    "Severity": ("samlcheck.findings", "Severity"),
-    "AwsError": ("samlcheck.aws", "AwsError"),
-    "InputError": ("samlcheck.errors", "InputError"),
+    "check_capture": ("samlcheck._internal.checks.capture", "check_capture"),
+    "read_capture": ("samlcheck._internal.inputs.capture", "read_capture"),
+    "decode_capture": ("samlcheck._internal.inputs.capture", "decode_capture"),
+    "Capture": ("samlcheck._internal.inputs.capture", "Capture"),
+    "Message": ("samlcheck._internal.inputs.capture", "Message"),
+    "check_response": ("samlcheck._internal.checks.response", "check_response"),
+    "CheckOptions": ("samlcheck._internal.options", "CheckOptions"),
+    "check_metadata": ("samlcheck._internal.checks.metadata", "check_metadata"),
+    "compare_metadata": ("samlcheck._internal.checks.metadata", "compare"),
+    "check_keys": ("samlcheck._internal.checks.keys", "check_keys"),
+    "plan_provider": ("samlcheck._internal.checks.provider", "plan"),
+    "load_provider_state": ("samlcheck._internal.trust.provider", "load_state"),
+    "ProviderState": ("samlcheck._internal.trust.provider", "ProviderState"),
+    "ProviderChange": ("samlcheck._internal.trust.provider", "ProviderChange"),
+    "PrivateKeyEntry": ("samlcheck._internal.trust.provider", "PrivateKeyEntry"),
+    "Report": ("samlcheck._internal.report", "Report"),
+    "Result": ("samlcheck._internal.report", "Result"),
+    "Verdict": ("samlcheck._internal.report", "Verdict"),
+    "Claims": ("samlcheck._internal.report", "Claims"),
+    "RoleClaim": ("samlcheck._internal.report", "RoleClaim"),
+    "SignatureSummary": ("samlcheck._internal.report", "SignatureSummary"),
+    "Finding": ("samlcheck._internal.findings", "Finding"),
+    "Rule": ("samlcheck._internal.findings", "Rule"),
+    "Severity": ("samlcheck._internal.findings", "Severity"),
+    "AwsError": ("samlcheck._internal.aws", "AwsError"),
+    "InputError": ("samlcheck._internal.errors", "InputError"),
 }
 
 __all__ = [
@@ -84,20 +84,27 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from samlcheck.api import check_capture
-    from samlcheck.aws import AwsError
-    from samlcheck.capture import Capture, Message, decode_capture, read_capture
-    from samlcheck.errors import InputError
-    from samlcheck.findings import Finding, Rule, Severity
-    from samlcheck.key_check import check_keys
-    from samlcheck.metadata_check import check_metadata
-    from samlcheck.metadata_check import compare as compare_metadata
-    from samlcheck.options import CheckOptions
-    from samlcheck.plan import plan as plan_provider
-    from samlcheck.provider import PrivateKeyEntry, ProviderChange, ProviderState
-    from samlcheck.provider import load_state as load_provider_state
-    from samlcheck.report import Claims, Report, Result, RoleClaim, SignatureSummary, Verdict
-    from samlcheck.response import check_response
+    from samlcheck._internal.aws import AwsError
+    from samlcheck._internal.checks.capture import check_capture
+    from samlcheck._internal.checks.keys import check_keys
+    from samlcheck._internal.checks.metadata import check_metadata
+    from samlcheck._internal.checks.metadata import compare as compare_metadata
+    from samlcheck._internal.checks.provider import plan as plan_provider
+    from samlcheck._internal.checks.response import check_response
+    from samlcheck._internal.errors import InputError
+    from samlcheck._internal.findings import Finding, Rule, Severity
+    from samlcheck._internal.inputs.capture import Capture, Message, decode_capture, read_capture
+    from samlcheck._internal.options import CheckOptions
+    from samlcheck._internal.report import (
+        Claims,
+        Report,
+        Result,
+        RoleClaim,
+        SignatureSummary,
+        Verdict,
+    )
+    from samlcheck._internal.trust.provider import PrivateKeyEntry, ProviderChange, ProviderState
+    from samlcheck._internal.trust.provider import load_state as load_provider_state
 
 
 def __getattr__(name: str) -> Any:

@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import testidp  # noqa: E402
 
-from samlcheck.capture import Message  # noqa: E402
-from samlcheck.options import CheckOptions  # noqa: E402
-from samlcheck.response import check_loaded  # noqa: E402
-from samlcheck.trust import load_trust  # noqa: E402
+from samlcheck._internal.checks.response import check_loaded  # noqa: E402
+from samlcheck._internal.inputs.capture import Message  # noqa: E402
+from samlcheck._internal.options import CheckOptions  # noqa: E402
+from samlcheck._internal.trust.anchors import load_trust  # noqa: E402
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> float:

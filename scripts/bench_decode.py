@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE))
 
 import testidp  # noqa: E402
 
-from samlcheck.capture import decode_capture  # noqa: E402
+from samlcheck._internal.inputs.capture import decode_capture  # noqa: E402
 
 
 def median_seconds(action: Callable[[], object], repeat: int) -> float:

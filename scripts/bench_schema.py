@@ -1,6 +1,6 @@
 """Cold versus warm cost of getting the SAML metadata schema ready (build vs cached copy).
 
-Each run is a fresh Python subprocess that times `samlcheck.schema.metadata_schema()` (importing
+Each run is a fresh Python subprocess that times `trust.schema.metadata_schema()` (importing
 xmlschema included, since a warm run pays for it too). Cold runs get an empty cache directory each;
 warm runs share one cache directory filled beforehand. Prints the medians and the ratio.
 
@@ -20,14 +20,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 _PROBE = (
     "import time; start = time.perf_counter(); "
-    "import xmlschema; from samlcheck import schema; imported = time.perf_counter(); "
+    "import xmlschema; from samlcheck._internal.trust import schema; "
+    "imported = time.perf_counter(); "
     "schema.metadata_schema(); done = time.perf_counter(); "
     "print(imported - start, done - imported)"
 )
 
 
 def _run(cache_home: str) -> tuple[float, float]:
-    """(seconds to import xmlschema and samlcheck.schema, seconds to get the schema ready)."""
+    """(seconds to import xmlschema and the schema module, seconds to get the schema ready)."""
     env = {**os.environ, "XDG_CACHE_HOME": cache_home}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     output = subprocess.run(

@@ -27,16 +27,16 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import testidp  # noqa: E402
 
-from samlcheck.xml import MAX_XML_BYTES  # noqa: E402
+from samlcheck._internal.inputs.xml import MAX_XML_BYTES  # noqa: E402
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 MANY_CERTS = 3000
 RUNNER = """
 import datetime as dt, resource, sys, time
 from pathlib import Path
-from samlcheck.capture import Message
-from samlcheck.options import CheckOptions
-from samlcheck.response import check_response
+from samlcheck._internal.inputs.capture import Message
+from samlcheck._internal.options import CheckOptions
+from samlcheck._internal.checks.response import check_response
 data, metadata = Path(sys.argv[1]).read_bytes(), Path(sys.argv[2])
 at = dt.datetime(2026, 1, 15, 12, 1, tzinfo=dt.timezone.utc)
 started = time.perf_counter()

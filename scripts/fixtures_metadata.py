@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from lxml import etree
 
-from samlcheck import der
+from samlcheck._internal.trust import der
 
 UTC = dt.timezone.utc
 

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from cryptography import x509
     from typer.testing import CliRunner
 
-    from samlcheck.api import Checker
+    from samlcheck._internal.checks.capture import Checker
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -346,14 +346,14 @@ def make_input(seed: int, number: int) -> Input:
 
 @cache
 def _checker() -> Checker:
-    from samlcheck.api import Checker
+    from samlcheck._internal.checks.capture import Checker
 
     return Checker(samlcheck.CheckOptions(metadata=(METADATA,), at=AT, sp_keys=(SP_KEY,)))
 
 
 @cache
 def _sp_cert() -> x509.Certificate:
-    from samlcheck.certs import load_certificate
+    from samlcheck._internal.trust.certs import load_certificate
 
     return load_certificate(SP_CERT.read_bytes(), str(SP_CERT))
 
@@ -365,7 +365,7 @@ def _check_all(messages: Sequence[samlcheck.Message]) -> None:
 
 def api_call(kind: str, data: bytes) -> None:
     """Feed `data` to the public API the way the CLI would for this kind of input."""
-    from samlcheck.api import responses
+    from samlcheck._internal.checks.capture import responses
 
     if kind == "response":
         _check_all([samlcheck.Message("fuzz.xml", data)])
@@ -377,7 +377,7 @@ def api_call(kind: str, data: bytes) -> None:
     elif kind == "key":
         samlcheck.check_keys([("fuzz.pem", data)], cert=_sp_cert())
     elif kind == "cert":
-        from samlcheck.certs import load_certificate
+        from samlcheck._internal.trust.certs import load_certificate
 
         cert = load_certificate(data, "fuzz.crt")
         samlcheck.check_keys([(str(SP_KEY), SP_KEY.read_bytes())], cert=cert)
@@ -440,7 +440,7 @@ def _place(error: BaseException) -> str:
 
 
 def run_api(kind: str, data: bytes, hang: float) -> Escape | None:
-    from samlcheck.errors import InputError
+    from samlcheck._internal.errors import InputError
 
     try:
         with warnings.catch_warnings(record=True) as shown, alarm(hang):

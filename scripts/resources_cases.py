@@ -31,9 +31,9 @@ from testidp import FIXTURES, METADATA, SP_CERT, SP_KEY, VALID  # noqa: E402
 
 AT = ["--at", testidp.CHECK_AT]
 
-XML_LIMIT = 16 * 1024 * 1024  # samlcheck.xml.MAX_XML_BYTES and the DEFLATE cap
-CAPTURE_LIMIT = 64 * 1024 * 1024  # samlcheck.capture.MAX_CAPTURE_BYTES
-KEY_LIMIT = 1024 * 1024  # samlcheck.files.SMALL_FILE
+XML_LIMIT = 16 * 1024 * 1024  # samlcheck._internal.inputs.xml.MAX_XML_BYTES and the DEFLATE cap
+CAPTURE_LIMIT = 64 * 1024 * 1024  # samlcheck._internal.inputs.capture.MAX_CAPTURE_BYTES
+KEY_LIMIT = 1024 * 1024  # samlcheck._internal.inputs.files.SMALL_FILE
 CACHE = Path(tempfile.gettempdir()) / "samlcheck-resources-cache"
 
 DS, SAML, SAMLP, XENC = testidp.DS, testidp.SAML, testidp.SAMLP, "http://www.w3.org/2001/04/xmlenc#"

@@ -21,20 +21,14 @@ def _documented() -> dict[str, object]:
     """Each public name and the object the package docstring promises, imported directly."""
     from importlib.metadata import version
 
-    from samlcheck import (
-        api,
-        aws,
-        capture,
-        errors,
-        findings,
-        key_check,
-        metadata_check,
-        options,
-        plan,
-        provider,
-        report,
-    )
-    from samlcheck import response as response_check
+    from samlcheck._internal import aws, errors, findings, options, report
+    from samlcheck._internal.checks import capture as api
+    from samlcheck._internal.checks import keys as key_check
+    from samlcheck._internal.checks import metadata as metadata_check
+    from samlcheck._internal.checks import provider as plan
+    from samlcheck._internal.checks import response as response_check
+    from samlcheck._internal.inputs import capture
+    from samlcheck._internal.trust import provider
 
     return {
         "__version__": version("samlcheck"),
@@ -101,7 +95,8 @@ def test_response_check_through_the_public_api(signed_response: bytes) -> None:
 def test_importing_samlcheck_loads_no_checker() -> None:
     probe = (
         "import sys, samlcheck\n"
-        "loaded = [m for m in ('samlcheck.response', 'signxml', 'xmlschema', 'cryptography') "
+        "loaded = [m for m in ('samlcheck._internal.checks.response', 'signxml', 'xmlschema',"
+        " 'cryptography') "
         "if m in sys.modules]\n"
         "print(','.join(loaded))\n"
     )

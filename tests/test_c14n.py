@@ -16,10 +16,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
 
-from samlcheck import signature
-from samlcheck.digests import C14N, EXC_C14N, canonicalise
-from samlcheck.trust import load_trust
-from samlcheck.xml import parse
+from samlcheck._internal.inputs.xml import parse
+from samlcheck._internal.stages import signature
+from samlcheck._internal.stages.digests import C14N, EXC_C14N, canonicalise
+from samlcheck._internal.trust.anchors import load_trust
 
 ROOT = Path(__file__).resolve().parent.parent
 P = "urn:oasis:names:tc:SAML:2.0:protocol"

@@ -15,7 +15,8 @@ import testidp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from samlcheck.capture import (
+from samlcheck._internal.errors import InputError
+from samlcheck._internal.inputs.capture import (
     MAX_CAPTURE_BYTES,
     MAX_ENTRIES,
     MAX_JSON_ITEMS,
@@ -25,7 +26,6 @@ from samlcheck.capture import (
     decode_payload,
     read_capture,
 )
-from samlcheck.errors import InputError
 
 
 def only(data: bytes, source: str = "capture") -> bytes:
@@ -109,7 +109,7 @@ def test_html_form_with_upper_case_names_and_entities(signed_response: bytes) ->
 
 
 def test_soap_envelope_yields_the_response_in_its_body(signed_response: bytes) -> None:
-    from samlcheck.xml import parse
+    from samlcheck._internal.inputs.xml import parse
 
     capture = decode_capture(testidp.as_soap(signed_response), "ecp.xml")
     assert capture.container == "SOAP"
@@ -181,7 +181,7 @@ def test_saml_tracer_unmasked_export_uses_the_posted_value(signed_response: byte
 
 
 def test_two_documents_back_to_back_are_kept_whole_for_the_checks(signed_response: bytes) -> None:
-    from samlcheck.xml import XmlRefused, parse
+    from samlcheck._internal.inputs.xml import XmlRefused, parse
 
     doubled = signed_response + signed_response.split(b"?>", 1)[1]
     data = only(base64.b64encode(doubled))

@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from lxml import etree
 
-from samlcheck import certs
-from samlcheck.errors import InputError
+from samlcheck._internal.errors import InputError
+from samlcheck._internal.trust import certs
 
 UTC = dt.timezone.utc
 
@@ -177,12 +177,12 @@ def test_x509_element_text_problem_is_in_samlchecks_words() -> None:
 
 
 def test_one_reader_serves_signature_metadata_and_encryption_keyinfo() -> None:
-    """signature, metadata_check and encryption read KeyInfo through certs.key_info_certificates
+    """signature, metadata_signature and decrypt read KeyInfo through certs.key_info_certificates
     (bounded): none walks ds:X509Certificate itself."""
     from pathlib import Path
 
-    package = Path(certs.__file__).parent
-    for module in ("signature.py", "metadata_check.py", "encryption.py"):
+    package = Path(certs.__file__).parent.parent
+    for module in ("stages/signature.py", "stages/metadata_signature.py", "stages/decrypt.py"):
         source = (package / module).read_text()
         assert "X509Data/ds:X509Certificate" not in source, module
         assert "key_info_certificates" in source, module

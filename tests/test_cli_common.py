@@ -8,8 +8,8 @@ import json
 import pytest
 from conftest import ROOT, RunCli
 
+from samlcheck._internal.errors import InputError
 from samlcheck.cli.common import instant
-from samlcheck.errors import InputError
 
 CAPTURE = ROOT / "fixtures" / "captures" / "response.xml"
 METADATA = ROOT / "fixtures" / "idp" / "metadata.xml"

@@ -32,7 +32,7 @@ def assert_bug_line(stderr: str, source: str) -> None:
 def test_a_failing_check_stage_exits_3_naming_the_capture(
     run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("samlcheck.response.check_loaded", explode)
+    monkeypatch.setattr("samlcheck._internal.checks.response.check_loaded", explode)
     result = run_cli("check", VALID, "--metadata", METADATA)
     assert result.exit_code == EXIT_BUG
     assert result.stdout == ""
@@ -42,21 +42,21 @@ def test_a_failing_check_stage_exits_3_naming_the_capture(
 def test_a_failing_trust_loader_names_the_command_input(
     run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("samlcheck.trust.load_trust", explode)
+    monkeypatch.setattr("samlcheck._internal.trust.anchors.load_trust", explode)
     result = run_cli("check", VALID, "--metadata", METADATA)
     assert result.exit_code == EXIT_BUG
     assert_bug_line(result.stderr, VALID)
 
 
 def test_a_failing_decode_exits_3(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("samlcheck.outline.outline", explode)
+    monkeypatch.setattr("samlcheck._internal.inputs.outline.outline", explode)
     result = run_cli("decode", CAPTURE)
     assert result.exit_code == EXIT_BUG
     assert_bug_line(result.stderr, CAPTURE)
 
 
 def test_a_failing_explain_exits_3(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("samlcheck.explain.explain", explode)
+    monkeypatch.setattr("samlcheck._internal.explain.explain", explode)
     result = run_cli("explain", "Response signature invalid")
     assert result.exit_code == EXIT_BUG
     assert_bug_line(result.stderr, "Response signature invalid")
@@ -65,7 +65,7 @@ def test_a_failing_explain_exits_3(run_cli: RunCli, monkeypatch: pytest.MonkeyPa
 def test_debug_shows_the_traceback_and_still_exits_3(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("samlcheck.response.check_loaded", explode)
+    monkeypatch.setattr("samlcheck._internal.checks.response.check_loaded", explode)
     monkeypatch.setattr(sys, "argv", ["samlcheck", "check", VALID, "--debug"])
     with pytest.raises(SystemExit) as done:
         main()

@@ -13,7 +13,7 @@ import testidp
 from conftest import RunCli
 from lxml import etree
 
-from samlcheck import aws
+from samlcheck._internal import aws
 from samlcheck.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

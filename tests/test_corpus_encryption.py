@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from samlcheck import encryption
-from samlcheck.rules import encryption as rules
-from samlcheck.xml import parse, qname
+from samlcheck._internal.inputs.xml import parse, qname
+from samlcheck._internal.rules import encryption as rules
+from samlcheck._internal.stages import decrypt as encryption
 
 VALID = "data/responses/valid_encrypted_assertion.xml.base64"
 SAME_KEY = ["data/customPath/certs/sp.key", "data/misc/sp2.key", "data/misc/sp3.key"]

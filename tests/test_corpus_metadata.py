@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from samlcheck.metadata_check import check_metadata
+from samlcheck._internal.checks.metadata import check_metadata
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "python3-saml"
 METADATA = CORPUS / "data" / "metadata"
@@ -130,7 +130,7 @@ def test_testshib_aggregate_selects_its_idp_by_issuer() -> None:
 
 
 def test_signed_sp_metadata_verifies_with_the_corpus_certificate() -> None:
-    from samlcheck.certs import load_certificate
+    from samlcheck._internal.trust.certs import load_certificate
 
     data = (METADATA / "signed_metadata_settings1.xml").read_bytes()
     assert check_metadata(data, "signed", at=AT).signature.status == "valid"

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from samlcheck.capture import read_capture
-from samlcheck.errors import InputError
-from samlcheck.options import CheckOptions
-from samlcheck.report import Result
-from samlcheck.response import check_loaded
-from samlcheck.trust import load_trust
+from samlcheck._internal.checks.response import check_loaded
+from samlcheck._internal.errors import InputError
+from samlcheck._internal.inputs.capture import read_capture
+from samlcheck._internal.options import CheckOptions
+from samlcheck._internal.report import Result
+from samlcheck._internal.trust.anchors import load_trust
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "python3-saml"
 MANIFEST = CORPUS / "manifest.json"

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samlcheck import der
+from samlcheck._internal.trust import der
 
 
 def _der(cert: x509.Certificate) -> bytes:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from samlcheck.describe import near_miss, span
+from samlcheck._internal.describe import near_miss, span
 
 KNOWN = ("https://idp.example.test/saml", "urn:other")
 
@@ -43,14 +43,14 @@ def test_spans_round_down_to_a_readable_unit() -> None:
 
 def test_formatters_live_below_the_rules() -> None:
     """response.py and rules/provider.py once imported name_facts from rules/metadata."""
-    package = Path(__file__).resolve().parents[1] / "samlcheck"
-    for module in ("response.py", "rules/provider.py", "metadata_check.py"):
+    package = Path(__file__).resolve().parents[1] / "samlcheck" / "_internal"
+    for module in ("checks/response.py", "rules/provider.py", "checks/metadata.py"):
         tree = ast.parse((package / module).read_text())
         names = {
             alias.name
             for node in ast.walk(tree)
             if isinstance(node, ast.ImportFrom)
-            and (node.module or "").startswith("samlcheck.rules")
+            and (node.module or "").startswith("samlcheck._internal.rules")
             for alias in node.names
         }
         assert not names & {"name_facts", "describe_facts"}, module

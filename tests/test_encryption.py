@@ -15,10 +15,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
 
-from samlcheck import encryption
-from samlcheck.errors import InputError
-from samlcheck.rules import encryption as rules
-from samlcheck.xml import XmlDocument, parse, qname
+from samlcheck._internal.errors import InputError
+from samlcheck._internal.inputs.xml import XmlDocument, parse, qname
+from samlcheck._internal.rules import encryption as rules
+from samlcheck._internal.stages import decrypt as encryption
 
 FIXTURES = ROOT / "fixtures"
 SP_KEY = FIXTURES / "keys" / "sp-encryption.pem"
@@ -255,9 +255,9 @@ def test_der_key_decrypts_locally() -> None:
 def test_decryption_finding_claims_no_trust_when_only_the_response_is_signed() -> None:
     import datetime as dt
 
-    from samlcheck.capture import Message
-    from samlcheck.options import CheckOptions
-    from samlcheck.response import check_response
+    from samlcheck._internal.checks.response import check_response
+    from samlcheck._internal.inputs.capture import Message
+    from samlcheck._internal.options import CheckOptions
 
     spec = testidp.ResponseSpec(recipient=xenc.SP_ACS, sign_assertion=False)
     data = xenc.encrypted_response_xml(spec, testidp.idp())
@@ -278,9 +278,9 @@ def test_decryption_finding_claims_no_trust_when_only_the_response_is_signed() -
 def test_decryption_finding_names_no_response_signature_when_the_response_is_unsigned() -> None:
     import datetime as dt
 
-    from samlcheck.capture import Message
-    from samlcheck.options import CheckOptions
-    from samlcheck.response import check_response
+    from samlcheck._internal.checks.response import check_response
+    from samlcheck._internal.inputs.capture import Message
+    from samlcheck._internal.options import CheckOptions
 
     spec = testidp.ResponseSpec(recipient=xenc.SP_ACS, sign_response=False)
     data = xenc.encrypted_response_xml(spec, testidp.idp())

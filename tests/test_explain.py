@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import RunCli
 
-from samlcheck.aws import ERRORS
-from samlcheck.explain import explain
-from samlcheck.rules import all_rules
+from samlcheck._internal.aws import ERRORS
+from samlcheck._internal.explain import explain
+from samlcheck._internal.rules import all_rules
 
 
 def keys(query: str) -> list[str]:

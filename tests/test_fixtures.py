@@ -8,8 +8,8 @@ import sys
 import pytest
 from conftest import ROOT
 
-from samlcheck.capture import read_capture
-from samlcheck.outline import outline
+from samlcheck._internal.inputs.capture import read_capture
+from samlcheck._internal.inputs.outline import outline
 
 
 def test_committed_fixtures_match_the_generator() -> None:

@@ -11,7 +11,7 @@ import random
 import fuzz
 import pytest
 
-from samlcheck.errors import InputError
+from samlcheck._internal.errors import InputError
 
 
 def test_a_short_fuzz_run_has_no_escapes() -> None:

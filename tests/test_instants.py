@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from samlcheck.instants import parse_instant
+from samlcheck._internal.instants import parse_instant
 
 UTC = dt.timezone.utc
 

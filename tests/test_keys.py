@@ -13,10 +13,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from samlcheck.certs import load_certificate
-from samlcheck.errors import InputError
-from samlcheck.key_check import check_keys
-from samlcheck.keys import (
+from samlcheck._internal.checks.keys import check_keys
+from samlcheck._internal.errors import InputError
+from samlcheck._internal.rules import keys as rules
+from samlcheck._internal.trust.certs import load_certificate
+from samlcheck._internal.trust.keys import (
     MAX_KEY_CHARACTERS,
     KeyFacts,
     inspect_key,
@@ -24,7 +25,6 @@ from samlcheck.keys import (
     matches_certificate,
     pem_blocks,
 )
-from samlcheck.rules import keys as rules
 
 KEYS = ROOT / "fixtures" / "keys"
 GOOD = KEYS / "sp-encryption.pem"

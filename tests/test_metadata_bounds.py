@@ -12,14 +12,13 @@ import fixtures_metadata as fm
 import pytest
 from lxml import etree
 
-from samlcheck import metadata_check, schema, xml
-from samlcheck.metadata import MAX_CERTIFICATES, idp_entities
-from samlcheck.metadata_check import (
-    MAX_ENTITIES_EXAMINED,
-    MAX_SIGNATURE_CANDIDATES,
-    check_metadata,
-)
-from samlcheck.rules import metadata as rules
+from samlcheck._internal.checks.metadata import MAX_ENTITIES_EXAMINED, check_metadata
+from samlcheck._internal.inputs import xml
+from samlcheck._internal.rules import metadata as rules
+from samlcheck._internal.stages import metadata_signature
+from samlcheck._internal.stages.metadata_signature import MAX_SIGNATURE_CANDIDATES
+from samlcheck._internal.trust import schema
+from samlcheck._internal.trust.metadata import MAX_CERTIFICATES, idp_entities
 
 AT = dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)
 
@@ -75,13 +74,13 @@ def test_thousands_of_certificates_are_capped_and_signature_tries_are_bounded(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     tries: list[object] = []
-    real = metadata_check._verify_with
+    real = metadata_signature._verify_with
 
     def counting(doc: xml.XmlDocument, cert: object) -> object:
         tries.append(cert)
         return real(doc, cert)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(metadata_check, "_verify_with", counting)
+    monkeypatch.setattr(metadata_signature, "_verify_with", counting)
     data = bench_metadata._certificates(300)
     (entity,) = idp_entities(xml.parse(data))
     assert (len(entity.certs), entity.certs_skipped) == (MAX_CERTIFICATES, 301 - MAX_CERTIFICATES)

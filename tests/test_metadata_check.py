@@ -13,17 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from samlcheck import xml
-from samlcheck.errors import InputError
-from samlcheck.metadata import idp_entities
-from samlcheck.metadata_check import (
-    check_metadata,
-    compare,
-    fix_encoding,
-    read_bytes,
-    verify_signature,
-)
-from samlcheck.rules import metadata as rules
+from samlcheck._internal.checks.metadata import check_metadata, compare
+from samlcheck._internal.checks.metadata_repair import fix_encoding
+from samlcheck._internal.errors import InputError
+from samlcheck._internal.inputs import xml
+from samlcheck._internal.inputs.encoding import read_bytes
+from samlcheck._internal.rules import metadata as rules
+from samlcheck._internal.stages.metadata_signature import verify_signature
+from samlcheck._internal.trust.metadata import idp_entities
 
 AT = dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)
 
@@ -355,7 +352,7 @@ def test_other_json_and_broken_json_are_told_apart() -> None:
 def test_schema_validation_is_skipped_when_iam_refuses_the_size(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from samlcheck import schema
+    from samlcheck._internal.trust import schema
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("validated a document IAM refuses for its size")
@@ -365,7 +362,7 @@ def test_schema_validation_is_skipped_when_iam_refuses_the_size(
 
 
 def test_certificate_description_says_expired_or_not_yet_valid() -> None:
-    from samlcheck.certs import describe, describe_facts
+    from samlcheck._internal.trust.certs import describe, describe_facts
 
     facts = describe(testidp.idp().cert)  # valid 2025-01-01 to 2035-01-01
     early = dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc)

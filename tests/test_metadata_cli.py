@@ -258,7 +258,7 @@ def test_at_reads_a_lower_case_z_and_an_offset_like_check_does(run_cli: RunCli) 
 
 
 def test_metadata_help_leaves_aws_messages_to_the_catalogue(run_cli: RunCli) -> None:
-    from samlcheck.aws import ERRORS
+    from samlcheck._internal.aws import ERRORS
 
     for args in (("metadata", "--help"), ("metadata", "check", "--help")):
         result = run_cli(*args)

@@ -16,11 +16,11 @@ from conftest import RunCli
 from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
-from samlcheck import certs
-from samlcheck.aws import Evidence
-from samlcheck.errors import InputError
-from samlcheck.metadata_check import check_metadata
-from samlcheck.rules import metadata as rules
+from samlcheck._internal.aws import Evidence
+from samlcheck._internal.checks.metadata import check_metadata
+from samlcheck._internal.errors import InputError
+from samlcheck._internal.rules import metadata as rules
+from samlcheck._internal.trust import certs
 
 AT = dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)
 RSA_OID = bytes.fromhex("06092a864886f70d010101")

@@ -8,7 +8,8 @@ import testidp
 from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
-from samlcheck import metadata, xml
+from samlcheck._internal.inputs import xml
+from samlcheck._internal.trust import metadata
 
 MD = "urn:oasis:names:tc:SAML:2.0:metadata"
 

@@ -8,11 +8,11 @@ from functools import cache
 import fixtures_metadata
 import pytest
 
-from samlcheck.aws import Evidence
-from samlcheck.findings import Severity
-from samlcheck.metadata_check import check_metadata
-from samlcheck.report import Result
-from samlcheck.rules import metadata as rules
+from samlcheck._internal.aws import Evidence
+from samlcheck._internal.checks.metadata import check_metadata
+from samlcheck._internal.findings import Severity
+from samlcheck._internal.report import Result
+from samlcheck._internal.rules import metadata as rules
 
 AT = dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import testidp
 
-from samlcheck import schema, xml
+from samlcheck._internal.inputs import xml
+from samlcheck._internal.trust import schema
 
 
 @pytest.fixture()

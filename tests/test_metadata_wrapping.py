@@ -17,10 +17,10 @@ import testidp
 from conftest import RunCli
 from lxml import etree
 
-from samlcheck import xml
-from samlcheck.metadata import idp_entities
-from samlcheck.metadata_check import check_metadata
-from samlcheck.rules import metadata as rules
+from samlcheck._internal.checks.metadata import check_metadata
+from samlcheck._internal.inputs import xml
+from samlcheck._internal.rules import metadata as rules
+from samlcheck._internal.trust.metadata import idp_entities
 
 AT = dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)
 ATTACKER_ID = "https://attacker.example.test/idp"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from samlcheck.aws import Evidence
-from samlcheck.findings import Severity, numbered_rule
-from samlcheck.rules import metadata, signature
+from samlcheck._internal.aws import Evidence
+from samlcheck._internal.findings import Severity, numbered_rule
+from samlcheck._internal.rules import metadata, signature
 
 EVIDENCE: dict[str, Any] = {"source": "a test", "evidence": Evidence.INFERRED}
 

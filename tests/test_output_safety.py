@@ -107,8 +107,8 @@ def test_a_stdout_that_cannot_encode_a_character_is_no_traceback(
 
 
 def test_text_lists_at_most_twenty_roles_and_says_how_many_more() -> None:
-    from samlcheck.render.text import LISTED_CLAIMS, _claims_lines
-    from samlcheck.report import Claims, RoleClaim
+    from samlcheck._internal.render.text import LISTED_CLAIMS, _claims_lines
+    from samlcheck._internal.report import Claims, RoleClaim
 
     roles = tuple(
         RoleClaim(f"arn:aws:iam::1:role/R{n}", "arn:aws:iam::1:saml-provider/P") for n in range(25)

@@ -9,14 +9,14 @@ import fixtures_keys
 import pytest
 from conftest import ROOT, RunCli
 
-from samlcheck.aws import Evidence
-from samlcheck.errors import InputError
-from samlcheck.findings import Severity
-from samlcheck.plan import plan
-from samlcheck.provider import ProviderChange, ProviderState, load_state
-from samlcheck.report import Result
-from samlcheck.rules import keys as key_rules
-from samlcheck.rules import provider as rules
+from samlcheck._internal.aws import Evidence
+from samlcheck._internal.checks.provider import plan
+from samlcheck._internal.errors import InputError
+from samlcheck._internal.findings import Severity
+from samlcheck._internal.report import Result
+from samlcheck._internal.rules import keys as key_rules
+from samlcheck._internal.rules import provider as rules
+from samlcheck._internal.trust.provider import ProviderChange, ProviderState, load_state
 
 FIXTURES = ROOT / "fixtures"
 PROVIDER = FIXTURES / "provider"
@@ -195,12 +195,14 @@ def test_provider_and_key_rules_import_no_api_module(module: str) -> None:
     """Rules turn facts into findings: they build no Result, read no input, call no checker."""
     import ast
 
-    tree = ast.parse((ROOT / "samlcheck" / "rules" / f"{module}.py").read_text())
+    tree = ast.parse((ROOT / "samlcheck" / "_internal" / "rules" / f"{module}.py").read_text())
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    api = {"samlcheck.metadata_check", "samlcheck.plan", "samlcheck.key_check", "samlcheck.report",
-           "samlcheck.errors", "samlcheck.cli"}  # fmt: skip
+    internal = "samlcheck._internal"
+    api = {f"{internal}.checks.metadata", f"{internal}.checks.provider", f"{internal}.checks.keys",
+           f"{internal}.report", f"{internal}.errors", "samlcheck.cli"}  # fmt: skip
     assert imported & api == set()
-    assert {"samlcheck.findings", f"samlcheck.{module}"} <= imported  # the facts they judge
+    facts = {f"{internal}.findings", f"{internal}.trust.{module}"}
+    assert facts <= imported  # the facts they judge
 
 
 def test_plan_lists_changes_and_resulting_state() -> None:

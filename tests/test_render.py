@@ -8,11 +8,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from samlcheck.aws import Evidence
-from samlcheck.findings import Rule, Severity
-from samlcheck.render import render
-from samlcheck.report import Claims, Report, Result, RoleClaim, SignatureSummary
-from samlcheck.rules.input import DOCTYPE, NOT_XML
+from samlcheck._internal.aws import Evidence
+from samlcheck._internal.findings import Rule, Severity
+from samlcheck._internal.render import render
+from samlcheck._internal.report import Claims, Report, Result, RoleClaim, SignatureSummary
+from samlcheck._internal.rules.input import DOCTYPE, NOT_XML
 
 SCHEMA = json.loads(
     (Path(__file__).parent.parent / "samlcheck" / "schemas" / "report.schema.json").read_text()
@@ -87,7 +87,7 @@ def test_colour_only_when_asked() -> None:
 
 
 def test_verdict_is_the_first_error_in_aws_order() -> None:
-    from samlcheck.findings import Rule
+    from samlcheck._internal.findings import Rule
 
     late = Rule(
         id="SC-TEST-002",

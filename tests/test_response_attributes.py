@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from samlcheck import aws
-from samlcheck.claims import AssertionFacts, Attribute, Text
-from samlcheck.rules import attributes
+from samlcheck._internal import aws
+from samlcheck._internal.rules import attributes
+from samlcheck._internal.stages.claims import AssertionFacts, Attribute, Text
 
 ROLE = "arn:aws:iam::123456789012:role/SAMLDeveloper"
 PROVIDER = "arn:aws:iam::123456789012:saml-provider/ExampleIdP"
@@ -200,7 +200,7 @@ _VALUES = (
 @pytest.mark.parametrize("value", (*_VALUES, _ROLE))
 def test_role_pair_and_its_diagnosis_agree(value: str) -> None:
     """claims.role_pair parses a Role value for claims and rules alike; the rule explains a None."""
-    from samlcheck.claims import role_pair
+    from samlcheck._internal.stages.claims import role_pair
 
     pair = role_pair(value)
     assert (pair is None) == (attributes.role_value_problem(value) is not None)

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from samlcheck.capture import Message
-from samlcheck.options import CheckOptions
-from samlcheck.response import check_loaded
-from samlcheck.trust import load_trust
+from samlcheck._internal.checks.response import check_loaded
+from samlcheck._internal.inputs.capture import Message
+from samlcheck._internal.options import CheckOptions
+from samlcheck._internal.trust.anchors import load_trust
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EVIL = "attacker@evil.test"

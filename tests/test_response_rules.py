@@ -12,14 +12,14 @@ import fixtures_responses
 import pytest
 import testidp
 
-from samlcheck import aws
-from samlcheck.aws import Evidence
-from samlcheck.capture import Message
-from samlcheck.findings import Rule, Severity
-from samlcheck.options import CheckOptions
-from samlcheck.report import Result
-from samlcheck.response import check_response
-from samlcheck.rules import all_rules
+from samlcheck._internal import aws
+from samlcheck._internal.aws import Evidence
+from samlcheck._internal.checks.response import check_response
+from samlcheck._internal.findings import Rule, Severity
+from samlcheck._internal.inputs.capture import Message
+from samlcheck._internal.options import CheckOptions
+from samlcheck._internal.report import Result
+from samlcheck._internal.rules import all_rules
 
 UTC = dt.timezone.utc
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -84,7 +84,7 @@ NO_FIXTURE_FIRES = {
 
 
 def _response_rules() -> set[str]:
-    modules = [importlib.import_module(f"samlcheck.rules.{m}") for m in RULE_MODULES]
+    modules = [importlib.import_module(f"samlcheck._internal.rules.{m}") for m in RULE_MODULES]
     return {
         rule.name
         for module in modules
@@ -239,7 +239,7 @@ _NOT_DOCUMENTED_BY_THE_GUIDE = (
 
 @pytest.mark.parametrize("rule_id", _NOT_DOCUMENTED_BY_THE_GUIDE)
 def test_aws_error_the_guide_does_not_document_is_marked_inferred(rule_id: str) -> None:
-    from samlcheck.rules import rule_by_id
+    from samlcheck._internal.rules import rule_by_id
 
     rule = rule_by_id(rule_id)
     assert rule is not None and rule.aws_error is not None
@@ -252,7 +252,7 @@ def test_aws_error_the_guide_does_not_document_is_marked_inferred(rule_id: str) 
 def test_every_response_area_rule_with_an_aws_error_cites_the_guide_or_says_inferred() -> None:
     modules = ("input", "response", "signature", "attributes", "encryption")
     for module in modules:
-        for rule in vars(importlib.import_module(f"samlcheck.rules.{module}")).values():
+        for rule in vars(importlib.import_module(f"samlcheck._internal.rules.{module}")).values():
             if not isinstance(rule, Rule) or rule.aws_error is None:
                 continue
             cited = aws.SEED in rule.source and rule.seed_section is not None
@@ -279,7 +279,7 @@ def _string_constants(source: str) -> list[str]:
 
 @pytest.mark.parametrize("module", ["input", "response", "signature", "attributes", "encryption"])
 def test_rule_module_never_spells_an_aws_message(module: str) -> None:
-    source = (FIXTURES.parent / "samlcheck" / "rules" / f"{module}.py").read_text()
+    source = (FIXTURES.parent / "samlcheck" / "_internal" / "rules" / f"{module}.py").read_text()
     texts = _string_constants(source)
     for error in aws.ERRORS.values():
         for message in {error.message, error.heading.removeprefix("Error: ")}:

@@ -22,8 +22,8 @@ from conftest import RunCli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from samlcheck.errors import InputError
-from samlcheck.files import read_limited, read_stream
+from samlcheck._internal.errors import InputError
+from samlcheck._internal.inputs.files import read_limited, read_stream
 
 if TYPE_CHECKING:
     import subprocess
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     import jsonschema
     from typer.testing import Result as CliResult
 
-    from samlcheck.report import Result
-    from samlcheck.trust import Trust
+    from samlcheck._internal.report import Result
+    from samlcheck._internal.trust.anchors import Trust
 
 T = TypeVar("T")
 
@@ -140,21 +140,21 @@ _LONG_NUMBER = b'{"PrivateKeyList": [], "ValidUntil": ' + b"9" * 5000 + b"}"
 def test_provider_state_json_that_python_cannot_hold_is_an_input_error(
     data: bytes, problem: str
 ) -> None:
-    from samlcheck.provider import load_state
+    from samlcheck._internal.trust.provider import load_state
 
     with pytest.raises(InputError, match=problem):
         load_state(data, "current.json")
 
 
 def test_provider_state_saved_as_utf16_by_powershell_is_read() -> None:
-    from samlcheck.provider import load_state
+    from samlcheck._internal.trust.provider import load_state
 
     saved = '{"AssertionEncryptionMode": "Required", "PrivateKeyList": []}'.encode("utf-16")
     assert load_state(saved, "current.json").encryption_mode == "Required"
 
 
 def test_provider_state_uuid_of_the_wrong_type_is_dropped() -> None:
-    from samlcheck.provider import load_state
+    from samlcheck._internal.trust.provider import load_state
 
     state = load_state(b'{"PrivateKeyList": [], "SAMLProviderUUID": {"a": 1}}', "current.json")
     assert state.uuid is None
@@ -162,7 +162,7 @@ def test_provider_state_uuid_of_the_wrong_type_is_dropped() -> None:
 
 @pytest.mark.parametrize("data", [_DEEP_JSON, _LONG_NUMBER])
 def test_metadata_that_is_json_python_cannot_hold_is_a_finding(data: bytes) -> None:
-    from samlcheck.metadata_check import check_metadata
+    from samlcheck._internal.checks.metadata import check_metadata
 
     result = check_metadata(data, "metadata.xml")
     assert [f.rule.name for f in result.findings] == ["metadata-not-well-formed"]
@@ -179,14 +179,14 @@ def test_metadata_that_is_json_python_cannot_hold_is_a_finding(data: bytes) -> N
     ],
 )
 def test_a_non_ascii_character_in_a_saml_value_is_named(capture: bytes) -> None:
-    from samlcheck.capture import decode_capture
+    from samlcheck._internal.inputs.capture import decode_capture
 
     with pytest.raises(InputError, match="character 'é' is outside the alphabet"):
         decode_capture(capture, "capture")
 
 
 def test_a_soap_envelope_with_comments_and_processing_instructions_is_read() -> None:
-    from samlcheck.capture import decode_capture
+    from samlcheck._internal.inputs.capture import decode_capture
 
     response = RESPONSE.read_bytes().split(b"?>", 1)[-1]
     envelope = (
@@ -207,7 +207,7 @@ def test_a_soap_envelope_with_comments_and_processing_instructions_is_read() -> 
 def test_a_cache_duration_beyond_the_validators_range_does_not_stop_the_check(
     duration: str,
 ) -> None:
-    from samlcheck.metadata_check import check_metadata
+    from samlcheck._internal.checks.metadata import check_metadata
 
     data = METADATA.read_bytes().replace(
         b"<md:EntityDescriptor ", f'<md:EntityDescriptor cacheDuration="{duration}" '.encode(), 1
@@ -388,8 +388,8 @@ def _report_schema() -> jsonschema.Draft202012Validator:
 
 def _keeps_the_contract(result: Result | None, kind: str) -> None:
     """A judged input: the documented kind, JSON and exit codes; claims only from a signature."""
-    from samlcheck.render.json import report_dict
-    from samlcheck.report import Report
+    from samlcheck._internal.render.json import report_dict
+    from samlcheck._internal.report import Report
 
     if result is None:  # refused with an InputError (exit 2)
         return
@@ -414,7 +414,7 @@ _STATES = _files("provider/*.json")
 @_FUZZ
 @given(data=st.one_of(st.binary(max_size=2048), _mutated(_CAPTURES)))
 def test_fuzz_decode_capture_raises_only_input_errors(data: bytes) -> None:
-    from samlcheck.capture import decode_capture
+    from samlcheck._internal.inputs.capture import decode_capture
 
     capture = _only_input_errors(lambda d: decode_capture(d, "fuzz"), data)
     if capture is not None:
@@ -424,7 +424,7 @@ def test_fuzz_decode_capture_raises_only_input_errors(data: bytes) -> None:
 
 @pytest.fixture(scope="module")
 def trust() -> Trust:
-    from samlcheck.trust import load_trust
+    from samlcheck._internal.trust.anchors import load_trust
 
     return load_trust((METADATA,), ())
 
@@ -432,9 +432,9 @@ def trust() -> Trust:
 @_FUZZ
 @given(data=st.one_of(st.binary(max_size=2048), _mutated(_RESPONSES)))
 def test_fuzz_check_response_raises_only_input_errors(trust: Trust, data: bytes) -> None:
-    from samlcheck.capture import Message
-    from samlcheck.options import CheckOptions
-    from samlcheck.response import check_loaded
+    from samlcheck._internal.checks.response import check_loaded
+    from samlcheck._internal.inputs.capture import Message
+    from samlcheck._internal.options import CheckOptions
 
     options = CheckOptions(metadata=(METADATA,), at=_AT, sp_keys=(SP_KEY,))
     result = _only_input_errors(lambda d: check_loaded(Message("fuzz", d), options, trust), data)
@@ -444,7 +444,7 @@ def test_fuzz_check_response_raises_only_input_errors(trust: Trust, data: bytes)
 @_FUZZ
 @given(data=st.one_of(st.binary(max_size=2048), _mutated(_METADATA)))
 def test_fuzz_check_metadata_raises_only_input_errors(data: bytes) -> None:
-    from samlcheck.metadata_check import check_metadata
+    from samlcheck._internal.checks.metadata import check_metadata
 
     result = _only_input_errors(lambda d: check_metadata(d, "fuzz", at=_AT), data)
     _keeps_the_contract(result, "metadata")
@@ -453,7 +453,7 @@ def test_fuzz_check_metadata_raises_only_input_errors(data: bytes) -> None:
 @_FUZZ
 @given(data=st.one_of(st.binary(max_size=2048), _mutated(_KEYS)))
 def test_fuzz_check_keys_never_raises(data: bytes) -> None:
-    from samlcheck.key_check import check_keys
+    from samlcheck._internal.checks.keys import check_keys
 
     (result,) = check_keys([("fuzz", data)])  # bad content is a finding, never an exception
     _keeps_the_contract(result, "key")
@@ -462,7 +462,7 @@ def test_fuzz_check_keys_never_raises(data: bytes) -> None:
 @_FUZZ
 @given(data=st.one_of(st.binary(max_size=2048), _mutated(_STATES)))
 def test_fuzz_load_state_raises_only_input_errors(data: bytes) -> None:
-    from samlcheck.provider import ProviderState, load_state
+    from samlcheck._internal.trust.provider import ProviderState, load_state
 
     state = _only_input_errors(lambda d: load_state(d, "fuzz"), data)
     assert state is None or isinstance(state, ProviderState)
@@ -472,9 +472,9 @@ def test_a_huge_certificate_text_is_not_handed_to_the_schema_validator() -> None
     """xmlschema's base64Binary regex took ~200 bytes per character: 1.6 GB for a 9 MB cert."""
     import tracemalloc
 
-    from samlcheck import schema
-    from samlcheck.metadata_check import check_metadata
-    from samlcheck.xml import parse
+    from samlcheck._internal.checks.metadata import check_metadata
+    from samlcheck._internal.inputs.xml import parse
+    from samlcheck._internal.trust import schema
 
     huge = b"<ds:X509Certificate>" + b"QUJD" * 250_000  # 1,000,000 characters of base64
     data = METADATA.read_bytes().replace(b"<ds:X509Certificate>", huge, 1)
@@ -567,7 +567,7 @@ def test_a_lone_surrogate_escape_in_a_har_is_printable(run_cli: RunCli, tmp_path
 
 
 def test_a_json_capture_with_a_5000_digit_number_is_refused_plainly() -> None:
-    from samlcheck.capture import decode_capture
+    from samlcheck._internal.inputs.capture import decode_capture
 
     with pytest.raises(InputError, match=r"\(a number in it is too long\)"):
         decode_capture(b'{"log": {"entries": [' + b"1" * 5000 + b"]}}", "trace.har")
@@ -598,7 +598,7 @@ def test_a_bad_file_is_refused_even_when_the_check_would_not_need_it(
 def test_path_of_indexes_match_for_a_parent_with_thousands_of_children() -> None:
     from lxml import etree
 
-    from samlcheck.xml import path_of
+    from samlcheck._internal.inputs.xml import path_of
 
     root = etree.fromstring(
         b"<r>" + b"<a/><b/><a/>" * 1000 + b"<!-- c --><c/></r>"
@@ -617,10 +617,10 @@ def test_only_the_first_signatures_are_verified_and_the_rest_still_reported(
 ) -> None:
     import re
 
-    from samlcheck.capture import Message
-    from samlcheck.options import CheckOptions
-    from samlcheck.response import check_loaded
-    from samlcheck.signature import MAX_VERIFIED_SIGNATURES
+    from samlcheck._internal.checks.response import check_loaded
+    from samlcheck._internal.inputs.capture import Message
+    from samlcheck._internal.options import CheckOptions
+    from samlcheck._internal.stages.signature import MAX_VERIFIED_SIGNATURES
 
     data = RESPONSE.read_bytes()
     signature = re.search(rb"<ds:Signature.*?</ds:Signature>", data, re.S)

@@ -13,10 +13,10 @@ import jsonschema
 import pytest
 from conftest import RunCli
 
-from samlcheck import aws
-from samlcheck.aws import Evidence
-from samlcheck.findings import Rule
-from samlcheck.rules import AREAS, all_rules
+from samlcheck._internal import aws
+from samlcheck._internal.aws import Evidence
+from samlcheck._internal.findings import Rule
+from samlcheck._internal.rules import AREAS, all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "saml-troubleshooting.md"
@@ -152,7 +152,7 @@ def _resolve(module: object, name: str) -> object:
 
 @pytest.mark.parametrize("area", AREAS)
 def test_every_rule_of_an_area_is_in_its_function_table(area: str) -> None:
-    module = importlib.import_module(f"samlcheck.rules.{area}")
+    module = importlib.import_module(f"samlcheck._internal.rules.{area}")
     declared = {v.id for v in vars(module).values() if isinstance(v, Rule)}
     rows = _table(module)
     listed = set().union(*rows.values())

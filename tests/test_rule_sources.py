@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from samlcheck import aws
-from samlcheck.aws import Evidence
-from samlcheck.findings import Rule
-from samlcheck.rules import keys, metadata, provider
+from samlcheck._internal import aws
+from samlcheck._internal.aws import Evidence
+from samlcheck._internal.findings import Rule
+from samlcheck._internal.rules import keys, metadata, provider
 
 MODULES = (provider, keys, metadata)
 

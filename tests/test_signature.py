@@ -11,14 +11,14 @@ import testidp
 from cryptography import x509
 from lxml import etree
 
-from samlcheck import signature
-from samlcheck.capture import Message
-from samlcheck.certs import describe
-from samlcheck.errors import InputError
-from samlcheck.options import CheckOptions
-from samlcheck.response import check_response
-from samlcheck.trust import Anchor, Trust, load_trust
-from samlcheck.xml import parse
+from samlcheck._internal.checks.response import check_response
+from samlcheck._internal.errors import InputError
+from samlcheck._internal.inputs.capture import Message
+from samlcheck._internal.inputs.xml import parse
+from samlcheck._internal.options import CheckOptions
+from samlcheck._internal.stages import signature
+from samlcheck._internal.trust.anchors import Anchor, Trust, load_trust
+from samlcheck._internal.trust.certs import describe
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 AT = dt.datetime(2026, 1, 15, 12, 1, tzinfo=dt.timezone.utc)
@@ -260,8 +260,8 @@ def test_one_foreign_signature_is_named_in_the_singular_and_reads_naturally() ->
 
 
 def test_untrusted_key_fix_names_the_provider_arn_like_the_catalogue() -> None:
-    from samlcheck import aws
-    from samlcheck.rules.signature import KEY_NOT_IN_ANCHORS
+    from samlcheck._internal import aws
+    from samlcheck._internal.rules.signature import KEY_NOT_IN_ANCHORS
 
     assert "--saml-provider-arn ARN --saml-metadata-document" in KEY_NOT_IN_ANCHORS.fix
     assert "--saml-provider-arn ARN" in aws.ERRORS["signature-invalid"].remediation
@@ -283,7 +283,7 @@ def test_expired_anchor_says_still_verifies_only_when_the_signature_verifies() -
 
 
 def test_processing_instruction_inside_a_value_is_flagged_like_a_comment() -> None:
-    from samlcheck.profile import injected_text
+    from samlcheck._internal.stages.profile import injected_text
 
     root = parse(b"<a><NameID>admin@example.test<?pi x?>.evil.test</NameID></a>").root
     (item,) = injected_text(root)
@@ -299,7 +299,7 @@ def test_hmac_signed_metadata_is_not_reported_as_validly_signed() -> None:
     from signxml.algorithms import SignatureMethod
     from signxml.signer import XMLSigner
 
-    from samlcheck.metadata_check import check_metadata
+    from samlcheck._internal.checks.metadata import check_metadata
 
     cert = testidp.idp().cert
     secret = cert.public_bytes(serialization.Encoding.PEM)  # a "key" anyone holding the cert has

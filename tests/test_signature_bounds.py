@@ -18,15 +18,15 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
-from samlcheck import signature
-from samlcheck.capture import Message
-from samlcheck.certs import MAX_KEYINFO_CERTS
-from samlcheck.metadata import MAX_CERTIFICATES
-from samlcheck.options import CheckOptions
-from samlcheck.profile import MAX_LISTED, injected_text
-from samlcheck.report import Result
-from samlcheck.response import check_response
-from samlcheck.xml import NS, parse
+from samlcheck._internal.checks.response import check_response
+from samlcheck._internal.inputs.capture import Message
+from samlcheck._internal.inputs.xml import NS, parse
+from samlcheck._internal.options import CheckOptions
+from samlcheck._internal.report import Result
+from samlcheck._internal.stages import signature
+from samlcheck._internal.stages.profile import MAX_LISTED, injected_text
+from samlcheck._internal.trust.certs import MAX_KEYINFO_CERTS
+from samlcheck._internal.trust.metadata import MAX_CERTIFICATES
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 AT = dt.datetime(2026, 1, 15, 12, 1, tzinfo=dt.timezone.utc)
@@ -166,6 +166,6 @@ def test_injected_text_is_listed_up_to_the_cap() -> None:
 
 
 def _trust(metadata: Path) -> Any:
-    from samlcheck.trust import load_trust
+    from samlcheck._internal.trust.anchors import load_trust
 
     return load_trust((metadata,), ())

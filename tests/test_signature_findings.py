@@ -10,10 +10,10 @@ import pytest
 import testidp
 from lxml import etree
 
-from samlcheck.capture import Message
-from samlcheck.options import CheckOptions
-from samlcheck.response import check_response
-from samlcheck.xml import NS
+from samlcheck._internal.checks.response import check_response
+from samlcheck._internal.inputs.capture import Message
+from samlcheck._internal.inputs.xml import NS
+from samlcheck._internal.options import CheckOptions
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 AT = dt.datetime(2026, 1, 15, 12, 1, tzinfo=dt.timezone.utc)
@@ -71,7 +71,7 @@ def test_an_empty_or_absent_value_is_invalid_under_any_key(
 
 
 def test_metadata_with_an_empty_signature_value_is_a_finding_not_a_type_error() -> None:
-    from samlcheck.metadata_check import check_metadata
+    from samlcheck._internal.checks.metadata import check_metadata
 
     idp = testidp.idp()
     signed = testidp.sign(etree.fromstring(testidp.metadata(idp)), idp)

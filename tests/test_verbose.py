@@ -10,9 +10,9 @@ import jsonschema
 import testidp
 from conftest import RunCli
 
-from samlcheck.render import render
-from samlcheck.report import Report, Result
-from samlcheck.rules.signature import KEY_NOT_IN_ANCHORS
+from samlcheck._internal.render import render
+from samlcheck._internal.report import Report, Result
+from samlcheck._internal.rules.signature import KEY_NOT_IN_ANCHORS
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = str(ROOT / "fixtures" / "responses" / "valid.xml")

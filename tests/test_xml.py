@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from samlcheck.xml import MAX_XML_BYTES, XmlRefused, has_comment, parse, sniff_encoding, text
+from samlcheck._internal.inputs.xml import (
+    MAX_XML_BYTES,
+    XmlRefused,
+    has_comment,
+    parse,
+    sniff_encoding,
+    text,
+)
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -48,13 +55,13 @@ def test_deep_nesting_is_refused() -> None:
 def test_hundred_megabytes_is_refused_by_size_before_any_parsing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import samlcheck.xml
+    import samlcheck._internal.inputs.xml
 
     def never(*args: object) -> None:
         raise AssertionError("an oversized document reached the parser")
 
-    monkeypatch.setattr(samlcheck.xml, "sniff_encoding", never)
-    monkeypatch.setattr(samlcheck.xml, "safe_parser", never)
+    monkeypatch.setattr(samlcheck._internal.inputs.xml, "sniff_encoding", never)
+    monkeypatch.setattr(samlcheck._internal.inputs.xml, "safe_parser", never)
     for size in (MAX_XML_BYTES + 1, 100 * 1024 * 1024):
         error = refusal(_document(size))
         assert error.reason == "too-large"
@@ -127,7 +134,7 @@ def test_encoding_facts(data: bytes, family: str, bom: bool, declared: str | Non
 
 def test_element_count_is_capped_before_the_tree_is_built() -> None:
     """4 million empty elements fit in 16 MiB (23 s, 560 MB to check): refused by count."""
-    from samlcheck.xml import MAX_XML_NODES
+    from samlcheck._internal.inputs.xml import MAX_XML_NODES
 
     within = b"<r>" + b"<a/>" * (MAX_XML_NODES - 1) + b"</r>"
     assert len(parse(within).root) == MAX_XML_NODES - 1
@@ -138,7 +145,7 @@ def test_element_count_is_capped_before_the_tree_is_built() -> None:
 
 
 def test_element_count_reads_utf16_markup() -> None:
-    from samlcheck.xml import MAX_XML_NODES
+    from samlcheck._internal.inputs.xml import MAX_XML_NODES
 
     many = ("<r>" + "<a/>" * MAX_XML_NODES + "</r>").encode("utf-16")
     with pytest.raises(XmlRefused, match="samlcheck reads at most"):

@@ -23,10 +23,10 @@ from conftest import CORPUS, ROOT
 from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
-from samlcheck import signature
-from samlcheck.capture import read_capture
-from samlcheck.trust import load_trust
-from samlcheck.xml import parse
+from samlcheck._internal.inputs.capture import read_capture
+from samlcheck._internal.inputs.xml import parse
+from samlcheck._internal.stages import signature
+from samlcheck._internal.trust.anchors import load_trust
 
 XMLSEC = shutil.which("xmlsec1")
 pytestmark = pytest.mark.skipif(

@@ -14,10 +14,10 @@ import testidp
 import xsw
 from lxml import etree
 
-from samlcheck.capture import Message
-from samlcheck.options import CheckOptions
-from samlcheck.report import Result
-from samlcheck.response import check_response
+from samlcheck._internal.checks.response import check_response
+from samlcheck._internal.inputs.capture import Message
+from samlcheck._internal.options import CheckOptions
+from samlcheck._internal.report import Result
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 OPTIONS = CheckOptions(

@@ -145,7 +145,7 @@ def _usage_line(error: typer.TyperException) -> str:
         names.insert(0, context.info_name or "")
         context = context.parent
     where = f"{' '.join(names)}: " if names else ""
-    from samlcheck.render.safe import visible
+    from samlcheck._internal.render.safe import visible
 
     message = visible(" ".join((_own_words(error) or error.format_message()).split()))
     end = "" if message.endswith((".", "?", "!")) else "."

@@ -7,7 +7,12 @@ from typing import Annotated
 
 import typer
 
-from samlcheck.aws import MAX_SESSION_DURATION_RANGE, SESSION_DURATION_RANGE, EncryptionMode
+from samlcheck._internal.aws import (
+    MAX_SESSION_DURATION_RANGE,
+    SESSION_DURATION_RANGE,
+    EncryptionMode,
+)
+from samlcheck._internal.errors import InputError
 from samlcheck.cli import app
 from samlcheck.cli.common import (
     EXIT_CODES,
@@ -19,7 +24,6 @@ from samlcheck.cli.common import (
     instant,
     reading,
 )
-from samlcheck.errors import InputError
 
 
 def _in_range(name: str, value: int | None, low: int, high: int) -> None:
@@ -123,10 +127,10 @@ def check(
     debug: DebugOption = False,
 ) -> None:
     """Predict AWS STS's answer to a captured SAMLResponse, with the evidence and the fix."""
-    from samlcheck.api import Checker
-    from samlcheck.capture import read_capture
-    from samlcheck.options import CheckOptions
-    from samlcheck.report import Report, Result
+    from samlcheck._internal.checks.capture import Checker
+    from samlcheck._internal.inputs.capture import read_capture
+    from samlcheck._internal.options import CheckOptions
+    from samlcheck._internal.report import Report, Result
 
     if not captures and not text:
         raise InputError("check", "no capture given", "Pass a file, '-' for stdin, or --text.")

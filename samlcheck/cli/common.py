@@ -16,8 +16,8 @@ from typing import Annotated, NoReturn, ParamSpec, TypeVar
 
 import typer
 
-from samlcheck.errors import InputError
-from samlcheck.report import Report
+from samlcheck._internal.errors import InputError
+from samlcheck._internal.report import Report
 
 
 class OutputFormat(str, enum.Enum):
@@ -81,7 +81,7 @@ def emit(
 ) -> NoReturn:
     """Print the rendered report and exit 0 (AWS accepts everything) or 1 (it rejects some;
     with `strict`, also when samlcheck could not judge everything)."""
-    from samlcheck.render import render
+    from samlcheck._internal.render import render
 
     name = OutputFormat(fmt).value
     color = name == "text" and colors_wanted()
@@ -91,7 +91,7 @@ def emit(
 
 def fail(error: InputError) -> NoReturn:
     """One clear line on stderr and exit 2."""
-    from samlcheck.render.safe import visible
+    from samlcheck._internal.render.safe import visible
 
     sys.stderr.write(f"samlcheck: {visible(error.line)}\n")
     raise typer.Exit(EXIT_UNREADABLE)
@@ -119,7 +119,7 @@ def _first_input(values: dict[str, object]) -> str:
 
 def bug_line(error: BaseException) -> str:
     """The one line that says samlcheck failed on an input: a bug, not a verdict."""
-    from samlcheck.render.safe import visible
+    from samlcheck._internal.render.safe import visible
 
     detail = visible(" ".join(f"{type(error).__name__}: {error}".split())[:300])
     source = visible(_INPUT.get()[:200]) or "the input"

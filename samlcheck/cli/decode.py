@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from samlcheck._internal.errors import InputError
 from samlcheck.cli import app
 from samlcheck.cli.common import (
     EXIT_CODES,
@@ -17,7 +18,6 @@ from samlcheck.cli.common import (
     fail,
     guarded,
 )
-from samlcheck.errors import InputError
 
 CaptureArgument = Annotated[
     str | None,
@@ -45,10 +45,10 @@ def decode(
     debug: DebugOption = False,
 ) -> None:
     """Find every SAML message in a capture; list them, or print one."""
-    from samlcheck.capture import read_capture
-    from samlcheck.outline import outline
-    from samlcheck.render.decode import listing_json, listing_text, pretty_xml
-    from samlcheck.render.safe import json_visible
+    from samlcheck._internal.inputs.capture import read_capture
+    from samlcheck._internal.inputs.outline import outline
+    from samlcheck._internal.render.decode import listing_json, listing_text, pretty_xml
+    from samlcheck._internal.render.safe import json_visible
 
     if capture is None and text is None:
         raise InputError("decode", "no capture given", "Pass a file, '-' for stdin, or --text.")

@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from samlcheck.aws import AwsError, Evidence
+from samlcheck._internal.aws import AwsError, Evidence
+from samlcheck._internal.errors import InputError
+from samlcheck._internal.findings import Rule
+from samlcheck._internal.render.text import describe_code, wrap
 from samlcheck.cli import app
 from samlcheck.cli.common import EXIT_CODES, DebugOption, FormatOption, OutputFormat, guarded
-from samlcheck.errors import InputError
-from samlcheck.findings import Rule
-from samlcheck.render.text import describe_code, wrap
 
 _EVIDENCE = {
     Evidence.DOCUMENTED: "documented (by AWS, or by the standard the source names)",
@@ -26,7 +26,7 @@ def _block(label: str, value: str) -> str:
 
 
 def _rule_text(rule: Rule) -> str:
-    from samlcheck.aws import ERRORS
+    from samlcheck._internal.aws import ERRORS
 
     lines = [
         f"{rule.id} {rule.name} ({rule.severity.value}, stage {rule.stage})",
@@ -59,10 +59,10 @@ def explain(
     debug: DebugOption = False,
 ) -> None:
     """Explain an AWS error message or code, or a samlcheck rule."""
-    from samlcheck.explain import explain as look_up
-    from samlcheck.render.json import explanation_json
-    from samlcheck.render.safe import json_visible
-    from samlcheck.rules import all_rules
+    from samlcheck._internal.explain import explain as look_up
+    from samlcheck._internal.render.json import explanation_json
+    from samlcheck._internal.render.safe import json_visible
+    from samlcheck._internal.rules import all_rules
 
     as_json = OutputFormat(fmt) is OutputFormat.json
     if list_rules:

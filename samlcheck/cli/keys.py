@@ -45,11 +45,11 @@ def keys(
     debug: DebugOption = False,
 ) -> None:
     """Check private keys for an IAM SAML provider: PEM, unencrypted, RSA, size, characters."""
-    from samlcheck.certs import load_certificate
-    from samlcheck.files import read_file
-    from samlcheck.findings import Severity
-    from samlcheck.key_check import check_keys
-    from samlcheck.report import Report
+    from samlcheck._internal.checks.keys import check_keys
+    from samlcheck._internal.findings import Severity
+    from samlcheck._internal.inputs.files import read_file
+    from samlcheck._internal.report import Report
+    from samlcheck._internal.trust.certs import load_certificate
 
     certificate = load_certificate(read_file(cert, "certificate"), str(cert)) if cert else None
     loaded = [(str(path), read_file(path, "private key")) for path in key_files]

@@ -17,11 +17,11 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from samlcheck._internal.errors import InputError
+from samlcheck._internal.inputs.files import read_file
+from samlcheck._internal.report import Report
 from samlcheck.cli import app
 from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded, instant
-from samlcheck.errors import InputError
-from samlcheck.files import read_file
-from samlcheck.report import Report
 
 
 class FileOrCommandGroup(TyperGroup):
@@ -120,7 +120,7 @@ def _write(out: Path, data: bytes, inputs: tuple[str, ...], force: bool) -> None
 def _write_fixed(
     data: bytes, inputs: tuple[str, ...], out: Path, at: dt.datetime | None, force: bool
 ) -> None:
-    from samlcheck.metadata_check import fix_encoding
+    from samlcheck._internal.checks.metadata_repair import fix_encoding
 
     fix = fix_encoding(data, inputs[0], at=at)
     if fix.data is None:
@@ -156,8 +156,8 @@ def check(
     debug: DebugOption = False,
 ) -> None:
     """Every reason IAM would refuse this metadata upload, with the fix."""
-    from samlcheck.certs import load_certificate
-    from samlcheck.metadata_check import check_metadata
+    from samlcheck._internal.checks.metadata import check_metadata
+    from samlcheck._internal.trust.certs import load_certificate
 
     moment = instant(at)
     inputs = (file, *((str(cert),) if cert is not None else ()))
@@ -182,7 +182,7 @@ def diff(
     debug: DebugOption = False,
 ) -> None:
     """What changed between the metadata IAM holds (OLD) and the IdP's current one (NEW)."""
-    from samlcheck.metadata_check import compare
+    from samlcheck._internal.checks.metadata import compare
 
     result = compare(
         _read(old), _read(new), old_source=old, new_source=new, issuer=issuer, at=instant(at)

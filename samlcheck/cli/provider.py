@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from samlcheck.aws import EncryptionMode
+from samlcheck._internal.aws import EncryptionMode
 from samlcheck.cli import app
 from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded
 
@@ -60,11 +60,11 @@ def plan(
 ) -> None:
     """Predict IAM's answer to the change and print the plan: rotation steps and, when IAM would
     accept it, the aws iam command(s) to run."""
-    from samlcheck.files import read_file
-    from samlcheck.plan import plan as make_plan
-    from samlcheck.provider import ProviderChange, load_state
-    from samlcheck.report import Report
-    from samlcheck.xml import MAX_XML_BYTES
+    from samlcheck._internal.checks.provider import plan as make_plan
+    from samlcheck._internal.inputs.files import read_file
+    from samlcheck._internal.inputs.xml import MAX_XML_BYTES
+    from samlcheck._internal.report import Report
+    from samlcheck._internal.trust.provider import ProviderChange, load_state
 
     state = load_state(read_file(current, "provider state"), str(current)) if current else None
     change = ProviderChange(

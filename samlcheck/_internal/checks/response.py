@@ -1,0 +1,276 @@
+"""The `check` pipeline for one SAMLResponse: parse, decrypt, verify, read claims, apply rules.
+
+    parse -> decrypt (EncryptedAssertion, with --sp-key) -> signature analysis and signed view
+          -> claims (signed view only) -> rules -> Result (verdict: first error in AWS order)
+
+Claims shown in the Result come from the signed view only. When no valid signature covers the
+assertion, the rules still run over the unverified content (so every problem is listed), and
+what it says is reported apart, as unverified claims; so is an unsigned look-alike assertion
+beside the signed one (a wrapping attack's copy).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from lxml import etree
+
+from samlcheck._internal.findings import Finding
+from samlcheck._internal.inputs.capture import Message
+from samlcheck._internal.inputs.xml import (
+    NS,
+    XmlDocument,
+    XmlRefused,
+    local_name,
+    parse,
+    path_of,
+    qname,
+)
+from samlcheck._internal.options import CheckOptions
+from samlcheck._internal.report import Claims, Result
+from samlcheck._internal.rules import attributes, encryption, input, response, signature
+from samlcheck._internal.stages.claims import (
+    ClaimSet,
+    Lookalike,
+    lookalikes,
+    read_assertion,
+    read_claims,
+    to_report,
+)
+from samlcheck._internal.stages.signature import (
+    Outcome,
+    SignatureAnalysis,
+    SignatureCheck,
+    analyse,
+    check_signature,
+)
+from samlcheck._internal.trust.anchors import Anchor, Trust, load_trust
+
+KIND = "response"
+
+
+def check_response(message: Message, options: CheckOptions) -> Result:
+    """Every finding about one SAMLResponse, judged against the trust anchors `options` names."""
+    return check_loaded(message, options, load_trust(options.metadata, options.certs))
+
+
+def check_loaded(
+    message: Message, options: CheckOptions, trust: Trust, current: Trust | None = None
+) -> Result:
+    """`check_response` with the files of `options` already read (`api.Checker` reads them once
+    for many messages): `trust` from its metadata and certs, `current` from its idp_metadata
+    (read when first needed if None)."""
+    at = options.instant()
+    try:
+        doc = parse(message.data)
+    except XmlRefused as error:
+        return Result(source=message.source, kind=KIND, findings=(input.refused(error),))
+    shape = _shape(doc)
+    findings: list[Finding] = input.size_findings(message.data) + response.shape_findings(shape)
+    if not shape.is_response:
+        return Result(source=message.source, kind=KIND, findings=tuple(findings))
+
+    decrypted: XmlDocument | None = None
+    if shape.encrypted:  # with no --sp-key, decrypt() reports that the claims cannot be read
+        from samlcheck._internal.stages.decrypt import decrypt
+
+        decryption = decrypt(doc, options.sp_keys)
+        findings.extend(encryption.decryption_findings(decryption))
+        decrypted = decryption.document
+        shape = dataclasses.replace(shape, decrypted=decrypted is not None)
+
+    analysis = analyse(doc, trust, at, decrypted)
+    root = (decrypted or doc).root
+    claims = read_claims(root, analysis.view)
+    findings.extend(response.status_findings(claims))
+    findings.extend(response.assertion_findings(claims, shape))
+    ignored = lookalikes(root, analysis.view)
+    findings.extend(signature.signature_findings(analysis, at, ignored))
+    findings.extend(_rotation(analysis, claims, trust, current, options, at))
+    findings.extend(_claim_findings(claims, trust, options, at, analysis))
+    findings.extend(_encryption_mode(claims, shape, options))
+    return Result(
+        source=message.source,
+        kind=KIND,
+        findings=tuple(findings),
+        signature=analysis.summary,
+        claims=to_report(claims.assertion) if claims.signed else None,
+        unverified_claims=_unverified(claims, root, ignored),
+        summary=_summary(claims, trust, at, analysis),
+    )
+
+
+def _shape(doc: XmlDocument) -> response.Shape:
+    root = doc.root
+    return response.Shape(
+        is_response=root.tag == qname("samlp", "Response"),
+        root_name=local_name(root),
+        namespace=etree.QName(root).namespace,
+        has_id=bool(root.get("ID")),
+        version=root.get("Version"),
+        encrypted=root.find("saml:EncryptedAssertion", NS) is not None,
+        decrypted=False,
+    )
+
+
+def _unverified(
+    claims: ClaimSet, root: etree._Element, ignored: tuple[Lookalike, ...]
+) -> Claims | None:
+    """What no valid signature vouches for: the assertion itself when nothing signed covers it,
+    else the first SAML Assertion outside the signed view (a wrapping attack's copy)."""
+    if not claims.signed:
+        return to_report(claims.assertion) if claims.assertion is not None else None
+    where = {lookalike.location for lookalike in ignored}
+    for node in root.iter(qname("saml", "Assertion")):
+        if path_of(node) in where:
+            return to_report(read_assertion(node))
+    return None
+
+
+def _claim_findings(
+    claims: ClaimSet,
+    trust: Trust,
+    options: CheckOptions,
+    at: dt.datetime,
+    analysis: SignatureAnalysis,
+) -> list[Finding]:
+    said = {issuer.location for issuer in analysis.foreign_issuers}  # SC-SIG-023 says them
+    found = response.issuer_findings(claims, trust.entity_ids, said)
+    assertion = claims.assertion
+    if assertion is None:
+        return found + attributes.duration_findings(
+            None, options.duration_seconds, options.max_session_duration
+        )
+    found += response.audience_findings(assertion)
+    found += response.time_findings(claims, at)
+    found += response.subject_findings(assertion)
+    found += attributes.name_findings(assertion)
+    found += attributes.role_findings(assertion, options.role_arn, options.provider_arn)
+    found += attributes.session_name_findings(assertion)
+    found += attributes.source_identity_findings(assertion)
+    found += attributes.tag_findings(assertion)
+    found += attributes.duration_findings(
+        assertion, options.duration_seconds, options.max_session_duration
+    )
+    return found
+
+
+def _encryption_mode(
+    claims: ClaimSet, shape: response.Shape, options: CheckOptions
+) -> list[Finding]:
+    """IAM's assertion encryption mode rules (samlcheck._internal.rules.encryption, issue 5)."""
+    if options.encryption_mode is None:
+        return []
+    recipient = None
+    if claims.assertion is not None:
+        recipients = [c.recipient for c in claims.assertion.confirmations if c.recipient]
+        recipient = recipients[0] if recipients else None
+    return encryption.check_mode(shape.encrypted, recipient, options.encryption_mode)
+
+
+def _rotation(
+    analysis: SignatureAnalysis,
+    claims: ClaimSet,
+    trust: Trust,
+    current: Trust | None,
+    options: CheckOptions,
+    at: dt.datetime,
+) -> list[Finding]:
+    """With --idp-metadata: does the IdP's current metadata hold the key that signed?
+
+    The evidence is a re-verification against the current metadata's certificates; what changed
+    between the two metadata versions comes from the same comparison as `samlcheck metadata diff`.
+    """
+    untrusted = [c for c in analysis.signatures if c.outcome is Outcome.KEY_NOT_TRUSTED]
+    if not untrusted or not options.idp_metadata:
+        return []
+    current = current or load_trust(options.idp_metadata, ())
+    issuer = claims.response.issuer  # unverified: used only to pick the entity to compare
+    changes = _metadata_changes(trust, current, issuer.value if issuer else "")
+    held: dict[str, tuple[Anchor, list[SignatureCheck]]] = {}  # per signing certificate
+    unknown: list[SignatureCheck] = []
+    for check in untrusted:
+        element = check.raw.find("ds:Signature", NS)
+        if element is None:
+            continue
+        again = check_signature(element, check.raw.getroottree().getroot(), current.anchors, at)
+        if again.anchor is not None and again.verified:
+            held.setdefault(again.anchor.facts.sha256, (again.anchor, []))[1].append(check)
+        else:
+            unknown.append(check)
+    found = [
+        signature.ROTATED.finding(
+            f"the IdP's current metadata ({anchor.source}) holds the certificate that signed "
+            f"{_parents(checks)} ({anchor.facts.subject}, SHA-256 {anchor.facts.sha256}): the "
+            f"IAM provider still has the old metadata{changes}",
+            checks[0].location,
+        )
+        for anchor, checks in held.values()
+    ]
+    if unknown:
+        found.append(
+            signature.ROTATED.finding(
+                f"the IdP's current metadata does not hold the key that signed "
+                f"{_parents(unknown)} either: the response was signed by another IdP or another "
+                f"key{changes}",
+                unknown[0].location,
+                fix="Find out which system signed this response; it is not the IdP whose "
+                "metadata you gave.",
+            )
+        )
+    return found
+
+
+def _parents(checks: list[SignatureCheck]) -> str:
+    return " and ".join(c.parent for c in checks)
+
+
+def _metadata_changes(held: Trust, current: Trust, issuer: str) -> str:
+    """'; compared with ...: adds X, drops Y' for the issuer's entity, or '' when unknown."""
+    from samlcheck._internal.trust.certs import name_facts
+    from samlcheck._internal.trust.metadata import diff, select
+
+    old = select(held.entities, issuer) or (held.entities[0] if held.entities else None)
+    new = select(current.entities, issuer) or (current.entities[0] if current.entities else None)
+    if old is None or new is None:
+        return ""
+    change = diff(old, new)
+    parts = [f"adds {name_facts(f)}" for f in change.added]
+    parts += [f"drops {name_facts(f)}" for f in change.removed]
+    if change.entity_id_changed:
+        parts.append(f"changes the entityID to {change.new_entity_id!r}")
+    if not parts:
+        return "; its signing certificates are the same as those of the metadata IAM holds"
+    return "; compared with the metadata IAM holds, the current one " + ", ".join(parts)
+
+
+SUMMARY_ANCHORS = 3
+"""Anchors named in the summary when none verified a signature (1,000 entities made 133 KB)."""
+
+
+def _summary(
+    claims: ClaimSet, trust: Trust, at: dt.datetime, analysis: SignatureAnalysis
+) -> tuple[tuple[str, str], ...]:
+    """Check time, the anchors that verified (else the first few) and a count of the others."""
+    pairs = [("check time", at.strftime("%Y-%m-%dT%H:%M:%SZ"))]
+    used: dict[int, Anchor] = {
+        id(c.anchor): c.anchor for c in analysis.signatures if c.verified and c.anchor is not None
+    }
+    shown = list(used.values()) or list(trust.anchors[:SUMMARY_ANCHORS])
+    for anchor in shown:
+        pairs.append(("trust anchor", f"{anchor.facts.subject}, from {anchor.source}"))
+    if not trust.anchors:
+        pairs.append(("trust anchor", "none given (--metadata or --cert)"))
+    rest = len(trust.anchors) - len(shown)
+    if rest > 0:
+        why = "not used" if used or not analysis.signatures else "none verified a signature"
+        pairs.append(("other anchors", f"{rest} more ({why})"))
+    if not claims.signed:  # where signed claims come from is finding SC-SIG-019
+        reason = (
+            "none: the assertion is encrypted"
+            if claims.encrypted
+            else "none verified: no valid signature covers them (see unverified claims)"
+        )
+        pairs.append(("claims", reason))
+    return tuple(pairs)

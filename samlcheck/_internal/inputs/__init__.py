@@ -1,0 +1,1 @@
+"""Reading what the user gave: files, captures, the hardened XML parser, encoding facts."""

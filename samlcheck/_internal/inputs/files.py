@@ -1,0 +1,68 @@
+"""Reading the files the user names, in bounded memory.
+
+A file's size on disk is no bound: /dev/zero, /dev/urandom, a FIFO or `<(command)` report size 0
+and never end. Every reader reads at most `limit + 1` bytes and refuses what is longer.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+from samlcheck._internal.errors import InputError
+
+_CHUNK = 1024 * 1024
+SMALL_FILE = 1024 * 1024
+"""Default limit: keys, certificates and provider state are kilobytes."""
+
+
+def read_limited(path: Path | str, limit: int, what: str = "file") -> bytes:
+    """The bytes of `path`; `InputError` when it holds more than `limit` bytes.
+
+    OSError (missing file, directory, permission) is left to the caller, who knows the hint.
+    """
+    with open(path, "rb") as stream:
+        return read_stream(stream, limit, str(path), what)
+
+
+def read_stream(stream: BinaryIO, limit: int, source: str, what: str = "file") -> bytes:
+    """At most `limit` bytes from an open stream (stdin); `InputError` when there are more."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:  # in chunks: read(limit + 1) would reserve the whole limit up front
+        chunk = stream.read(min(_CHUNK, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise InputError(
+            source,
+            f"holds more than {limit:,} bytes (the {what} limit)",
+            "Check that the path names the intended file (a device such as /dev/zero never ends).",
+        )
+    return b"".join(chunks)
+
+
+def read_file(path: Path | str, what: str, limit: int = SMALL_FILE) -> bytes:
+    """The bytes of a file the user named ('-' is stdin), or one clear `InputError`."""
+    if str(path) == "-":
+        return read_stream(sys.stdin.buffer, limit, "stdin", what)
+    try:
+        size = Path(path).stat().st_size
+        if size > limit:  # refused unread; devices report 0 and are bounded by read_limited
+            raise InputError(
+                str(path), f"is {size:,} bytes, larger than the {limit:,}-byte {what} limit"
+            )
+        return read_limited(path, limit, what)
+    except FileNotFoundError:
+        raise InputError(
+            str(path), f"cannot read the {what}: no such file", "Check the path."
+        ) from None
+    except IsADirectoryError:
+        raise InputError(
+            str(path), f"cannot read the {what}: it is a directory", "Name a file, not a directory."
+        ) from None
+    except OSError as error:
+        raise InputError(str(path), f"cannot read the {what}: {error.strerror or error}") from None

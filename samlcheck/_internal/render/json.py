@@ -1,0 +1,115 @@
+"""The stable JSON output, documented by samlcheck/schemas/report.schema.json."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from samlcheck import __version__
+from samlcheck._internal.aws import ERRORS, AwsError
+from samlcheck._internal.findings import Finding, Rule
+from samlcheck._internal.report import Claims, Report, Result
+
+Explained = tuple[tuple[AwsError, tuple[Rule, ...]], ...]
+
+
+def aws_error_dict(error: AwsError | None) -> dict[str, Any] | None:
+    if error is None:
+        return None
+    return {
+        "code": error.code,
+        "message": error.text,
+        "http_status": error.http_status,
+        "service": error.service,
+        "code_source": error.code_source.value if error.code_source else "unknown",
+    }
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule.id,
+        "name": finding.rule.name,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "fix": finding.fix,
+        "location": finding.location,
+        "aws_error": aws_error_dict(finding.aws_error),
+        "detail": finding.detail,
+    }
+
+
+def claims_dict(claims: Claims | None, kind: str) -> dict[str, Any] | None:
+    """The nine claim values; for a response always an object (empty values when none)."""
+    if claims is None and kind != "response":
+        return None
+    claims = claims or Claims()
+    data = asdict(claims)
+    data["audiences"] = list(claims.audiences)
+    data["roles"] = [asdict(role) for role in claims.roles]
+    return data
+
+
+def result_dict(result: Result) -> dict[str, Any]:
+    verdict = result.verdict
+    return {
+        "source": result.source,
+        "kind": result.kind,
+        "verdict": {
+            "accepted": verdict.accepted,
+            "aws_error": aws_error_dict(verdict.aws_error),
+            "rule": verdict.finding.rule.id if verdict.finding else None,
+            "unjudged": list(verdict.unjudged),
+        },
+        "signature": {"status": result.signature.status, "signed": list(result.signature.signed)},
+        "claims": claims_dict(result.claims, result.kind),
+        "unverified_claims": claims_dict(result.unverified_claims, result.kind),
+        "summary": [{"label": label, "value": value} for label, value in result.summary],
+        "findings": [finding_dict(f) for f in result.findings],
+        "commands": list(result.commands),
+    }
+
+
+def rule_dict(rule: Rule) -> dict[str, Any]:
+    return {
+        "rule": rule.id,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "stage": rule.stage,
+        "summary": rule.summary,
+        "fix": rule.fix,
+        "aws_error": aws_error_dict(ERRORS[rule.aws_error]) if rule.aws_error else None,
+        "source": rule.source,
+        "evidence": rule.evidence.value,
+        "seed_section": rule.seed_section,
+        "url": rule.url,
+    }
+
+
+def explanation_json(query: str | None, errors: Explained, rules: tuple[Rule, ...]) -> str:
+    """`explain --format json`, documented by samlcheck/schemas/explain.schema.json."""
+    document = {
+        "samlcheck": __version__,
+        "query": query,
+        "errors": [
+            {
+                **(aws_error_dict(error) or {}),
+                "heading": error.heading,
+                "documented": error.source,
+                "causes": error.causes,
+                "fix": error.remediation,
+                "detected_by": [r.id for r in detected],
+            }
+            for error, detected in errors
+        ],
+        "rules": [rule_dict(rule) for rule in rules],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {"samlcheck": __version__, "results": [result_dict(r) for r in report.results]}
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,113 @@
+"""The result model every command reports through: one Result per message, key or document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from samlcheck._internal.aws import EVALUATION_ORDER, AwsError
+from samlcheck._internal.findings import Finding
+
+
+@dataclass(frozen=True)
+class RoleClaim:
+    """One value of the AWS Role attribute, split into its two ARNs."""
+
+    role_arn: str
+    provider_arn: str
+
+
+@dataclass(frozen=True)
+class Claims:
+    """What a SAML response asserts: the nine values of the JSON contract."""
+
+    issuer: str | None = None
+    name_id: str | None = None
+    audiences: tuple[str, ...] = ()
+    recipient: str | None = None
+    roles: tuple[RoleClaim, ...] = ()
+    role_session_name: str | None = None
+    source_identity: str | None = None
+    session_duration: int | str | None = None
+    """An integer when the value is one; otherwise the raw text (a finding says why)."""
+    principal_tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SignatureSummary:
+    """status: valid, invalid, unsigned, unverifiable or not-checked; signed: what is covered."""
+
+    status: str = "not-checked"
+    signed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """AWS's answer: accepted, or the first error in AWS's evaluation order."""
+
+    accepted: bool
+    aws_error: AwsError | None = None
+    finding: Finding | None = None
+    """The finding that leads to the error (None when accepted)."""
+    unjudged: tuple[str, ...] = ()
+    """What samlcheck could not judge (no trust anchor, an assertion it could not decrypt)."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything samlcheck found about one input (a SAML message, a metadata file, a key)."""
+
+    source: str
+    kind: str
+    findings: tuple[Finding, ...] = ()
+    signature: SignatureSummary = SignatureSummary()
+    claims: Claims | None = None
+    """What the signed content says; None when no valid signature covers the assertion."""
+    unverified_claims: Claims | None = None
+    """What content no valid signature covers says: the assertion when nothing verifies, or the
+    unsigned look-alike a wrapping attack inserted. Never vouched for by any signature."""
+    summary: tuple[tuple[str, str], ...] = ()
+    """Label/value pairs a person reads at a glance (entity ID, certificates, ...)."""
+    commands: tuple[str, ...] = ()
+    """The commands that carry out an accepted provider plan, in order."""
+
+    @property
+    def verdict(self) -> Verdict:
+        """AWS's predicted answer: the first rejecting finding in AWS's evaluation order."""
+        return verdict_of(self.findings)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The results of one command run, in input order."""
+
+    results: tuple[Result, ...]
+
+    @property
+    def accepted(self) -> bool:
+        """True when AWS accepts every input."""
+        return all(r.verdict.accepted for r in self.results)
+
+    @property
+    def fully_judged(self) -> bool:
+        """False when some verdict could not judge part of its input (see Verdict.unjudged)."""
+        return not any(r.verdict.unjudged for r in self.results)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 when AWS accepts everything, 1 when it rejects anything (or, strict, when
+        samlcheck could not judge everything)."""
+        return 0 if self.accepted and (self.fully_judged or not strict) else 1
+
+
+def _stage_rank(finding: Finding) -> int:
+    stage = finding.rule.stage
+    return EVALUATION_ORDER.index(stage) if stage in EVALUATION_ORDER else -1
+
+
+def verdict_of(findings: tuple[Finding, ...]) -> Verdict:
+    """The first rejecting finding in AWS's evaluation order decides; ties keep finding order."""
+    unjudged = tuple(dict.fromkeys(f.rule.unjudged for f in findings if f.rule.unjudged))
+    rejecting = [f for f in findings if f.rejects]
+    if not rejecting:
+        return Verdict(accepted=True, unjudged=unjudged)
+    first = min(rejecting, key=_stage_rank)  # min is stable: the earliest of a stage wins
+    return Verdict(accepted=False, aws_error=first.aws_error, finding=first, unjudged=unjudged)

@@ -1,0 +1,133 @@
+"""The metadata's own signature: verified on the document element, with the certificate given,
+else the embedded one, else the IdP's signing certificates (the core verifier is `signature`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cryptography import x509
+from lxml import etree
+
+from samlcheck._internal.inputs.xml import XmlDocument, find_all, local_name, path_of, text
+from samlcheck._internal.trust.certs import key_info_certificates
+from samlcheck._internal.trust.metadata import IdpEntity
+
+MAX_SIGNATURE_CANDIDATES = 8
+"""Most certificates tried on the metadata signature when none is given or embedded."""
+
+
+@dataclass(frozen=True)
+class MetadataSignature:
+    status: str
+    """valid, invalid, unverifiable or unsigned."""
+    detail: str
+    location: str
+    signer: x509.Certificate | None = None
+    covered: etree._Element | None = None
+    """What a valid signature covers (the document without it): the metadata's signed view."""
+
+
+def _embedded_certificate(signature: etree._Element) -> x509.Certificate | None:
+    """The first well-formed certificate among those KeyInfo carries (see key_info_certificates)."""
+    decoded, _ = key_info_certificates(signature)
+    return next((d.certificate for d in decoded if d.certificate and d.problem is None), None)
+
+
+def _empty_values(signature: etree._Element) -> str | None:
+    """'SignatureValue' or 'DigestValue' when that value is absent or empty, else None."""
+    for path in ("ds:SignatureValue", "ds:SignedInfo/ds:Reference/ds:DigestValue"):
+        values = find_all(signature, path)
+        if not values or not text(values[0]).strip():
+            return path.rsplit(":", 1)[-1]
+    return None
+
+
+def verify_signature(
+    doc: XmlDocument, cert: x509.Certificate | None, entities: tuple[IdpEntity, ...]
+) -> MetadataSignature:
+    """Verify the document element's own ds:Signature with `cert`, else the embedded
+    certificate, else the IdP's signing certificates. Expiry is ignored (as IAM ignores it)."""
+    signatures = find_all(doc.root, "ds:Signature")
+    location = f"/{local_name(doc.root)}/Signature"
+    if not signatures:
+        nested = find_all(doc.root, ".//ds:Signature")
+        if nested:
+            where = path_of(nested[0])
+            return MetadataSignature(
+                "unverifiable",
+                f"only a signature inside the document ({where}) is present; samlcheck verifies "
+                "the document element's own signature",
+                where,
+            )
+        return MetadataSignature("unsigned", "the document element is not signed", location)
+    if len(signatures) > 1:
+        return MetadataSignature(
+            "invalid",
+            f"the document element carries {len(signatures)} signatures; metadata has at most one "
+            "and consumers may verify a different one than samlcheck does",
+            location,
+        )
+    empty = _empty_values(signatures[0])
+    if empty:
+        return MetadataSignature(
+            "invalid", f"the {empty} is empty: the signature is invalid under any key", location
+        )
+    embedded = _embedded_certificate(signatures[0])
+    if cert is not None:
+        candidates = [("the certificate given with --cert", cert)]
+    elif embedded is not None:
+        candidates = [("the certificate embedded in the signature", embedded)]
+    else:
+        candidates = [
+            ("the IdP's signing certificate", c)
+            for entity in entities
+            for c in entity.signing_certificates
+        ]
+    if not candidates:
+        return MetadataSignature(
+            "unverifiable", "the signature carries no certificate and none was given", location
+        )
+    failures: list[str] = []
+    for label, candidate in candidates[:MAX_SIGNATURE_CANDIDATES]:
+        problem, covered = _verify_with(doc, candidate)
+        if covered is not None:
+            note = (
+                " (this proves the file is intact, not who signed it: pass --cert with the "
+                "publisher's certificate for that)"
+                if label.endswith("embedded in the signature")
+                else ""
+            )
+            detail = f"verified with {label}{note}"
+            return MetadataSignature("valid", detail, location, candidate, covered)
+        failures.append(f"{label}: {problem}")
+    if len(candidates) > MAX_SIGNATURE_CANDIDATES:
+        return MetadataSignature(
+            "unverifiable",
+            f"none of the first {MAX_SIGNATURE_CANDIDATES} of {len(candidates):,} signing "
+            "certificates verifies it and samlcheck tries no more (each try re-reads the whole "
+            "document); pass the publisher's certificate with --cert",
+            location,
+        )
+    return MetadataSignature("invalid", "; ".join(failures), location)
+
+
+def _verify_with(
+    doc: XmlDocument, cert: x509.Certificate
+) -> tuple[str, None] | tuple[None, etree._Element]:
+    """(None, the signed view) when the root signature verifies with `cert` and covers the root;
+    else (why not, None)."""
+    from signxml.exceptions import InvalidInput, InvalidSignature
+
+    from samlcheck._internal.stages.signature import verify_pinned
+
+    try:
+        verified = verify_pinned(doc.root, cert)
+    except (InvalidSignature, InvalidInput) as error:  # InvalidDigest/Certificate subclass these
+        return str(error).rstrip(": ") or type(error).__name__, None
+    except (ValueError, TypeError, etree.LxmlError) as error:
+        return f"the signature cannot be processed ({error})", None
+    signed = getattr(verified, "signed_xml", None)
+    if signed is None or signed.tag != doc.root.tag or signed.get("ID") != doc.root.get("ID"):
+        return "the signature is valid but does not cover the whole document", None
+    return None, signed

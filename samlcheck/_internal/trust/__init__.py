@@ -1,0 +1,1 @@
+"""What the IAM provider holds and trusts: metadata, certificates, SP keys, its state, anchors."""
