@@ -12,13 +12,13 @@ import fixtures_metadata as fm
 import pytest
 from lxml import etree
 
-from samlcheck._internal.checks.metadata import MAX_ENTITIES_EXAMINED, check_metadata
+from samlcheck._internal.checks.metadata import check_metadata
 from samlcheck._internal.inputs import xml
 from samlcheck._internal.rules import metadata as rules
 from samlcheck._internal.stages import metadata_signature
 from samlcheck._internal.stages.metadata_signature import MAX_SIGNATURE_CANDIDATES
 from samlcheck._internal.trust import schema
-from samlcheck._internal.trust.metadata import MAX_CERTIFICATES, idp_entities
+from samlcheck._internal.trust.metadata import MAX_CERTIFICATES, MAX_ENTITIES_EXAMINED, idp_entities
 
 AT = dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)
 

@@ -36,6 +36,7 @@ from samlcheck._internal.trust.certs import describe_facts
 from samlcheck._internal.trust.metadata import (
     ENTITIES_DESCRIPTOR,
     ENTITY_DESCRIPTOR,
+    MAX_ENTITIES_EXAMINED,
     IdpEntity,
     MetadataDiff,
     diff,
@@ -47,8 +48,6 @@ from samlcheck._internal.trust.metadata import (
 )
 
 SCHEMA_ERRORS_LISTED = 5
-MAX_ENTITIES_EXAMINED = 50
-"""IdPs whose certificates and endpoints are judged and shown; an IAM provider holds one."""
 
 
 def _root_kind(doc: XmlDocument) -> tuple[str, str] | None:

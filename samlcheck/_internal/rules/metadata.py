@@ -51,7 +51,15 @@ from samlcheck._internal.trust.certs import (
     serial_number,
 )
 from samlcheck._internal.trust.der import DerError
-from samlcheck._internal.trust.metadata import IdpEntity, MetadataCert, MetadataDiff, ValidityMark
+from samlcheck._internal.trust.metadata import (
+    MAX_CERTIFICATES,
+    MAX_ENTITIES_EXAMINED,
+    IdpEntity,
+    MetadataCert,
+    MetadataDiff,
+    ValidityMark,
+)
+from samlcheck._internal.trust.schema import MAX_VALIDATED_ELEMENTS
 
 _GUIDE = f"{SEED}: Could not parse metadata"
 _API = "IAM API Reference, CreateSAMLProvider (SAMLMetadataDocument length 1000 to 10000000)"
@@ -366,8 +374,7 @@ SCHEMA_PARTLY_VALIDATED = _rule(
     "answered quickly; the rest was not validated.",
     "Nothing to do for IAM; validate the full document with a schema validator if you need to.",
     _SCHEMA
-    + " The bound is samlcheck's (samlcheck._internal.trust.schema.MAX_VALIDATED_ELEMENTS),"
-    + " not IAM's.",
+    + f" The bound is samlcheck's ({MAX_VALIDATED_ELEMENTS:,} elements), not IAM's.",
     evidence=Evidence.DOCUMENTED,
 )  # fmt: skip
 NOT_FULLY_EXAMINED = _rule(
@@ -375,8 +382,8 @@ NOT_FULLY_EXAMINED = _rule(
     "samlcheck examines a bounded number of certificates per IdP and of IdPs per document, so "
     "that any input is answered quickly; what lies beyond was not examined.",
     "Upload only your IdP's EntityDescriptor with the certificates it uses (one to four).",
-    "samlcheck's bounds (samlcheck._internal.trust.metadata.MAX_CERTIFICATES, "
-    "samlcheck._internal.checks.metadata.MAX_ENTITIES_EXAMINED), not IAM's." + _UNKNOWN,
+    f"samlcheck's bounds ({MAX_CERTIFICATES} certificates per IdP, {MAX_ENTITIES_EXAMINED} IdPs "
+    "per document), not IAM's." + _UNKNOWN,
     evidence=Evidence.INFERRED,
 )  # fmt: skip
 

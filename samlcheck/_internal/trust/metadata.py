@@ -93,6 +93,9 @@ def _inherited(element: etree._Element, attribute: str) -> str | None:
 MAX_CERTIFICATES = 16
 """Most certificates decoded per IdP (real IdPs publish one to four): the rest are counted in
 IdpEntity.certs_skipped, never decoded and never trusted, so hostile metadata stays cheap."""
+MAX_ENTITIES_EXAMINED = 50
+"""IdPs whose certificates and endpoints `samlcheck metadata` judges and shows; an IAM provider
+holds one."""
 
 
 def _certs(descriptor: etree._Element, room: int) -> tuple[list[MetadataCert], int]:
