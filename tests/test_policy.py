@@ -181,3 +181,13 @@ def test_policy_variables_take_the_request_value() -> None:
     assert substitute("${saml:uid, 'none'}", variables) == "none"
     check = check_condition("StringLike", "k", ("${SAML:sub}*",), ("alice@x",), variables)
     assert check.met is True and check.values == ("alice*",)
+
+
+def test_policy_json_validates_against_the_schema(run_cli: RunCli) -> None:
+    import jsonschema
+
+    schema = json.loads((FIXTURES.parent / "samlcheck/schemas/report.schema.json").read_text())
+    for name in ("regional-aud", "deny-wins", "tags-allowed"):
+        _, result = _check(run_cli, name)
+        assert result["policy"]
+        jsonschema.validate({"samlcheck": "x", "results": [result]}, schema)
