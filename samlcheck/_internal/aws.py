@@ -490,6 +490,7 @@ EVALUATION_ORDER = (
     "time",
     "subject",
     "attributes",
+    "policy",
     "duration",
 )
 """The order in which samlcheck assumes STS evaluates a SAMLResponse; the first error wins.
@@ -506,8 +507,10 @@ foreign key, profile and wrapping violations; issuer: Response and Assertion Iss
 metadata entity ID; audience: AudienceRestriction and the bearer Recipient; time: NotBefore,
 NotOnOrAfter and the 5-minute redeem window; subject: NameID and the bearer SubjectConfirmation;
 attributes: Role, RoleSessionName, SourceIdentity, session tags, --role-arn / --provider-arn;
-duration: the SessionDuration attribute's range, and DurationSeconds against MaxSessionDuration
-(the attribute itself is not compared with MaxSessionDuration: see
+policy: the chosen role's trust policy (rules.policy: a missing role, an action not allowed, a
+Principal or a condition not met, an explicit Deny; inferred after the attributes, which name
+the role); duration: the SessionDuration attribute's range, and DurationSeconds against
+MaxSessionDuration (the attribute itself is not compared with MaxSessionDuration: see
 samlcheck._internal.rules.attributes.duration_findings).
 """
 

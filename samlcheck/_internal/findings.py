@@ -50,7 +50,12 @@ class Rule:
     def __post_init__(self) -> None:
         if self.aws_error is not None and self.aws_error not in ERRORS:
             raise ValueError(f"{self.id}: unknown AWS error {self.aws_error!r}")
-        if self.stage not in EVALUATION_ORDER and self.stage not in ("metadata", "key", "provider"):
+        if self.stage not in EVALUATION_ORDER and self.stage not in (
+            "metadata",
+            "key",
+            "provider",
+            "role",
+        ):
             raise ValueError(f"{self.id}: unknown stage {self.stage!r}")
         if not isinstance(self.evidence, Evidence):
             raise ValueError(f"{self.id}: evidence {self.evidence!r} is not an aws.Evidence")

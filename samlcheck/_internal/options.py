@@ -31,6 +31,10 @@ class CheckOptions:
     """The IAM provider's assertion encryption mode: Required or Allowed (None: not given)."""
     idp_metadata: tuple[Path, ...] = ()
     """The IdP's current metadata, to tell a certificate rotation from a foreign key."""
+    roles: tuple[Path, ...] = ()
+    """`aws iam get-role` JSON files: the roles that exist, with their trust policies."""
+    trust_policy: Path | None = None
+    """A bare trust policy for the role of role_arn (or the only role of the Role attribute)."""
 
     def instant(self) -> dt.datetime:
         """The check time: `at`, or now (UTC)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from samlcheck._internal.aws import EVALUATION_ORDER, AwsError
+from samlcheck._internal.evaluation import PolicyEvaluation
 from samlcheck._internal.findings import Finding
 
 
@@ -69,6 +70,8 @@ class Result:
     """Label/value pairs a person reads at a glance (entity ID, certificates, ...)."""
     commands: tuple[str, ...] = ()
     """The commands that carry out an accepted provider plan, in order."""
+    policy: tuple[PolicyEvaluation, ...] = ()
+    """The trust policies evaluated for the request (--role, --trust-policy), one per role."""
 
     @property
     def verdict(self) -> Verdict:

@@ -88,6 +88,19 @@ IdpMetadata = Annotated[
         help="The IdP's current metadata, to recognise a signing-certificate rotation.",
     ),
 ]
+Roles = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--role", help="aws iam get-role output (JSON): a role and its trust policy (repeatable)."
+    ),
+]
+TrustPolicy = Annotated[
+    Path | None,
+    typer.Option(
+        "--trust-policy",
+        help="A bare trust policy, for the role of --role-arn or the only role in the response.",
+    ),
+]
 Strict = Annotated[
     bool,
     typer.Option(
@@ -121,6 +134,8 @@ def check(
     sp_key: SpKeys = None,
     encryption_mode: Mode = None,
     idp_metadata: IdpMetadata = None,
+    role: Roles = None,
+    trust_policy: TrustPolicy = None,
     strict: Strict = False,
     verbose: Verbose = False,
     fmt: FormatOption = OutputFormat.text,
@@ -136,6 +151,7 @@ def check(
         raise InputError("check", "no capture given", "Pass a file, '-' for stdin, or --text.")
     _in_range("--duration-seconds", duration_seconds, *SESSION_DURATION_RANGE)
     _in_range("--max-session-duration", max_session_duration, *MAX_SESSION_DURATION_RANGE)
+    max_session_duration = _max_duration(role or [], role_arn, max_session_duration)
     checker = Checker(
         CheckOptions(
             metadata=tuple(metadata or ()),
@@ -148,6 +164,8 @@ def check(
             sp_keys=tuple(sp_key or ()),
             encryption_mode=encryption_mode.value if encryption_mode else None,
             idp_metadata=tuple(idp_metadata or ()),
+            roles=tuple(role or ()),
+            trust_policy=trust_policy,
         )
     )
     inputs = [(p, None) for p in _expand(captures or [])] + [(None, t) for t in text or []]
@@ -156,6 +174,28 @@ def check(
         with reading(path or "--text"):
             results += checker.check(read_capture(path, text=value)).results
     emit(Report(tuple(results)), fmt, strict=strict, verbose=verbose)
+
+
+def _max_duration(roles: list[Path], role_arn: str | None, flag: int | None) -> int | None:
+    """--max-session-duration, or the MaxSessionDuration of the --role file(s) that apply (the
+    one of --role-arn, else all); a flag that disagrees with a file is a usage error."""
+    from samlcheck._internal.trust.role import read_role
+
+    held = [read_role(path) for path in roles]
+    durations = {
+        r.source: r.max_session_duration
+        for r in held
+        if r.max_session_duration is not None and (role_arn is None or r.arn == role_arn)
+    }
+    for source, duration in durations.items():
+        if flag is not None and duration != flag:
+            raise InputError(
+                "--max-session-duration",
+                f"{flag} disagrees with MaxSessionDuration {duration} in {source}",
+                "Drop the flag (the --role file says it) or pass the role's current JSON.",
+            )
+    found = set(durations.values())
+    return flag if flag is not None or len(found) != 1 else found.pop()
 
 
 def _expand(captures: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ import datetime as dt
 
 from lxml import etree
 
+from samlcheck._internal.evaluation import PolicyEvaluation
 from samlcheck._internal.findings import Finding
 from samlcheck._internal.inputs.capture import Message
 from samlcheck._internal.inputs.xml import (
@@ -90,6 +91,8 @@ def check_loaded(
     findings.extend(_rotation(analysis, claims, trust, current, options, at))
     findings.extend(_claim_findings(claims, trust, options, at, analysis))
     findings.extend(_encryption_mode(claims, shape, options))
+    policy_findings, evaluations = _policy(claims, options)
+    findings.extend(policy_findings)
     return Result(
         source=message.source,
         kind=KIND,
@@ -98,7 +101,19 @@ def check_loaded(
         claims=to_report(claims.assertion) if claims.signed else None,
         unverified_claims=_unverified(claims, root, ignored),
         summary=_summary(claims, trust, at, analysis),
+        policy=evaluations,
     )
+
+
+def _policy(
+    claims: ClaimSet, options: CheckOptions
+) -> tuple[list[Finding], tuple[PolicyEvaluation, ...]]:
+    """The role's trust policy (issue 11): only when --role or --trust-policy is given."""
+    if not (options.roles or options.trust_policy):
+        return [], ()
+    from samlcheck._internal.checks.role import policy_check
+
+    return policy_check(claims, options)
 
 
 def _shape(doc: XmlDocument) -> response.Shape:

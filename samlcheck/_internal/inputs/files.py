@@ -6,9 +6,10 @@ and never end. Every reader reads at most `limit + 1` bytes and refuses what is 
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from samlcheck._internal.errors import InputError
 
@@ -66,3 +67,23 @@ def read_file(path: Path | str, what: str, limit: int = SMALL_FILE) -> bytes:
         ) from None
     except OSError as error:
         raise InputError(str(path), f"cannot read the {what}: {error.strerror or error}") from None
+
+
+def load_json(data: bytes, source: str, hint: str) -> Any:
+    """The JSON document in `data` (AWS CLI output), or one clear `InputError` naming `source`."""
+    try:
+        document = json.loads(data)  # UTF-8, -16 or -32, BOM or not (PowerShell's > writes UTF-16)
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(source, f"not JSON ({error})", hint) from None
+    except UnicodeEncodeError:  # a \ud800-style escape: no character, cannot be printed
+        raise InputError(
+            source, "the JSON escapes a lone surrogate (\\uD800 to \\uDFFF)", hint
+        ) from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise InputError(source, "the JSON holds a number too long to read", hint) from None
+    except RecursionError:
+        raise InputError(
+            source, "the JSON nests arrays or objects too deeply to read", hint
+        ) from None
+    return document

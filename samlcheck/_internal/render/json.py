@@ -8,6 +8,7 @@ from typing import Any
 
 from samlcheck import __version__
 from samlcheck._internal.aws import ERRORS, AwsError
+from samlcheck._internal.evaluation import PolicyEvaluation
 from samlcheck._internal.findings import Finding, Rule
 from samlcheck._internal.report import Claims, Report, Result
 
@@ -67,6 +68,47 @@ def result_dict(result: Result) -> dict[str, Any]:
         "summary": [{"label": label, "value": value} for label, value in result.summary],
         "findings": [finding_dict(f) for f in result.findings],
         "commands": list(result.commands),
+        "policy": [policy_dict(p) for p in result.policy],
+    }
+
+
+def policy_dict(evaluation: PolicyEvaluation) -> dict[str, Any]:
+    """One trust-policy evaluation: each action's decision, each statement and condition."""
+    return {
+        "role_arn": evaluation.role_arn,
+        "provider_arn": evaluation.provider_arn,
+        "source": evaluation.source,
+        "allowed": evaluation.allowed,
+        "actions": [
+            {
+                "action": d.action,
+                "decision": d.decision,
+                "statement": d.deciding.index if d.deciding else None,
+            }
+            for d in evaluation.decisions
+        ],
+        "statements": [
+            {
+                "index": s.index,
+                "sid": s.sid,
+                "effect": s.effect,
+                "action": s.action,
+                "principal_matches": s.principal_matches,
+                "action_matches": s.action_matches,
+                "applies": s.applies,
+                "conditions": [
+                    {
+                        "operator": c.operator,
+                        "key": c.key,
+                        "response": "absent" if c.context is None else list(c.context),
+                        "policy": list(c.values),
+                        "met": c.met,
+                    }
+                    for c in s.conditions
+                ],
+            }
+            for s in evaluation.statements
+        ],
     }
 
 

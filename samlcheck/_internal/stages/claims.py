@@ -77,6 +77,8 @@ class AssertionFacts:
     """The Audience values of each Conditions/AudienceRestriction, one tuple per restriction."""
     attributes: tuple[Attribute, ...]
     location: str
+    name_id_format: str | None = None
+    """The NameID's Format attribute (None when it has none)."""
 
     @property
     def audiences(self) -> tuple[Text, ...]:
@@ -194,7 +196,13 @@ def read_assertion(element: etree._Element, prefix: str = "") -> AssertionFacts:
         ),
         attributes=attributes,
         location=reader.where(element),
+        name_id_format=_format(element),
     )
+
+
+def _format(element: etree._Element) -> str | None:
+    name_id = element.find("saml:Subject/saml:NameID", NS)
+    return name_id.get("Format") if name_id is not None else None
 
 
 def read_claims(root: etree._Element, view: SignedView) -> ClaimSet:

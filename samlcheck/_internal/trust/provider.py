@@ -10,12 +10,12 @@ samlcheck._internal.checks.provider puts the two together.
 
 from __future__ import annotations
 
-import json
 import shlex
 from dataclasses import dataclass, replace
 
 from samlcheck._internal.aws import ENCRYPTION_MODES, MAX_PRIVATE_KEYS, EncryptionMode
 from samlcheck._internal.errors import InputError
+from samlcheck._internal.inputs.files import load_json
 
 _HINT = "Save the output of: aws iam get-saml-provider --saml-provider-arn ARN > current.json"
 
@@ -76,21 +76,7 @@ class ProviderChange:
 
 def load_state(data: bytes, source: str) -> ProviderState:
     """The provider state from get-saml-provider JSON; `InputError` when it is not that."""
-    try:
-        document = json.loads(data)  # UTF-8, -16 or -32, BOM or not (PowerShell's > writes UTF-16)
-        json.dumps(document, ensure_ascii=False).encode("utf-8")
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(source, f"not JSON ({error})", _HINT) from None
-    except UnicodeEncodeError:  # a \ud800-style escape: no character, cannot be printed
-        raise InputError(
-            source, "the JSON escapes a lone surrogate (\\uD800 to \\uDFFF)", _HINT
-        ) from None
-    except ValueError:  # Python refuses integers of more than 4,300 digits
-        raise InputError(source, "the JSON holds a number too long to read", _HINT) from None
-    except RecursionError:
-        raise InputError(
-            source, "the JSON nests arrays or objects too deeply to read", _HINT
-        ) from None
+    document = load_json(data, source, _HINT)
     if not isinstance(document, dict):
         raise InputError(source, "the JSON is not an object", _HINT)
     known = {
