@@ -148,7 +148,9 @@ def _entity_findings(
         sp_only = any(find_all(e, "md:SPSSODescriptor") for e in descriptors)
         found.append(rules.no_idp_descriptor(sp_only, f"/{local_name(doc.root)}"))
     for entity in entities[:MAX_ENTITIES_EXAMINED]:
-        found += rules.entity_findings(entity, now)
+        found += rules.entity_findings(entity)
+        for certificate in entity.certs:
+            found += rules.certificate_findings(certificate, now)
     found += rules.unexamined_entities_finding(len(entities), MAX_ENTITIES_EXAMINED)
     for mark in validity_marks(doc):
         found += rules.validity_findings(mark, now)
