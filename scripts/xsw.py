@@ -136,18 +136,23 @@ def xsw4() -> etree._Element:
     return root
 
 
-def xsw5() -> etree._Element:
+def _tampered() -> tuple[etree._Element, etree._Element, etree._Element]:
+    """A response whose signed Assertion now carries the attacker's claims (signature kept),
+    that Assertion, and an unsigned copy of the original."""
     root, signed = _signed_assertion()
     original = _without_signature(signed)
     _tamper(signed)
+    return root, signed, original
+
+
+def xsw5() -> etree._Element:
+    root, _, original = _tampered()
     root.append(original)
     return root
 
 
 def xsw6() -> etree._Element:
-    root, signed = _signed_assertion()
-    original = _without_signature(signed)
-    _tamper(signed)
+    root, signed, original = _tampered()
     _child(signed, f"{{{DS}}}Signature").append(original)
     return root
 
