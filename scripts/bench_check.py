@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import testidp  # noqa: E402
+from bench_decode import median_seconds  # noqa: E402
 
 from samlcheck._internal.checks.response import check_loaded  # noqa: E402
 from samlcheck._internal.inputs.capture import Message  # noqa: E402
@@ -28,12 +27,7 @@ from samlcheck._internal.trust.anchors import load_trust  # noqa: E402
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> float:
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000
+    return median_seconds(action, repeat) * 1000
 
 
 def main() -> None:

@@ -199,6 +199,12 @@ def _tags(count: int) -> tuple[tuple[str, str], ...]:
 _LATER = "2026-01-15T12:10:00Z"
 _NO_ANCHOR: dict[str, object] = {"metadata": ()}
 
+
+def _bad_role(value: str) -> Case:
+    """A response whose one Role value AWS refuses as malformed."""
+    return Case(response(Spec(roles=(value,))), "role-value-invalid")
+
+
 CASES: dict[str, Case] = {
     # --- accepted ---
     "valid": Case(response(), None, note="Response and Assertion signed, every AWS attribute ok"),
@@ -325,32 +331,13 @@ CASES: dict[str, Case] = {
     "time-unreadable": Case(_custom(_bad_time), "time-unreadable"),
     # --- AWS attributes ---
     "role-missing": Case(response(Spec(roles=())), "role-attribute-missing"),
-    "role-space-after-comma": Case(
-        response(Spec(roles=(f"{testidp.ROLE_ARN}, {testidp.PROVIDER_ARN}",))),
-        "role-value-invalid",
-    ),
-    "role-trailing-comma": Case(
-        response(Spec(roles=(f"{testidp.ROLE_ARN},{testidp.PROVIDER_ARN},",))),
-        "role-value-invalid",
-    ),
-    "role-third-field": Case(
-        response(Spec(roles=(f"{testidp.ROLE_ARN},{testidp.PROVIDER_ARN},extra",))),
-        "role-value-invalid",
-    ),
-    "role-leading-space": Case(
-        response(Spec(roles=(f" {testidp.ROLE_ARN},{testidp.PROVIDER_ARN}",))),
-        "role-value-invalid",
-    ),
-    "role-not-an-arn": Case(
-        response(Spec(roles=(f"SAMLDeveloper,{testidp.PROVIDER_ARN}",))), "role-value-invalid"
-    ),
-    "role-invalid-character": Case(
-        response(Spec(roles=(f"{testidp.ROLE_ARN}é,{testidp.PROVIDER_ARN}",))),
-        "role-value-invalid",
-    ),
-    "role-two-roles": Case(
-        response(Spec(roles=(f"{testidp.ROLE_ARN},{OTHER_ROLE}",))), "role-value-invalid"
-    ),
+    "role-space-after-comma": _bad_role(f"{testidp.ROLE_ARN}, {testidp.PROVIDER_ARN}"),
+    "role-trailing-comma": _bad_role(f"{testidp.ROLE_ARN},{testidp.PROVIDER_ARN},"),
+    "role-third-field": _bad_role(f"{testidp.ROLE_ARN},{testidp.PROVIDER_ARN},extra"),
+    "role-leading-space": _bad_role(f" {testidp.ROLE_ARN},{testidp.PROVIDER_ARN}"),
+    "role-not-an-arn": _bad_role(f"SAMLDeveloper,{testidp.PROVIDER_ARN}"),
+    "role-invalid-character": _bad_role(f"{testidp.ROLE_ARN}é,{testidp.PROVIDER_ARN}"),
+    "role-two-roles": _bad_role(f"{testidp.ROLE_ARN},{OTHER_ROLE}"),
     "role-not-listed": Case(response(), "requested-role-not-listed", {"role_arn": OTHER_ROLE}),
     "provider-mismatch": Case(
         response(), "provider-arn-mismatch", {"provider_arn": OTHER_PROVIDER}

@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import fixtures_metadata as fm  # noqa: E402
 import testidp  # noqa: E402
 from lxml import etree  # noqa: E402
 from testidp import FIXTURES, METADATA, SP_CERT, SP_KEY, VALID  # noqa: E402
@@ -315,13 +316,58 @@ case("tags-200k", "check: 200,000 PrincipalTag attributes")(tags(200_000))
 case("tags-99k", "check: 99,000 PrincipalTag attributes, just under the node cap")(tags(99_000))
 
 
+def extensions_metadata(count: int) -> bytes:
+    """One IdP whose EntityDescriptor Extensions hold `count` empty elements."""
+    entity = fm.idp_metadata()
+    extensions = etree.Element(f"{{{fm.MD}}}Extensions")
+    extensions.text = "<x/>"  # placeholder, replaced below: building 1e6 lxml nodes is slow
+    entity.insert(0, extensions)
+    return fm.xml_bytes(entity).replace(b"&lt;x/&gt;", b"<x xmlns='urn:x'/>" + b"<x/>" * count)
+
+
+def certificates_metadata(count: int) -> bytes:
+    """A signed IdP with `count` more signing certificates, added after signing (so the signature
+    fails and every key is a candidate), and a signature without KeyInfo."""
+    md, ds = f"{{{fm.MD}}}", f"{{{fm.DS}}}"
+    cert = testidp.cert_base64(testidp.idp("idpb").cert)
+    entity = fm.idp_metadata(document_id="_many", keys=[("signing", testidp.idp().cert)])
+    signed = fm.signed(entity, testidp.idp())
+    signature = signed.find(f"{ds}Signature")
+    assert signature is not None
+    for key_info in signature.findall(f"{ds}KeyInfo"):
+        signature.remove(key_info)
+    sso = signed.find(md + "IDPSSODescriptor")
+    assert sso is not None
+    for _ in range(count):
+        descriptor = etree.SubElement(sso, md + "KeyDescriptor", use="signing")
+        info = etree.SubElement(etree.SubElement(descriptor, ds + "KeyInfo"), ds + "X509Data")
+        etree.SubElement(info, ds + "X509Certificate").text = cert
+    return fm.xml_bytes(signed)
+
+
+def aggregate_metadata(count: int) -> bytes:
+    """An EntitiesDescriptor of `count` IdPs."""
+    one = etree.tostring(fm.idp_metadata())
+    entity_id = b'idp.example.test/saml"'
+    body = b"".join(one.replace(entity_id, f'e{i}"'.encode()) for i in range(count))
+    return (
+        b"<?xml version='1.0' encoding='UTF-8'?>\n"
+        + f'<md:EntitiesDescriptor xmlns:md="{fm.MD}" xmlns:ds="{fm.DS}">'.encode()
+        + body
+        + b"</md:EntitiesDescriptor>\n"
+    )
+
+
 @case("metadata-1e6-extensions", "metadata: 1,000,000 <x/> in md:Extensions")
 def _extensions(folder: Path) -> list[str]:
-    data = testidp.metadata(testidp.idp())
-    start = data.index(b"<md:EntityDescriptor")
-    blob = b"<md:Extensions>" + b"<x/>" * 1_000_000 + b"</md:Extensions>"
-    data = insert_after(data, data[start : data.index(b">", start) + 1], blob)
+    data = extensions_metadata(1_000_000)
     return ["metadata", write(folder, "extensions-1e6.xml", data, XML_LIMIT), *AT]
+
+
+@case("metadata-aggregate-2000", "metadata: an aggregate of 2,000 IdPs")
+def _aggregate(folder: Path) -> list[str]:
+    data = aggregate_metadata(2_000)
+    return ["metadata", write(folder, "aggregate-2000.xml", data, XML_LIMIT), *AT]
 
 
 @case("har-60mb-empty-arrays", "check: 60 MB HAR of empty JSON arrays")

@@ -17,7 +17,7 @@ import json
 import random
 import urllib.parse
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -410,8 +410,13 @@ _DIGESTS = {
 }
 
 
-def response_element(spec: ResponseSpec, provider: IdP) -> etree._Element:
-    """The Response, signed as the spec says."""
+def response_element(
+    spec: ResponseSpec,
+    provider: IdP,
+    wrap: Callable[[etree._Element], etree._Element] | None = None,
+) -> etree._Element:
+    """The Response, signed as the spec says; `wrap` turns the (signed) Assertion into what the
+    Response carries in its place (an EncryptedAssertion) before the Response is signed."""
     algorithms = {
         "signature_algorithm": spec.signature_algorithm,
         "digest_algorithm": spec.digest_algorithm,
@@ -419,6 +424,8 @@ def response_element(spec: ResponseSpec, provider: IdP) -> etree._Element:
     assertion = build_assertion(spec)
     if spec.sign_assertion:
         assertion = sign(assertion, provider, **algorithms)
+    if wrap is not None:
+        assertion = wrap(assertion)
     response = build_response(spec, assertion)
     if spec.sign_response:
         response = sign(response, provider, **algorithms)

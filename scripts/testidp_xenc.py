@@ -265,23 +265,10 @@ def encrypted_response_xml(
     `options` go to `encrypt_assertion` (algorithm, transport, placement, label).
     """
     spec = spec or testidp.ResponseSpec(recipient=SP_ACS)
-    provider = provider or testidp.idp()
-    assertion = testidp.build_assertion(spec)
-    if spec.sign_assertion:
-        assertion = testidp.sign(
-            assertion,
-            provider,
-            signature_algorithm=spec.signature_algorithm,
-            digest_algorithm=spec.digest_algorithm,
-        )
-    public = recipient_key or sp().key.public_key()
-    container = encrypt_assertion(assertion, public, **options)  # type: ignore[arg-type]
-    response = testidp.build_response(spec, container)
-    if spec.sign_response:
-        response = testidp.sign(
-            response,
-            provider,
-            signature_algorithm=spec.signature_algorithm,
-            digest_algorithm=spec.digest_algorithm,
-        )
+
+    def encrypted(assertion: etree._Element) -> etree._Element:
+        public = recipient_key or sp().key.public_key()
+        return encrypt_assertion(assertion, public, **options)  # type: ignore[arg-type]
+
+    response = testidp.response_element(spec, provider or testidp.idp(), encrypted)
     return etree.tostring(response, xml_declaration=True, encoding="UTF-8")

@@ -84,12 +84,30 @@ def _evil_root(original: etree._Element) -> etree._Element:
     return root
 
 
-def xsw1() -> etree._Element:
+def _child(element: etree._Element, tag: str) -> etree._Element:
+    """The first child of `element` with Clark-notation `tag` (the generators rely on it)."""
+    found = element.find(tag)
+    assert found is not None
+    return found
+
+
+def _signed_assertion() -> tuple[etree._Element, etree._Element]:
+    """A response whose Assertion alone is signed, and that Assertion."""
+    root = _signed(False, True)
+    return root, _child(root, f"{{{SAML}}}Assertion")
+
+
+def _detached_response() -> tuple[etree._Element, etree._Element, etree._Element]:
+    """A signed Response with its Signature taken out, that Signature, and the attacker's root."""
     original = _signed(True, False)
-    signature = original.find(f"{{{DS}}}Signature")
-    assert signature is not None
+    signature = _child(original, f"{{{DS}}}Signature")
     root = _evil_root(original)
     original.remove(signature)
+    return original, signature, root
+
+
+def xsw1() -> etree._Element:
+    original, signature, root = _detached_response()
     root.insert(1, signature)
     signature.append(original)
     root.append(_attacker_assertion())
@@ -97,11 +115,7 @@ def xsw1() -> etree._Element:
 
 
 def xsw2() -> etree._Element:
-    original = _signed(True, False)
-    signature = original.find(f"{{{DS}}}Signature")
-    assert signature is not None
-    root = _evil_root(original)
-    original.remove(signature)
+    original, signature, root = _detached_response()
     root.insert(1, original)
     root.insert(2, signature)
     root.append(_attacker_assertion())
@@ -109,68 +123,56 @@ def xsw2() -> etree._Element:
 
 
 def xsw3() -> etree._Element:
-    root = _signed(False, True)
-    signed = root.find(f"{{{SAML}}}Assertion")
-    assert signed is not None
+    root, signed = _signed_assertion()
     signed.addprevious(_attacker_assertion())
     return root
 
 
 def xsw4() -> etree._Element:
-    root = _signed(False, True)
-    signed = root.find(f"{{{SAML}}}Assertion")
-    assert signed is not None
+    root, signed = _signed_assertion()
     evil = _attacker_assertion()
     root.replace(signed, evil)
     evil.append(signed)
     return root
 
 
-def xsw5() -> etree._Element:
-    root = _signed(False, True)
-    signed = root.find(f"{{{SAML}}}Assertion")
-    assert signed is not None
+def _tampered() -> tuple[etree._Element, etree._Element, etree._Element]:
+    """A response whose signed Assertion now carries the attacker's claims (signature kept),
+    that Assertion, and an unsigned copy of the original."""
+    root, signed = _signed_assertion()
     original = _without_signature(signed)
     _tamper(signed)
+    return root, signed, original
+
+
+def xsw5() -> etree._Element:
+    root, _, original = _tampered()
     root.append(original)
     return root
 
 
 def xsw6() -> etree._Element:
-    root = _signed(False, True)
-    signed = root.find(f"{{{SAML}}}Assertion")
-    assert signed is not None
-    original = _without_signature(signed)
-    _tamper(signed)
-    signature = signed.find(f"{{{DS}}}Signature")
-    assert signature is not None
-    signature.append(original)
+    root, signed, original = _tampered()
+    _child(signed, f"{{{DS}}}Signature").append(original)
     return root
 
 
 def xsw7() -> etree._Element:
-    root = _signed(False, True)
-    signed = root.find(f"{{{SAML}}}Assertion")
-    assert signed is not None
+    root, signed = _signed_assertion()
     extensions = etree.Element(f"{{{SAMLP}}}Extensions")
     root.replace(signed, _attacker_assertion())
     extensions.append(signed)
-    issuer = root.find(f"{{{SAML}}}Issuer")
-    assert issuer is not None
-    issuer.addnext(extensions)
+    _child(root, f"{{{SAML}}}Issuer").addnext(extensions)
     return root
 
 
 def xsw8() -> etree._Element:
-    root = _signed(False, True)
-    signed = root.find(f"{{{SAML}}}Assertion")
-    assert signed is not None
-    signature = signed.find(f"{{{DS}}}Signature")
-    assert signature is not None
+    root, signed = _signed_assertion()
+    signature = _child(signed, f"{{{DS}}}Signature")
     original = _without_signature(signed)
     evil = _attacker_assertion(signed.get("ID", ""))
     signed.remove(signature)
-    evil.find(f"{{{SAML}}}Issuer").addnext(signature)  # type: ignore[union-attr]
+    _child(evil, f"{{{SAML}}}Issuer").addnext(signature)
     wrapper = etree.SubElement(signature, f"{{{DS}}}Object")
     wrapper.append(original)
     root.replace(signed, evil)

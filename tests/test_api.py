@@ -22,27 +22,27 @@ def _documented() -> dict[str, object]:
     from importlib.metadata import version
 
     from samlcheck._internal import aws, errors, findings, options, report
-    from samlcheck._internal.checks import capture as api
-    from samlcheck._internal.checks import keys as key_check
-    from samlcheck._internal.checks import metadata as metadata_check
-    from samlcheck._internal.checks import provider as plan
-    from samlcheck._internal.checks import response as response_check
+    from samlcheck._internal.checks.capture import check_capture
+    from samlcheck._internal.checks.keys import check_keys
+    from samlcheck._internal.checks.metadata import check_metadata, compare
+    from samlcheck._internal.checks.provider import plan
+    from samlcheck._internal.checks.response import check_response
     from samlcheck._internal.inputs import capture
     from samlcheck._internal.trust import provider
 
     return {
         "__version__": version("samlcheck"),
-        "check_capture": api.check_capture,
+        "check_capture": check_capture,
         "read_capture": capture.read_capture,
         "decode_capture": capture.decode_capture,
         "Capture": capture.Capture,
         "Message": capture.Message,
-        "check_response": response_check.check_response,
+        "check_response": check_response,
         "CheckOptions": options.CheckOptions,
-        "check_metadata": metadata_check.check_metadata,
-        "compare_metadata": metadata_check.compare,
-        "check_keys": key_check.check_keys,
-        "plan_provider": plan.plan,
+        "check_metadata": check_metadata,
+        "compare_metadata": compare,
+        "check_keys": check_keys,
+        "plan_provider": plan,
         "load_provider_state": provider.load_state,
         "ProviderState": provider.ProviderState,
         "ProviderChange": provider.ProviderChange,

@@ -29,23 +29,21 @@ def assert_bug_line(stderr: str, source: str) -> None:
     assert "Traceback" not in stderr
 
 
-def test_a_failing_check_stage_exits_3_naming_the_capture(
-    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("failing", "named"),
+    [
+        ("samlcheck._internal.checks.response.check_loaded", "valid.xml"),  # the capture
+        ("samlcheck._internal.trust.anchors.load_trust", VALID),  # the command's input
+    ],
+)
+def test_a_failing_check_exits_3_naming_its_input(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, failing: str, named: str
 ) -> None:
-    monkeypatch.setattr("samlcheck._internal.checks.response.check_loaded", explode)
+    monkeypatch.setattr(failing, explode)
     result = run_cli("check", VALID, "--metadata", METADATA)
     assert result.exit_code == EXIT_BUG
     assert result.stdout == ""
-    assert_bug_line(result.stderr, "valid.xml")
-
-
-def test_a_failing_trust_loader_names_the_command_input(
-    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("samlcheck._internal.trust.anchors.load_trust", explode)
-    result = run_cli("check", VALID, "--metadata", METADATA)
-    assert result.exit_code == EXIT_BUG
-    assert_bug_line(result.stderr, VALID)
+    assert_bug_line(result.stderr, named)
 
 
 def test_a_failing_decode_exits_3(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ from lxml import etree
 
 from samlcheck._internal.inputs.xml import parse, qname
 from samlcheck._internal.rules import encryption as rules
-from samlcheck._internal.stages import decrypt as encryption
+from samlcheck._internal.stages import decrypt
 
 VALID = "data/responses/valid_encrypted_assertion.xml.base64"
 SAME_KEY = ["data/customPath/certs/sp.key", "data/misc/sp2.key", "data/misc/sp3.key"]
@@ -27,7 +27,7 @@ def _response(corpus: Path, name: str) -> bytes:
 def test_valid_encrypted_assertion_decrypts_with_each_encoding_of_the_sp_key(
     corpus: Path, key: str
 ) -> None:
-    result = encryption.decrypt(parse(_response(corpus, VALID)), (corpus / key,))
+    result = decrypt.decrypt(parse(_response(corpus, VALID)), (corpus / key,))
     assert result.key_used == str(corpus / key)
     assert result.document is not None
     assertion = result.document.root.find(qname("saml", "Assertion"))
@@ -44,7 +44,7 @@ def test_valid_encrypted_assertion_decrypts_with_each_encoding_of_the_sp_key(
 
 
 def test_valid_encrypted_assertion_fails_cleanly_with_another_key(corpus: Path) -> None:
-    result = encryption.decrypt(parse(_response(corpus, VALID)), (corpus / OTHER_KEY,))
+    result = decrypt.decrypt(parse(_response(corpus, VALID)), (corpus / OTHER_KEY,))
     assert result.encrypted
     assert result.document is None
     assert result.key_used is None
@@ -56,7 +56,7 @@ def test_every_encrypted_corpus_response_decrypts(corpus: Path) -> None:
     names = sorted(p.name for p in (corpus / "data/responses").glob("*encrypted_assertion*.base64"))
     assert len(names) >= 6
     for name in names:
-        result = encryption.decrypt(
+        result = decrypt.decrypt(
             parse(_response(corpus, f"data/responses/{name}")), (corpus / SAME_KEY[1],)
         )
         assert result.document is not None, (

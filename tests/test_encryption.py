@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,21 +16,25 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
 
+from samlcheck._internal.checks.response import check_response
 from samlcheck._internal.errors import InputError
+from samlcheck._internal.inputs.capture import Message
 from samlcheck._internal.inputs.xml import XmlDocument, parse, qname
+from samlcheck._internal.options import CheckOptions
+from samlcheck._internal.report import Result
 from samlcheck._internal.rules import encryption as rules
-from samlcheck._internal.stages import decrypt as encryption
+from samlcheck._internal.stages import decrypt
 
 FIXTURES = ROOT / "fixtures"
 SP_KEY = FIXTURES / "keys" / "sp-encryption.pem"
 NEXT_KEY = FIXTURES / "keys" / "sp-encryption-next.pem"
 
 
-def _decrypt(name: str, *keys: Path) -> encryption.Decryption:
-    return encryption.decrypt(parse((FIXTURES / name).read_bytes()), keys)
+def _decrypt(name: str, *keys: Path) -> decrypt.Decryption:
+    return decrypt.decrypt(parse((FIXTURES / name).read_bytes()), keys)
 
 
-def _rule_ids(result: encryption.Decryption) -> list[str]:
+def _rule_ids(result: decrypt.Decryption) -> list[str]:
     return [f.rule.id for f in rules.decryption_findings(result)]
 
 
@@ -137,7 +142,7 @@ def test_rsa15_wrong_key_of_the_same_size_is_caught_by_the_length_check() -> Non
         transport=xenc.Transport("rsa-1_5"),
         label="rsa15-wrong",
     )
-    result = encryption.decrypt(parse(data), (SP_KEY,))
+    result = decrypt.decrypt(parse(data), (SP_KEY,))
     assert _rule_ids(result) == [rules.WRONG_KEY.id]
     assert "session key" in rules.decryption_findings(result)[0].message
 
@@ -167,7 +172,7 @@ def test_unsupported_key_transport_is_reported() -> None:
         b"http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
         b"http://www.w3.org/2001/04/xmlenc#kw-aes128",
     )
-    result = encryption.decrypt(parse(wrapped), (SP_KEY,))
+    result = decrypt.decrypt(parse(wrapped), (SP_KEY,))
     assert _rule_ids(result) == [rules.UNSUPPORTED.id]
     assert "kw-aes128" in rules.decryption_findings(result)[0].message
 
@@ -191,7 +196,7 @@ def test_decrypted_doctype_is_refused_by_the_hardened_parser() -> None:
     container = xenc.encrypt_assertion(hostile, xenc.sp().key.public_key(), label="doctype")
     response = testidp.build_response(testidp.ResponseSpec(), container)
     data = etree.tostring(response, xml_declaration=True, encoding="UTF-8")
-    result = encryption.decrypt(parse(data), (SP_KEY,))
+    result = decrypt.decrypt(parse(data), (SP_KEY,))
     assert result.document is None
     assert _rule_ids(result) == [rules.NOT_ASSERTION.id]
     assert "DOCTYPE" in rules.decryption_findings(result)[0].message
@@ -225,10 +230,8 @@ def test_no_key_given_is_a_warning_not_a_crash() -> None:
 
 def test_plaintext_response_passes_through_unchanged() -> None:
     doc = parse(testidp.response_xml())
-    result = encryption.decrypt(doc, (SP_KEY,))
-    assert result == encryption.Decryption(
-        document=doc, problems=(), key_used=None, encrypted=False
-    )
+    result = decrypt.decrypt(doc, (SP_KEY,))
+    assert result == decrypt.Decryption(document=doc, problems=(), key_used=None, encrypted=False)
 
 
 def test_more_than_two_keys_is_a_warning() -> None:
@@ -240,11 +243,11 @@ def test_more_than_two_keys_is_a_warning() -> None:
 def test_unreadable_or_encrypted_key_is_an_input_error() -> None:
     doc = parse((FIXTURES / "encrypted/aes256-gcm_rsa-oaep_keyinfo.xml").read_bytes())
     with pytest.raises(InputError, match="no such file"):
-        encryption.decrypt(doc, (FIXTURES / "keys" / "missing.pem",))
+        decrypt.decrypt(doc, (FIXTURES / "keys" / "missing.pem",))
     with pytest.raises(InputError, match="passphrase"):
-        encryption.decrypt(doc, (FIXTURES / "keys" / "encrypted-pkcs8.pem",))
+        decrypt.decrypt(doc, (FIXTURES / "keys" / "encrypted-pkcs8.pem",))
     with pytest.raises(InputError, match="not a private key"):
-        encryption.decrypt(doc, (FIXTURES / "keys" / "certificate.pem",))
+        decrypt.decrypt(doc, (FIXTURES / "keys" / "certificate.pem",))
 
 
 def test_der_key_decrypts_locally() -> None:
@@ -252,21 +255,19 @@ def test_der_key_decrypts_locally() -> None:
     _assertion(result.document)
 
 
-def test_decryption_finding_claims_no_trust_when_only_the_response_is_signed() -> None:
-    import datetime as dt
-
-    from samlcheck._internal.checks.response import check_response
-    from samlcheck._internal.inputs.capture import Message
-    from samlcheck._internal.options import CheckOptions
-
-    spec = testidp.ResponseSpec(recipient=xenc.SP_ACS, sign_assertion=False)
-    data = xenc.encrypted_response_xml(spec, testidp.idp())
+def _checked(spec: testidp.ResponseSpec) -> Result:
+    """The check of an encrypted test-IdP response built from `spec`, with the SP key."""
     options = CheckOptions(
         at=dt.datetime.fromisoformat(testidp.CHECK_AT.replace("Z", "+00:00")),
         metadata=(FIXTURES / "idp" / "metadata.xml",),
         sp_keys=(FIXTURES / "idp" / "sp-encryption-key.pem",),
     )
-    result = check_response(Message("x", data), options)
+    return check_response(Message("x", xenc.encrypted_response_xml(spec, testidp.idp())), options)
+
+
+def test_decryption_finding_claims_no_trust_when_only_the_response_is_signed() -> None:
+    spec = testidp.ResponseSpec(recipient=xenc.SP_ACS, sign_assertion=False)
+    result = _checked(spec)
     by_name = {f.rule.name: f.message for f in result.findings}
     assert "no signature of its own" in by_name["response-signature-covers-ciphertext"]
     decrypted = by_name["assertion-decrypted"]
@@ -276,20 +277,8 @@ def test_decryption_finding_claims_no_trust_when_only_the_response_is_signed() -
 
 
 def test_decryption_finding_names_no_response_signature_when_the_response_is_unsigned() -> None:
-    import datetime as dt
-
-    from samlcheck._internal.checks.response import check_response
-    from samlcheck._internal.inputs.capture import Message
-    from samlcheck._internal.options import CheckOptions
-
     spec = testidp.ResponseSpec(recipient=xenc.SP_ACS, sign_response=False)
-    data = xenc.encrypted_response_xml(spec, testidp.idp())
-    options = CheckOptions(
-        at=dt.datetime.fromisoformat(testidp.CHECK_AT.replace("Z", "+00:00")),
-        metadata=(FIXTURES / "idp" / "metadata.xml",),
-        sp_keys=(FIXTURES / "idp" / "sp-encryption-key.pem",),
-    )
-    result = check_response(Message("x", data), options)
+    result = _checked(spec)
     decrypted = [f.message for f in result.findings if f.rule.name == "assertion-decrypted"]
     assert decrypted and "Response" not in decrypted[0]
     assert decrypted[0].endswith("The signature findings say what covers the decrypted Assertion.")
@@ -340,10 +329,10 @@ def _with_bogus_keys(count: int) -> XmlDocument:
 
 
 def test_encrypted_keys_past_the_cap_are_not_tried() -> None:
-    result = encryption.decrypt(_with_bogus_keys(20_000), (SP_KEY,))
+    result = decrypt.decrypt(_with_bogus_keys(20_000), (SP_KEY,))
     assert _rule_ids(result) == [rules.TOO_MANY_PARTS.id]
     assert result.document is None
-    below = encryption.decrypt(_with_bogus_keys(encryption.MAX_ENCRYPTED_KEYS - 1), (SP_KEY,))
+    below = decrypt.decrypt(_with_bogus_keys(decrypt.MAX_ENCRYPTED_KEYS - 1), (SP_KEY,))
     assert below.document is not None
 
 
@@ -352,7 +341,7 @@ def test_encrypted_assertions_past_the_cap_are_not_decrypted() -> None:
     container = next(doc.root.iter(qname("saml", "EncryptedAssertion")))
     for _ in range(2_500):
         container.addnext(copy.deepcopy(container))
-    result = encryption.decrypt(parse(etree.tostring(doc.root)), (SP_KEY,))
+    result = decrypt.decrypt(parse(etree.tostring(doc.root)), (SP_KEY,))
     (finding,) = rules.decryption_findings(result)
     assert finding.rule is rules.TOO_MANY_PARTS and "2,501 EncryptedAssertions" in finding.message
     assert finding.rule.unjudged

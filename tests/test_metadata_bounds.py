@@ -1,16 +1,17 @@
 """Hostile metadata inside IAM's size limits costs bounded work: caps asserted, counts reported.
 
-scripts/bench_metadata.py measures time and memory on the same shapes; these tests pin the caps.
+scripts/resources.py measures time and memory on the same shapes (resources_cases builds them);
+these tests pin the caps.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-import bench_metadata
 import fixtures_metadata as fm
 import pytest
 from lxml import etree
+from resources_cases import aggregate_metadata, certificates_metadata, extensions_metadata
 
 from samlcheck._internal.checks.metadata import check_metadata
 from samlcheck._internal.inputs import xml
@@ -24,7 +25,7 @@ AT = dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)
 
 
 def test_extensions_content_beyond_the_budget_is_left_out_and_counted() -> None:
-    doc = xml.parse(bench_metadata._extensions(100_000), max_nodes=None)
+    doc = xml.parse(extensions_metadata(100_000), max_nodes=None)
     before = etree.tostring(doc.root)
     validation = schema.check(doc.root)
     total = len(list(fm.idp_metadata().iter())) + 2 + 100_000  # the IdP, Extensions, the <x>s
@@ -35,7 +36,7 @@ def test_extensions_content_beyond_the_budget_is_left_out_and_counted() -> None:
 
 
 def test_partly_validated_metadata_says_so_and_stays_accepted() -> None:
-    result = check_metadata(bench_metadata._extensions(10_000), "idp.xml", at=AT)
+    result = check_metadata(extensions_metadata(10_000), "idp.xml", at=AT)
     (partly,) = [f for f in result.findings if f.rule is rules.SCHEMA_PARTLY_VALIDATED]
     assert "validates at most 2,000" in partly.message and "10,002 elements" in partly.message
     assert result.verdict.accepted
@@ -52,7 +53,7 @@ def test_aggregate_members_beyond_the_budget_are_left_out_but_the_first_is_kept(
         return real(root, limit, explained)
 
     monkeypatch.setattr(schema, "_schema_errors", counting)
-    doc = xml.parse(bench_metadata._aggregate(200))
+    doc = xml.parse(aggregate_metadata(200))
     per_entity = len(list(fm.idp_metadata().iter()))
     validation = schema.check(doc.root)
     kept = (schema.MAX_VALIDATED_ELEMENTS - 1) // per_entity  # the EntitiesDescriptor is 1
@@ -81,7 +82,7 @@ def test_thousands_of_certificates_are_capped_and_signature_tries_are_bounded(
         return real(doc, cert)  # type: ignore[arg-type]
 
     monkeypatch.setattr(metadata_signature, "_verify_with", counting)
-    data = bench_metadata._certificates(300)
+    data = certificates_metadata(300)
     (entity,) = idp_entities(xml.parse(data))
     assert (len(entity.certs), entity.certs_skipped) == (MAX_CERTIFICATES, 301 - MAX_CERTIFICATES)
     result = check_metadata(data, "idp.xml", at=AT)
@@ -94,7 +95,7 @@ def test_thousands_of_certificates_are_capped_and_signature_tries_are_bounded(
 
 
 def test_entities_beyond_the_cap_are_counted_not_examined() -> None:
-    result = check_metadata(bench_metadata._aggregate(MAX_ENTITIES_EXAMINED + 7), "f.xml", at=AT)
+    result = check_metadata(aggregate_metadata(MAX_ENTITIES_EXAMINED + 7), "f.xml", at=AT)
     summary = dict(result.summary)
     assert summary["further IdPs"] == "7 not shown"
     assert f"IdP {MAX_ENTITIES_EXAMINED} entity ID" in summary

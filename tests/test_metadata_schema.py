@@ -190,15 +190,21 @@ def _plant(cache_home: Path, marker: Path, dir_mode: int, file_mode: int) -> Non
     cache_home.chmod(dir_mode)
 
 
+def _planted_pickle_ran(monkeypatch: pytest.MonkeyPatch, marker: Path) -> bool:
+    """Load the schema, asserting it is built once, and say whether the planted pickle ran."""
+    builds = _count_builds(monkeypatch)
+    assert schema.metadata_schema().built
+    assert builds == [1]
+    return marker.exists()
+
+
 def test_a_private_cache_file_is_unpickled(
     cache_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The control for the next tests: a planted pickle does run when the cache is private."""
     marker = cache_home.parent / "ran"
     _plant(cache_home, marker, 0o700, 0o600)
-    builds = _count_builds(monkeypatch)
-    assert schema.metadata_schema().built
-    assert marker.exists() and builds == [1]
+    assert _planted_pickle_ran(monkeypatch, marker)
 
 
 @pytest.mark.parametrize(
@@ -209,10 +215,7 @@ def test_cache_writable_by_others_is_never_unpickled(
 ) -> None:
     marker = cache_home.parent / "ran"
     _plant(cache_home, marker, dir_mode, file_mode)
-    builds = _count_builds(monkeypatch)
-    assert schema.metadata_schema().built
-    assert not marker.exists()
-    assert builds == [1]
+    assert not _planted_pickle_ran(monkeypatch, marker)
 
 
 def test_cache_owned_by_another_user_is_never_unpickled(
@@ -221,10 +224,7 @@ def test_cache_owned_by_another_user_is_never_unpickled(
     marker = cache_home.parent / "ran"
     _plant(cache_home, marker, 0o700, 0o600)
     monkeypatch.setattr(os, "getuid", lambda: os.geteuid() + 1)
-    builds = _count_builds(monkeypatch)
-    assert schema.metadata_schema().built
-    assert not marker.exists()
-    assert builds == [1]
+    assert not _planted_pickle_ran(monkeypatch, marker)
 
 
 def test_cache_file_that_is_a_symlink_is_never_unpickled(

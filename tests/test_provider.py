@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import fixtures_keys
 import pytest
 from conftest import ROOT, RunCli
+from typer.testing import Result as CliResult
 
 from samlcheck._internal.aws import Evidence
 from samlcheck._internal.checks.provider import plan
@@ -241,29 +243,29 @@ def test_bad_state_file_is_an_input_error(content: bytes, problem: str) -> None:
         load_state(content, "current.json")
 
 
+def _plan_cli(run_cli: RunCli, current: str, *options: str) -> CliResult:
+    """`samlcheck provider plan --current PROVIDER/current OPTIONS`."""
+    return run_cli("provider", "plan", "--current", str(PROVIDER / current), *options)
+
+
+def _json_report(stdout: str) -> dict[str, Any]:
+    """The JSON report printed, after checking it against the published report schema."""
+    import jsonschema
+
+    report: dict[str, Any] = json.loads(stdout)
+    schema = json.loads((ROOT / "samlcheck" / "schemas" / "report.schema.json").read_text())
+    jsonschema.validate(report, schema)
+    return report
+
+
 def test_provider_plan_command(run_cli: RunCli) -> None:
-    done = run_cli(
-        "provider",
-        "plan",
-        "--current",
-        str(PROVIDER / "required-one-key.json"),
-        "--add-key",
-        str(NEW_KEY),
-        "--remove-key",
-        KEY_1,
-        "--format",
-        "json",
+    add = ("--add-key", str(NEW_KEY))
+    done = _plan_cli(
+        run_cli, "required-one-key.json", *add, "--remove-key", KEY_1, "--format", "json"
     )
     assert done.exit_code == 1, done.output
     assert "Unable to add and remove private keys" in done.stdout
-    ok = run_cli(
-        "provider",
-        "plan",
-        "--current",
-        str(PROVIDER / "required-one-key.json"),
-        "--add-key",
-        str(NEW_KEY),
-    )
+    ok = _plan_cli(run_cli, "required-one-key.json", *add)
     assert ok.exit_code == 0, ok.output
     assert "Rotation step 3" in ok.stdout
     bad_mode = run_cli("provider", "plan", "--encryption-mode", "Sometimes")
@@ -271,10 +273,7 @@ def test_provider_plan_command(run_cli: RunCli) -> None:
     unreadable = run_cli("provider", "plan", "--current", str(PROVIDER / "missing.json"))
     assert unreadable.exit_code == 2
     assert "no such file" in unreadable.stderr
-    import jsonschema
-
-    schema = json.loads((ROOT / "samlcheck" / "schemas" / "report.schema.json").read_text())
-    jsonschema.validate(json.loads(done.stdout), schema)
+    _json_report(done.stdout)
 
 
 # --- the commands to run -------------------------------------------------------------------------
@@ -394,30 +393,23 @@ def test_idp_metadata_needs_new_metadata_and_must_be_readable() -> None:
 
 
 def test_provider_plan_command_prints_commands_and_takes_idp_metadata(run_cli: RunCli) -> None:
-    done = run_cli(
-        "provider",
-        "plan",
-        "--current",
-        str(PROVIDER / "allowed-one-key.json"),
-        "--metadata",
-        str(ROTATED),
+    rotated = ("--metadata", str(ROTATED))
+    done = _plan_cli(
+        run_cli,
+        "allowed-one-key.json",
+        *rotated,
         "--idp-metadata",
         str(ROLLOVER),
         "--format",
         "json",
     )
     assert done.exit_code == 0, done.output
-    (result,) = json.loads(done.stdout)["results"]
+    (result,) = _json_report(done.stdout)["results"]
     assert result["commands"] == [
         "aws iam update-saml-provider --saml-provider-arn PROVIDER-ARN "
         f"--saml-metadata-document file://{ROTATED}"
     ]
     assert [f["rule"] for f in result["findings"]].count("SC-PROV-011") == 1
-    import jsonschema
-
-    schema = json.loads((ROOT / "samlcheck" / "schemas" / "report.schema.json").read_text())
-    jsonschema.validate(json.loads(done.stdout), schema)
-    text = run_cli("provider", "plan", "--current", str(PROVIDER / "allowed-one-key.json"),
-                   "--metadata", str(ROTATED))  # fmt: skip
+    text = _plan_cli(run_cli, "allowed-one-key.json", *rotated)
     assert "aws iam update-saml-provider --saml-provider-arn PROVIDER-ARN" in text.stdout
     assert "SC-PROV-011" in text.stdout

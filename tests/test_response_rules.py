@@ -41,6 +41,11 @@ def options_for(case: fixtures_responses.Case) -> CheckOptions:
     )
 
 
+def _message(name: str, rule: str) -> str:
+    """The message of the first `rule` finding on fixture response `name`."""
+    return next(f.message for f in run(name).findings if f.rule.name == rule)
+
+
 @cache
 def run(name: str) -> Result:
     data = (FIXTURES / "responses" / f"{name}.xml").read_bytes()
@@ -131,38 +136,28 @@ def test_unsigned_response_fails_at_the_signature_stage_before_attribute_errors(
 
 
 def test_role_space_after_comma_says_what_is_wrong() -> None:
-    finding = next(
-        f for f in run("role-space-after-comma").findings if f.rule.name == "role-value-invalid"
-    )
-    assert "whitespace around the comma" in finding.message
+    message = _message("role-space-after-comma", "role-value-invalid")
+    assert "whitespace around the comma" in message
 
 
 def test_role_invalid_character_names_the_character() -> None:
-    finding = next(
-        f for f in run("role-invalid-character").findings if f.rule.name == "role-value-invalid"
-    )
-    assert "'é'" in finding.message
+    message = _message("role-invalid-character", "role-value-invalid")
+    assert "'é'" in message
 
 
 def test_session_name_with_a_space_names_the_character() -> None:
-    finding = next(
-        f for f in run("session-name-space").findings if f.rule.name == "role-session-name-invalid"
-    )
-    assert "' '" in finding.message
+    message = _message("session-name-space", "role-session-name-invalid")
+    assert "' '" in message
 
 
 def test_session_name_too_long_gives_the_length() -> None:
-    finding = next(
-        f
-        for f in run("session-name-too-long").findings
-        if f.rule.name == "role-session-name-invalid"
-    )
-    assert "65 characters" in finding.message
+    message = _message("session-name-too-long", "role-session-name-invalid")
+    assert "65 characters" in message
 
 
 def test_expired_capture_says_which_at_would_have_passed() -> None:
-    window = next(f for f in run("expired").findings if f.rule.name == "time-window")
-    assert "--at 2026-01-15T12:00:00Z" in window.message
+    message = _message("expired", "time-window")
+    assert "--at 2026-01-15T12:00:00Z" in message
     again = check_response(
         Message("x", (FIXTURES / "responses" / "expired.xml").read_bytes()),
         CheckOptions(
@@ -179,12 +174,8 @@ def test_redeem_window_alone_when_the_assertion_lives_longer() -> None:
 
 
 def test_issuer_trailing_slash_is_pointed_out() -> None:
-    finding = next(
-        f
-        for f in run("assertion-issuer-trailing-slash").findings
-        if f.rule.name == "issuer-not-provider-idp"
-    )
-    assert "trailing slash" in finding.message
+    message = _message("assertion-issuer-trailing-slash", "issuer-not-provider-idp")
+    assert "trailing slash" in message
 
 
 def test_issuer_is_not_checked_with_a_bare_certificate() -> None:

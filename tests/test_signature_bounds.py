@@ -1,7 +1,7 @@
 """Bounded work on hostile signature input (issue 9, section 2): caps and counts, never timings.
 
 Each cap is checked three ways: the work stops at it, the rest is counted in a finding, and a
-capped input is never valid. scripts/bench_signature_bounds.py measures time and memory.
+capped input is never valid. scripts/resources.py measures time and memory.
 """
 
 from __future__ import annotations

@@ -122,17 +122,24 @@ def _two_idp_metadata(tmp_path: Path) -> Path:
     return path
 
 
+def _rejected_by_two_idps(tmp_path: Path, data: bytes, aws_error: str) -> Result:
+    """The check of `data` against two-IdP metadata, asserted rejected with `aws_error` and no
+    claims."""
+    options = dataclasses.replace(OPTIONS, metadata=(_two_idp_metadata(tmp_path),))
+    result = check_response(Message("two-idps", data), options)
+    assert not result.verdict.accepted
+    assert result.verdict.aws_error is not None
+    assert result.verdict.aws_error.key == aws_error
+    assert result.claims is None
+    return result
+
+
 def test_assertion_signed_by_another_entitys_key_is_not_trusted(tmp_path: Path) -> None:
     spec = testidp.ResponseSpec(
         issuer=IDP_B, assertion_issuer=testidp.ENTITY_ID, sign_response=False, name_id="victim@a"
     )
     data = testidp.response_xml(spec, testidp.idp("idpb", entity_id=IDP_B))
-    options = dataclasses.replace(OPTIONS, metadata=(_two_idp_metadata(tmp_path),))
-    result = check_response(Message("cross", data), options)
-    assert not result.verdict.accepted
-    assert result.verdict.aws_error is not None
-    assert result.verdict.aws_error.key == "signature-invalid"
-    assert result.claims is None
+    result = _rejected_by_two_idps(tmp_path, data, "signature-invalid")
     assert "signer-not-issuer" in {f.rule.name for f in result.findings}
 
 
@@ -141,12 +148,7 @@ def test_response_and_assertion_issuers_naming_two_entities_are_rejected(tmp_pat
         issuer=IDP_B, assertion_issuer=testidp.ENTITY_ID, sign_response=False
     )
     data = testidp.response_xml(spec, testidp.idp())  # the Assertion is the IdP's own, signed
-    options = dataclasses.replace(OPTIONS, metadata=(_two_idp_metadata(tmp_path),))
-    result = check_response(Message("issuers", data), options)
-    assert not result.verdict.accepted
-    assert result.verdict.aws_error is not None
-    assert result.verdict.aws_error.key == "issuer-not-in-provider"
-    assert result.claims is None
+    result = _rejected_by_two_idps(tmp_path, data, "issuer-not-in-provider")
     differ = [f for f in result.findings if f.rule.name == "issuers-differ"]
     assert differ and repr(IDP_B) in differ[0].message
 

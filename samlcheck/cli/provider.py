@@ -66,19 +66,16 @@ def plan(
     from samlcheck._internal.report import Report
     from samlcheck._internal.trust.provider import ProviderChange, load_state
 
+    def named(path: Path | None, what: str, limit: int = MAX_XML_BYTES) -> tuple[str, bytes] | None:
+        return (str(path), read_file(path, what, limit)) if path else None
+
     state = load_state(read_file(current, "provider state"), str(current)) if current else None
     change = ProviderChange(
         name=name,
-        metadata=(str(metadata), read_file(metadata, "metadata document", MAX_XML_BYTES))
-        if metadata
-        else None,
+        metadata=named(metadata, "metadata document"),
         add_key=(str(add_key), read_file(add_key, "private key")) if add_key else None,
         remove_key_id=remove_key,
         encryption_mode=encryption_mode.value if encryption_mode else None,
     )
-    idp = (
-        (str(idp_metadata), read_file(idp_metadata, "IdP metadata", MAX_XML_BYTES))
-        if idp_metadata
-        else None
-    )
+    idp = named(idp_metadata, "IdP metadata")
     emit(Report(results=(make_plan(state, change, idp),)), fmt)

@@ -102,6 +102,62 @@ def _summary(
     return tuple(rows)
 
 
+def _read(data: bytes, findings: list[Finding]) -> XmlDocument | None:
+    """The parsed metadata, or None when it is not metadata at all (the reason is in `findings`)."""
+    raw = read_bytes(data)
+    findings += rules.encoding_findings(raw.family, raw.bom, raw.declared, raw.bad_utf8)
+    findings += rules.size_findings(len(raw.text))
+    kind = not_xml_kind(raw.text)
+    if kind is not None:
+        findings.append(rules.wrong_document(kind))
+        return None
+    try:
+        doc = parse(data, max_nodes=None)
+    except XmlRefused as error:
+        if not (error.reason == "too-large" and any(f.rule is rules.TOO_LONG for f in findings)):
+            findings.append(rules.refused(error))
+        return None
+    wrong = _root_kind(doc)
+    if wrong is not None:
+        findings.append(rules.wrong_document(*wrong))
+        return None
+    return doc
+
+
+def _schema_findings(doc: XmlDocument) -> list[Finding]:
+    """Schema errors (the first SCHEMA_ERRORS_LISTED) and whether validation stopped early."""
+    validation = schema.check(doc.root, SCHEMA_ERRORS_LISTED + 1)
+    errors = validation.errors
+    found = rules.schema_findings(
+        ((e.line, e.path, e.reason) for e in errors[:SCHEMA_ERRORS_LISTED]),
+        more=len(errors) > SCHEMA_ERRORS_LISTED,
+    )
+    found += rules.partly_validated_finding(
+        validation.skipped, validation.total, schema.MAX_VALIDATED_ELEMENTS
+    )
+    return found
+
+
+def _entity_findings(
+    doc: XmlDocument, entities: tuple[IdpEntity, ...], issuer: str | None, now: dt.datetime
+) -> list[Finding]:
+    """What IAM reads from the IdPs: descriptors, each examined entity, validity, the choice."""
+    found = rules.stray_findings([path_of(e) for e in stray_descriptors(doc)])
+    if not entities:
+        descriptors = entity_descriptors(doc)
+        sp_only = any(find_all(e, "md:SPSSODescriptor") for e in descriptors)
+        found.append(rules.no_idp_descriptor(sp_only, f"/{local_name(doc.root)}"))
+    for entity in entities[:MAX_ENTITIES_EXAMINED]:
+        found += rules.entity_findings(entity)
+        for certificate in entity.certs:
+            found += rules.certificate_findings(certificate, now)
+    found += rules.unexamined_entities_finding(len(entities), MAX_ENTITIES_EXAMINED)
+    for mark in validity_marks(doc):
+        found += rules.validity_findings(mark, now)
+    found += rules.several_idps_findings(entities, issuer)
+    return found
+
+
 def check_metadata(
     data: bytes,
     source: str,
@@ -116,52 +172,17 @@ def check_metadata(
     `cert` verifies the metadata signature; `issuer` names the IdP a response would select.
     """
     now = at or dt.datetime.now(dt.timezone.utc)
-    raw = read_bytes(data)
-    findings: list[Finding] = rules.encoding_findings(
-        raw.family, raw.bom, raw.declared, raw.bad_utf8
-    )
-    findings += rules.size_findings(len(raw.text))
-    kind = not_xml_kind(raw.text)
-    if kind is not None:
-        findings.append(rules.wrong_document(kind))
+    findings: list[Finding] = []
+    doc = _read(data, findings)
+    if doc is None:
         return Result(source=source, kind="metadata", findings=tuple(findings))
-    try:
-        doc = parse(data, max_nodes=None)
-    except XmlRefused as error:
-        if not (error.reason == "too-large" and any(f.rule is rules.TOO_LONG for f in findings)):
-            findings.append(rules.refused(error))
-        return Result(source=source, kind="metadata", findings=tuple(findings))
-    wrong = _root_kind(doc)
-    if wrong is not None:
-        findings.append(rules.wrong_document(*wrong))
-        return Result(source=source, kind="metadata", findings=tuple(findings))
-
-    too_long = any(f.rule is rules.TOO_LONG for f in findings)  # IAM refuses it unread anyway
-    validation = schema.check(doc.root, SCHEMA_ERRORS_LISTED + 1) if not too_long else None
-    errors = validation.errors if validation is not None else ()
-    findings += rules.schema_findings(
-        ((e.line, e.path, e.reason) for e in errors[:SCHEMA_ERRORS_LISTED]),
-        more=len(errors) > SCHEMA_ERRORS_LISTED,
-    )
-    if validation is not None:
-        findings += rules.partly_validated_finding(
-            validation.skipped, validation.total, schema.MAX_VALIDATED_ELEMENTS
-        )
+    if not any(f.rule is rules.TOO_LONG for f in findings):  # IAM refuses it unread anyway
+        findings += _schema_findings(doc)
     entities = idp_entities(doc)
     signature = verify_signature(doc, cert, entities)
     if signature.covered is not None:  # signed and verified: the model is what the signature covers
         entities = idp_entities(signature.covered)
-    findings += rules.stray_findings([path_of(e) for e in stray_descriptors(doc)])
-    if not entities:
-        descriptors = entity_descriptors(doc)
-        sp_only = any(find_all(e, "md:SPSSODescriptor") for e in descriptors)
-        findings.append(rules.no_idp_descriptor(sp_only, f"/{local_name(doc.root)}"))
-    for entity in entities[:MAX_ENTITIES_EXAMINED]:
-        findings += rules.entity_findings(entity, now)
-    findings += rules.unexamined_entities_finding(len(entities), MAX_ENTITIES_EXAMINED)
-    for mark in validity_marks(doc):
-        findings += rules.validity_findings(mark, now)
-    findings += rules.several_idps_findings(entities, issuer)
+    findings += _entity_findings(doc, entities, issuer, now)
     signature_finding = rules.signature_finding(
         signature.status, signature.detail, signature.location
     )

@@ -51,6 +51,16 @@ from samlcheck._internal.trust.anchors import Anchor, Trust, load_trust
 KIND = "response"
 
 
+@dataclasses.dataclass(frozen=True)
+class _Context:
+    """What the steps of one check read besides the response: its options, the trust anchors
+    they name, and the check instant, taken once so that every rule judges the same instant."""
+
+    options: CheckOptions
+    trust: Trust
+    at: dt.datetime
+
+
 def check_response(message: Message, options: CheckOptions) -> Result:
     """Every finding about one SAMLResponse, judged against the trust anchors `options` names."""
     return check_loaded(message, options, load_trust(options.metadata, options.certs))
@@ -62,7 +72,7 @@ def check_loaded(
     """`check_response` with the files of `options` already read (`api.Checker` reads them once
     for many messages): `trust` from its metadata and certs, `current` from its idp_metadata
     (read when first needed if None)."""
-    at = options.instant()
+    context = _Context(options, trust, options.instant())
     try:
         doc = parse(message.data)
     except XmlRefused as error:
@@ -81,15 +91,15 @@ def check_loaded(
         decrypted = decryption.document
         shape = dataclasses.replace(shape, decrypted=decrypted is not None)
 
-    analysis = analyse(doc, trust, at, decrypted)
+    analysis = analyse(doc, trust, context.at, decrypted)
     root = (decrypted or doc).root
     claims = read_claims(root, analysis.view)
     findings.extend(response.status_findings(claims))
     findings.extend(response.assertion_findings(claims, shape))
     ignored = lookalikes(root, analysis.view)
-    findings.extend(signature.signature_findings(analysis, at, ignored))
-    findings.extend(_rotation(analysis, claims, trust, current, options, at))
-    findings.extend(_claim_findings(claims, trust, options, at, analysis))
+    findings.extend(signature.signature_findings(analysis, context.at, ignored))
+    findings.extend(_rotation(analysis, claims, context, current))
+    findings.extend(_claim_findings(claims, analysis, context))
     findings.extend(_encryption_mode(claims, shape, options))
     policy_findings, evaluations = _policy(claims, options)
     findings.extend(policy_findings)
@@ -100,7 +110,7 @@ def check_loaded(
         signature=analysis.summary,
         claims=to_report(claims.assertion) if claims.signed else None,
         unverified_claims=_unverified(claims, root, ignored),
-        summary=_summary(claims, trust, at, analysis),
+        summary=_summary(claims, analysis, context),
         policy=evaluations,
     )
 
@@ -144,21 +154,18 @@ def _unverified(
 
 
 def _claim_findings(
-    claims: ClaimSet,
-    trust: Trust,
-    options: CheckOptions,
-    at: dt.datetime,
-    analysis: SignatureAnalysis,
+    claims: ClaimSet, analysis: SignatureAnalysis, context: _Context
 ) -> list[Finding]:
+    options = context.options
     said = {issuer.location for issuer in analysis.foreign_issuers}  # SC-SIG-023 says them
-    found = response.issuer_findings(claims, trust.entity_ids, said)
+    found = response.issuer_findings(claims, context.trust.entity_ids, said)
     assertion = claims.assertion
     if assertion is None:
         return found + attributes.duration_findings(
             None, options.duration_seconds, options.max_session_duration
         )
     found += response.audience_findings(assertion)
-    found += response.time_findings(claims, at)
+    found += response.time_findings(claims, context.at)
     found += response.subject_findings(assertion)
     found += attributes.name_findings(assertion)
     found += attributes.role_findings(assertion, options.role_arn, options.provider_arn)
@@ -185,12 +192,7 @@ def _encryption_mode(
 
 
 def _rotation(
-    analysis: SignatureAnalysis,
-    claims: ClaimSet,
-    trust: Trust,
-    current: Trust | None,
-    options: CheckOptions,
-    at: dt.datetime,
+    analysis: SignatureAnalysis, claims: ClaimSet, context: _Context, current: Trust | None
 ) -> list[Finding]:
     """With --idp-metadata: does the IdP's current metadata hold the key that signed?
 
@@ -198,18 +200,19 @@ def _rotation(
     between the two metadata versions comes from the same comparison as `samlcheck metadata diff`.
     """
     untrusted = [c for c in analysis.signatures if c.outcome is Outcome.KEY_NOT_TRUSTED]
-    if not untrusted or not options.idp_metadata:
+    if not untrusted or not context.options.idp_metadata:
         return []
-    current = current or load_trust(options.idp_metadata, ())
+    current = current or load_trust(context.options.idp_metadata, ())
     issuer = claims.response.issuer  # unverified: used only to pick the entity to compare
-    changes = _metadata_changes(trust, current, issuer.value if issuer else "")
+    changes = _metadata_changes(context.trust, current, issuer.value if issuer else "")
     held: dict[str, tuple[Anchor, list[SignatureCheck]]] = {}  # per signing certificate
     unknown: list[SignatureCheck] = []
     for check in untrusted:
         element = check.raw.find("ds:Signature", NS)
         if element is None:
             continue
-        again = check_signature(element, check.raw.getroottree().getroot(), current.anchors, at)
+        root = check.raw.getroottree().getroot()
+        again = check_signature(element, root, current.anchors, context.at)
         if again.anchor is not None and again.verified:
             held.setdefault(again.anchor.facts.sha256, (again.anchor, []))[1].append(check)
         else:
@@ -265,10 +268,11 @@ SUMMARY_ANCHORS = 3
 
 
 def _summary(
-    claims: ClaimSet, trust: Trust, at: dt.datetime, analysis: SignatureAnalysis
+    claims: ClaimSet, analysis: SignatureAnalysis, context: _Context
 ) -> tuple[tuple[str, str], ...]:
     """Check time, the anchors that verified (else the first few) and a count of the others."""
-    pairs = [("check time", at.strftime("%Y-%m-%dT%H:%M:%SZ"))]
+    trust = context.trust
+    pairs = [("check time", context.at.strftime("%Y-%m-%dT%H:%M:%SZ"))]
     used: dict[int, Anchor] = {
         id(c.anchor): c.anchor for c in analysis.signatures if c.verified and c.anchor is not None
     }

@@ -634,8 +634,9 @@ def validity_findings(mark: ValidityMark, at: dt.datetime) -> list[Finding]:
     return found
 
 
-def entity_findings(entity: IdpEntity, at: dt.datetime) -> list[Finding]:
-    """Findings about one IdP: protocol, entityID, signing certificates, endpoints."""
+def entity_findings(entity: IdpEntity) -> list[Finding]:
+    """Findings about one IdP: protocol, entityID, signing certificates, endpoints (each
+    certificate's own findings are `certificate_findings`)."""
     found: list[Finding] = []
     if not entity.entity_id.strip():
         found.append(NO_ENTITY_ID.finding("the EntityDescriptor has no entityID", entity.location))
@@ -666,8 +667,6 @@ def entity_findings(entity: IdpEntity, at: dt.datetime) -> list[Finding]:
         )
     if not entity.sso_endpoints:
         found.append(NO_SSO_ENDPOINT.finding("no SingleSignOnService is listed", entity.location))
-    for certificate in entity.certs:
-        found.extend(certificate_findings(certificate, at))
     return found
 
 

@@ -370,33 +370,36 @@ def _fmt(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def time_findings(claims: ClaimSet, at: dt.datetime) -> list[Finding]:
-    """Conditions and bearer times against `at`, the 5-minute redeem window, and the window."""
-    assertion = claims.assertion
-    assert assertion is not None
-    found: list[Finding] = []
+@dataclass(frozen=True, order=True)
+class _Bound:
+    """One instant the assertion states: its value, what it is, and where it stands."""
 
-    def read(text: str | None, label: str, location: str) -> dt.datetime | None:
-        if text is None:
-            return None
-        value = parse_instant(text)
-        if value is None:
-            found.append(
-                TIME_UNREADABLE.finding(f"{label} is {text!r}, not an xs:dateTime", location)
-            )
-        return value
+    value: dt.datetime
+    label: str
+    location: str
+
+
+def _read(text: str | None, label: str, location: str, found: list[Finding]) -> dt.datetime | None:
+    """The instant in `text`; an unreadable one is reported into `found` (SC-RESP-043)."""
+    if text is None:
+        return None
+    value = parse_instant(text)
+    if value is None:
+        found.append(TIME_UNREADABLE.finding(f"{label} is {text!r}, not an xs:dateTime", location))
+    return value
+
+
+def _bounds(assertion: AssertionFacts, found: list[Finding]) -> tuple[list[_Bound], list[_Bound]]:
+    """The readable start and end instants of the Conditions and the bearer confirmations."""
+    starts: list[_Bound] = []
+    ends: list[_Bound] = []
+
+    def bound(into: list[_Bound], text: str | None, label: str, location: str) -> None:
+        value = _read(text, label, location, found)
+        if value is not None:
+            into.append(_Bound(value, label, location))
 
     where = assertion.location + "/Conditions"
-    starts: list[tuple[dt.datetime, str, str]] = []
-    ends: list[tuple[dt.datetime, str, str]] = []
-
-    def bound(
-        into: list[tuple[dt.datetime, str, str]], text: str | None, label: str, at_: str
-    ) -> None:
-        value = read(text, label, at_)
-        if value is not None:
-            into.append((value, label, at_))
-
     if assertion.not_before is not None:
         bound(starts, assertion.not_before.value, "Conditions NotBefore", where)
     if assertion.not_on_or_after is not None:
@@ -405,68 +408,86 @@ def time_findings(claims: ClaimSet, at: dt.datetime) -> list[Finding]:
         label = "SubjectConfirmationData "
         bound(ends, bearer.not_on_or_after, label + "NotOnOrAfter", bearer.location)
         bound(starts, bearer.not_before, label + "NotBefore", bearer.location)
-    issued_at = assertion.location + "/@IssueInstant"
-    issued = read(
-        assertion.issue_instant or claims.response.issue_instant, "IssueInstant", issued_at
-    )
+    return starts, ends
+
+
+def _issued(text: str | None, location: str, found: list[Finding]) -> dt.datetime | None:
+    """The IssueInstant, unless unreadable or too late in the calendar to add the redeem window."""
+    issued = _read(text, "IssueInstant", location, found)
     if issued is not None and issued > dt.datetime.max.replace(tzinfo=UTC) - REDEEM_WINDOW:
         found.append(
             TIME_UNREADABLE.finding(
                 f"IssueInstant is {_fmt(issued)}: the end of the calendar, with no room for STS's "
                 "5-minute redeem window",
-                issued_at,
+                location,
             )
         )
-        issued = None
+        return None
+    return issued
 
-    early = [(v, label, loc) for v, label, loc in starts if at < v]
-    if early:
-        found.append(
-            EXPIRED.finding(
-                f"{_listed(early)}, after the check time {_fmt(at)}: the response is not valid "
-                "yet (check the IdP's clock)",
-                early[0][2],
-            )
-        )
-    late = sorted((v, label, loc) for v, label, loc in ends if at >= v)
+
+def _late(
+    ends: list[_Bound], issued: dt.datetime | None, issued_at: str, at: dt.datetime
+) -> list[Finding]:
+    """SC-RESP-040 for ends at or before `at`, else SC-RESP-041 when the redeem window passed."""
+    late = sorted(b for b in ends if at >= b.value)
     redeem_passed = issued is not None and at > issued + REDEEM_WINDOW
     if late:
-        since = span(at - late[0][0]) + (" past the first" if len(late) > 1 else " past it")
+        since = span(at - late[0].value) + (" past the first" if len(late) > 1 else " past it")
         message = f"{_listed(late)}; the check time {_fmt(at)} is {since}"
         if redeem_passed and issued is not None:
             message += (
                 f"; it was also issued {span(at - issued)} before it, at {_fmt(issued)} "
                 f"({issued_at}), past STS's 5-minute redeem window"
             )
-        found.append(EXPIRED.finding(message, late[0][2]))
-    elif redeem_passed and issued is not None:
-        found.append(
+        return [EXPIRED.finding(message, late[0].location)]
+    if redeem_passed and issued is not None:
+        return [
             REDEEM_LATE.finding(
                 f"the assertion was issued at {_fmt(issued)}, {span(at - issued)} before the "
                 f"check time {_fmt(at)}; STS redeems a response for 5 minutes after issuance",
                 issued_at,
             )
+        ]
+    return []
+
+
+def time_findings(claims: ClaimSet, at: dt.datetime) -> list[Finding]:
+    """Conditions and bearer times against `at`, the 5-minute redeem window, and the window."""
+    assertion = claims.assertion
+    assert assertion is not None
+    found: list[Finding] = []
+    starts, ends = _bounds(assertion, found)
+    issued_at = assertion.location + "/@IssueInstant"
+    issued = _issued(assertion.issue_instant or claims.response.issue_instant, issued_at, found)
+    early = [b for b in starts if at < b.value]
+    if early:
+        found.append(
+            EXPIRED.finding(
+                f"{_listed(early)}, after the check time {_fmt(at)}: the response is not valid "
+                "yet (check the IdP's clock)",
+                early[0].location,
+            )
         )
+    found.extend(_late(ends, issued, issued_at, at))
     if issued is not None:
-        ends.append((issued + REDEEM_WINDOW, "IssueInstant + 5 minutes", issued_at))
+        ends.append(_Bound(issued + REDEEM_WINDOW, "IssueInstant + 5 minutes", issued_at))
     if any(f.rule in (EXPIRED, REDEEM_LATE) for f in found):
-        found.append(TIME_WINDOW.finding(_window(starts, ends, issued), where))
+        found.append(
+            TIME_WINDOW.finding(_window(starts, ends, issued), assertion.location + "/Conditions")
+        )
     return found
 
 
-def _listed(bounds: list[tuple[dt.datetime, str, str]]) -> str:
+def _listed(bounds: list[_Bound]) -> str:
     """'Conditions NotOnOrAfter is T (at /...) and ...': one cause, each element that says it."""
-    return " and ".join(f"{label} is {_fmt(value)} (at {loc})" for value, label, loc in bounds)
+    return " and ".join(f"{b.label} is {_fmt(b.value)} (at {b.location})" for b in bounds)
 
 
-def _window(
-    starts: list[tuple[dt.datetime, str, str]],
-    ends: list[tuple[dt.datetime, str, str]],
-    issued: dt.datetime | None,
-) -> str:
+def _window(starts: list[_Bound], ends: list[_Bound], issued: dt.datetime | None) -> str:
     """The instants at which every time rule passes, and an --at inside them."""
-    lower = max([v for v, _, _ in starts] + ([issued] if issued else []), default=None)
-    upper = min((v for v, _, _ in ends), default=None)
+    lower = max([b.value for b in starts] + ([issued] if issued else []), default=None)
+    upper = min((b.value for b in ends), default=None)
     if lower is not None and upper is not None and lower >= upper:
         return (
             f"no instant passes: the response must be used from {_fmt(lower)} but before "

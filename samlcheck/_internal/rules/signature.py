@@ -10,7 +10,8 @@ Functions and the rules they emit:
                                     SC-SIG-013 SC-SIG-014 SC-SIG-015 SC-SIG-016 SC-SIG-017
                                     SC-SIG-018 SC-SIG-019 SC-SIG-021 SC-SIG-022 SC-SIG-024
     _untrusted                      SC-SIG-003
-    _check_findings                 SC-SIG-002 SC-SIG-004 SC-SIG-006 SC-SIG-007 SC-SIG-008
+    _check_findings                 SC-SIG-002 SC-SIG-004 SC-SIG-006 SC-SIG-008
+    _anchor_expiry                  SC-SIG-007
     _provider_issuer_findings       SC-SIG-023
     _limit_findings                 SC-SIG-025
     samlcheck._internal.checks.response._rotation    SC-SIG-020
@@ -434,7 +435,10 @@ def signature_findings(
     for check, parents in _merged(analysis.signatures):
         scope = _scope(check, analysis.signatures)
         diagnose = not analysis.unexamined and not analysis.violations  # wrapping says why
-        findings.extend(_check_findings(check, parents, at, scope, diagnose))
+        findings.extend(_check_findings(check, parents, scope, diagnose))
+        expiry = _anchor_expiry(check, at)
+        if expiry is not None:
+            findings.append(expiry)
     findings.extend(_BY_KIND[v.kind].finding(v.message, v.location) for v in analysis.violations)
     findings.extend(_coverage_findings(analysis))
     findings.extend(_injection_finding(item) for item in analysis.injected)
@@ -666,7 +670,6 @@ _BY_OUTCOME: dict[Outcome, _OutcomeFinding] = {
 def _check_findings(
     check: SignatureCheck,
     parents: tuple[str, ...],
-    at: dt.datetime,
     scope: str = "",
     diagnose: bool = True,
 ) -> list[Finding]:
@@ -683,8 +686,7 @@ def _check_findings(
                 check.location,
             )
         )
-    expiry = _anchor_expiry(check, at)
-    return [*found, expiry] if expiry is not None else found
+    return found
 
 
 def _anchor_expiry(check: SignatureCheck, at: dt.datetime) -> Finding | None:

@@ -48,8 +48,22 @@ def verify_signature(
 ) -> MetadataSignature:
     """Verify the document element's own ds:Signature with `cert`, else the embedded
     certificate, else the IdP's signing certificates. Expiry is ignored (as IAM ignores it)."""
-    signatures = find_all(doc.root, "ds:Signature")
     location = f"/{local_name(doc.root)}/Signature"
+    signature = _own_signature(doc, location)
+    if isinstance(signature, MetadataSignature):
+        return signature
+    candidates = _candidates(signature, cert, entities)
+    if not candidates:
+        return MetadataSignature(
+            "unverifiable", "the signature carries no certificate and none was given", location
+        )
+    return _verify_candidates(doc, candidates, location)
+
+
+def _own_signature(doc: XmlDocument, location: str) -> etree._Element | MetadataSignature:
+    """The document element's one ds:Signature, or the verdict when it has none, several, or
+    one with an empty value."""
+    signatures = find_all(doc.root, "ds:Signature")
     if not signatures:
         nested = find_all(doc.root, ".//ds:Signature")
         if nested:
@@ -73,21 +87,30 @@ def verify_signature(
         return MetadataSignature(
             "invalid", f"the {empty} is empty: the signature is invalid under any key", location
         )
-    embedded = _embedded_certificate(signatures[0])
+    return signatures[0]
+
+
+def _candidates(
+    signature: etree._Element, cert: x509.Certificate | None, entities: tuple[IdpEntity, ...]
+) -> list[tuple[str, x509.Certificate]]:
+    """The certificates to try, each with how the user knows it: --cert, else the embedded one,
+    else every IdP signing certificate."""
     if cert is not None:
-        candidates = [("the certificate given with --cert", cert)]
-    elif embedded is not None:
-        candidates = [("the certificate embedded in the signature", embedded)]
-    else:
-        candidates = [
-            ("the IdP's signing certificate", c)
-            for entity in entities
-            for c in entity.signing_certificates
-        ]
-    if not candidates:
-        return MetadataSignature(
-            "unverifiable", "the signature carries no certificate and none was given", location
-        )
+        return [("the certificate given with --cert", cert)]
+    embedded = _embedded_certificate(signature)
+    if embedded is not None:
+        return [("the certificate embedded in the signature", embedded)]
+    return [
+        ("the IdP's signing certificate", c)
+        for entity in entities
+        for c in entity.signing_certificates
+    ]
+
+
+def _verify_candidates(
+    doc: XmlDocument, candidates: list[tuple[str, x509.Certificate]], location: str
+) -> MetadataSignature:
+    """Valid with the first candidate that verifies; else why each failed, up to the cap."""
     failures: list[str] = []
     for label, candidate in candidates[:MAX_SIGNATURE_CANDIDATES]:
         problem, covered = _verify_with(doc, candidate)

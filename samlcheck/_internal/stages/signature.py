@@ -412,6 +412,18 @@ def _attempt(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) ->
     return Verification(Outcome.VALID, "", signed=result.signed_xml)
 
 
+@dataclass(frozen=True)
+class _Signed:
+    """The element a ds:Signature signs and the instant it is verified at: what every attempt
+    with a candidate certificate shares."""
+
+    parent: etree._Element
+    at: dt.datetime
+
+    def attempt(self, cert: x509.Certificate) -> Verification:
+        return _attempt(self.parent, cert, self.at)
+
+
 def check_signature(
     signature: etree._Element, root: etree._Element, anchors: tuple[Anchor, ...], at: dt.datetime
 ) -> SignatureCheck:
@@ -423,11 +435,12 @@ def check_signature(
     references = signature.findall("ds:SignedInfo/ds:Reference", NS)
     key_info, key_value_only, unread = _key_info(signature)
     tried, named, untried = _candidates(anchors, key_info)
-    verification = _verify(signature, tried, named, key_info, at, method, unread)
+    signed = _Signed(parent, at)
+    verification = _verify(signature, signed, tried, named, key_info, method, unread)
     anchor = verification.anchor
     reindented = verification.outcome in (Outcome.DIGEST_MISMATCH, Outcome.ALTERED) and (
         _verifies_without_indentation(
-            parent, (anchor,) if anchor is not None else named or tried, key_info, at
+            signed, (anchor,) if anchor is not None else named or tried, key_info
         )
     )
     return SignatureCheck(
@@ -462,10 +475,10 @@ def check_signature(
 
 def _verify(
     signature: etree._Element,
+    signed: _Signed,
     tried: tuple[Anchor, ...],
     named: tuple[Anchor, ...],
     key_info: tuple[KeyInfoCert, ...],
-    at: dt.datetime,
     method: str,
     unread: int,
 ) -> Verification:
@@ -478,26 +491,21 @@ def _verify(
     problem = missing_value(signature)
     if problem is not None:
         return Verification(Outcome.MALFORMED, problem)
-    parent = signature.getparent()
-    assert parent is not None
-    return _outcome(parent, tried, named, key_info, at, method, unread)
+    return _outcome(signed, tried, named, key_info, method, unread)
 
 
 def _verifies_without_indentation(
-    parent: etree._Element,
-    anchors: tuple[Anchor, ...],
-    key_info: tuple[KeyInfoCert, ...],
-    at: dt.datetime,
+    signed: _Signed, anchors: tuple[Anchor, ...], key_info: tuple[KeyInfoCert, ...]
 ) -> bool:
     """Does the signature verify once whitespace-only text is removed (SignedInfo too)?"""
-    if not parent.xpath("boolean(.//text()[normalize-space(.) = ''])"):
+    if not signed.parent.xpath("boolean(.//text()[normalize-space(.) = ''])"):
         return False  # nothing to remove: no need to verify again
-    compact = copy_element(parent)
+    compact = copy_element(signed.parent)
     strip_whitespace(compact)
     certs = [a.certificate for a in anchors] or [
         k.certificate for k in key_info if k.certificate is not None
     ]
-    return any(_attempt(compact, cert, at).outcome is Outcome.VALID for cert in certs)
+    return any(_Signed(compact, signed.at).attempt(c).outcome is Outcome.VALID for c in certs)
 
 
 def _key_fits(method: str, cert: x509.Certificate) -> bool:
@@ -516,31 +524,26 @@ def _key_fits(method: str, cert: x509.Certificate) -> bool:
 
 
 def _outcome(
-    parent: etree._Element,
+    signed: _Signed,
     anchors: tuple[Anchor, ...],
     named: tuple[Anchor, ...],
     key_info: tuple[KeyInfoCert, ...],
-    at: dt.datetime,
     method: str = "",
     unread: int = 0,
 ) -> Verification:
     """Try the anchors given (`named`: those whose key KeyInfo carries); when none verifies,
     find out why from the KeyInfo certificates."""
     if not anchors:
-        return _self_verified(parent, key_info, at)
-    return _by_anchors(parent, anchors, at, method) or _unverified(
-        parent, named, key_info, at, unread
-    )
+        return _self_verified(signed, key_info)
+    return _by_anchors(signed, anchors, method) or _unverified(signed, named, key_info, unread)
 
 
-def _self_verified(
-    parent: etree._Element, key_info: tuple[KeyInfoCert, ...], at: dt.datetime
-) -> Verification:
+def _self_verified(signed: _Signed, key_info: tuple[KeyInfoCert, ...]) -> Verification:
     """Without anchors: verified with the first KeyInfo certificate only (it proves nothing)."""
     embedded = [k.certificate for k in key_info if k.certificate is not None]
     if not embedded:
         return Verification(Outcome.KEY_UNKNOWN, "no trust anchor and no certificate in KeyInfo")
-    attempt = _attempt(parent, embedded[0], at)
+    attempt = signed.attempt(embedded[0])
     if attempt.outcome is Outcome.VALID:
         return replace(
             attempt,
@@ -550,9 +553,7 @@ def _self_verified(
     return attempt
 
 
-def _by_anchors(
-    parent: etree._Element, anchors: tuple[Anchor, ...], at: dt.datetime, method: str
-) -> Verification | None:
+def _by_anchors(signed: _Signed, anchors: tuple[Anchor, ...], method: str) -> Verification | None:
     """Valid or a digest mismatch with the first anchor that says so; malformed when every
     anchor whose key type could make the signature finds it malformed; else None.
 
@@ -564,7 +565,7 @@ def _by_anchors(
         if not _key_fits(method, anchor.certificate):
             other_failure = True
             continue
-        attempt = _attempt(parent, anchor.certificate, at)
+        attempt = signed.attempt(anchor.certificate)
         if attempt.outcome is Outcome.VALID:
             return replace(attempt, detail=f"verified with {anchor.source}", anchor=anchor)
         if attempt.outcome is Outcome.DIGEST_MISMATCH:
@@ -577,11 +578,7 @@ def _by_anchors(
 
 
 def _unverified(
-    parent: etree._Element,
-    named: tuple[Anchor, ...],
-    key_info: tuple[KeyInfoCert, ...],
-    at: dt.datetime,
-    unread: int,
+    signed: _Signed, named: tuple[Anchor, ...], key_info: tuple[KeyInfoCert, ...], unread: int
 ) -> Verification:
     """Why no anchor verifies: the signature was altered, or a key no anchor holds signed it."""
     if named:
@@ -592,7 +589,7 @@ def _unverified(
         )
     embedded = [k.certificate for k in key_info if k.certificate is not None]
     for certificate in embedded:
-        if _attempt(parent, certificate, at).outcome in (Outcome.VALID, Outcome.DIGEST_MISMATCH):
+        if signed.attempt(certificate).outcome in (Outcome.VALID, Outcome.DIGEST_MISMATCH):
             return Verification(
                 Outcome.KEY_NOT_TRUSTED,
                 "signed by the key of the KeyInfo certificate, which no anchor holds",
