@@ -155,7 +155,7 @@ def check(
     for path, value in inputs:
         with reading(path or "--text"):
             results += checker.check(read_capture(path, text=value)).results
-    emit(Report(tuple(results)), fmt, strict=strict, verbose=verbose)
+    emit(Report(tuple(results)), fmt, strict=strict, verbose=verbose, command="samlcheck check")
 
 
 def _expand(captures: list[str]) -> list[str]:

@@ -81,4 +81,4 @@ def plan(
         if idp_metadata
         else None
     )
-    emit(Report(results=(make_plan(state, change, idp),)), fmt)
+    emit(Report(results=(make_plan(state, change, idp),)), fmt, command="samlcheck provider plan")
