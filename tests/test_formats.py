@@ -107,7 +107,7 @@ def test_sarif_validates_and_locates_findings_at_their_element(
     assert expired["level"] == "error"
     assert rules[expired["ruleIndex"]]["id"] == "SC-RESP-040"
     assert rules[expired["ruleIndex"]]["properties"]["aws_error"]["message"]
-    assert expired["message"]["text"].startswith("AWS would answer: Response has expired.")
+    assert expired["message"]["text"].startswith('AWS would answer "Response has expired" because')
     physical = expired["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == capture
     conditions = etree.parse(capture).find(f".//{SAML}Conditions")

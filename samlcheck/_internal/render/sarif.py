@@ -56,7 +56,7 @@ def finding_text(finding: Finding, decisive: bool) -> str:
     """The finding in one paragraph: AWS's answer first when it decides the verdict, the fix."""
     text = _sentence(finding.message)
     if decisive and finding.aws_error is not None:
-        text = f"AWS would answer: {_sentence(finding.aws_error.text)} {text}"
+        text = f'AWS would answer "{finding.aws_error.text}" because {text}'
     return text if finding.severity is Severity.INFO else f"{text} Fix: {finding.fix}"
 
 
