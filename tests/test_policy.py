@@ -22,6 +22,12 @@ AT = ("--at", testidp.CHECK_AT)
 
 
 def _check(run_cli: RunCli, name: str, *extra: str) -> tuple[int, dict[str, Any]]:
+    code, document = _document(run_cli, name, *extra)
+    return code, document["results"][0]
+
+
+def _document(run_cli: RunCli, name: str, *extra: str) -> tuple[int, dict[str, Any]]:
+    """The exit code and the whole JSON report of checking policy case `name`."""
     case = fixtures_policy.CASES[name]
     option = "--role" if case.role_option == "role" else "--trust-policy"
     result = run_cli(
@@ -36,7 +42,7 @@ def _check(run_cli: RunCli, name: str, *extra: str) -> tuple[int, dict[str, Any]
         "--format",
         "json",
     )
-    return result.exit_code, json.loads(result.stdout)["results"][0]
+    return result.exit_code, json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("name", sorted(fixtures_policy.CASES))
@@ -188,6 +194,6 @@ def test_policy_json_validates_against_the_schema(run_cli: RunCli) -> None:
 
     schema = json.loads((FIXTURES.parent / "samlcheck/schemas/report.schema.json").read_text())
     for name in ("regional-aud", "deny-wins", "tags-allowed"):
-        _, result = _check(run_cli, name)
-        assert result["policy"]
-        jsonschema.validate({"samlcheck": "x", "results": [result]}, schema)
+        _, document = _document(run_cli, name)
+        assert document["results"][0]["policy"]
+        jsonschema.validate(document, schema)

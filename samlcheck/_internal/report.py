@@ -79,6 +79,24 @@ class Result:
         return verdict_of(self.findings)
 
 
+UNREADABLE_KIND = "input"
+"""The kind of a Result for an input that could not be read as what the command checks."""
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How a run's inputs fared: every input counts once, in exactly one of the four."""
+
+    inputs: int
+    accepted: int
+    """Accepted, and judged in full."""
+    rejected: int
+    unjudged: int
+    """Accepted as far as samlcheck can tell, but some part could not be judged."""
+    unreadable: int
+    """Not read at all (kind "input"): no verdict."""
+
+
 @dataclass(frozen=True)
 class Report:
     """The results of one command run, in input order."""
@@ -94,6 +112,20 @@ class Report:
     def fully_judged(self) -> bool:
         """False when some verdict could not judge part of its input (see Verdict.unjudged)."""
         return not any(r.verdict.unjudged for r in self.results)
+
+    def tally(self) -> Tally:
+        """The counts of the JSON `summary` and the text's last line."""
+        unreadable = sum(r.kind == UNREADABLE_KIND for r in self.results)
+        judged = [r.verdict for r in self.results if r.kind != UNREADABLE_KIND]
+        unjudged = sum(v.accepted and bool(v.unjudged) for v in judged)
+        rejected = sum(not v.accepted for v in judged)
+        return Tally(
+            inputs=len(self.results),
+            accepted=len(judged) - rejected - unjudged,
+            rejected=rejected,
+            unjudged=unjudged,
+            unreadable=unreadable,
+        )
 
     def exit_code(self, strict: bool = False) -> int:
         """0 when AWS accepts everything, 1 when it rejects anything (or, strict, when

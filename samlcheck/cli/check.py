@@ -173,7 +173,7 @@ def check(
     for path, value in inputs:
         with reading(path or "--text"):
             results += checker.check(read_capture(path, text=value)).results
-    emit(Report(tuple(results)), fmt, strict=strict, verbose=verbose)
+    emit(Report(tuple(results)), fmt, strict=strict, verbose=verbose, command="samlcheck check")
 
 
 def _max_duration(roles: list[Path], role_arn: str | None, flag: int | None) -> int | None:

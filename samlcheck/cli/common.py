@@ -23,10 +23,31 @@ from samlcheck._internal.report import Report
 class OutputFormat(str, enum.Enum):
     text = "text"
     json = "json"
+    junit = "junit"
+    sarif = "sarif"
+    github = "github"
 
 
 FormatOption = Annotated[
     OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: text (for people), json (stable, with a JSON Schema), or for CI: "
+        "junit (test reporters), sarif (code scanning), github (workflow annotations).",
+    ),
+]
+
+
+class DataFormat(str, enum.Enum):
+    """For commands that report no verdict (decode, explain): text or JSON only."""
+
+    text = "text"
+    json = "json"
+
+
+DataFormatOption = Annotated[
+    DataFormat,
     typer.Option(
         "--format",
         "-f",
@@ -77,15 +98,21 @@ def colors_wanted() -> bool:
 
 
 def emit(
-    report: Report, fmt: OutputFormat | str, *, strict: bool = False, verbose: bool = False
+    report: Report,
+    fmt: OutputFormat | str,
+    *,
+    strict: bool = False,
+    verbose: bool = False,
+    command: str = "samlcheck",
 ) -> NoReturn:
     """Print the rendered report and exit 0 (AWS accepts everything) or 1 (it rejects some;
-    with `strict`, also when samlcheck could not judge everything)."""
+    with `strict`, also when samlcheck could not judge everything). `command` names the run
+    (the JUnit testsuite)."""
     from samlcheck._internal.render import render
 
     name = OutputFormat(fmt).value
     color = name == "text" and colors_wanted()
-    sys.stdout.write(render(report, name, color=color, verbose=verbose))
+    sys.stdout.write(render(report, name, color=color, verbose=verbose, title=command))
     raise typer.Exit(report.exit_code(strict))
 
 

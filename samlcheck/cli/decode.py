@@ -12,9 +12,9 @@ from samlcheck._internal.errors import InputError
 from samlcheck.cli import app
 from samlcheck.cli.common import (
     EXIT_CODES,
+    DataFormat,
+    DataFormatOption,
     DebugOption,
-    FormatOption,
-    OutputFormat,
     fail,
     guarded,
 )
@@ -41,7 +41,7 @@ def decode(
         int | None, typer.Option("--index", "-n", help="Print message N (from the list).")
     ] = None,
     raw: Annotated[bool, typer.Option("--raw", help="Print the exact decoded bytes.")] = False,
-    fmt: FormatOption = OutputFormat.text,
+    fmt: DataFormatOption = DataFormat.text,
     debug: DebugOption = False,
 ) -> None:
     """Find every SAML message in a capture; list them, or print one."""
@@ -66,7 +66,7 @@ def decode(
             raise InputError(message.source, outlines[index].problem or "")
         sys.stdout.write(pretty_xml(message.data))
         return
-    if fmt is OutputFormat.json:
+    if fmt is DataFormat.json:
         sys.stdout.write(json_visible(json.dumps(listing_json(found, outlines), indent=2)) + "\n")
     else:
         sys.stdout.write(listing_text(found, outlines))

@@ -12,7 +12,7 @@ from samlcheck._internal.errors import InputError
 from samlcheck._internal.findings import Rule
 from samlcheck._internal.render.text import describe_code, wrap
 from samlcheck.cli import app
-from samlcheck.cli.common import EXIT_CODES, DebugOption, FormatOption, OutputFormat, guarded
+from samlcheck.cli.common import EXIT_CODES, DataFormat, DataFormatOption, DebugOption, guarded
 
 _EVIDENCE = {
     Evidence.DOCUMENTED: "documented (by AWS, or by the standard the source names)",
@@ -55,7 +55,7 @@ def explain(
         ),
     ] = None,
     list_rules: Annotated[bool, typer.Option("--list", help="List every rule.")] = False,
-    fmt: FormatOption = OutputFormat.text,
+    fmt: DataFormatOption = DataFormat.text,
     debug: DebugOption = False,
 ) -> None:
     """Explain an AWS error message or code, or a samlcheck rule."""
@@ -64,7 +64,7 @@ def explain(
     from samlcheck._internal.render.safe import json_visible
     from samlcheck._internal.rules import all_rules
 
-    as_json = OutputFormat(fmt) is OutputFormat.json
+    as_json = DataFormat(fmt) is DataFormat.json
     if list_rules:
         if as_json:
             sys.stdout.write(json_visible(explanation_json(None, (), tuple(all_rules()))))

@@ -55,7 +55,7 @@ def keys(
     loaded = [(str(path), read_file(path, "private key")) for path in key_files]
     report = Report(results=check_keys(loaded, certificate))
     try:
-        emit(report, fmt, strict=strict)
+        emit(report, fmt, strict=strict, command="samlcheck keys")
     except typer.Exit as done:
         warned = strict and any(
             f.severity is Severity.WARNING for r in report.results for f in r.findings

@@ -168,7 +168,7 @@ def check(
     result = check_metadata(data, file, at=moment, cert=anchor, issuer=issuer)
     if write_fixed is not None:
         _write_fixed(data, inputs, write_fixed, moment, force)
-    emit(Report((result,)), fmt)
+    emit(Report((result,)), fmt, command="samlcheck metadata check")
 
 
 @metadata_app.command("diff")
@@ -187,4 +187,4 @@ def diff(
     result = compare(
         _read(old), _read(new), old_source=old, new_source=new, issuer=issuer, at=instant(at)
     )
-    emit(Report((result,)), fmt)
+    emit(Report((result,)), fmt, command="samlcheck metadata diff")

@@ -78,4 +78,4 @@ def plan(
         encryption_mode=encryption_mode.value if encryption_mode else None,
     )
     idp = named(idp_metadata, "IdP metadata")
-    emit(Report(results=(make_plan(state, change, idp),)), fmt)
+    emit(Report(results=(make_plan(state, change, idp),)), fmt, command="samlcheck provider plan")

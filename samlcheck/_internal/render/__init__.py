@@ -1,13 +1,24 @@
-"""Renderers: one report model, several output formats."""
+"""Renderers: one report model, several output formats (one module each)."""
 
 from __future__ import annotations
 
 from samlcheck._internal.report import Report
 
+FORMATS = ("text", "json", "junit", "sarif", "github")
+"""Every format a report renders to: for people, for tools, and for CI."""
 
-def render(report: Report, fmt: str, *, color: bool = False, verbose: bool = False) -> str:
-    """The report as text (for people; `verbose` adds background findings and details) or JSON
-    (for tools, everything), with every control character from the input shown as an escape
+
+def render(
+    report: Report,
+    fmt: str,
+    *,
+    color: bool = False,
+    verbose: bool = False,
+    title: str = "samlcheck",
+) -> str:
+    """The report as text (for people; `verbose` adds background findings and details), JSON
+    (for tools, everything), JUnit XML, SARIF or GitHub workflow commands (for CI; `title` names
+    the command run), with every control character from the input shown as an escape
     (samlcheck._internal.render.safe)."""
     from samlcheck._internal.render.safe import clean, json_visible
 
@@ -15,6 +26,18 @@ def render(report: Report, fmt: str, *, color: bool = False, verbose: bool = Fal
         from samlcheck._internal.render.json import render_json
 
         return json_visible(render_json(report))
+    if fmt == "junit":
+        from samlcheck._internal.render.junit import render_junit
+
+        return render_junit(report, title)
+    if fmt == "sarif":
+        from samlcheck._internal.render.sarif import render_sarif
+
+        return json_visible(render_sarif(report))
+    if fmt == "github":
+        from samlcheck._internal.render.github import render_github
+
+        return render_github(report)
     from samlcheck._internal.render.text import render_text
 
     return render_text(clean(report), color=color, verbose=verbose)

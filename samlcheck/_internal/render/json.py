@@ -150,7 +150,11 @@ def explanation_json(query: str | None, errors: Explained, rules: tuple[Rule, ..
 
 
 def report_dict(report: Report) -> dict[str, Any]:
-    return {"samlcheck": __version__, "results": [result_dict(r) for r in report.results]}
+    return {
+        "samlcheck": __version__,
+        "summary": asdict(report.tally()),
+        "results": [result_dict(r) for r in report.results],
+    }
 
 
 def render_json(report: Report) -> str:

@@ -7,7 +7,7 @@ import textwrap
 
 from samlcheck._internal.aws import AwsError
 from samlcheck._internal.findings import Finding, Severity
-from samlcheck._internal.report import Claims, Report, Result
+from samlcheck._internal.report import Claims, Report, Result, Tally
 
 _COLORS = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
 _SEVERITY_COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
@@ -138,7 +138,7 @@ def _finding_lines(
     return lines
 
 
-def _background(finding: Finding) -> bool:
+def background(finding: Finding) -> bool:
     """A fact on every input (which elements the signature covers): text shows it with --verbose."""
     from samlcheck._internal.rules.signature import ASSERTION_COVERED
 
@@ -159,7 +159,7 @@ def _result_lines(result: Result, style: _Style, verbose: bool = False) -> list[
     if result.unverified_claims is not None:
         heading = _unverified_heading(result.claims is not None)
         lines += _claims_lines(result.unverified_claims, heading)
-    shown = [f for f in result.findings if verbose or not _background(f)]
+    shown = [f for f in result.findings if verbose or not background(f)]
     if shown:
         counts = {s: sum(f.severity is s for f in shown) for s in Severity}
         tally = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
@@ -170,13 +170,19 @@ def _result_lines(result: Result, style: _Style, verbose: bool = False) -> list[
     return lines
 
 
+def result_text(result: Result, *, color: bool = False, verbose: bool = False) -> str:
+    """One input's block of the text report: the verdict, the evidence and every finding."""
+    return "\n".join(_result_lines(result, _Style(color), verbose))
+
+
 def render_text(report: Report, *, color: bool = False, verbose: bool = False) -> str:
-    style = _Style(color)
-    blocks = ["\n".join(_result_lines(result, style, verbose)) for result in report.results]
-    rejected = sum(not r.verdict.accepted for r in report.results)
-    unjudged = sum(r.verdict.accepted and bool(r.verdict.unjudged) for r in report.results)
-    total = len(report.results)
-    noun = "input" if total == 1 else "inputs"
-    tail = f"{total} {noun}: {total - rejected - unjudged} accepted, {rejected} rejected"
-    tail += f", {unjudged} unjudged" if unjudged else ""
-    return "\n\n".join([*blocks, tail]) + "\n"
+    blocks = [result_text(result, color=color, verbose=verbose) for result in report.results]
+    return "\n\n".join([*blocks, tally_line(report.tally())]) + "\n"
+
+
+def tally_line(tally: Tally) -> str:
+    """'3 inputs: 1 accepted, 2 rejected' (unjudged and unreadable only when there are some)."""
+    noun = "input" if tally.inputs == 1 else "inputs"
+    line = f"{tally.inputs} {noun}: {tally.accepted} accepted, {tally.rejected} rejected"
+    line += f", {tally.unjudged} unjudged" if tally.unjudged else ""
+    return line + (f", {tally.unreadable} unreadable" if tally.unreadable else "")
