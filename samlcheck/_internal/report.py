@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from samlcheck._internal.aws import EVALUATION_ORDER, AwsError
@@ -41,6 +42,18 @@ class SignatureSummary:
 
 
 @dataclass(frozen=True)
+class CheckTime:
+    """The instant a message was judged at, and where it came from."""
+
+    at: dt.datetime
+    source: str
+    """option (an --at instant), now, capture (the HAR or SAML-tracer timestamp of the entry that
+    carried it) or issued (its IssueInstant + 1 s)."""
+    note: str = ""
+    """Why it is not what was asked for (a capture without a timestamp), when it is not."""
+
+
+@dataclass(frozen=True)
 class Verdict:
     """AWS's answer: accepted, or the first error in AWS's evaluation order."""
 
@@ -69,6 +82,8 @@ class Result:
     """Label/value pairs a person reads at a glance (entity ID, certificates, ...)."""
     commands: tuple[str, ...] = ()
     """The commands that carry out an accepted provider plan, in order."""
+    checked_at: CheckTime | None = None
+    """When a SAML message was judged (None for metadata, keys and plans)."""
 
     @property
     def verdict(self) -> Verdict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -56,7 +57,12 @@ Certs = Annotated[
 ]
 At = Annotated[
     str | None,
-    typer.Option("--at", help="When AWS receives the response (ISO 8601; default: now)."),
+    typer.Option(
+        "--at",
+        help="When AWS receives each response: an ISO 8601 instant, 'capture' (when it was "
+        "captured: the HAR or SAML-tracer timestamp; else as 'issued'), 'issued' (its "
+        "IssueInstant + 1 s) or, by default, now.",
+    ),
 ]
 RoleArn = Annotated[
     str | None, typer.Option("--role-arn", help="The role requested (must be listed).")
@@ -140,7 +146,7 @@ def check(
         CheckOptions(
             metadata=tuple(metadata or ()),
             certs=tuple(cert or ()),
-            at=instant(at),
+            at=at_option(at),
             role_arn=role_arn,
             provider_arn=provider_arn,
             duration_seconds=duration_seconds,
@@ -156,6 +162,19 @@ def check(
         with reading(path or "--text"):
             results += checker.check(read_capture(path, text=value)).results
     emit(Report(tuple(results)), fmt, strict=strict, verbose=verbose)
+
+
+def at_option(value: str | None) -> dt.datetime | str | None:
+    """--at: 'capture', 'issued', or an ISO 8601 instant."""
+    from samlcheck._internal.options import AT_MODES
+
+    if value is not None and value.strip().lower() in AT_MODES:
+        return value.strip().lower()
+    try:
+        return instant(value)
+    except InputError as error:
+        hint = "Use e.g. 2026-01-15T12:01:00Z, or 'capture' or 'issued'."
+        raise InputError(error.source, error.problem, hint) from None
 
 
 def _expand(captures: list[str]) -> list[str]:

@@ -28,7 +28,7 @@ from samlcheck._internal.inputs.xml import (
     qname,
 )
 from samlcheck._internal.options import CheckOptions
-from samlcheck._internal.report import Claims, Result
+from samlcheck._internal.report import CheckTime, Claims, Result
 from samlcheck._internal.rules import attributes, encryption, input, response, signature
 from samlcheck._internal.stages.claims import (
     ClaimSet,
@@ -61,15 +61,19 @@ def check_loaded(
     """`check_response` with the files of `options` already read (`api.Checker` reads them once
     for many messages): `trust` from its metadata and certs, `current` from its idp_metadata
     (read when first needed if None)."""
-    at = options.instant()
+    from samlcheck._internal.clock import check_time
+
     try:
         doc = parse(message.data)
     except XmlRefused as error:
-        return Result(source=message.source, kind=KIND, findings=(input.refused(error),))
+        when = check_time(options, message, None)
+        return Result(message.source, KIND, (input.refused(error),), checked_at=when)
+    when = check_time(options, message, doc.root)
+    at = when.at
     shape = _shape(doc)
     findings: list[Finding] = input.size_findings(message.data) + response.shape_findings(shape)
     if not shape.is_response:
-        return Result(source=message.source, kind=KIND, findings=tuple(findings))
+        return Result(source=message.source, kind=KIND, findings=tuple(findings), checked_at=when)
 
     decrypted: XmlDocument | None = None
     if shape.encrypted:  # with no --sp-key, decrypt() reports that the claims cannot be read
@@ -97,7 +101,8 @@ def check_loaded(
         signature=analysis.summary,
         claims=to_report(claims.assertion) if claims.signed else None,
         unverified_claims=_unverified(claims, root, ignored),
-        summary=_summary(claims, trust, at, analysis),
+        summary=_summary(claims, trust, when, analysis),
+        checked_at=when,
     )
 
 
@@ -249,11 +254,24 @@ SUMMARY_ANCHORS = 3
 """Anchors named in the summary when none verified a signature (1,000 entities made 133 KB)."""
 
 
+_TIME_SOURCES = {
+    "capture": "--at capture: when the entry that carried it started",
+    "issued": "--at issued: its IssueInstant + 1 s",
+}
+
+
+def describe_time(when: CheckTime) -> str:
+    """'2026-01-15T12:00:01Z', with where it came from unless it is --at's instant or now."""
+    text = when.at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    origin = when.note or _TIME_SOURCES.get(when.source, "")
+    return f"{text} ({origin})" if origin else text
+
+
 def _summary(
-    claims: ClaimSet, trust: Trust, at: dt.datetime, analysis: SignatureAnalysis
+    claims: ClaimSet, trust: Trust, when: CheckTime, analysis: SignatureAnalysis
 ) -> tuple[tuple[str, str], ...]:
     """Check time, the anchors that verified (else the first few) and a count of the others."""
-    pairs = [("check time", at.strftime("%Y-%m-%dT%H:%M:%SZ"))]
+    pairs = [("check time", describe_time(when))]
     used: dict[int, Anchor] = {
         id(c.anchor): c.anchor for c in analysis.signatures if c.verified and c.anchor is not None
     }

@@ -67,6 +67,19 @@ def result_dict(result: Result) -> dict[str, Any]:
         "summary": [{"label": label, "value": value} for label, value in result.summary],
         "findings": [finding_dict(f) for f in result.findings],
         "commands": list(result.commands),
+        **_checked_at(result),
+    }
+
+
+def _checked_at(result: Result) -> dict[str, Any]:
+    """When a SAML message was judged and where that instant came from (messages only)."""
+    when = result.checked_at
+    if when is None:
+        return {}
+    return {
+        "checked_at": when.at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "checked_at_source": when.source,
+        "checked_at_note": when.note or None,
     }
 
 
