@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from samlcheck._internal.aws import EVALUATION_ORDER, AwsError
 from samlcheck._internal.findings import Finding
 
+INPUT_KIND = "input"
+"""The kind of a result for a batch input that holds no SAML message samlcheck can read."""
+
 
 @dataclass(frozen=True)
 class RoleClaim:
@@ -87,8 +90,15 @@ class Result:
 
     @property
     def verdict(self) -> Verdict:
-        """AWS's predicted answer: the first rejecting finding in AWS's evaluation order."""
-        return verdict_of(self.findings)
+        """AWS's predicted answer: the first rejecting finding in AWS's evaluation order (never
+        'accepted' for an input samlcheck could not read: nothing was judged)."""
+        verdict = verdict_of(self.findings)
+        return Verdict(False, unjudged=verdict.unjudged) if self.unreadable else verdict
+
+    @property
+    def unreadable(self) -> bool:
+        """True for a batch input samlcheck could not read (kind 'input'): not judged at all."""
+        return self.kind == INPUT_KIND
 
 
 @dataclass(frozen=True)
@@ -99,8 +109,8 @@ class Report:
 
     @property
     def accepted(self) -> bool:
-        """True when AWS accepts every input."""
-        return all(r.verdict.accepted for r in self.results)
+        """True when AWS accepts every input samlcheck could read."""
+        return all(r.verdict.accepted for r in self.results if not r.unreadable)
 
     @property
     def fully_judged(self) -> bool:
@@ -109,7 +119,10 @@ class Report:
 
     def exit_code(self, strict: bool = False) -> int:
         """0 when AWS accepts everything, 1 when it rejects anything (or, strict, when
-        samlcheck could not judge everything)."""
+        samlcheck could not judge everything, an unreadable input included), 2 when no input
+        could be read at all."""
+        if self.results and all(r.unreadable for r in self.results):
+            return 2
         return 0 if self.accepted and (self.fully_judged or not strict) else 1
 
 

@@ -77,15 +77,21 @@ def colors_wanted() -> bool:
 
 
 def emit(
-    report: Report, fmt: OutputFormat | str, *, strict: bool = False, verbose: bool = False
+    report: Report,
+    fmt: OutputFormat | str,
+    *,
+    strict: bool = False,
+    verbose: bool = False,
+    quiet: bool = False,
 ) -> NoReturn:
     """Print the rendered report and exit 0 (AWS accepts everything) or 1 (it rejects some;
-    with `strict`, also when samlcheck could not judge everything)."""
+    with `strict`, also when samlcheck could not judge everything; `quiet` text shows only the
+    rejections and the summary line)."""
     from samlcheck._internal.render import render
 
     name = OutputFormat(fmt).value
     color = name == "text" and colors_wanted()
-    sys.stdout.write(render(report, name, color=color, verbose=verbose))
+    sys.stdout.write(render(report, name, color=color, verbose=verbose, quiet=quiet))
     raise typer.Exit(report.exit_code(strict))
 
 

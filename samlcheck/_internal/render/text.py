@@ -41,8 +41,14 @@ def wrap(text: str, indent: str, first: str | None = None) -> list[str]:
     return [line.replace(_KEEP, " ") for line in lines] or [indent]
 
 
+def _rejected(result: Result) -> bool:
+    return not result.verdict.accepted and not result.unreadable
+
+
 def _verdict_lines(result: Result, style: _Style) -> list[str]:
     verdict = result.verdict
+    if result.unreadable:
+        return ["  " + style("not judged: samlcheck could not read a SAML message in it", "yellow")]
     if verdict.accepted and verdict.unjudged:
         lines = [
             "  "
@@ -170,13 +176,20 @@ def _result_lines(result: Result, style: _Style, verbose: bool = False) -> list[
     return lines
 
 
-def render_text(report: Report, *, color: bool = False, verbose: bool = False) -> str:
+def render_text(
+    report: Report, *, color: bool = False, verbose: bool = False, quiet: bool = False
+) -> str:
+    """Every result (`quiet`: the rejections only), then the counts."""
     style = _Style(color)
-    blocks = ["\n".join(_result_lines(result, style, verbose)) for result in report.results]
-    rejected = sum(not r.verdict.accepted for r in report.results)
+    shown = [r for r in report.results if not quiet or _rejected(r)]
+    blocks = ["\n".join(_result_lines(result, style, verbose)) for result in shown]
+    rejected = sum(_rejected(r) for r in report.results)
     unjudged = sum(r.verdict.accepted and bool(r.verdict.unjudged) for r in report.results)
+    unreadable = sum(r.unreadable for r in report.results)
     total = len(report.results)
     noun = "input" if total == 1 else "inputs"
-    tail = f"{total} {noun}: {total - rejected - unjudged} accepted, {rejected} rejected"
+    accepted = total - rejected - unjudged - unreadable
+    tail = f"{total} {noun}: {accepted} accepted, {rejected} rejected"
     tail += f", {unjudged} unjudged" if unjudged else ""
+    tail += f", {unreadable} not SAML messages samlcheck can read" if unreadable else ""
     return "\n\n".join([*blocks, tail]) + "\n"
