@@ -102,7 +102,7 @@ def load_defaults(folder: Path) -> tuple[str, dict[str, list[str]]]:
         path = folder / name
         if not path.is_file():
             continue
-        settings: Any = _toml(path)
+        settings: Any = read_toml(path)
         for key in table:
             settings = settings.get(key, {}) if isinstance(settings, dict) else {}
         if settings or not table:
@@ -110,7 +110,8 @@ def load_defaults(folder: Path) -> tuple[str, dict[str, list[str]]]:
     return "", {}
 
 
-def _toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file; InputError naming it when it does not parse."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - the conditional dependency on 3.10
@@ -118,7 +119,7 @@ def _toml(path: Path) -> dict[str, Any]:
     try:
         document: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InputError(path.name, f"cannot be read as TOML ({error})", "Fix the file.") from None
+        raise InputError(str(path), f"cannot be read as TOML ({error})", "Fix the file.") from None
     return document
 
 
