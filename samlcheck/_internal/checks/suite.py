@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from samlcheck._internal.checks.batch import Selection, patterns, read_toml
@@ -71,8 +71,10 @@ class Outcome:
 
 
 def _paths(value: Any, base: Path) -> tuple[Path, ...]:
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+    values = [value] if isinstance(value, str | PurePath) else value
+    if not isinstance(values, list | tuple) or not all(
+        isinstance(v, str | PurePath) for v in values
+    ):
         raise ValueError("must be a path or a list of paths")
     return tuple(base / v for v in values)
 
@@ -152,7 +154,7 @@ def load_suite(path: Path) -> list[Case]:
     if not isinstance(defaults, dict) or not isinstance(cases, list) or not cases:
         raise InputError(str(path), "has no [[case]] tables (or a malformed [defaults])", _SHAPE)
     base = path.parent
-    settings = _settings(defaults, base, f"{path}: [defaults]", allowed=())
+    settings = read_settings(defaults, base, f"{path}: [defaults]", allowed=())
     loaded = [_case(path, index, table, settings) for index, table in enumerate(cases, 1)]
     names = [c.name for c in loaded]
     twice = next((n for n in names if names.count(n) > 1), None)
@@ -164,7 +166,11 @@ def load_suite(path: Path) -> list[Case]:
 _SHAPE = "A suite has [defaults] and [[case]] tables (see the README, 'Regression suites in CI')"
 
 
-def _settings(table: Any, base: Path, where: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+def read_settings(
+    table: Any, base: Path, where: str, allowed: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The `check` options of a table (keys as in a suite, paths relative to `base`), keyed by
+    CheckOptions/Selection field; InputError naming `where` and the key for a bad one."""
     settings: dict[str, Any] = {}
     for key, value in table.items():
         if key in allowed:
@@ -180,7 +186,7 @@ def _settings(table: Any, base: Path, where: str, allowed: tuple[str, ...]) -> d
     return settings
 
 
-def _is_rule_id(value: Any) -> bool:
+def is_rule_id(value: Any) -> bool:
     from samlcheck._internal.rules import all_rules
 
     return isinstance(value, str) and any(r.id == value for r in all_rules())
@@ -195,17 +201,22 @@ def _case(path: Path, index: int, table: Any, defaults: dict[str, Any]) -> Case:
         if not isinstance(table.get(key), str) or not table[key].strip():
             raise InputError(f"{where}: {key}", "is missing (a non-empty string)", _SHAPE)
     rule = table.get("rule")
-    if rule is not None and not _is_rule_id(rule):
+    if rule is not None and not is_rule_id(rule):
         raise InputError(f"{where}: rule", f"{rule!r} is not a rule ID", "e.g. SC-ATTR-001")
     capture = path.parent / table["capture"]
     if not capture.is_file():
         raise InputError(f"{where}: capture", f"{capture} is not a file", "Fix the path.")
-    settings = defaults | _settings(table, path.parent, where, allowed=CASE_KEYS)
-    select, ignore = settings.pop("select", ()), settings.pop("ignore", ())
-    options = CheckOptions(**settings)
-    return Case(
-        path, table["name"], capture, table["expect"], rule, options, Selection(select, ignore)
-    )
+    settings = defaults | read_settings(table, path.parent, where, allowed=CASE_KEYS)
+    return make_case(path, table["name"], capture, table["expect"], rule, settings)
+
+
+def make_case(
+    suite: Path, name: str, capture: Path, expect: str, rule: str | None, settings: dict[str, Any]
+) -> Case:
+    """A case from settings `read_settings` gave."""
+    options = {k: v for k, v in settings.items() if k not in ("select", "ignore")}
+    selection = Selection(settings.get("select", ()), settings.get("ignore", ()))
+    return Case(suite, name, capture, expect, rule, CheckOptions(**options), selection)
 
 
 # --- running a case -------------------------------------------------------------------------------
