@@ -188,8 +188,8 @@ def _start(options: CheckOptions) -> None:
     _WORKER = Checker(options)
 
 
-def _in_worker(item: Input) -> list[Result]:
-    return check_input(_WORKER, item)
+def _in_worker(items: list[Input]) -> list[list[Result]]:
+    return [check_input(_WORKER, item) for item in items]
 
 
 def run(
@@ -219,17 +219,22 @@ def run(
         yield from (selection.apply(r) for r in results)
 
 
+CHUNK = 16
+"""Inputs sent to a worker process at once: one at a time, the hand-over cost as much as the
+check of a small capture."""
+
+
 def _parallel(options: CheckOptions, inputs: list[Input], jobs: int) -> Iterator[list[Result]]:
-    """The inputs' results from a process pool, in input order, a few inputs in flight per
+    """The inputs' results from a process pool, in input order, a few chunks in flight per
     process (memory stays flat however long the batch)."""
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    ahead = jobs * 4
+    chunks = [inputs[i : i + CHUNK] for i in range(0, len(inputs), CHUNK)]
     with ProcessPoolExecutor(jobs, initializer=_start, initargs=(options,)) as pool:
-        pending: list[Future[list[Result]]] = []
-        for item in inputs:
-            pending.append(pool.submit(_in_worker, item))
-            if len(pending) >= ahead:
-                yield pending.pop(0).result()
+        pending: list[Future[list[list[Result]]]] = []
+        for chunk in chunks:
+            pending.append(pool.submit(_in_worker, chunk))
+            if len(pending) >= jobs * 2:
+                yield from pending.pop(0).result()
         for future in pending:
-            yield future.result()
+            yield from future.result()
