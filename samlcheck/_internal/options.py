@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+AT_MODES = ("capture", "issued")
+"""The `at` values that judge each message at its own instant (clock.check_time)."""
+
 
 @dataclass(frozen=True)
 class CheckOptions:
@@ -15,8 +18,9 @@ class CheckOptions:
     """IdP metadata files as uploaded to the IAM provider (entity IDs, signing certificates)."""
     certs: tuple[Path, ...] = ()
     """Bare signing certificates (PEM or DER) trusted in addition to the metadata."""
-    at: dt.datetime | None = None
-    """The instant AWS receives the response (timezone-aware); None means now."""
+    at: dt.datetime | str | None = None
+    """When AWS receives the response: an instant (timezone-aware), "capture" (each message at
+    the moment it was captured), "issued" (at its IssueInstant + 1 s) or None (now)."""
     role_arn: str | None = None
     """The role asked for (AssumeRoleWithSAML RoleArn); must be listed in the Role attribute."""
     provider_arn: str | None = None
@@ -36,6 +40,10 @@ class CheckOptions:
     trust_policy: Path | None = None
     """A bare trust policy for the role of role_arn (or the only role of the Role attribute)."""
 
+    def __post_init__(self) -> None:
+        if isinstance(self.at, str) and self.at not in AT_MODES:
+            raise ValueError(f"at={self.at!r}: give a datetime, None, or one of {AT_MODES}")
+
     def instant(self) -> dt.datetime:
-        """The check time: `at`, or now (UTC)."""
-        return self.at if self.at is not None else dt.datetime.now(dt.timezone.utc)
+        """The check time of a fixed `at`, or now (UTC); see clock.check_time for the others."""
+        return self.at if isinstance(self.at, dt.datetime) else dt.datetime.now(dt.timezone.utc)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from samlcheck._internal.aws import EVALUATION_ORDER, AwsError
 from samlcheck._internal.evaluation import PolicyEvaluation
 from samlcheck._internal.findings import Finding
+
+INPUT_KIND = "input"
+"""The kind of a result for a batch input that holds no SAML message samlcheck can read."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,18 @@ class SignatureSummary:
 
 
 @dataclass(frozen=True)
+class CheckTime:
+    """The instant a message was judged at, and where it came from."""
+
+    at: dt.datetime
+    source: str
+    """option (an --at instant), now, capture (the HAR or SAML-tracer timestamp of the entry that
+    carried it) or issued (its IssueInstant + 1 s)."""
+    note: str = ""
+    """Why it is not what was asked for (a capture without a timestamp), when it is not."""
+
+
+@dataclass(frozen=True)
 class Verdict:
     """AWS's answer: accepted, or the first error in AWS's evaluation order."""
 
@@ -72,15 +88,20 @@ class Result:
     """The commands that carry out an accepted provider plan, in order."""
     policy: tuple[PolicyEvaluation, ...] = ()
     """The trust policies evaluated for the request (--role, --trust-policy), one per role."""
+    checked_at: CheckTime | None = None
+    """When a SAML message was judged (None for metadata, keys and plans)."""
 
     @property
     def verdict(self) -> Verdict:
-        """AWS's predicted answer: the first rejecting finding in AWS's evaluation order."""
-        return verdict_of(self.findings)
+        """AWS's predicted answer: the first rejecting finding in AWS's evaluation order (never
+        'accepted' for an input samlcheck could not read: nothing was judged)."""
+        verdict = verdict_of(self.findings)
+        return Verdict(False, unjudged=verdict.unjudged) if self.unreadable else verdict
 
-
-UNREADABLE_KIND = "input"
-"""The kind of a Result for an input that could not be read as what the command checks."""
+    @property
+    def unreadable(self) -> bool:
+        """True for a batch input samlcheck could not read (kind 'input'): not judged at all."""
+        return self.kind == INPUT_KIND
 
 
 @dataclass(frozen=True)
@@ -105,8 +126,8 @@ class Report:
 
     @property
     def accepted(self) -> bool:
-        """True when AWS accepts every input."""
-        return all(r.verdict.accepted for r in self.results)
+        """True when AWS accepts every input samlcheck could read."""
+        return all(r.verdict.accepted for r in self.results if not r.unreadable)
 
     @property
     def fully_judged(self) -> bool:
@@ -115,8 +136,8 @@ class Report:
 
     def tally(self) -> Tally:
         """The counts of the JSON `summary` and the text's last line."""
-        unreadable = sum(r.kind == UNREADABLE_KIND for r in self.results)
-        judged = [r.verdict for r in self.results if r.kind != UNREADABLE_KIND]
+        unreadable = sum(r.unreadable for r in self.results)
+        judged = [r.verdict for r in self.results if not r.unreadable]
         unjudged = sum(v.accepted and bool(v.unjudged) for v in judged)
         rejected = sum(not v.accepted for v in judged)
         return Tally(
@@ -129,7 +150,10 @@ class Report:
 
     def exit_code(self, strict: bool = False) -> int:
         """0 when AWS accepts everything, 1 when it rejects anything (or, strict, when
-        samlcheck could not judge everything)."""
+        samlcheck could not judge everything, an unreadable input included), 2 when no input
+        could be read at all."""
+        if self.results and all(r.unreadable for r in self.results):
+            return 2
         return 0 if self.accepted and (self.fully_judged or not strict) else 1
 
 

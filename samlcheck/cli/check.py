@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,6 +27,9 @@ from samlcheck.cli.common import (
     instant,
     reading,
 )
+
+if TYPE_CHECKING:
+    from samlcheck._internal.checks.batch import Selection
 
 
 def _in_range(name: str, value: int | None, low: int, high: int) -> None:
@@ -56,7 +62,12 @@ Certs = Annotated[
 ]
 At = Annotated[
     str | None,
-    typer.Option("--at", help="When AWS receives the response (ISO 8601; default: now)."),
+    typer.Option(
+        "--at",
+        help="When AWS receives each response: an ISO 8601 instant, 'capture' (when it was "
+        "captured: the HAR or SAML-tracer timestamp; else as 'issued'), 'issued' (its "
+        "IssueInstant + 1 s) or, by default, now.",
+    ),
 ]
 RoleArn = Annotated[
     str | None, typer.Option("--role-arn", help="The role requested (must be listed).")
@@ -108,6 +119,32 @@ Strict = Annotated[
         help="Exit 1 also when something could not be judged (no trust anchor, no --sp-key).",
     ),
 ]
+Jobs = Annotated[
+    int,
+    typer.Option(
+        "--jobs", "-j", min=1, help="Check in this many processes (results stay in input order)."
+    ),
+]
+Quiet = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Text output: only the rejections and the summary line."),
+]
+Select = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select",
+        help="Report only these rules (IDs or prefixes such as SC-SIG, comma-separated; "
+        "default from samlcheck.toml or [tool.samlcheck] in pyproject.toml).",
+    ),
+]
+Ignore = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore",
+        help="Leave out these rules (IDs or prefixes); an ignored error no longer decides the "
+        "verdict (default from samlcheck.toml or [tool.samlcheck] in pyproject.toml).",
+    ),
+]
 Verbose = Annotated[
     bool,
     typer.Option(
@@ -137,43 +174,50 @@ def check(
     role: Roles = None,
     trust_policy: TrustPolicy = None,
     strict: Strict = False,
+    jobs: Jobs = 1,
+    quiet: Quiet = False,
+    select: Select = None,
+    ignore: Ignore = None,
     verbose: Verbose = False,
     fmt: FormatOption = OutputFormat.text,
     debug: DebugOption = False,
 ) -> None:
     """Predict AWS STS's answer to a captured SAMLResponse, with the evidence and the fix."""
-    from samlcheck._internal.checks.capture import Checker
-    from samlcheck._internal.inputs.capture import read_capture
+    from samlcheck._internal.checks import batch
     from samlcheck._internal.options import CheckOptions
-    from samlcheck._internal.report import Report, Result
+    from samlcheck._internal.report import Report
 
     if not captures and not text:
         raise InputError("check", "no capture given", "Pass a file, '-' for stdin, or --text.")
     _in_range("--duration-seconds", duration_seconds, *SESSION_DURATION_RANGE)
     _in_range("--max-session-duration", max_session_duration, *MAX_SESSION_DURATION_RANGE)
     max_session_duration = _max_duration(role or [], role_arn, max_session_duration)
-    checker = Checker(
-        CheckOptions(
-            metadata=tuple(metadata or ()),
-            certs=tuple(cert or ()),
-            at=instant(at),
-            role_arn=role_arn,
-            provider_arn=provider_arn,
-            duration_seconds=duration_seconds,
-            max_session_duration=max_session_duration,
-            sp_keys=tuple(sp_key or ()),
-            encryption_mode=encryption_mode.value if encryption_mode else None,
-            idp_metadata=tuple(idp_metadata or ()),
-            roles=tuple(role or ()),
-            trust_policy=trust_policy,
-        )
+    options = CheckOptions(
+        metadata=tuple(metadata or ()),
+        certs=tuple(cert or ()),
+        at=at_option(at),
+        role_arn=role_arn,
+        provider_arn=provider_arn,
+        duration_seconds=duration_seconds,
+        max_session_duration=max_session_duration,
+        sp_keys=tuple(sp_key or ()),
+        encryption_mode=encryption_mode.value if encryption_mode else None,
+        idp_metadata=tuple(idp_metadata or ()),
+        roles=tuple(role or ()),
+        trust_policy=trust_policy,
     )
-    inputs = [(p, None) for p in _expand(captures or [])] + [(None, t) for t in text or []]
-    results: list[Result] = []
-    for path, value in inputs:
-        with reading(path or "--text"):
-            results += checker.check(read_capture(path, text=value)).results
-    emit(Report(tuple(results)), fmt, strict=strict, verbose=verbose, command="samlcheck check")
+    inputs = batch.expand(captures or []) + [batch.Input(text=t) for t in text or []]
+    results = batch.run(
+        options, inputs, _selection(select, ignore), jobs, _progress(len(inputs)), reading
+    )
+    emit(
+        Report(tuple(results)),
+        fmt,
+        strict=strict,
+        verbose=verbose,
+        quiet=quiet,
+        command="samlcheck check",
+    )
 
 
 def _max_duration(roles: list[Path], role_arn: str | None, flag: int | None) -> int | None:
@@ -198,21 +242,48 @@ def _max_duration(roles: list[Path], role_arn: str | None, flag: int | None) -> 
     return flag if flag is not None or len(found) != 1 else found.pop()
 
 
-def _expand(captures: list[str]) -> list[str]:
-    """The capture paths, each folder replaced by its files (recursive, sorted, no dot-files)."""
-    paths: list[str] = []
-    for capture in captures:
-        folder = Path(capture)
-        if capture != "-" and folder.is_dir():
-            files = sorted(
-                str(p)
-                for p in folder.rglob("*")
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-            )
-            if not files:
-                raise InputError(capture, "is an empty folder", "Put the captures to check in it.")
-            paths += files
-        else:
-            paths.append(capture)
-    return paths
+def at_option(value: str | None) -> dt.datetime | str | None:
+    """--at: 'capture', 'issued', or an ISO 8601 instant."""
+    from samlcheck._internal.options import AT_MODES
+
+    if value is not None and value.strip().lower() in AT_MODES:
+        return value.strip().lower()
+    try:
+        return instant(value)
+    except InputError as error:
+        hint = "Use e.g. 2026-01-15T12:01:00Z, or 'capture' or 'issued'."
+        raise InputError(error.source, error.problem, hint) from None
+
+
+def _selection(select: list[str] | None, ignore: list[str] | None) -> Selection:
+    """--select / --ignore, each defaulting to the working directory's samlcheck settings."""
+    from samlcheck._internal.checks import batch
+
+    name, defaults = batch.load_defaults(Path.cwd())
+
+    def chosen(option: str, given: list[str] | None) -> tuple[str, ...]:
+        if given is not None:
+            return batch.patterns(given, f"--{option}")
+        return batch.patterns(defaults.get(option, []), f"{name}: {option}")
+
+    return batch.Selection(chosen("select", select), chosen("ignore", ignore))
+
+
+PROGRESS_FROM = 50
+"""Inputs from which a batch shows its progress on stderr (when stderr is a terminal)."""
+
+
+def _progress(total: int) -> Callable[[int, int], None] | None:
+    """A one-line progress counter on stderr for a long batch on a terminal; else None."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        bar = "#" * (width * done // total)
+        sys.stderr.write(f"\rsamlcheck: [{bar:<{width}}] {done:,}/{total:,} inputs")
+        if done == total:
+            sys.stderr.write("\r\033[K")  # the line cleared before the report
+        sys.stderr.flush()
+
+    return show

@@ -103,16 +103,17 @@ def emit(
     *,
     strict: bool = False,
     verbose: bool = False,
+    quiet: bool = False,
     command: str = "samlcheck",
 ) -> NoReturn:
     """Print the rendered report and exit 0 (AWS accepts everything) or 1 (it rejects some;
-    with `strict`, also when samlcheck could not judge everything). `command` names the run
-    (the JUnit testsuite)."""
+    with `strict`, also when samlcheck could not judge everything; `quiet` text shows only the
+    rejections and the summary line). `command` names the run (the JUnit testsuite)."""
     from samlcheck._internal.render import render
 
     name = OutputFormat(fmt).value
     color = name == "text" and colors_wanted()
-    sys.stdout.write(render(report, name, color=color, verbose=verbose, title=command))
+    sys.stdout.write(render(report, name, color=color, verbose=verbose, quiet=quiet, title=command))
     raise typer.Exit(report.exit_code(strict))
 
 

@@ -29,7 +29,7 @@ from samlcheck._internal.inputs.xml import (
     qname,
 )
 from samlcheck._internal.options import CheckOptions
-from samlcheck._internal.report import Claims, Result
+from samlcheck._internal.report import CheckTime, Claims, Result
 from samlcheck._internal.rules import attributes, encryption, input, response, signature
 from samlcheck._internal.stages.claims import (
     ClaimSet,
@@ -58,7 +58,12 @@ class _Context:
 
     options: CheckOptions
     trust: Trust
-    at: dt.datetime
+    when: CheckTime
+
+    @property
+    def at(self) -> dt.datetime:
+        """The instant every rule of this check judges."""
+        return self.when.at
 
 
 def check_response(message: Message, options: CheckOptions) -> Result:
@@ -72,15 +77,18 @@ def check_loaded(
     """`check_response` with the files of `options` already read (`api.Checker` reads them once
     for many messages): `trust` from its metadata and certs, `current` from its idp_metadata
     (read when first needed if None)."""
-    context = _Context(options, trust, options.instant())
+    from samlcheck._internal.clock import check_time
+
     try:
         doc = parse(message.data)
     except XmlRefused as error:
-        return Result(source=message.source, kind=KIND, findings=(input.refused(error),))
+        when = check_time(options, message, None)
+        return Result(message.source, KIND, (input.refused(error),), checked_at=when)
+    context = _Context(options, trust, check_time(options, message, doc.root))
     shape = _shape(doc)
     findings: list[Finding] = input.size_findings(message.data) + response.shape_findings(shape)
     if not shape.is_response:
-        return Result(source=message.source, kind=KIND, findings=tuple(findings))
+        return Result(message.source, KIND, tuple(findings), checked_at=context.when)
 
     decrypted: XmlDocument | None = None
     if shape.encrypted:  # with no --sp-key, decrypt() reports that the claims cannot be read
@@ -112,6 +120,7 @@ def check_loaded(
         unverified_claims=_unverified(claims, root, ignored),
         summary=_summary(claims, analysis, context),
         policy=evaluations,
+        checked_at=context.when,
     )
 
 
@@ -267,12 +276,25 @@ SUMMARY_ANCHORS = 3
 """Anchors named in the summary when none verified a signature (1,000 entities made 133 KB)."""
 
 
+_TIME_SOURCES = {
+    "capture": "--at capture: when the entry that carried it started",
+    "issued": "--at issued: its IssueInstant + 1 s",
+}
+
+
+def describe_time(when: CheckTime) -> str:
+    """'2026-01-15T12:00:01Z', with where it came from unless it is --at's instant or now."""
+    text = when.at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    origin = when.note or _TIME_SOURCES.get(when.source, "")
+    return f"{text} ({origin})" if origin else text
+
+
 def _summary(
     claims: ClaimSet, analysis: SignatureAnalysis, context: _Context
 ) -> tuple[tuple[str, str], ...]:
     """Check time, the anchors that verified (else the first few) and a count of the others."""
     trust = context.trust
-    pairs = [("check time", context.at.strftime("%Y-%m-%dT%H:%M:%SZ"))]
+    pairs = [("check time", describe_time(context.when))]
     used: dict[int, Anchor] = {
         id(c.anchor): c.anchor for c in analysis.signatures if c.verified and c.anchor is not None
     }

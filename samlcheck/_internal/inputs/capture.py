@@ -42,6 +42,12 @@ class Message:
     """HAR entry / SAML-tracer request index (0-based), when it came from one."""
     url: str | None = None
     timestamp: str | None = None
+    """When the HAR entry or SAML-tracer request that carried it started (ISO 8601), if known."""
+    posted: bool = True
+    """False for a value read from a page the browser received (an IdP's auto-POST form in a
+    HAR): its timestamp is when the page came, not when the message was posted."""
+    posted_at: str | None = None
+    """When the entry that posted it started, if a later entry than `timestamp`'s did."""
 
 
 @dataclass(frozen=True)
@@ -470,7 +476,7 @@ def _from_har_entry(
     if in_body:
         messages += _from_form(body, where, budget, **origin)
     if in_page:
-        messages += _from_html(page, f"{where} response page", budget, **origin)
+        messages += _from_html(page, f"{where} response page", budget, **origin, posted=False)
     return messages
 
 
@@ -534,7 +540,8 @@ def _short(url: str, limit: int = 80) -> str:
 
 
 def _merge_duplicates(messages: list[Message]) -> list[Message]:
-    """The same bytes seen twice (the IdP's auto-POST page, then the POST) are one message."""
+    """The same bytes seen twice (the IdP's auto-POST page, then the POST) are one message;
+    it keeps when it was first seen and notes when it was posted."""
     first: dict[tuple[str | None, bytes], int] = {}
     merged: list[Message] = []
     for message in messages:
@@ -543,6 +550,10 @@ def _merge_duplicates(messages: list[Message]) -> list[Message]:
             kept = merged[first[key]]
             also = f"; also {message.source}"
             merged[first[key]] = dataclasses.replace(kept, source=kept.source + also)
+            if message.posted and not kept.posted:  # when it was posted, not received
+                merged[first[key]] = dataclasses.replace(
+                    merged[first[key]], posted_at=message.timestamp, posted=True
+                )
         else:
             first[key] = len(merged)
             merged.append(message)

@@ -14,11 +14,13 @@ def render(
     *,
     color: bool = False,
     verbose: bool = False,
+    quiet: bool = False,
     title: str = "samlcheck",
 ) -> str:
-    """The report as text (for people; `verbose` adds background findings and details), JSON
-    (for tools, everything), JUnit XML, SARIF or GitHub workflow commands (for CI; `title` names
-    the command run), with every control character from the input shown as an escape
+    """The report as text (for people; `verbose` adds background findings and details, `quiet`
+    shows only rejections and the counts), JSON (for tools, everything), JUnit XML, SARIF or
+    GitHub workflow commands (for CI; `title` names the command run), with every control
+    character from the input shown as an escape
     (samlcheck._internal.render.safe)."""
     from samlcheck._internal.render.safe import clean, json_visible
 
@@ -40,4 +42,4 @@ def render(
         return render_github(report)
     from samlcheck._internal.render.text import render_text
 
-    return render_text(clean(report), color=color, verbose=verbose)
+    return render_text(clean(report), color=color, verbose=verbose, quiet=quiet)

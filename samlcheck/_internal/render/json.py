@@ -69,6 +69,7 @@ def result_dict(result: Result) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in result.findings],
         "commands": list(result.commands),
         "policy": [policy_dict(p) for p in result.policy],
+        **_checked_at(result),
     }
 
 
@@ -109,6 +110,18 @@ def policy_dict(evaluation: PolicyEvaluation) -> dict[str, Any]:
             }
             for s in evaluation.statements
         ],
+    }
+
+
+def _checked_at(result: Result) -> dict[str, Any]:
+    """When a SAML message was judged and where that instant came from (messages only)."""
+    when = result.checked_at
+    if when is None:
+        return {}
+    return {
+        "checked_at": when.at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "checked_at_source": when.source,
+        "checked_at_note": when.note or None,
     }
 
 

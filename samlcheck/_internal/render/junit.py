@@ -10,7 +10,7 @@ from lxml import etree
 
 from samlcheck._internal.render.safe import clean
 from samlcheck._internal.render.text import result_text
-from samlcheck._internal.report import UNREADABLE_KIND, Report, Result
+from samlcheck._internal.report import INPUT_KIND, Report, Result
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,10 @@ def verdict_line(result: Result) -> str:
 
 def failure_of(result: Result) -> Failure | None:
     """A rejection (or an unreadable input) as a Failure; None when AWS would accept it."""
-    if result.kind == UNREADABLE_KIND:
+    if result.unreadable:
         finding = result.findings[0] if result.findings else None
         message = finding.message if finding else "the input could not be read"
-        return Failure(message, result_text(result), error=True, type=UNREADABLE_KIND)
+        return Failure(message, result_text(result), error=True, type=INPUT_KIND)
     verdict = result.verdict
     if verdict.accepted:
         return None

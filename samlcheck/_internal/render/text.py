@@ -41,8 +41,14 @@ def wrap(text: str, indent: str, first: str | None = None) -> list[str]:
     return [line.replace(_KEEP, " ") for line in lines] or [indent]
 
 
+def _rejected(result: Result) -> bool:
+    return not result.verdict.accepted and not result.unreadable
+
+
 def _verdict_lines(result: Result, style: _Style) -> list[str]:
     verdict = result.verdict
+    if result.unreadable:
+        return ["  " + style("not judged: samlcheck could not read a SAML message in it", "yellow")]
     if verdict.accepted and verdict.unjudged:
         lines = [
             "  "
@@ -175,8 +181,12 @@ def result_text(result: Result, *, color: bool = False, verbose: bool = False) -
     return "\n".join(_result_lines(result, _Style(color), verbose))
 
 
-def render_text(report: Report, *, color: bool = False, verbose: bool = False) -> str:
-    blocks = [result_text(result, color=color, verbose=verbose) for result in report.results]
+def render_text(
+    report: Report, *, color: bool = False, verbose: bool = False, quiet: bool = False
+) -> str:
+    """Every result (`quiet`: the rejections only), then the counts."""
+    shown = [r for r in report.results if not quiet or _rejected(r)]
+    blocks = [result_text(result, color=color, verbose=verbose) for result in shown]
     return "\n\n".join([*blocks, tally_line(report.tally())]) + "\n"
 
 

@@ -3,6 +3,7 @@
 Functions and the rules they emit:
     size_findings   SC-INPUT-005
     refused         SC-INPUT-001 SC-INPUT-002 SC-INPUT-003 SC-INPUT-004
+    unreadable      SC-INPUT-006
 """
 
 from __future__ import annotations
@@ -76,6 +77,18 @@ ASSERTION_PARAMETER_TOO_LONG = Rule(
     evidence=Evidence.DOCUMENTED,
     url=aws.ASSUME_ROLE_WITH_SAML_URL,
 )
+NOT_A_MESSAGE = Rule(
+    id="SC-INPUT-006",
+    name="not-a-saml-message",
+    severity=Severity.WARNING,
+    summary="A file checked in a batch must be a SAML message capture samlcheck can read.",
+    fix="Check only captures (move READMEs and metadata out of the folder, or check metadata "
+    "with: samlcheck metadata FILE).",
+    stage="input",
+    source="samlcheck's own input contract: AWS never receives a file that holds no SAML message",
+    evidence=Evidence.DOCUMENTED,
+    unjudged="the input: samlcheck could not read a SAML message in it",
+)
 SAML_ASSERTION_MAX = 100_000
 """AssumeRoleWithSAML's SAMLAssertion parameter: at most this many characters of base64."""
 
@@ -104,3 +117,8 @@ _BY_REASON = {
 def refused(error: XmlRefused, location: str = "") -> Finding:
     """The finding for XML the safe parser refused."""
     return _BY_REASON.get(error.reason, NOT_XML).finding(error.message, location)
+
+
+def unreadable(problem: str, hint: str) -> Finding:
+    """The finding for a batch input that holds no SAML message samlcheck can read."""
+    return NOT_A_MESSAGE.finding(problem, fix=hint or None)
