@@ -91,6 +91,7 @@ def _register() -> None:
         keys,
         metadata,
         provider,
+        serve,
     )
 
 
