@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from samlcheck._internal.inputs.files import Source
 
 AT_MODES = ("capture", "issued")
 """The `at` values that judge each message at its own instant (clock.check_time)."""
@@ -14,9 +19,10 @@ AT_MODES = ("capture", "issued")
 class CheckOptions:
     """Everything that shapes the check of one SAMLResponse (the CLI builds it from its options)."""
 
-    metadata: tuple[Path, ...] = ()
-    """IdP metadata files as uploaded to the IAM provider (entity IDs, signing certificates)."""
-    certs: tuple[Path, ...] = ()
+    metadata: tuple[Source, ...] = ()
+    """IdP metadata as uploaded to the IAM provider (entity IDs, signing certificates); every
+    file here is a path or an `Upload` of bytes (the web page's)."""
+    certs: tuple[Source, ...] = ()
     """Bare signing certificates (PEM or DER) trusted in addition to the metadata."""
     at: dt.datetime | str | None = None
     """When AWS receives the response: an instant (timezone-aware), "capture" (each message at
@@ -29,11 +35,11 @@ class CheckOptions:
     """The DurationSeconds of the AssumeRoleWithSAML call (900..43200)."""
     max_session_duration: int | None = None
     """The role's MaxSessionDuration setting (3600..43200)."""
-    sp_keys: tuple[Path, ...] = ()
+    sp_keys: tuple[Source, ...] = ()
     """SAML encryption private keys of the IAM provider, to decrypt EncryptedAssertion."""
     encryption_mode: str | None = None
     """The IAM provider's assertion encryption mode: Required or Allowed (None: not given)."""
-    idp_metadata: tuple[Path, ...] = ()
+    idp_metadata: tuple[Source, ...] = ()
     """The IdP's current metadata, to tell a certificate rotation from a foreign key."""
     roles: tuple[Path, ...] = ()
     """`aws iam get-role` JSON files: the roles that exist, with their trust policies."""

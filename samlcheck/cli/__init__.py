@@ -92,6 +92,7 @@ def _register() -> None:
         metadata,
         provider,
         role,
+        serve,
         test,
     )
 

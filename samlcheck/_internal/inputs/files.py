@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -16,6 +17,21 @@ from samlcheck._internal.errors import InputError
 _CHUNK = 1024 * 1024
 SMALL_FILE = 1024 * 1024
 """Default limit: keys, certificates and provider state are kilobytes."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file given as bytes rather than a path (the web page's uploads): never on disk."""
+
+    name: str
+    data: bytes
+
+    def __str__(self) -> str:
+        return self.name
+
+
+Source = Path | Upload
+"""A file the user gave: a path to read, or the bytes of an upload."""
 
 
 def read_limited(path: Path | str, limit: int, what: str = "file") -> bytes:
@@ -46,8 +62,15 @@ def read_stream(stream: BinaryIO, limit: int, source: str, what: str = "file") -
     return b"".join(chunks)
 
 
-def read_file(path: Path | str, what: str, limit: int = SMALL_FILE) -> bytes:
-    """The bytes of a file the user named ('-' is stdin), or one clear `InputError`."""
+def read_file(path: Path | str | Upload, what: str, limit: int = SMALL_FILE) -> bytes:
+    """The bytes of a file the user named ('-' is stdin) or uploaded, or one clear `InputError`."""
+    if isinstance(path, Upload):
+        if len(path.data) > limit:
+            raise InputError(
+                path.name,
+                f"is {len(path.data):,} bytes, larger than the {limit:,}-byte {what} limit",
+            )
+        return path.data
     if str(path) == "-":
         return read_stream(sys.stdin.buffer, limit, "stdin", what)
     try:

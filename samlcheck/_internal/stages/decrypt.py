@@ -24,7 +24,6 @@ import copy
 import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -34,6 +33,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from lxml import etree
 
 from samlcheck._internal.aws import MAX_PRIVATE_KEYS
+from samlcheck._internal.inputs.files import Source
 from samlcheck._internal.inputs.xml import (
     NS,
     XmlDocument,
@@ -173,7 +173,7 @@ class _Plaintext:
     transport: str
 
 
-def decrypt(doc: XmlDocument, key_paths: tuple[Path, ...]) -> Decryption:
+def decrypt(doc: XmlDocument, key_paths: tuple[Source, ...]) -> Decryption:
     """Decrypt every saml:EncryptedAssertion in `doc` with the first key in `key_paths` that works.
 
     Key files that cannot be read raise `InputError`; everything wrong with the encryption is a

@@ -8,11 +8,10 @@ certificates (`--cert`, PEM or DER). Files that cannot be read raise `InputError
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samlcheck._internal.errors import InputError
-from samlcheck._internal.inputs.files import read_file
+from samlcheck._internal.inputs.files import Source, read_file
 from samlcheck._internal.inputs.xml import MAX_XML_BYTES
 
 if TYPE_CHECKING:
@@ -61,11 +60,11 @@ class Trust:
         return matching + tuple(a for a in self.anchors if a.entity_id is None)
 
 
-def _read(path: Path, what: str) -> bytes:
+def _read(path: Source, what: str) -> bytes:
     return read_file(path, what, MAX_XML_BYTES)
 
 
-def load_certificates(paths: tuple[Path, ...]) -> tuple[Anchor, ...]:
+def load_certificates(paths: tuple[Source, ...]) -> tuple[Anchor, ...]:
     """Bare certificates given with --cert."""
     from samlcheck._internal.trust.certs import describe, load_certificate
 
@@ -76,7 +75,7 @@ def load_certificates(paths: tuple[Path, ...]) -> tuple[Anchor, ...]:
     return tuple(anchors)
 
 
-def load_metadata(path: Path) -> tuple[tuple[Anchor, ...], tuple[IdpEntity, ...]]:
+def load_metadata(path: Source) -> tuple[tuple[Anchor, ...], tuple[IdpEntity, ...]]:
     """The signing certificates and the IdP entities of one metadata file."""
     from samlcheck._internal.inputs.xml import XmlRefused, parse
     from samlcheck._internal.trust.certs import describe
@@ -101,7 +100,7 @@ def load_metadata(path: Path) -> tuple[tuple[Anchor, ...], tuple[IdpEntity, ...]
     return tuple(anchors), entities
 
 
-def load_trust(metadata: tuple[Path, ...], certs: tuple[Path, ...]) -> Trust:
+def load_trust(metadata: tuple[Source, ...], certs: tuple[Source, ...]) -> Trust:
     """Every anchor from the metadata files and the bare certificates."""
     anchors: list[Anchor] = []
     entities: list[IdpEntity] = []

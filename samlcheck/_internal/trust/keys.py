@@ -16,7 +16,6 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -25,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, r
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from samlcheck._internal.errors import InputError
-from samlcheck._internal.inputs.files import read_file
+from samlcheck._internal.inputs.files import Source, read_file
 from samlcheck._internal.trust import der
 from samlcheck._internal.trust.certs import load_der
 
@@ -493,7 +492,7 @@ def matches_certificate(facts: KeyFacts, cert: x509.Certificate) -> bool | None:
     return bool(mine.public_bytes(encoding, form) == public.public_bytes(encoding, form))
 
 
-def load_rsa_private_key(path: Path) -> rsa.RSAPrivateKey:
+def load_rsa_private_key(path: Source) -> rsa.RSAPrivateKey:
     """An RSA private key to decrypt with (PEM or DER, unencrypted); `InputError` otherwise."""
     facts = inspect_key(read_file(path, "private key"), str(path))
     key = facts.usable_rsa
