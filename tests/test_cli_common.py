@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, RunCli
 
 from samlcheck._internal.errors import InputError
-from samlcheck.cli.common import instant
+from samlcheck._internal.instants import given_instant as instant
 
 CAPTURE = ROOT / "fixtures" / "captures" / "response.xml"
 METADATA = ROOT / "fixtures" / "idp" / "metadata.xml"

@@ -159,7 +159,7 @@ def test_check_the_same_as_the_cli(server: Server) -> None:
     )
     assert status == 200 and answer["at_source"] == "given"
     from samlcheck._internal.inputs.files import Upload
-    from samlcheck.cli.common import instant
+    from samlcheck._internal.instants import given_instant as instant
 
     metadata = Upload("metadata.xml", (FIXTURES / "idp/metadata.xml").read_bytes())
     expected = check_capture(

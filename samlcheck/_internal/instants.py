@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from samlcheck._internal.errors import InputError
+
 _INSTANT = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?"
 )
@@ -37,3 +39,23 @@ def parse_instant(text: str) -> dt.datetime | None:
     except (ValueError, OverflowError):  # no such date, or beyond year 1..9999 once in UTC
         return None
     return value
+
+
+def given_instant(value: str | None) -> dt.datetime | None:
+    """An instant the user gave (--at): ISO 8601, 'Z' or 'z' for UTC, no zone meaning UTC; in
+    UTC, or None if absent. Raises InputError in samlcheck's words."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        return parsed.astimezone(dt.timezone.utc)
+    except ValueError:
+        problem = "is not an ISO 8601 instant"
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        problem = "falls outside years 1 to 9999 once in UTC"
+    raise InputError("--at", f"{value!r} {problem}", "Use e.g. 2026-01-15T12:01:00Z.")

@@ -16,6 +16,7 @@ from samlcheck._internal.aws import (
     EncryptionMode,
 )
 from samlcheck._internal.errors import InputError
+from samlcheck._internal.instants import given_instant as instant
 from samlcheck.cli import app
 from samlcheck.cli.common import (
     EXIT_CODES,
@@ -24,7 +25,6 @@ from samlcheck.cli.common import (
     OutputFormat,
     emit,
     guarded,
-    instant,
     reading,
 )
 

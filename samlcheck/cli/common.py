@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextvars
-import datetime as dt
 import enum
 import functools
 import os
@@ -71,25 +70,6 @@ _INPUT: contextvars.ContextVar[str] = contextvars.ContextVar("samlcheck_input", 
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-def instant(value: str | None) -> dt.datetime | None:
-    """--at: an ISO 8601 instant ('Z' or 'z' for UTC; no zone means UTC), in UTC; None if absent."""
-    if value is None:
-        return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = dt.datetime.fromisoformat(text)
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.timezone.utc)
-        return parsed.astimezone(dt.timezone.utc)
-    except ValueError:
-        problem = "is not an ISO 8601 instant"
-    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
-        problem = "falls outside years 1 to 9999 once in UTC"
-    raise InputError("--at", f"{value!r} {problem}", "Use e.g. 2026-01-15T12:01:00Z.")
 
 
 def colors_wanted() -> bool:

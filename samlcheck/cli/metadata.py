@@ -19,9 +19,10 @@ from typer.core import TyperGroup
 
 from samlcheck._internal.errors import InputError
 from samlcheck._internal.inputs.files import read_file
+from samlcheck._internal.instants import given_instant as instant
 from samlcheck._internal.report import Report
 from samlcheck.cli import app
-from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded, instant
+from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded
 
 
 class FileOrCommandGroup(TyperGroup):
@@ -61,11 +62,9 @@ AtOption = Annotated[
 ]
 
 
-MAX_READ_BYTES = 64 * 1024 * 1024
-"""Far above IAM's 10,000,000-character limit, so oversized metadata is still a finding."""
-
-
 def _read(path: str) -> bytes:
+    from samlcheck._internal.checks.metadata import MAX_READ_BYTES
+
     return read_file(path, "file", MAX_READ_BYTES)
 
 

@@ -48,6 +48,9 @@ from samlcheck._internal.trust.metadata import (
 )
 
 SCHEMA_ERRORS_LISTED = 5
+MAX_READ_BYTES = 64 * 1024 * 1024
+"""Most bytes of a metadata file read: far above IAM's 10,000,000-character limit, so oversized
+metadata is still a finding."""
 
 
 def _root_kind(doc: XmlDocument) -> tuple[str, str] | None:

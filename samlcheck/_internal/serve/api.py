@@ -55,7 +55,7 @@ def one(body: dict[str, Any], field: str, what: str, limit: int) -> Upload | Non
 
 def check_instant(body: dict[str, Any], message: Message | None = None) -> tuple[Any, str]:
     """The check instant and where it came from: given, the capture's time, or now."""
-    from samlcheck.cli.common import instant
+    from samlcheck._internal.instants import given_instant as instant
 
     given = str(body.get("at") or "").strip()
     if given:
@@ -122,10 +122,9 @@ def _chosen(body: dict[str, Any], capture: Capture, first: Message) -> int:
 
 def metadata(body: dict[str, Any]) -> dict[str, Any]:
     """IAM's answer to uploading each metadata document, as `samlcheck metadata` gives it."""
-    from samlcheck._internal.checks.metadata import check_metadata
+    from samlcheck._internal.checks.metadata import MAX_READ_BYTES, check_metadata
     from samlcheck._internal.report import Report
     from samlcheck._internal.trust.certs import load_certificate
-    from samlcheck.cli.metadata import MAX_READ_BYTES
 
     documents = uploads(body, "metadata", "metadata", MAX_READ_BYTES)
     if not documents:
