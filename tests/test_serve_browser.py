@@ -33,10 +33,18 @@ def test_paste_drop_pick_and_metadata_bom(tmp_path: Path) -> None:
         driver.save_screenshot(str(screenshot))
         assert screenshot.stat().st_size > 10_000
 
-        # a HAR with two responses (after the AuthnRequest): the list, then the second response
+        # a HAR with two responses (after the AuthnRequest), dropped on the capture box (a
+        # DataTransfer holding the file, as a browser builds it for a drag from the desktop):
+        # the list, then the second response
         driver.get(server.url)
-        driver.find_element(By.ID, "capture-file").send_keys(
-            str(FIXTURES / "captures/signin-chrome.har")
+        driver.execute_script(
+            """const [name, text] = arguments;
+            const data = new DataTransfer();
+            data.items.add(new File([text], name, {type: "application/json"}));
+            const box = document.getElementById("capture");
+            box.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true}));""",
+            "signin-chrome.har",
+            (FIXTURES / "captures/signin-chrome.har").read_text(encoding="utf-8"),
         )
         driver.find_element(By.ID, "check").click()
         wait_for(driver, "#messages", "Checked: [1]")
