@@ -41,8 +41,9 @@ class CheckOptions:
     """The IAM provider's assertion encryption mode: Required or Allowed (None: not given)."""
     idp_metadata: tuple[Source, ...] = ()
     """The IdP's current metadata, to tell a certificate rotation from a foreign key."""
-    roles: tuple[Path, ...] = ()
-    """`aws iam get-role` JSON files: the roles that exist, with their trust policies."""
+    roles: tuple[Source, ...] = ()
+    """`aws iam get-role` JSON files (an `Upload` for what --aws fetched): the roles that
+    exist, with their trust policies."""
     trust_policy: Path | None = None
     """A bare trust policy for the role of role_arn (or the only role of the Role attribute)."""
 

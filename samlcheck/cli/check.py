@@ -29,7 +29,10 @@ from samlcheck.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from samlcheck._internal.checks.batch import Selection
+    from samlcheck._internal.checks.batch import Input, Selection
+    from samlcheck._internal.options import CheckOptions
+    from samlcheck._internal.report import Result
+    from samlcheck._internal.trust.live import AwsSettings
 
 
 def _in_range(name: str, value: int | None, low: int, high: int) -> None:
@@ -112,6 +115,28 @@ TrustPolicy = Annotated[
         help="A bare trust policy, for the role of --role-arn or the only role in the response.",
     ),
 ]
+Aws = Annotated[
+    bool,
+    typer.Option(
+        "--aws",
+        help="Fetch the roles and SAML providers from IAM, read-only (iam:GetRole, "
+        "iam:GetSAMLProvider, iam:ListSAMLProviders; only ARNs are sent). Needs "
+        "pip install 'samlcheck[aws]'.",
+    ),
+]
+Profile = Annotated[str | None, typer.Option("--profile", help="With --aws: the AWS profile.")]
+Region = Annotated[str | None, typer.Option("--region", help="With --aws: the AWS region.")]
+EndpointUrl = Annotated[
+    str | None, typer.Option("--endpoint-url", help="With --aws: a local AWS endpoint (tests).")
+]
+AskSts = Annotated[
+    bool,
+    typer.Option(
+        "--ask-sts",
+        help="With --aws: also send each assertion to sts:AssumeRoleWithSAML and show AWS's "
+        "answer beside the prediction (spends the one-time assertion; credentials discarded).",
+    ),
+]
 Strict = Annotated[
     bool,
     typer.Option(
@@ -173,6 +198,11 @@ def check(
     idp_metadata: IdpMetadata = None,
     role: Roles = None,
     trust_policy: TrustPolicy = None,
+    aws: Aws = False,
+    profile: Profile = None,
+    region: Region = None,
+    endpoint_url: EndpointUrl = None,
+    ask_sts: AskSts = False,
     strict: Strict = False,
     jobs: Jobs = 1,
     quiet: Quiet = False,
@@ -183,15 +213,11 @@ def check(
     debug: DebugOption = False,
 ) -> None:
     """Predict AWS STS's answer to a captured SAMLResponse, with the evidence and the fix."""
-    from samlcheck._internal.checks import batch
     from samlcheck._internal.options import CheckOptions
     from samlcheck._internal.report import Report
 
-    if not captures and not text:
-        raise InputError("check", "no capture given", "Pass a file, '-' for stdin, or --text.")
-    _in_range("--duration-seconds", duration_seconds, *SESSION_DURATION_RANGE)
-    _in_range("--max-session-duration", max_session_duration, *MAX_SESSION_DURATION_RANGE)
-    max_session_duration = _max_duration(role or [], role_arn, max_session_duration)
+    inputs = _inputs(captures, text)
+    max_session_duration = _durations(duration_seconds, max_session_duration, role, role_arn)
     options = CheckOptions(
         metadata=tuple(metadata or ()),
         certs=tuple(cert or ()),
@@ -206,18 +232,81 @@ def check(
         roles=tuple(role or ()),
         trust_policy=trust_policy,
     )
-    inputs = batch.expand(captures or []) + [batch.Input(text=t) for t in text or []]
-    results = batch.run(
-        options, inputs, _selection(select, ignore), jobs, _progress(len(inputs)), reading
-    )
+    settings = _aws_settings(aws, ask_sts, profile, region, endpoint_url)
+    results = _results(options, inputs, _selection(select, ignore), jobs, settings, ask_sts)
     emit(
-        Report(tuple(results)),
+        Report(results),
         fmt,
         strict=strict,
         verbose=verbose,
         quiet=quiet,
         command="samlcheck check",
     )
+
+
+def _inputs(captures: list[str] | None, text: list[str] | None) -> list[Input]:
+    """The captures (folders expanded) and --text values; a usage error when there is none."""
+    from samlcheck._internal.checks import batch
+
+    if not captures and not text:
+        raise InputError("check", "no capture given", "Pass a file, '-' for stdin, or --text.")
+    return batch.expand(captures or []) + [batch.Input(text=t) for t in text or []]
+
+
+def _durations(
+    duration: int | None, max_duration: int | None, roles: list[Path] | None, role_arn: str | None
+) -> int | None:
+    """Both durations range-checked; the MaxSessionDuration that applies."""
+    _in_range("--duration-seconds", duration, *SESSION_DURATION_RANGE)
+    _in_range("--max-session-duration", max_duration, *MAX_SESSION_DURATION_RANGE)
+    return _max_duration(roles or [], role_arn, max_duration)
+
+
+def _results(
+    options: CheckOptions,
+    inputs: list[Input],
+    selection: Selection,
+    jobs: int,
+    settings: AwsSettings | None,
+    ask_sts: bool,
+) -> tuple[Result, ...]:
+    """Every result; with --aws, checked against what IAM holds, and with --ask-sts, AWS's
+    own answer beside each prediction (on stderr: the report stays what it is)."""
+    from samlcheck._internal.checks import batch
+
+    if settings is not None:
+        from samlcheck._internal.trust import live
+
+        options = live.fetch_into(options, inputs, settings)
+    results = tuple(batch.run(options, inputs, selection, jobs, _progress(len(inputs)), reading))
+    if settings is not None and ask_sts:
+        sys.stderr.writelines(
+            f"{line}\n" for line in live.ask_sts(options, inputs, results, settings)
+        )
+    return results
+
+
+def _aws_settings(
+    aws: bool, ask_sts: bool, profile: str | None, region: str | None, endpoint_url: str | None
+) -> AwsSettings | None:
+    """The --aws settings, None without --aws (whose companions are then a usage error)."""
+    from samlcheck._internal.trust.live import AwsSettings
+
+    if not aws:
+        given = [
+            n
+            for n, v in [
+                ("--ask-sts", ask_sts),
+                ("--profile", profile),
+                ("--region", region),
+                ("--endpoint-url", endpoint_url),
+            ]
+            if v
+        ]
+        if given:
+            raise InputError(given[0], "needs --aws", "Add --aws (it fetches from IAM, read-only).")
+        return None
+    return AwsSettings(profile, region, endpoint_url)
 
 
 def _max_duration(roles: list[Path], role_arn: str | None, flag: int | None) -> int | None:

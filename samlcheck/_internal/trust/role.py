@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from samlcheck._internal.errors import InputError
-from samlcheck._internal.inputs.files import load_json, read_file
+from samlcheck._internal.inputs.files import Upload, load_json, read_file
 
 _ROLE_HINT = "Save the output of: aws iam get-role --role-name NAME > role.json (or a bare policy)"
 _PROVIDERS_HINT = "Save the output of: aws iam list-saml-providers > providers.json"
@@ -31,7 +31,7 @@ class RoleFile:
         return [found] if isinstance(found, dict) else list(found)
 
 
-def read_role(path: Path | str) -> RoleFile:
+def read_role(path: Path | str | Upload) -> RoleFile:
     """A `get-role` JSON or a bare policy document; `InputError` when it is neither."""
     source = str(path)
     document = load_json(read_file(path, "role"), source, _ROLE_HINT)
