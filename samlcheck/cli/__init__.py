@@ -17,7 +17,6 @@ app = typer.Typer(
     "with the evidence and the fix. Nothing leaves this machine.",
     epilog=EXIT_CODES,
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
 )
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from samlcheck.cli import app
-from samlcheck.cli.common import DebugOption, guarded, reading
+from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, guarded, reading
 
 Suites = Annotated[
     list[Path],
@@ -27,21 +27,21 @@ TEST_EXIT_CODES = (
 
 @app.command(epilog=TEST_EXIT_CODES)
 @guarded
-def test(suites: Suites, debug: DebugOption = False) -> None:
+def test(suites: Suites, fmt: FormatOption = OutputFormat.text, debug: DebugOption = False) -> None:
     """Run regression suites: each case's capture must get the answer it expects from AWS."""
     from samlcheck._internal.checks.suite import load_suite, run_case
-    from samlcheck._internal.render.safe import visible
+    from samlcheck._internal.render.suite import case_lines, render_suite, summary_line
 
     cases = [case for suite in suites for case in load_suite(suite)]  # every file read first
-    failed = 0
+    text = OutputFormat(fmt) is OutputFormat.text
+    outcomes = []
     for case in cases:
         with reading(f"{case.suite}: case {case.name!r}"):
-            outcome = run_case(case)
-        failed += not outcome.passed
-        mark = "pass" if outcome.passed else "FAIL"
-        sys.stdout.write(visible(f"{mark}  {case.name}") + "\n")
-        if not outcome.passed:
-            sys.stdout.write(visible(f"      {outcome.explained()}") + "\n")
-    noun = "case" if len(cases) == 1 else "cases"
-    sys.stdout.write(f"\n{len(cases)} {noun}: {len(cases) - failed} passed, {failed} failed\n")
-    raise typer.Exit(1 if failed else 0)
+            outcomes.append(run_case(case))
+        if text:  # each line as soon as its case is judged
+            sys.stdout.write(case_lines(outcomes[-1]))
+    if text:
+        sys.stdout.write(f"\n{summary_line(outcomes)}\n")
+    else:
+        sys.stdout.write(render_suite(outcomes, OutputFormat(fmt).value))
+    raise typer.Exit(0 if all(outcome.passed for outcome in outcomes) else 1)

@@ -9,8 +9,9 @@ keys override `[defaults]`. Paths are relative to the suite file.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -33,6 +34,8 @@ class Case:
     rule: str | None
     options: CheckOptions
     selection: Selection
+    line: int | None = None
+    """The line of the case's `[[case]]` header in the suite file, when known."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class Outcome:
     rule: str | None
     """The rule that decides that rejection."""
     source: str = ""
+    results: tuple[Result, ...] = ()
+    """Every result of the capture, as judged (after the case's --select/--ignore)."""
 
     @property
     def passed(self) -> bool:
@@ -156,11 +161,23 @@ def load_suite(path: Path) -> list[Case]:
     base = path.parent
     settings = read_settings(defaults, base, f"{path}: [defaults]", allowed=())
     loaded = [_case(path, index, table, settings) for index, table in enumerate(cases, 1)]
+    lines = case_lines(path)
+    if len(lines) == len(loaded):  # [[case]] headers, not an inline array of tables
+        loaded = [replace(case, line=line) for case, line in zip(loaded, lines, strict=True)]
     names = [c.name for c in loaded]
     twice = next((n for n in names if names.count(n) > 1), None)
     if twice is not None:
         raise InputError(f"{path}: case {twice!r}", "two cases have this name", "Rename one.")
     return loaded
+
+
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*case[ \t]*\]\]", re.MULTILINE)
+
+
+def case_lines(path: Path) -> list[int]:
+    """The line of each `[[case]]` header in the suite file (for CI annotations)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return [text.count("\n", 0, match.start()) + 1 for match in _HEADER.finditer(text)]
 
 
 _SHAPE = "A suite has [defaults] and [[case]] tables (see the README, 'Regression suites in CI')"
@@ -242,5 +259,5 @@ def outcome(case: Case, results: list[Result]) -> Outcome:
         if not verdict.accepted:
             text = verdict.aws_error.text if verdict.aws_error else "a rejection with no message"
             rule = verdict.finding.rule.id if verdict.finding else None
-            return Outcome(case, text, rule, result.source)
-    return Outcome(case, ACCEPTED, None)
+            return Outcome(case, text, rule, result.source, tuple(results))
+    return Outcome(case, ACCEPTED, None, results=tuple(results))

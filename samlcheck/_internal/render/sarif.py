@@ -105,21 +105,31 @@ def sarif_dict(report: Report) -> dict[str, Any]:
     from samlcheck._internal.rules import all_rules
 
     report = clean(report)  # control characters as visible escapes (GitHub shows these texts)
-    rules = all_rules()
-    index = {rule.id: number for number, rule in enumerate(rules)}
+    index = {rule.id: number for number, rule in enumerate(all_rules())}
     xml: dict[Path, XmlLines] = {}
-    driver = {
+    run = {
+        "tool": {"driver": driver()},
+        "results": [entry for result in report.results for entry in _results(result, index, xml)],
+        "properties": {"summary": asdict(report.tally())},
+    }
+    return log(run)
+
+
+def driver(*extra: dict[str, Any]) -> dict[str, Any]:
+    """samlcheck as SARIF's tool driver: every rule of the catalogue, then `extra` descriptors."""
+    from samlcheck._internal.rules import all_rules
+
+    return {
         "name": "samlcheck",
         "version": __version__,
         "semanticVersion": __version__,
         "informationUri": "https://pypi.org/project/samlcheck/",
-        "rules": [rule_descriptor(rule) for rule in rules],
+        "rules": [*(rule_descriptor(rule) for rule in all_rules()), *extra],
     }
-    run = {
-        "tool": {"driver": driver},
-        "results": [entry for result in report.results for entry in _results(result, index, xml)],
-        "properties": {"summary": asdict(report.tally())},
-    }
+
+
+def log(run: dict[str, Any]) -> dict[str, Any]:
+    """A SARIF 2.1.0 log of one run."""
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
