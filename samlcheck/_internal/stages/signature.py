@@ -232,17 +232,26 @@ only turn an outcome into 'not trusted', never into valid, and are reported (SC-
 def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool, int]:
     """The first certs.MAX_KEYINFO_CERTS KeyInfo certificates, whether KeyInfo holds only a
     KeyValue, and how many certificates were left unread."""
-    from samlcheck._internal.trust.certs import describe, key_info_certificates
+    from samlcheck._internal.trust.certs import key_info_certificates
 
     decoded, unread = key_info_certificates(signature)
     certs = tuple(
-        KeyInfoCert(d.certificate, describe(d.certificate))
+        _described(d.certificate)
         if d.certificate is not None
         else KeyInfoCert(None, None, f"unreadable X509Certificate: {d.problem}")
         for d in decoded
     )
     key_value = signature.find("ds:KeyInfo/ds:KeyValue", NS) is not None
     return certs, key_value and not certs, unread
+
+
+@functools.lru_cache(maxsize=64)
+def _described(cert: x509.Certificate) -> KeyInfoCert:
+    """A KeyInfo certificate and its facts, described once per DER bytes (certificates compare
+    and hash by their DER; an IdP sends the same one with every response)."""
+    from samlcheck._internal.trust.certs import describe
+
+    return KeyInfoCert(cert, describe(cert))
 
 
 def _public_key(cert: x509.Certificate) -> bytes | None:
@@ -310,7 +319,6 @@ def verify_pinned(
     certificate is not valid then, at an instant inside its validity: IAM ignores metadata
     certificate expiry. Returns signxml's VerifyResult; raises signxml's exceptions.
     """
-    from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
     from signxml.exceptions import InvalidSignature
     from signxml.verifier import SignatureConfiguration
 
@@ -320,14 +328,7 @@ def verify_pinned(
         raise InvalidSignature(problem)
     when = at if at is not None else dt.datetime.now(dt.timezone.utc)
     config = SignatureConfiguration(
-        default_reference_c14n_method=CanonicalizationMethod(C14N),
-        require_x509=True,
-        location="./",
-        expect_references=1,
-        signature_methods=frozenset(m for m in SignatureMethod if not m.name.startswith("HMAC")),
-        digest_algorithms=frozenset(DigestAlgorithm),
-        ignore_ambiguous_key_info=True,
-        verification_time=verification_instant(cert, when),
+        **_pinned_policy(), verification_time=verification_instant(cert, when)
     )
     with warnings.catch_warnings():  # signxml reads the serial: no warning for a negative one
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
@@ -338,6 +339,23 @@ def verify_pinned(
             parser=safe_parser(),
             expect_config=config,
         )
+
+
+@functools.cache
+def _pinned_policy() -> dict[str, Any]:
+    """The fixed part of `verify_pinned`'s signxml configuration, built once (the algorithm sets
+    cost more to build than a verification's RSA operation)."""
+    from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
+
+    return {
+        "default_reference_c14n_method": CanonicalizationMethod(C14N),
+        "require_x509": True,
+        "location": "./",
+        "expect_references": 1,
+        "signature_methods": frozenset(m for m in SignatureMethod if not m.name.startswith("HMAC")),
+        "digest_algorithms": frozenset(DigestAlgorithm),
+        "ignore_ambiguous_key_info": True,
+    }
 
 
 @functools.cache
