@@ -682,6 +682,18 @@ def provider_issuers(root: etree._Element, trust: Trust) -> tuple[ProfileViolati
     )
 
 
+def _outermost(checks: list[SignatureCheck]) -> list[etree._Element]:
+    """The elements verified signatures sign, each once and none inside another (a signed
+    Assertion inside a signed Response is scanned with the Response)."""
+    raws = [c.raw for c in checks if c.verified]
+    return [
+        raw
+        for i, raw in enumerate(raws)
+        if not any(raw is r for r in raws[:i])
+        and not any(a is r for a in raw.iterancestors() for r in raws)
+    ]
+
+
 def _bind_issuer(check: SignatureCheck, root: etree._Element) -> SignatureCheck:
     """A metadata key vouches only for its own entity: two checks, as violations of the check.
 
@@ -782,14 +794,7 @@ def analyse(
     if not foreign:  # a foreign Issuer with one-entity metadata is reported once, as `foreign`
         checks = [_bind_issuer(c, working.root) for c in checks]
     view = _view(checks, working.root, encrypted=decrypted is not None)
-    injected: list[InjectedText] = []
-    scanned: list[etree._Element] = []
-    for check in checks:
-        if check.verified and not any(check.raw is s for s in scanned):
-            scanned.append(check.raw)
-            injected.extend(injected_text(check.raw))
-    if not scanned:
-        injected.extend(injected_text(working.root))
+    injected = [i for raw in _outermost(checks) or [working.root] for i in injected_text(raw)]
     return SignatureAnalysis(
         status=Status.INVALID
         if unexamined
