@@ -75,3 +75,23 @@ def test_an_attribute_and_its_values_walk_up_the_tree_once(
     assert last.location == "/Assertion/AttributeStatement/Attribute[52]"
     assert last.values[1].location == last.location + "/AttributeValue[2]"
     assert len(located) <= 5 * len(facts.attributes)  # 327 when each walked up to the root
+
+
+def test_check_response_reloads_trust_only_when_a_file_changes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from samlcheck._internal.checks import response
+    from samlcheck._internal.inputs.capture import Message
+    from samlcheck._internal.options import CheckOptions
+
+    metadata = tmp_path / "idp.xml"
+    metadata.write_bytes((FIXTURES / "idp" / "metadata.xml").read_bytes())
+    loaded = counted(monkeypatch, response, "load_trust")
+    message = Message("valid.xml", (FIXTURES / "responses" / "valid.xml").read_bytes())
+    options = CheckOptions(metadata=(metadata,), at=AT)
+    first = response.check_response(message, options)
+    assert response.check_response(message, options) == first
+    assert len(loaded) == 1
+    metadata.write_bytes(testidp.metadata(testidp.idp("idp-next")))  # another key: no longer valid
+    assert response.check_response(message, options).verdict != first.verdict
+    assert len(loaded) == 2
