@@ -25,6 +25,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +95,7 @@ def floor(data: bytes, key: rsa.RSAPublicKey) -> None:
     signature = root.find(f"{{{DS}}}Signature")
     assert signature is not None
     info = signature.find(f"{{{DS}}}SignedInfo")
+    assert info is not None
     value = base64.b64decode(signature.findtext(f"{{{DS}}}SignatureValue") or "")
     digest = base64.b64decode(signature.findtext(f".//{{{DS}}}DigestValue") or "")
     root.remove(signature)
@@ -209,29 +211,29 @@ def batch(count: int) -> list[Row]:
     ]
 
 
+def _spec(shape: str, count: int) -> testidp.ResponseSpec:
+    """A response with `count` attributes more, or one attribute with `count` values."""
+    if shape == "attribute":
+        return testidp.ResponseSpec(
+            extra_attributes=tuple((f"urn:x:a{i}", ("v",)) for i in range(count))
+        )
+    values = tuple(f"v{i}" for i in range(max(count, 1)))
+    return testidp.ResponseSpec(extra_attributes=(("urn:x:many", values),))
+
+
 def slopes(repeat: int) -> list[Row]:
     """Extra cost of one attribute more and one value more (least squares over sizes)."""
     checker = Checker(CheckOptions(metadata=(METADATA,), at=AT))
     key = testidp.idp().cert.public_key()
     assert isinstance(key, rsa.RSAPublicKey)
     sizes = (0, 100, 200, 400)
-    shapes = {
-        "attribute": lambda n: tuple((f"urn:x:a{i}", ("v",)) for i in range(n)),
-        "value": lambda n: (("urn:x:many", tuple(f"v{i}" for i in range(max(n, 1)))),),
-    }
     rows = []
-    for shape, extra in shapes.items():
-        docs = [
-            testidp.response_xml(testidp.ResponseSpec(extra_attributes=extra(n))) for n in sizes
-        ]
-        ours = [
-            cpu_median(lambda d=d: checker.check_message(Message("s", d)), repeat) for d in docs
-        ]
-        least = [cpu_median(lambda d=d: floor(d, key), repeat) for d in docs]
-        slope, ref = (
-            statistics.linear_regression(sizes, ours)[0],
-            statistics.linear_regression(sizes, least)[0],
-        )
+    for shape in ("attribute", "value"):
+        docs = [testidp.response_xml(_spec(shape, n)) for n in sizes]
+        ours = [cpu_median(partial(checker.check_message, Message("s", d)), repeat) for d in docs]
+        least = [cpu_median(partial(floor, d, key), repeat) for d in docs]
+        slope = statistics.linear_regression(sizes, ours)[0]
+        ref = statistics.linear_regression(sizes, least)[0]
         rows.append(Row(f"one {shape} more", slope, "µs", "the floor", ref))
     return rows
 
