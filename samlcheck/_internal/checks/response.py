@@ -19,7 +19,9 @@ from lxml import etree
 from samlcheck._internal.evaluation import PolicyEvaluation
 from samlcheck._internal.findings import Finding
 from samlcheck._internal.inputs.capture import Message
+from samlcheck._internal.inputs.files import Source
 from samlcheck._internal.inputs.xml import (
+    MAX_XML_BYTES,
     NS,
     XmlDocument,
     XmlRefused,
@@ -68,7 +70,34 @@ class _Context:
 
 def check_response(message: Message, options: CheckOptions) -> Result:
     """Every finding about one SAMLResponse, judged against the trust anchors `options` names."""
-    return check_loaded(message, options, load_trust(options.metadata, options.certs))
+    return check_loaded(message, options, _trust(options.metadata, options.certs))
+
+
+_TrustKey = tuple[tuple[tuple[str, bytes], ...], ...]
+_last_trust: tuple[_TrustKey, Trust] | None = None
+"""The trust `check_response` loaded last, by the names and bytes of the files it came from."""
+
+
+def _trust(metadata: tuple[Source, ...], certs: tuple[Source, ...]) -> Trust:
+    """`load_trust`, reused while the same files hold the same bytes: reading them costs a few
+    microseconds, parsing and describing them a few hundred, for each message."""
+    from samlcheck._internal.errors import InputError
+    from samlcheck._internal.inputs.files import read_file
+
+    global _last_trust
+    try:
+        key = tuple(
+            tuple((str(s), read_file(s, what, MAX_XML_BYTES)) for s in sources)
+            for sources, what in ((metadata, "metadata"), (certs, "certificate"))
+        )
+    except InputError:  # load_trust says which input and why, in its own order
+        return load_trust(metadata, certs)
+    last = _last_trust
+    if last is not None and last[0] == key:
+        return last[1]
+    trust = load_trust(metadata, certs)
+    _last_trust = (key, trust)
+    return trust
 
 
 def check_loaded(

@@ -213,18 +213,20 @@ def path_of(element: etree._Element) -> str:
     parent = element.getparent()
     if parent is None:
         return "/" + local_name(element)
-    global _LAST_PARENT
-    if _LAST_PARENT[0] is parent:
-        base = _LAST_PARENT[1]
-    else:
+    base = _PARENT_PATHS.get(parent)
+    if base is None:
         base = path_of(parent)
-        _LAST_PARENT = (parent, base)
+        if len(_PARENT_PATHS) >= _KEPT_PATHS:  # the oldest goes
+            _PARENT_PATHS.pop(next(iter(_PARENT_PATHS), parent), None)
+        _PARENT_PATHS[parent] = base
     return f"{base}/{local_name(element)}{_sibling_index(parent, element)}"
 
 
-_LAST_PARENT: tuple[etree._Element | None, str] = (None, "")
-"""The last parent located and its path: siblings are usually located one after another, and
-walking up from each of 100,000 AttributeValues again took 6 s."""
+_PARENT_PATHS: dict[etree._Element, str] = {}
+"""The paths of the last parents located: siblings are usually located one after another, and
+walking up from each of 100,000 AttributeValues again took 6 s; an Attribute and its values
+alternate between two parents, so one remembered parent is not enough."""
+_KEPT_PATHS = 16
 
 
 _INDEXES: dict[etree._Element, dict[etree._Element, str]] = {}

@@ -232,17 +232,26 @@ only turn an outcome into 'not trusted', never into valid, and are reported (SC-
 def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool, int]:
     """The first certs.MAX_KEYINFO_CERTS KeyInfo certificates, whether KeyInfo holds only a
     KeyValue, and how many certificates were left unread."""
-    from samlcheck._internal.trust.certs import describe, key_info_certificates
+    from samlcheck._internal.trust.certs import key_info_certificates
 
     decoded, unread = key_info_certificates(signature)
     certs = tuple(
-        KeyInfoCert(d.certificate, describe(d.certificate))
+        _described(d.certificate)
         if d.certificate is not None
         else KeyInfoCert(None, None, f"unreadable X509Certificate: {d.problem}")
         for d in decoded
     )
     key_value = signature.find("ds:KeyInfo/ds:KeyValue", NS) is not None
     return certs, key_value and not certs, unread
+
+
+@functools.lru_cache(maxsize=64)
+def _described(cert: x509.Certificate) -> KeyInfoCert:
+    """A KeyInfo certificate and its facts, described once per DER bytes (certificates compare
+    and hash by their DER; an IdP sends the same one with every response)."""
+    from samlcheck._internal.trust.certs import describe
+
+    return KeyInfoCert(cert, describe(cert))
 
 
 def _public_key(cert: x509.Certificate) -> bytes | None:
@@ -310,7 +319,6 @@ def verify_pinned(
     certificate is not valid then, at an instant inside its validity: IAM ignores metadata
     certificate expiry. Returns signxml's VerifyResult; raises signxml's exceptions.
     """
-    from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
     from signxml.exceptions import InvalidSignature
     from signxml.verifier import SignatureConfiguration
 
@@ -320,14 +328,7 @@ def verify_pinned(
         raise InvalidSignature(problem)
     when = at if at is not None else dt.datetime.now(dt.timezone.utc)
     config = SignatureConfiguration(
-        default_reference_c14n_method=CanonicalizationMethod(C14N),
-        require_x509=True,
-        location="./",
-        expect_references=1,
-        signature_methods=frozenset(m for m in SignatureMethod if not m.name.startswith("HMAC")),
-        digest_algorithms=frozenset(DigestAlgorithm),
-        ignore_ambiguous_key_info=True,
-        verification_time=verification_instant(cert, when),
+        **_pinned_policy(), verification_time=verification_instant(cert, when)
     )
     with warnings.catch_warnings():  # signxml reads the serial: no warning for a negative one
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
@@ -338,6 +339,23 @@ def verify_pinned(
             parser=safe_parser(),
             expect_config=config,
         )
+
+
+@functools.cache
+def _pinned_policy() -> dict[str, Any]:
+    """The fixed part of `verify_pinned`'s signxml configuration, built once (the algorithm sets
+    cost more to build than a verification's RSA operation)."""
+    from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
+
+    return {
+        "default_reference_c14n_method": CanonicalizationMethod(C14N),
+        "require_x509": True,
+        "location": "./",
+        "expect_references": 1,
+        "signature_methods": frozenset(m for m in SignatureMethod if not m.name.startswith("HMAC")),
+        "digest_algorithms": frozenset(DigestAlgorithm),
+        "ignore_ambiguous_key_info": True,
+    }
 
 
 @functools.cache
@@ -664,6 +682,18 @@ def provider_issuers(root: etree._Element, trust: Trust) -> tuple[ProfileViolati
     )
 
 
+def _outermost(checks: list[SignatureCheck]) -> list[etree._Element]:
+    """The elements verified signatures sign, each once and none inside another (a signed
+    Assertion inside a signed Response is scanned with the Response)."""
+    raws = [c.raw for c in checks if c.verified]
+    return [
+        raw
+        for i, raw in enumerate(raws)
+        if not any(raw is r for r in raws[:i])
+        and not any(a is r for a in raw.iterancestors() for r in raws)
+    ]
+
+
 def _bind_issuer(check: SignatureCheck, root: etree._Element) -> SignatureCheck:
     """A metadata key vouches only for its own entity: two checks, as violations of the check.
 
@@ -764,14 +794,7 @@ def analyse(
     if not foreign:  # a foreign Issuer with one-entity metadata is reported once, as `foreign`
         checks = [_bind_issuer(c, working.root) for c in checks]
     view = _view(checks, working.root, encrypted=decrypted is not None)
-    injected: list[InjectedText] = []
-    scanned: list[etree._Element] = []
-    for check in checks:
-        if check.verified and not any(check.raw is s for s in scanned):
-            scanned.append(check.raw)
-            injected.extend(injected_text(check.raw))
-    if not scanned:
-        injected.extend(injected_text(working.root))
+    injected = [i for raw in _outermost(checks) or [working.root] for i in injected_text(raw)]
     return SignatureAnalysis(
         status=Status.INVALID
         if unexamined
