@@ -18,6 +18,7 @@ from samlcheck._internal.inputs.files import SMALL_FILE, Upload, read_file
 from samlcheck._internal.inputs.xml import MAX_XML_BYTES
 
 if TYPE_CHECKING:
+    from cryptography.x509 import Certificate
     from lxml import etree
 
     from samlcheck._internal.inputs.capture import Capture, Message
@@ -124,14 +125,12 @@ def metadata(body: dict[str, Any]) -> dict[str, Any]:
     """IAM's answer to uploading each metadata document, as `samlcheck metadata` gives it."""
     from samlcheck._internal.checks.metadata import MAX_READ_BYTES, check_metadata
     from samlcheck._internal.report import Report
-    from samlcheck._internal.trust.certs import load_certificate
 
     documents = uploads(body, "metadata", "metadata", MAX_READ_BYTES)
     if not documents:
         raise InputError("metadata", "no document given", "Choose or paste the IdP metadata.")
-    cert = one(body, "cert", "certificate", MAX_XML_BYTES)
-    anchor = load_certificate(cert.data, cert.name) if cert else None
     at, _ = check_instant(body)
+    anchor = _certificate(body)
     results = tuple(check_metadata(d.data, d.name, at=at, cert=anchor) for d in documents)
     return _answer(Report(results))
 
@@ -140,14 +139,19 @@ def keys(body: dict[str, Any]) -> dict[str, Any]:
     """IAM's answer to AddPrivateKey for each key, as `samlcheck keys` gives it."""
     from samlcheck._internal.checks.keys import check_keys
     from samlcheck._internal.report import Report
-    from samlcheck._internal.trust.certs import load_certificate
 
     found = uploads(body, "keys", "private key", SMALL_FILE)
     if not found:
         raise InputError("keys", "no key given", "Choose or paste the SP private key(s).")
+    return _answer(Report(check_keys([(k.name, k.data) for k in found], _certificate(body))))
+
+
+def _certificate(body: dict[str, Any]) -> Certificate | None:
+    """The certificate the page was given beside the metadata or keys, if any."""
+    from samlcheck._internal.trust.certs import load_certificate
+
     cert = one(body, "cert", "certificate", MAX_XML_BYTES)
-    anchor = load_certificate(cert.data, cert.name) if cert else None
-    return _answer(Report(check_keys([(k.name, k.data) for k in found], anchor)))
+    return load_certificate(cert.data, cert.name) if cert else None
 
 
 # --- the decoded XML, with each finding's element located -----------------------------------------
