@@ -112,6 +112,22 @@ TrustPolicy = Annotated[
         help="A bare trust policy, for the role of --role-arn or the only role in the response.",
     ),
 ]
+Providers = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--provider",
+        help="aws iam get-saml-provider output (JSON): its metadata is trusted like --metadata, "
+        "its encryption mode and key list are the provider's (repeatable; named by its Arn key "
+        "or --provider-arn).",
+    ),
+]
+ProviderList = Annotated[
+    Path | None,
+    typer.Option(
+        "--providers",
+        help="aws iam list-saml-providers output (JSON): the providers that exist.",
+    ),
+]
 Strict = Annotated[
     bool,
     typer.Option(
@@ -173,6 +189,8 @@ def check(
     idp_metadata: IdpMetadata = None,
     role: Roles = None,
     trust_policy: TrustPolicy = None,
+    provider: Providers = None,
+    providers: ProviderList = None,
     strict: Strict = False,
     jobs: Jobs = 1,
     quiet: Quiet = False,
@@ -186,13 +204,13 @@ def check(
     from samlcheck._internal.checks import batch
     from samlcheck._internal.options import CheckOptions
     from samlcheck._internal.report import Report
+    from samlcheck._internal.trust.account import resolve
 
     if not captures and not text:
         raise InputError("check", "no capture given", "Pass a file, '-' for stdin, or --text.")
     _in_range("--duration-seconds", duration_seconds, *SESSION_DURATION_RANGE)
     _in_range("--max-session-duration", max_session_duration, *MAX_SESSION_DURATION_RANGE)
-    max_session_duration = _max_duration(role or [], role_arn, max_session_duration)
-    options = CheckOptions(
+    given = CheckOptions(
         metadata=tuple(metadata or ()),
         certs=tuple(cert or ()),
         at=at_option(at),
@@ -206,6 +224,7 @@ def check(
         roles=tuple(role or ()),
         trust_policy=trust_policy,
     )
+    options = resolve(given, provider or (), providers)
     inputs = batch.expand(captures or []) + [batch.Input(text=t) for t in text or []]
     results = batch.run(
         options, inputs, _selection(select, ignore), jobs, _progress(len(inputs)), reading
@@ -218,28 +237,6 @@ def check(
         quiet=quiet,
         command="samlcheck check",
     )
-
-
-def _max_duration(roles: list[Path], role_arn: str | None, flag: int | None) -> int | None:
-    """--max-session-duration, or the MaxSessionDuration of the --role file(s) that apply (the
-    one of --role-arn, else all); a flag that disagrees with a file is a usage error."""
-    from samlcheck._internal.trust.role import read_role
-
-    held = [read_role(path) for path in roles]
-    durations = {
-        r.source: r.max_session_duration
-        for r in held
-        if r.max_session_duration is not None and (role_arn is None or r.arn == role_arn)
-    }
-    for source, duration in durations.items():
-        if flag is not None and duration != flag:
-            raise InputError(
-                "--max-session-duration",
-                f"{flag} disagrees with MaxSessionDuration {duration} in {source}",
-                "Drop the flag (the --role file says it) or pass the role's current JSON.",
-            )
-    found = set(durations.values())
-    return flag if flag is not None or len(found) != 1 else found.pop()
 
 
 def at_option(value: str | None) -> dt.datetime | str | None:

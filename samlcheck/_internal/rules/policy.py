@@ -7,6 +7,7 @@ Functions and the rules they emit:
     key_findings                SC-POL-006
     ambiguous_finding           SC-POL-008
     static_findings             SC-POL-009 SC-POL-010 SC-POL-011 SC-POL-012 SC-POL-013
+    listed_provider_findings    SC-POL-014 SC-POL-015
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ KEY_UNKNOWN = _rule(
     "know): such a condition never matches the key's value, as if the key were absent.",
     fix="Use a key from AWS's list for SAML federation (saml:aud, saml:sub, saml:iss, ...); "
     "key names ignore case, the saml: prefix does not.",
-    source=_KEYS + "; that an unknown key acts as absent is inferred",
+    source=_KEYS,
     evidence=Evidence.INFERRED,
 )
 NOT_JUDGED = _rule(
@@ -182,6 +183,37 @@ PROVIDER_NOT_LISTED = numbered_rule(
     evidence=Evidence.DOCUMENTED,
     seed_section=aws.ERRORS["provider-not-found"].heading,
     url=_ROLE_URL,
+)
+
+PAIR_PROVIDER_MISSING = numbered_rule(
+    "SC-POL",
+    14,
+    "attributes",
+    "provider-not-found",
+    name="role-pair-provider-missing",
+    summary="The SAML provider ARN paired with the chosen role must name a provider the account "
+    "holds (list-saml-providers): ARNs are compared exactly.",
+    fix="Correct the provider ARN in the IdP's Role attribute to one that aws iam "
+    "list-saml-providers lists, or create the provider.",
+    source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["provider-not-found"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
+)
+OTHER_PAIR_PROVIDER_MISSING = numbered_rule(
+    "SC-POL",
+    15,
+    "attributes",
+    None,
+    name="other-role-pair-provider-missing",
+    severity=Severity.WARNING,
+    summary="A Role pair whose SAML provider the account does not hold fails the sign-in when "
+    "the user picks that role.",
+    fix="Correct the pair's provider ARN in the IdP, or stop sending the pair.",
+    source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["provider-not-found"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
 )
 
 
@@ -326,6 +358,29 @@ def _condition_fix(check: ConditionCheck) -> str:
         f"Change the condition ({check.operator} {check.key}) to accept {_listed(check.context)}, "
         "or make the IdP send one of the policy's values."
     )
+
+
+def listed_provider_findings(
+    pairs: list[tuple[str, str]], role_arn: str | None, listed: tuple[str, ...], location: str
+) -> list[Finding]:
+    """Role pairs whose provider ARN `listed` (list-saml-providers) does not hold: an error for
+    the pair the request uses (the one of `role_arn`, or the only one), else a warning each."""
+    chosen = [p for p in pairs if p[0] == role_arn] if role_arn else pairs
+    rule = PAIR_PROVIDER_MISSING if len(chosen) == 1 else OTHER_PAIR_PROVIDER_MISSING
+    found = []
+    for role, provider in chosen or pairs:
+        if provider in listed:
+            continue
+        near = next((arn for arn in listed if arn.lower() == provider.lower()), None)
+        why = f": only the case differs from {near}" if near else ""
+        found.append(
+            rule.finding(
+                f"the Role pair of {role} names the provider {provider}, which the account's "
+                f"provider list does not hold{why}",
+                location,
+            )
+        )
+    return found
 
 
 # --- the policy itself -------------------------------------------------------------------------
