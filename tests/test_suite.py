@@ -187,3 +187,15 @@ def test_assert_aws_answer_takes_role_and_provider_options() -> None:
             metadata=str(FIXTURES / "idp" / "metadata.xml"),
             at="issued",
         )
+
+
+def test_every_check_option_that_shapes_the_answer_is_a_suite_key() -> None:
+    import inspect
+
+    from samlcheck._internal.checks.suite import OPTIONS
+    from samlcheck.cli.check import check
+
+    output_only = {"captures", "text", "strict", "jobs", "quiet", "verbose", "fmt", "debug"}
+    live = {"aws", "profile", "region", "endpoint_url", "ask_sts"}  # a suite never calls AWS
+    parameters = set(inspect.signature(check).parameters) - output_only - live
+    assert parameters == {key.replace("-", "_") for key in OPTIONS}, parameters ^ set(OPTIONS)

@@ -29,6 +29,7 @@ from samlcheck.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from samlcheck._internal.checks import batch
     from samlcheck._internal.checks.batch import Selection
 
 
@@ -206,8 +207,7 @@ def check(
     from samlcheck._internal.report import Report
     from samlcheck._internal.trust.account import resolve
 
-    if not captures and not text:
-        raise InputError("check", "no capture given", "Pass a file, '-' for stdin, or --text.")
+    inputs = _inputs(captures, text)
     _in_range("--duration-seconds", duration_seconds, *SESSION_DURATION_RANGE)
     _in_range("--max-session-duration", max_session_duration, *MAX_SESSION_DURATION_RANGE)
     given = CheckOptions(
@@ -225,10 +225,8 @@ def check(
         trust_policy=trust_policy,
     )
     options = resolve(given, provider or (), providers)
-    inputs = batch.expand(captures or []) + [batch.Input(text=t) for t in text or []]
-    results = batch.run(
-        options, inputs, _selection(select, ignore), jobs, _progress(len(inputs)), reading
-    )
+    selection = _selection(select, ignore)
+    results = batch.run(options, inputs, selection, jobs, _progress(len(inputs)), reading)
     emit(
         Report(tuple(results)),
         fmt,
@@ -237,6 +235,15 @@ def check(
         quiet=quiet,
         command="samlcheck check",
     )
+
+
+def _inputs(captures: list[str] | None, text: list[str] | None) -> list[batch.Input]:
+    """The captures (folders expanded) and --text values; a usage error when there is none."""
+    from samlcheck._internal.checks import batch
+
+    if not captures and not text:
+        raise InputError("check", "no capture given", "Pass a file, '-' for stdin, or --text.")
+    return batch.expand(captures or []) + [batch.Input(text=t) for t in text or []]
 
 
 def at_option(value: str | None) -> dt.datetime | str | None:
