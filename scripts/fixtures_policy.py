@@ -157,8 +157,33 @@ ROLE_CASES: dict[str, tuple[bytes, str | None]] = {
 PROVIDERS = _json({"SAMLProviderList": [{"Arn": PROVIDER, "ValidUntil": "2030-01-01T00:00:00Z"}]})
 
 
+def get_saml_provider(idp: testidp.IdP, mode: str, keys: tuple[str, ...] = ()) -> bytes:
+    """`aws iam get-saml-provider` output with the Arn key some tools add (the API has none)."""
+    document = {
+        "Arn": PROVIDER,
+        "SAMLProviderUUID": "a1b2c3d4-0000-4000-8000-000000000002",
+        "SAMLMetadataDocument": testidp.metadata(idp).decode(),
+        "CreateDate": "2026-01-01T00:00:00+00:00",
+        "ValidUntil": "2126-01-01T00:00:00+00:00",
+        "AssertionEncryptionMode": mode,
+        "PrivateKeyList": [{"KeyId": k, "Timestamp": "2026-01-01T00:00:00+00:00"} for k in keys],
+    }
+    return _json(document)
+
+
+PROVIDER_FILES = {
+    "provider-named.json": get_saml_provider(testidp.idp(), "Allowed"),
+    "provider-rotated.json": get_saml_provider(testidp.idp("idp-rotated-2026"), "Allowed"),
+    "providers-case.json": PROVIDERS.replace(b"ExampleIdP", b"exampleidp"),
+}
+"""Provider files for `check --provider/--providers`: the provider named by its own Arn, one whose
+metadata holds a rotated certificate, and a provider list that differs from the Role pair's ARN
+only in case."""
+
+
 def fixtures() -> dict[str, bytes]:
     files = {"policy/providers.json": PROVIDERS}
+    files.update({f"policy/{name}": data for name, data in PROVIDER_FILES.items()})
     for name, case in CASES.items():
         files[f"policy/{name}.xml"] = testidp.response_xml(case.spec)
         files[f"policy/{name}.json"] = case.role

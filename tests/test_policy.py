@@ -98,8 +98,11 @@ def test_text_report_puts_deciding_statement_and_condition_first(run_cli: RunCli
     )
     lines = out.stdout.splitlines()
     assert "Not authorized to perform sts:AssumeRoleWithSAML" in lines[1]
-    because = " ".join(lines[3:6])
-    assert "statement 1" in because and "StringEquals SAML:aud" in because
+    because = " ".join(line.strip() for line in lines[3:8])
+    assert because.index("statement 1") < because.index("StringEquals SAML:aud")
+    compared = f"the policy lists '{fixtures_policy.GLOBAL}', the response has "
+    assert compared + f"'{fixtures_policy.REGIONAL}', its Recipient" in because
+    assert because.index("its Recipient") < because.index("trust policy of")
 
 
 def test_max_session_duration_flag_disagreeing_with_the_role_is_a_usage_error(
@@ -197,3 +200,10 @@ def test_policy_json_validates_against_the_schema(run_cli: RunCli) -> None:
         _, document = _document(run_cli, name)
         assert document["results"][0]["policy"]
         jsonschema.validate(document, schema)
+
+
+def test_role_command_says_saml_aud_is_the_recipient_not_the_audience(run_cli: RunCli) -> None:
+    result = run_cli("role", str(POLICY / "role-aud-not-signin.json"), "--format", "json")
+    message = _message(json.loads(result.stdout)["results"][0], "saml-aud-not-signin-endpoint")
+    assert "'urn:amazon:webservices', which is not an AWS sign-in endpoint" in message
+    assert "saml:aud is the Recipient (where the IdP posts), not the Audience" in message

@@ -58,11 +58,11 @@ def test_without_the_setting_suite_files_are_not_collected(pytester: pytest.Pyte
 
 
 def test_a_bad_suite_is_a_collection_error_naming_the_key(pytester: pytest.Pytester) -> None:
-    _project(pytester, SUITE.read_text().replace("role_arn =", "role =", 1))
+    _project(pytester, SUITE.read_text().replace("role_arn =", "role_arns =", 1))
     done = pytester.runpytest("-p", "no:cacheprovider")
     assert done.ret != 0
     done.stdout.fnmatch_lines(
-        ['*case "the IdP\'s auto-POST page is accepted*": role: unknown key*']
+        ['*case "the IdP\'s auto-POST page is accepted*": role_arns: unknown key*']
     )
 
 

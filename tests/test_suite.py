@@ -112,3 +112,90 @@ def test_an_unknown_defaults_key_and_a_capture_that_is_not_saml_are_exit_2(
     suite = _suite(tmp_path, _case("meta", "idp/metadata.xml", "accepted"))
     done = run_cli("test", suite)
     assert done.exit_code == 2 and f"{suite}: case 'meta': capture" in done.stderr
+
+
+def test_suite_cases_take_the_accounts_files(run_cli: RunCli, tmp_path: Path) -> None:
+    policy = FIXTURES / "policy"
+    denied = "Not authorized to perform sts:AssumeRoleWithSAML"
+    suite = _suite(
+        tmp_path,
+        _case(
+            "regional recipient",
+            "policy/regional-aud.xml",
+            denied,
+            f'role = "{policy / "regional-aud.json"}"\nrule = "SC-POL-004"\n',
+        )
+        + _case(
+            "regional recipient listed",
+            "policy/regional-aud-allowed.xml",
+            "accepted",
+            f'trust_policy = "{policy / "regional-aud-allowed.json"}"\n'
+            f'role_arn = "arn:aws:iam::123456789012:role/SAMLDeveloper"\n',
+        )
+        + _case(
+            "plaintext to a Required provider",
+            "responses/valid.xml",
+            "invalid SAML",
+            f'provider = "{FIXTURES / "provider" / "required-one-key.json"}"\n'
+            'rule = "SC-ENC-010"\n',
+        )
+        + _case(
+            "provider gone",
+            "responses/valid.xml",
+            "Specified provider doesn't exist",
+            f'providers = "{policy / "providers-case.json"}"\n',
+        ),
+    )
+    done = run_cli("test", suite)
+    assert done.exit_code == 0, done.output
+    assert "4 cases: 4 passed, 0 failed" in done.stdout
+
+
+def test_a_suite_case_whose_flag_disagrees_with_its_file_names_the_case(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    extra = (
+        f'provider = "{FIXTURES / "provider" / "required-one-key.json"}"\n'
+        'encryption_mode = "Allowed"\n'
+    )
+    suite = _suite(tmp_path, _case("mode", "responses/valid.xml", "accepted", extra))
+    done = run_cli("test", suite)
+    assert done.exit_code == 2
+    assert "case 'mode': --encryption-mode: Allowed disagrees with AssertionEncryptionMode" in (
+        " ".join(done.output.split())
+    )
+
+
+def test_assert_aws_answer_takes_role_and_provider_options() -> None:
+    from samlcheck.testing import assert_aws_answer
+
+    policy = FIXTURES / "policy"
+    assert_aws_answer(
+        policy / "regional-aud.xml",
+        "Not authorized",
+        rule="SC-POL-004",
+        role=str(policy / "regional-aud.json"),
+        provider=str(policy / "provider-named.json"),
+        providers=str(policy / "providers.json"),
+        at="issued",
+    )
+    with pytest.raises(AssertionError, match="AWS would answer 'Not authorized"):
+        assert_aws_answer(
+            policy / "regional-aud.xml",
+            "accepted",
+            trust_policy=str(policy / "regional-aud.json"),
+            metadata=str(FIXTURES / "idp" / "metadata.xml"),
+            at="issued",
+        )
+
+
+def test_every_check_option_that_shapes_the_answer_is_a_suite_key() -> None:
+    import inspect
+
+    from samlcheck._internal.checks.suite import OPTIONS
+    from samlcheck.cli.check import check
+
+    output_only = {"captures", "text", "strict", "jobs", "quiet", "verbose", "fmt", "debug"}
+    live = {"aws", "profile", "region", "endpoint_url", "ask_sts"}  # a suite never calls AWS
+    parameters = set(inspect.signature(check).parameters) - output_only - live
+    assert parameters == {key.replace("-", "_") for key in OPTIONS}, parameters ^ set(OPTIONS)

@@ -46,6 +46,10 @@ class CheckOptions:
     exist, with their trust policies."""
     trust_policy: Path | None = None
     """A bare trust policy for the role of role_arn (or the only role of the Role attribute)."""
+    provider_keys: tuple[str, ...] | None = None
+    """The Key IDs of the provider's PrivateKeyList (get-saml-provider); None: not known."""
+    providers_listed: tuple[str, ...] | None = None
+    """The SAML provider ARNs the account holds (list-saml-providers); None: not known."""
 
     def __post_init__(self) -> None:
         if isinstance(self.at, str) and self.at not in AT_MODES:

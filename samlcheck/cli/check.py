@@ -137,6 +137,22 @@ AskSts = Annotated[
         "answer beside the prediction (spends the one-time assertion; credentials discarded).",
     ),
 ]
+Providers = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--provider",
+        help="aws iam get-saml-provider output (JSON): its metadata is trusted like --metadata, "
+        "its encryption mode and key list are the provider's (repeatable; named by its Arn key "
+        "or --provider-arn).",
+    ),
+]
+ProviderList = Annotated[
+    Path | None,
+    typer.Option(
+        "--providers",
+        help="aws iam list-saml-providers output (JSON): the providers that exist.",
+    ),
+]
 Strict = Annotated[
     bool,
     typer.Option(
@@ -203,6 +219,8 @@ def check(
     region: Region = None,
     endpoint_url: EndpointUrl = None,
     ask_sts: AskSts = False,
+    provider: Providers = None,
+    providers: ProviderList = None,
     strict: Strict = False,
     jobs: Jobs = 1,
     quiet: Quiet = False,
@@ -215,10 +233,11 @@ def check(
     """Predict AWS STS's answer to a captured SAMLResponse, with the evidence and the fix."""
     from samlcheck._internal.options import CheckOptions
     from samlcheck._internal.report import Report
+    from samlcheck._internal.trust.account import resolve
 
     inputs = _inputs(captures, text)
-    max_session_duration = _durations(duration_seconds, max_session_duration, role, role_arn)
-    options = CheckOptions(
+    _durations(duration_seconds, max_session_duration)
+    given = CheckOptions(
         metadata=tuple(metadata or ()),
         certs=tuple(cert or ()),
         at=at_option(at),
@@ -232,16 +251,11 @@ def check(
         roles=tuple(role or ()),
         trust_policy=trust_policy,
     )
+    options = resolve(given, provider or (), providers)
     settings = _aws_settings(aws, ask_sts, profile, region, endpoint_url)
     results = _results(options, inputs, _selection(select, ignore), jobs, settings, ask_sts)
-    emit(
-        Report(results),
-        fmt,
-        strict=strict,
-        verbose=verbose,
-        quiet=quiet,
-        command="samlcheck check",
-    )
+    report = Report(results)
+    emit(report, fmt, strict=strict, verbose=verbose, quiet=quiet, command="samlcheck check")
 
 
 def _inputs(captures: list[str] | None, text: list[str] | None) -> list[Input]:
@@ -253,13 +267,10 @@ def _inputs(captures: list[str] | None, text: list[str] | None) -> list[Input]:
     return batch.expand(captures or []) + [batch.Input(text=t) for t in text or []]
 
 
-def _durations(
-    duration: int | None, max_duration: int | None, roles: list[Path] | None, role_arn: str | None
-) -> int | None:
-    """Both durations range-checked; the MaxSessionDuration that applies."""
+def _durations(duration: int | None, max_duration: int | None) -> None:
+    """Both durations range-checked (a --role file's MaxSessionDuration: trust.account)."""
     _in_range("--duration-seconds", duration, *SESSION_DURATION_RANGE)
     _in_range("--max-session-duration", max_duration, *MAX_SESSION_DURATION_RANGE)
-    return _max_duration(roles or [], role_arn, max_duration)
 
 
 def _results(
@@ -307,28 +318,6 @@ def _aws_settings(
             raise InputError(given[0], "needs --aws", "Add --aws (it fetches from IAM, read-only).")
         return None
     return AwsSettings(profile, region, endpoint_url)
-
-
-def _max_duration(roles: list[Path], role_arn: str | None, flag: int | None) -> int | None:
-    """--max-session-duration, or the MaxSessionDuration of the --role file(s) that apply (the
-    one of --role-arn, else all); a flag that disagrees with a file is a usage error."""
-    from samlcheck._internal.trust.role import read_role
-
-    held = [read_role(path) for path in roles]
-    durations = {
-        r.source: r.max_session_duration
-        for r in held
-        if r.max_session_duration is not None and (role_arn is None or r.arn == role_arn)
-    }
-    for source, duration in durations.items():
-        if flag is not None and duration != flag:
-            raise InputError(
-                "--max-session-duration",
-                f"{flag} disagrees with MaxSessionDuration {duration} in {source}",
-                "Drop the flag (the --role file says it) or pass the role's current JSON.",
-            )
-    found = set(durations.values())
-    return flag if flag is not None or len(found) != 1 else found.pop()
 
 
 def at_option(value: str | None) -> dt.datetime | str | None:

@@ -16,6 +16,7 @@ import datetime as dt
 
 from lxml import etree
 
+from samlcheck._internal import aws
 from samlcheck._internal.evaluation import PolicyEvaluation
 from samlcheck._internal.findings import Finding
 from samlcheck._internal.inputs.capture import Message
@@ -34,11 +35,13 @@ from samlcheck._internal.options import CheckOptions
 from samlcheck._internal.report import CheckTime, Claims, Result
 from samlcheck._internal.rules import attributes, encryption, input, response, signature
 from samlcheck._internal.stages.claims import (
+    AssertionFacts,
     ClaimSet,
     Lookalike,
     lookalikes,
     read_assertion,
     read_claims,
+    role_pairs,
     to_report,
 )
 from samlcheck._internal.stages.signature import (
@@ -207,6 +210,7 @@ def _claim_findings(
     found += response.subject_findings(assertion)
     found += attributes.name_findings(assertion)
     found += attributes.role_findings(assertion, options.role_arn, options.provider_arn)
+    found += _listed_providers(assertion, options)
     found += attributes.session_name_findings(assertion)
     found += attributes.source_identity_findings(assertion)
     found += attributes.tag_findings(assertion)
@@ -216,17 +220,31 @@ def _claim_findings(
     return found
 
 
+def _listed_providers(assertion: AssertionFacts, options: CheckOptions) -> list[Finding]:
+    """With list-saml-providers (--providers): does the account hold each pair's provider?"""
+    from samlcheck._internal.rules.policy import listed_provider_findings
+
+    values = assertion.values(aws.ROLE_ATTRIBUTE)
+    if options.providers_listed is None or not values:
+        return []
+    pairs = [(p.role_arn, p.provider_arn) for p in role_pairs(values)]
+    return listed_provider_findings(
+        pairs, options.role_arn, options.providers_listed, values[0].location
+    )
+
+
 def _encryption_mode(
     claims: ClaimSet, shape: response.Shape, options: CheckOptions
 ) -> list[Finding]:
-    """IAM's assertion encryption mode rules (samlcheck._internal.rules.encryption, issue 5)."""
+    """IAM's assertion encryption mode and key list rules (rules.encryption, issues 5 and 11)."""
+    keys = encryption.check_key_list(shape.encrypted, options.provider_keys)
     if options.encryption_mode is None:
-        return []
+        return keys
     recipient = None
     if claims.assertion is not None:
         recipients = [c.recipient for c in claims.assertion.confirmations if c.recipient]
         recipient = recipients[0] if recipients else None
-    return encryption.check_mode(shape.encrypted, recipient, options.encryption_mode)
+    return keys + encryption.check_mode(shape.encrypted, recipient, options.encryption_mode)
 
 
 def _rotation(

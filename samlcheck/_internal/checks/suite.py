@@ -84,6 +84,12 @@ def _paths(value: Any, base: Path) -> tuple[Path, ...]:
     return tuple(base / v for v in values)
 
 
+def _path(value: Any, base: Path) -> Path:
+    if not isinstance(value, str | PurePath):
+        raise ValueError("must be a path")
+    return base / value
+
+
 def _text(value: Any, base: Path) -> str:
     if not isinstance(value, str):
         raise ValueError("must be a string")
@@ -139,10 +145,15 @@ OPTIONS: dict[str, tuple[str, Callable[[Any, Path], Any]]] = {
     "sp_key": ("sp_keys", _paths),
     "encryption_mode": ("encryption_mode", _mode),
     "idp_metadata": ("idp_metadata", _paths),
+    "role": ("roles", _paths),
+    "trust_policy": ("trust_policy", _path),
+    "provider": ("provider_files", _paths),
+    "providers": ("provider_list", _path),
     "select": ("select", _rule_list),
     "ignore": ("ignore", _rule_list),
 }
-"""Suite key -> (CheckOptions or Selection field, reader): the `check` options a case may set."""
+"""Suite key -> (CheckOptions or Selection field, reader): the `check` options a case may set;
+provider_files and provider_list are read into the options by `trust.account.resolve`."""
 
 CASE_KEYS = ("name", "capture", "expect", "rule")
 
@@ -230,10 +241,23 @@ def _case(path: Path, index: int, table: Any, defaults: dict[str, Any]) -> Case:
 def make_case(
     suite: Path, name: str, capture: Path, expect: str, rule: str | None, settings: dict[str, Any]
 ) -> Case:
-    """A case from settings `read_settings` gave."""
-    options = {k: v for k, v in settings.items() if k not in ("select", "ignore")}
+    """A case from settings `read_settings` gave; InputError naming the case when its account
+    files cannot be read or disagree with its options."""
+    from samlcheck._internal.trust.account import resolve
+
+    files = ("select", "ignore", "provider_files", "provider_list")
+    options = {k: v for k, v in settings.items() if k not in files}
     selection = Selection(settings.get("select", ()), settings.get("ignore", ()))
-    return Case(suite, name, capture, expect, rule, CheckOptions(**options), selection)
+    try:
+        resolved = resolve(
+            CheckOptions(**options),
+            settings.get("provider_files", ()),
+            settings.get("provider_list"),
+        )
+    except InputError as error:
+        where = f"{suite}: case {name!r}: {error.source}"
+        raise InputError(where, error.problem, error.hint) from None
+    return Case(suite, name, capture, expect, rule, resolved, selection)
 
 
 # --- running a case -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ AREAS = (
     "encryption",
     "keys",
     "provider",
+    "policy",
 )
 """The rule modules under rules, in the order `samlcheck explain --list` shows them."""
 

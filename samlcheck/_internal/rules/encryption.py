@@ -11,6 +11,7 @@ Functions and the rules they emit (stages.decrypt decrypts and returns typed pro
                           SC-ENC-009 SC-ENC-012
     _decrypted_findings   SC-ENC-006 SC-ENC-007
     check_mode            SC-ENC-010 SC-ENC-011
+    check_key_list        SC-ENC-002
 """
 
 from __future__ import annotations
@@ -230,6 +231,23 @@ def check_mode(encrypted: bool, recipient: str | None, mode: str | None) -> list
                 )
             )
     return findings
+
+
+def check_key_list(encrypted: bool, keys: tuple[str, ...] | None) -> list[Finding]:
+    """An encrypted assertion to a provider whose PrivateKeyList (get-saml-provider) is empty:
+    IAM has no key to decrypt it, whatever --sp-key decrypts here (`keys` None: not known)."""
+    if not encrypted or keys is None or keys:
+        return []
+    return [
+        WRONG_KEY.finding(
+            "The assertion is encrypted, but the provider's PrivateKeyList is empty: IAM holds "
+            "no private key to decrypt it.",
+            "/Response/EncryptedAssertion",
+            fix="Upload the private key whose certificate the IdP encrypts with (samlcheck "
+            "provider plan --add-key KEY.pem), or, with the mode Allowed, turn encryption off "
+            "in the IdP.",
+        )
+    ]
 
 
 _BY_PROBLEM = {

@@ -7,6 +7,7 @@ Functions and the rules they emit:
     key_findings                SC-POL-006
     ambiguous_finding           SC-POL-008
     static_findings             SC-POL-009 SC-POL-010 SC-POL-011 SC-POL-012 SC-POL-013
+    listed_provider_findings    SC-POL-014 SC-POL-015
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ KEY_UNKNOWN = _rule(
     "know): such a condition never matches the key's value, as if the key were absent.",
     fix="Use a key from AWS's list for SAML federation (saml:aud, saml:sub, saml:iss, ...); "
     "key names ignore case, the saml: prefix does not.",
-    source=_KEYS + "; that an unknown key acts as absent is inferred",
+    source=_KEYS,
     evidence=Evidence.INFERRED,
 )
 NOT_JUDGED = _rule(
@@ -184,6 +185,37 @@ PROVIDER_NOT_LISTED = numbered_rule(
     url=_ROLE_URL,
 )
 
+PAIR_PROVIDER_MISSING = numbered_rule(
+    "SC-POL",
+    14,
+    "attributes",
+    "provider-not-found",
+    name="role-pair-provider-missing",
+    summary="The SAML provider ARN paired with the chosen role must name a provider the account "
+    "holds (list-saml-providers): ARNs are compared exactly.",
+    fix="Correct the provider ARN in the IdP's Role attribute to one that aws iam "
+    "list-saml-providers lists, or create the provider.",
+    source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["provider-not-found"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
+)
+OTHER_PAIR_PROVIDER_MISSING = numbered_rule(
+    "SC-POL",
+    15,
+    "attributes",
+    None,
+    name="other-role-pair-provider-missing",
+    severity=Severity.WARNING,
+    summary="A Role pair whose SAML provider the account does not hold fails the sign-in when "
+    "the user picks that role.",
+    fix="Correct the pair's provider ARN in the IdP, or stop sending the pair.",
+    source=aws.SEED,
+    evidence=Evidence.DOCUMENTED,
+    seed_section=aws.ERRORS["provider-not-found"].heading,
+    url=aws.TROUBLESHOOT_SAML_URL,
+)
+
 
 # --- a request against a role ------------------------------------------------------------------
 
@@ -228,7 +260,7 @@ def evaluation_findings(evaluation: PolicyEvaluation, location: str) -> list[Fin
     found += [
         NOT_JUDGED.finding(
             f"the trust policy of {evaluation.role_arn} tests {c.key} ({c.operator} "
-            f"{_listed(c.values)}), which the response does not show; counted as met",
+            f"{_listed(c.values)}), which the response does not show: counted as met",
             location,
         )
         for c in unjudged.values()
@@ -238,29 +270,33 @@ def evaluation_findings(evaluation: PolicyEvaluation, location: str) -> list[Fin
 
 def _refusal(evaluation: PolicyEvaluation, decision: ActionDecision, location: str) -> Finding:
     role, action = evaluation.role_arn, decision.action
-    where = f"the trust policy of {role} ({evaluation.source})"
+    where = f"trust policy of {role}, read from {evaluation.source}"
     if decision.deciding is not None:  # an explicit Deny
         statement = decision.deciding
-        why = "; ".join(_condition_text(c) for c in statement.conditions) or "unconditionally"
+        why = "; ".join(f"{c.operator} {c.key} holds: {_compared(c)}" for c in statement.conditions)
         return EXPLICIT_DENY.finding(
-            f"{statement.name} of {where} denies {action}: {why}", location
+            f"{statement.name} denies {action} "
+            + (f"when {why}" if why else "unconditionally")
+            + f" ({where})",
+            location,
         )
     allows = [s for s in evaluation.statements if s.action == action and s.effect == "Allow"]
     by_action = [s for s in allows if s.action_matches]
     by_principal = [s for s in by_action if s.principal_matches]
     if not by_action:
         return ACTION_NOT_ALLOWED.finding(
-            f"no statement of {where} allows {action}",
+            f"no statement allows {action} ({where})",
             location,
             fix=f"Add {action} to the Action of the statement that allows "
             f"{stage.ASSUME if action != stage.ASSUME else 'the SAML provider'}"
-            + (f" (needed because {_needed_for(action)})" if action != stage.ASSUME else "."),
+            + (f" (needed because {_needed_for(action)})" if action != stage.ASSUME else "")
+            + ".",
         )
     if not by_principal:
         statement = by_action[0]
         return PRINCIPAL_MISMATCH.finding(
-            f"{statement.name} of {where} allows {action}, but its principal is not the "
-            f"provider {evaluation.provider_arn}",
+            f"{statement.name} allows {action}, but its principal is not the provider "
+            f"{evaluation.provider_arn} ({where})",
             location,
             fix=f'Set Principal to {{"Federated": "{evaluation.provider_arn}"}} in '
             f"{statement.name}.",
@@ -269,8 +305,8 @@ def _refusal(evaluation: PolicyEvaluation, decision: ActionDecision, location: s
     condition = statement.failed
     assert condition is not None  # an Allow with principal and action that does not apply
     return CONDITION_NOT_MET.finding(
-        f"{statement.name} of {where} allows {action}, but its condition is not met: "
-        f"{_condition_text(condition)}",
+        f"{statement.name} allows {action} only when {condition.operator} {condition.key} "
+        f"holds, and it does not: {_compared(condition)} ({where})",
         location,
         fix=_condition_fix(condition),
     )
@@ -278,32 +314,43 @@ def _refusal(evaluation: PolicyEvaluation, decision: ActionDecision, location: s
 
 def _needed_for(action: str) -> str:
     if action == stage.TAG_SESSION:
-        return "the assertion sends PrincipalTag or TransitiveTagKeys attributes)."
-    return "the assertion sends SourceIdentity)."
+        return "the assertion sends PrincipalTag or TransitiveTagKeys attributes"
+    return "the assertion sends SourceIdentity"
 
 
 def _listed(items: tuple[str, ...]) -> str:
-    return "[" + ", ".join(repr(v) for v in items) + "]"
+    """'a' alone, or 'a', 'b' and 'c'."""
+    quoted = [repr(v) for v in items]
+    return " and ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
 
 
-def _condition_text(check: ConditionCheck) -> str:
-    """'StringEquals saml:aud: the response has 'X'; the policy wants ['Y']'."""
-    have = "absent" if check.context is None else _listed(check.context)
-    return (
-        f"{check.operator} {check.key}: the response's value is {have}; the policy's values "
-        f"are {_listed(check.values)}"
-    )
+_CLAIM = {
+    "saml:aud": "its Recipient",
+    "saml:iss": "its Issuer",
+    "saml:sub": "its NameID",
+    "saml:sub_type": "its NameID Format",
+}
+"""Which part of the response sets a key people often read as another (saml:aud is no Audience)."""
+
+
+def _compared(check: ConditionCheck) -> str:
+    """'the policy lists 'Y', the response has 'X', its Recipient'."""
+    if check.context is None:
+        have = "does not set the key"
+    else:
+        claim = _CLAIM.get(check.key.lower())
+        have = f"has {_listed(check.context)}" + (f", {claim}" if claim else "")
+    return f"the policy lists {_listed(check.values)}, the response {have}"
 
 
 def _condition_fix(check: ConditionCheck) -> str:
     if check.key.lower() == "saml:aud" and check.context:
         recipient = check.context[0]
         if aws.SIGNIN_ENDPOINT.fullmatch(recipient):
-            both = [*check.values, recipient]
             return (
-                f"The IdP posts to {recipient!r}, which the saml:aud condition does not list: "
-                f"list both values in the condition ({_listed(tuple(both))}), or make the IdP "
-                f"send the Recipient {check.values[0]!r}."
+                f"Add {recipient!r} (the endpoint the IdP posts to) to the saml:aud condition "
+                f"beside {_listed(check.values)}, or make the IdP send the Recipient "
+                f"{check.values[0]!r}."
             )
     if check.context is None:
         return f"Make the IdP send what sets {check.key}, or change the condition."
@@ -311,6 +358,29 @@ def _condition_fix(check: ConditionCheck) -> str:
         f"Change the condition ({check.operator} {check.key}) to accept {_listed(check.context)}, "
         "or make the IdP send one of the policy's values."
     )
+
+
+def listed_provider_findings(
+    pairs: list[tuple[str, str]], role_arn: str | None, listed: tuple[str, ...], location: str
+) -> list[Finding]:
+    """Role pairs whose provider ARN `listed` (list-saml-providers) does not hold: an error for
+    the pair the request uses (the one of `role_arn`, or the only one), else a warning each."""
+    chosen = [p for p in pairs if p[0] == role_arn] if role_arn else pairs
+    rule = PAIR_PROVIDER_MISSING if len(chosen) == 1 else OTHER_PAIR_PROVIDER_MISSING
+    found = []
+    for role, provider in chosen or pairs:
+        if provider in listed:
+            continue
+        near = next((arn for arn in listed if arn.lower() == provider.lower()), None)
+        why = f": only the case differs from {near}" if near else ""
+        found.append(
+            rule.finding(
+                f"the Role pair of {role} names the provider {provider}, which the account's "
+                f"provider list does not hold{why}",
+                location,
+            )
+        )
+    return found
 
 
 # --- the policy itself -------------------------------------------------------------------------
@@ -392,7 +462,12 @@ def _aud_findings(index: int, statement: dict[str, object], source: str) -> list
             found.append(
                 AUD_NOT_SIGNIN.finding(
                     f"statement {index} tests saml:aud ({operator}) against {_listed(wanted)}, "
-                    "none of which is an AWS sign-in endpoint: saml:aud is the Recipient",
+                    + (
+                        "which is not an AWS sign-in endpoint"
+                        if len(wanted) == 1
+                        else "none of which is an AWS sign-in endpoint"
+                    )
+                    + ": saml:aud is the Recipient (where the IdP posts), not the Audience",
                     source,
                 )
             )

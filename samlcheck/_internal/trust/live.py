@@ -137,39 +137,27 @@ def fetch_roles(iam: Any, arns: Iterable[str], fetched: Fetched) -> None:
 
 
 def as_file(data: dict[str, Any], source: str) -> Upload:
-    """The adapter: an AWS answer as the JSON file the offline reader reads, never on disk.
-    (Swap for trust.role.role_from_dict / trust.provider.provider_from_dict once they exist.)"""
+    """A get-role answer as the in-memory JSON file a --role option names (never on disk)."""
     return Upload(source, json.dumps(data, default=str).encode("utf-8"))
 
 
 def with_fetched(options: CheckOptions, fetched: Fetched) -> CheckOptions:
-    """The options with the fetched roles, provider metadata and encryption mode added, exactly
-    as --role, --metadata and --encryption-mode would give them."""
+    """The options with the fetched roles, providers and provider list, exactly as --role,
+    --provider and --providers files would give them (samlcheck._internal.trust.account)."""
+    from samlcheck._internal.trust.account import apply_providers, with_role_duration
+    from samlcheck._internal.trust.provider import provider_from_dict
+    from samlcheck._internal.trust.role import providers_from_dict
+
     roles = [as_file(data, f"aws iam get-role {arn}") for arn, data in fetched.roles.items()]
-    metadata = [
-        Upload(f"aws iam get-saml-provider {arn}", data["SAMLMetadataDocument"].encode("utf-8"))
+    states = [
+        provider_from_dict({"Arn": arn, **data}, f"aws iam get-saml-provider {arn}")
         for arn, data in fetched.providers.items()
-        if isinstance(data.get("SAMLMetadataDocument"), str)
     ]
-    modes = {
-        d["AssertionEncryptionMode"]
-        for d in fetched.providers.values()
-        if d.get("AssertionEncryptionMode")
-    }
-    mode = options.encryption_mode
-    if mode is not None and modes and modes != {mode}:
-        raise InputError(
-            "--encryption-mode",
-            f"{mode} disagrees with the provider's AssertionEncryptionMode "
-            + ", ".join(sorted(modes)),
-            "Drop the flag (--aws fetches the mode).",
-        )
-    return replace(
-        options,
-        roles=(*options.roles, *roles),
-        metadata=(*options.metadata, *metadata),
-        encryption_mode=mode or (modes.pop() if len(modes) == 1 else None),
-    )
+    listed = None
+    if fetched.provider_list:
+        listed = providers_from_dict(fetched.provider_list, "aws iam list-saml-providers")
+    with_roles = with_role_duration(replace(options, roles=(*options.roles, *roles)))
+    return apply_providers(with_roles, states, listed)
 
 
 # --- from the captures to the ARNs, and the asking --------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, replace
+from typing import Any
 
 from samlcheck._internal.aws import ENCRYPTION_MODES, MAX_PRIVATE_KEYS, EncryptionMode
 from samlcheck._internal.errors import InputError
@@ -40,6 +41,8 @@ class ProviderState:
     keys: tuple[PrivateKeyEntry, ...] = ()
     uuid: str | None = None
     valid_until: str | None = None
+    arn: str | None = None
+    """The provider's ARN when the answer carries one (an `Arn` key; get-saml-provider has none)."""
 
     @property
     def mode(self) -> str:
@@ -76,7 +79,12 @@ class ProviderChange:
 
 def load_state(data: bytes, source: str) -> ProviderState:
     """The provider state from get-saml-provider JSON; `InputError` when it is not that."""
-    document = load_json(data, source, _HINT)
+    return provider_from_dict(load_json(data, source, _HINT), source)
+
+
+def provider_from_dict(document: Any, source: str) -> ProviderState:
+    """The provider state from a parsed get-saml-provider answer (file JSON or boto3's dict;
+    boto3's datetimes are kept as their text)."""
     if not isinstance(document, dict):
         raise InputError(source, "the JSON is not an object", _HINT)
     known = {
@@ -111,6 +119,7 @@ def load_state(data: bytes, source: str) -> ProviderState:
         keys=tuple(keys),
         uuid=uuid if isinstance(uuid := document.get("SAMLProviderUUID"), str) else None,
         valid_until=str(document["ValidUntil"]) if document.get("ValidUntil") else None,
+        arn=arn if isinstance(arn := document.get("Arn"), str) else None,
     )
 
 

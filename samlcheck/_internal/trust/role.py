@@ -32,9 +32,12 @@ class RoleFile:
 
 
 def read_role(path: Path | str | Upload) -> RoleFile:
-    """A `get-role` JSON or a bare policy document; `InputError` when it is neither."""
-    source = str(path)
-    document = load_json(read_file(path, "role"), source, _ROLE_HINT)
+    """A `get-role` JSON file or a bare policy document; `InputError` when it is neither."""
+    return role_from_dict(load_json(read_file(path, "role"), str(path), _ROLE_HINT), str(path))
+
+
+def role_from_dict(document: Any, source: str) -> RoleFile:
+    """A parsed `get-role` answer (file JSON or boto3's dict) or a bare policy document."""
     if not isinstance(document, dict):
         raise InputError(source, "the JSON is not an object", _ROLE_HINT)
     if "Statement" in document:
@@ -83,9 +86,14 @@ def _policy(document: Any, source: str) -> dict[str, Any]:
 
 
 def read_providers(path: Path | str) -> tuple[str, ...]:
-    """The provider ARNs a `list-saml-providers` JSON lists."""
+    """The provider ARNs a `list-saml-providers` JSON file lists."""
     source = str(path)
     document = load_json(read_file(path, "provider list"), source, _PROVIDERS_HINT)
+    return providers_from_dict(document, source)
+
+
+def providers_from_dict(document: Any, source: str) -> tuple[str, ...]:
+    """The provider ARNs of a parsed `list-saml-providers` answer (file JSON or boto3's dict)."""
     listed = document.get("SAMLProviderList") if isinstance(document, dict) else None
     if not isinstance(listed, list):
         raise InputError(source, "has no SAMLProviderList", _PROVIDERS_HINT)
