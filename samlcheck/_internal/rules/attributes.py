@@ -364,9 +364,11 @@ def role_findings(
     invalid: list[tuple[str, str]] = []
     for value in values:
         pair = role_pair(value.value)
-        if pair is None:
-            problem = role_value_problem(value.value)
-            invalid.append((f"the Role value {value.value!r}: {problem}", value.location))
+        if pair is None:  # only the first SHOWN are worded (grouped counts the rest)
+            problem = ""
+            if len(invalid) < SHOWN:
+                problem = f"the Role value {value.value!r}: {role_value_problem(value.value)}"
+            invalid.append((problem, value.location))
             continue
         pairs.append((pair.role_arn, pair.provider_arn))
     found += grouped(ROLE_VALUE_INVALID, invalid, "Role values are invalid")
