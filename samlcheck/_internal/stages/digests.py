@@ -101,9 +101,36 @@ def canonicalise(
         inclusive_ns_prefixes=[p for p in prefixes if p] or None,
     )
     default = root.nsmap.get(None)
-    if exclusive and "#default" in prefixes and default:
-        return _declare_default(data, default)
+    if exclusive and "#default" in prefixes:
+        _refuse_default_below(root, default)
+        if default:
+            return _declare_default(data, default)
     return data
+
+
+def _refuse_default_below(root: etree._Element, default: str | None) -> None:
+    """lxml ignores '#default' in a PrefixList, and `_declare_default` corrects only the apex.
+    Two shapes would still come out wrong, so that a tampered document could canonicalise like
+    the signed one: an unprefixed element under a prefixed apex that has a default namespace in
+    scope, and a prefixed element below that declares a default namespace it does not use. Such
+    a subset is refused (ValueError: the signature cannot be verified), never guessed."""
+    below = [e for e in root.iterdescendants() if isinstance(e.tag, str)]
+    unprefixed_under_prefixed = bool(default) and root.prefix is not None
+    if any(
+        (e.prefix is None and unprefixed_under_prefixed)
+        or (e.prefix is not None and e.nsmap.get(None) != _parent_default(e))
+        for e in below
+    ):
+        raise ValueError(
+            "exclusive C14N with '#default' in its PrefixList over this namespace layout is not "
+            "supported (an unprefixed element under a prefixed signed element, or a default "
+            "namespace declared on a prefixed element)"
+        )
+
+
+def _parent_default(element: etree._Element) -> str | None:
+    parent = element.getparent()
+    return parent.nsmap.get(None) if parent is not None else None
 
 
 def _declare_default(data: bytes, uri: str) -> bytes:
