@@ -114,3 +114,27 @@ def test_an_unlisted_provider_of_a_pair_not_chosen_is_a_warning() -> None:
     chosen = listed_provider_findings(pairs, "arn:aws:iam::1:role/S", listed, "Role")
     assert [f.rule.id for f in chosen] == ["SC-POL-014"]
     assert listed_provider_findings(pairs, "arn:aws:iam::1:role/R", listed, "Role") == []
+
+
+def test_only_the_named_providers_metadata_is_trusted(run_cli: RunCli, tmp_path: Path) -> None:
+    """Found in review: every --provider file's metadata was trusted, so a response signed by
+    another provider's IdP (one an attacker runs) was valid against the provider the request
+    names. AWS verifies with the named provider's metadata only."""
+    import testidp
+
+    other = testidp.idp("other-provider-idp", entity_id="https://other.example.test/saml")
+    (tmp_path / "other.json").write_text(
+        json.dumps(
+            {
+                "Arn": "arn:aws:iam::123456789012:saml-provider/Other",
+                "SAMLMetadataDocument": testidp.metadata(other).decode(),
+            }
+        )
+    )
+    response = tmp_path / "signed-by-other.xml"
+    response.write_bytes(testidp.response_xml(testidp.ResponseSpec(issuer=other.entity_id), other))
+    named = ("--provider-arn", "arn:aws:iam::123456789012:saml-provider/ExampleIdP")
+    both = (*_provider("provider-named"), "--provider", str(tmp_path / "other.json"), *named)
+    result = run_cli("check", str(response), *AT, *both, "--format", "json")
+    assert result.exit_code == 1, result.stdout
+    assert json.loads(result.stdout)["results"][0]["signature"]["status"] != "valid"

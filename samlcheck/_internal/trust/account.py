@@ -59,8 +59,9 @@ def with_role_duration(options: CheckOptions) -> CheckOptions:
 def apply_providers(
     options: CheckOptions, states: Sequence[ProviderState], listed: tuple[str, ...] | None = None
 ) -> CheckOptions:
-    """`options` with the providers' metadata as trust anchors and, from the provider the request
-    names, its ARN, encryption mode and key list; `listed`: the provider ARNs in the account."""
+    """`options` with, from the provider the request names, its metadata as the trust anchors, its
+    ARN, encryption mode and key list (the other providers are never trusted); `listed`: the
+    provider ARNs in the account."""
     if listed is not None:
         unlisted = [s for s in states if s.arn is not None and s.arn not in listed]
         if unlisted:
@@ -85,10 +86,9 @@ def apply_providers(
             f"{chosen.source}",
             _DROP,
         )
-    documents = tuple(_metadata(state) for state in states)
-    return dataclasses.replace(
+    return dataclasses.replace(  # only the named provider's metadata: AWS verifies with it alone
         options,
-        metadata=options.metadata + documents,
+        metadata=(*options.metadata, _metadata(chosen)),
         provider_arn=arn,
         encryption_mode=options.encryption_mode or mode,
         provider_keys=tuple(key.key_id for key in chosen.keys),
