@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -268,8 +267,3 @@ def find_all(element: etree._Element, path: str) -> list[etree._Element]:
     """Elements matching an XPath over the known namespace prefixes."""
     found = element.xpath(path, namespaces=NS)
     return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
-
-
-def iter_elements(element: etree._Element) -> Iterator[etree._Element]:
-    """Every element in the subtree (comments and processing instructions skipped)."""
-    return (e for e in element.iter() if isinstance(e.tag, str))

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from samlcheck._internal.report import Report
 
-FORMATS = ("text", "json", "junit", "sarif", "github")
-"""Every format a report renders to: for people, for tools, and for CI."""
-
 
 def render(
     report: Report,
