@@ -74,7 +74,7 @@ def _signed(foo: str) -> bytes:
 def _status(data: bytes, tmp_path: Path) -> str:
     cert = tmp_path / "idp.pem"
     cert.write_bytes(testidp.idp().cert.public_bytes(serialization.Encoding.PEM))
-    return signature.analyse(parse(data), load_trust((), (cert,)), AT).status.value
+    return signature.analyse(parse(data), load_trust((), (cert,))).status.value
 
 
 def test_an_element_moved_out_of_the_default_namespace_is_never_valid(tmp_path: Path) -> None:

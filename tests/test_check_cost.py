@@ -37,7 +37,7 @@ def counted(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[A
 
 def analyse_valid() -> signature.SignatureAnalysis:
     doc = parse((FIXTURES / "responses" / "valid.xml").read_bytes())
-    return signature.analyse(doc, TRUST, AT)
+    return signature.analyse(doc, TRUST)
 
 
 TRUST = load_trust((FIXTURES / "idp" / "metadata.xml",), ())

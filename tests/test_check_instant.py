@@ -1,7 +1,8 @@
 """The check instant reaches only the code that judges time, not every level between (issue 10).
 
 The response check takes it once from its options (checks/response._Context); below, only the
-rules that compare an instant with it and the verification that sets signxml's clock take it.
+rules that compare an instant with it take it: signature verification ignores certificate validity
+(IAM does), so the signature stage takes no instant.
 """
 
 from __future__ import annotations
@@ -16,15 +17,6 @@ TAKES_THE_INSTANT = {
     "rules/metadata.py": {"validity_findings", "certificate_findings", "_validity_finding"},
     "rules/response.py": {"time_findings", "_late"},
     "rules/signature.py": {"signature_findings", "_anchor_expiry"},
-    # the signature stage: its entry points, and signxml's verification time
-    "stages/signature.py": {
-        "analyse",
-        "_signatures",
-        "check_signature",
-        "_attempt",
-        "verify_pinned",
-        "verification_instant",
-    },
 }
 
 

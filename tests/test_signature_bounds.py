@@ -40,9 +40,9 @@ def attempts(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     calls: list[Any] = []
     real = signature._attempt
 
-    def counted(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) -> Any:
+    def counted(parent: etree._Element, cert: x509.Certificate) -> Any:
         calls.append(cert)
-        return real(parent, cert, at)
+        return real(parent, cert)
 
     monkeypatch.setattr(signature, "_attempt", counted)
     return calls
@@ -84,7 +84,7 @@ def test_keyinfo_certificates_past_the_cap_are_counted_not_read(attempts: list[A
     extra = MAX_KEYINFO_CERTS + 20
     data = _with_keyinfo_certs(fixtures_responses.rotated_idp(), _certs(extra))
     result = _check(data)
-    (check,) = signature.analyse(parse(data), _trust(METADATA), AT).signatures
+    (check,) = signature.analyse(parse(data), _trust(METADATA)).signatures
     assert len(check.key_info) == MAX_KEYINFO_CERTS
     assert check.key_info_unread == extra + 1 - MAX_KEYINFO_CERTS
     assert result.signature.status == "invalid"

@@ -51,7 +51,7 @@ def test_the_strings_of_the_json_report_are_unchanged() -> None:
 def test_the_summary_carries_a_plain_string_status() -> None:
     doc = parse((FIXTURES / "responses" / "valid.xml").read_bytes())
     trust = load_trust((FIXTURES / fixtures_responses.METADATA,), ())
-    summary = signature.analyse(doc, trust, AT).summary
+    summary = signature.analyse(doc, trust).summary
     assert type(summary.status) is str and summary.status == "valid"
     assert summary.signed == ("Response", "Assertion")
 

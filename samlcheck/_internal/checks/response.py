@@ -131,7 +131,7 @@ def check_loaded(
         decrypted = decryption.document
         shape = dataclasses.replace(shape, decrypted=decrypted is not None)
 
-    analysis = analyse(doc, trust, context.at, decrypted)
+    analysis = analyse(doc, trust, decrypted)
     root = (decrypted or doc).root
     claims = read_claims(root, analysis.view)
     findings.extend(response.status_findings(claims))
@@ -268,7 +268,7 @@ def _rotation(
         if element is None:
             continue
         root = check.raw.getroottree().getroot()
-        again = check_signature(element, root, current.anchors, context.at)
+        again = check_signature(element, root, current.anchors)
         if again.anchor is not None and again.verified:
             held.setdefault(again.anchor.facts.sha256, (again.anchor, []))[1].append(check)
         else:

@@ -27,13 +27,27 @@ C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 """Canonical XML 1.0 (inclusive): also XML DSig's default for a Reference without a c14n."""
 XML_NS = "{http://www.w3.org/XML/1998/namespace}"
 
-_DIGESTS = {
+C14N_METHODS = (
+    C14N,
+    C14N + "#WithComments",
+    EXC_C14N,
+    EXC_C14N_WITH_COMMENTS,
+    "http://www.w3.org/2006/12/xml-c14n11",
+    "http://www.w3.org/2006/12/xml-c14n11#WithComments",
+)
+"""The canonicalisation algorithms verified (C14N 1.1 is canonicalised as 1.0)."""
+DIGEST_METHODS = {
     "http://www.w3.org/2000/09/xmldsig#sha1": "sha1",
     "http://www.w3.org/2001/04/xmldsig-more#sha224": "sha224",
     "http://www.w3.org/2001/04/xmlenc#sha256": "sha256",
     "http://www.w3.org/2001/04/xmldsig-more#sha384": "sha384",
     "http://www.w3.org/2001/04/xmlenc#sha512": "sha512",
+    **{
+        f"http://www.w3.org/2007/05/xmldsig-more#sha3-{n}": f"sha3_{n}"
+        for n in ("224", "256", "384", "512")
+    },
 }
+"""The DigestMethods verified, by URI: their hashlib names."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,7 @@ def copy_element(element: etree._Element) -> etree._Element:
 
 
 def _digest(data: bytes, method: str) -> bytes | None:
-    name = _DIGESTS.get(method)
+    name = DIGEST_METHODS.get(method)
     return hashlib.new(name, data).digest() if name else None
 
 
@@ -84,15 +98,14 @@ def canonicalise(
     namespace declared on an ancestor it writes xmlns="" on grandchildren, and it drops the xml:*
     attributes inclusive C14N inherits. So the element is re-rooted (serialised with every
     namespace in scope, parsed again) and, for inclusive C14N, given the `inherited` xml:*
-    attributes (default: its ancestors').
+    attributes (default: its ancestors'). An element alone in its document needs neither.
     """
     exclusive = algorithm.startswith(EXC_C14N)
-    root = copy_element(element)
-    if not exclusive:
-        extra = inherited_xml(element) if inherited is None else inherited
-        for name, value in extra.items():
-            if name not in root.attrib:
-                root.set(name, value)
+    given = {} if exclusive else inherited_xml(element) if inherited is None else inherited
+    extra = {name: value for name, value in given.items() if name not in element.attrib}
+    root = element if not extra and _alone(element) else copy_element(element)
+    for name, value in extra.items():
+        root.set(name, value)
     data = etree.tostring(
         root,
         method="c14n",
@@ -106,6 +119,13 @@ def canonicalise(
         if default:
             return _declare_default(data, default)
     return data
+
+
+def _alone(element: etree._Element) -> bool:
+    """The root of its document, with no comment or processing instruction beside it."""
+    return (
+        element.getparent() is None and element.getprevious() is None and element.getnext() is None
+    )
 
 
 def _refuse_default_below(root: etree._Element, default: str | None) -> None:

@@ -140,17 +140,14 @@ def _verify_with(
 ) -> tuple[str, None] | tuple[None, etree._Element]:
     """(None, the signed view) when the root signature verifies with `cert` and covers the root;
     else (why not, None)."""
-    from signxml.exceptions import InvalidInput, InvalidSignature
-
-    from samlcheck._internal.stages.signature import verify_pinned
+    from samlcheck._internal.stages.verify import Malformed, verify
 
     try:
-        verified = verify_pinned(doc.root, cert)
-    except (InvalidSignature, InvalidInput) as error:  # InvalidDigest/Certificate subclass these
-        return str(error).rstrip(": ") or type(error).__name__, None
-    except (ValueError, TypeError, etree.LxmlError) as error:
-        return f"the signature cannot be processed ({error})", None
-    signed = getattr(verified, "signed_xml", None)
-    if signed is None or signed.tag != doc.root.tag or signed.get("ID") != doc.root.get("ID"):
+        signed = verify(doc.root, cert)
+    except Malformed as error:  # DigestMismatch and SignatureMismatch too
+        return str(error), None
+    except (ValueError, etree.LxmlError):
+        return "the signed content cannot be canonicalised", None
+    if signed.tag != doc.root.tag or signed.get("ID") != doc.root.get("ID"):
         return "the signature is valid but does not cover the whole document", None
     return None, signed

@@ -1,43 +1,33 @@
-"""XML signature verification with signxml, SAML signature-profile checks and the SIGNED VIEW.
+"""Signature verdicts, SAML signature-profile checks and the SIGNED VIEW.
 
-Each ds:Signature is verified on its own parent element (a copy), against each anchor pinned as
-`x509_cert`, with `location="./"` and `id_attribute="ID"`. Only `VerifyResult.signed_xml` (the
-canonical form of what the digest covered: no comments, the enveloped signature removed) feeds
-the signed view, and only when the signature sits where the SAML profile says (on the Response
-or on an Assertion that is a child of it) and references its own parent. So a wrapped, moved or
-duplicated element can never supply a claim.
+Each ds:Signature is verified (stages/verify.py) on its own parent element, against each anchor's
+pinned certificate. Only the canonical form of what the digest covered (no comments, the enveloped
+signature removed) feeds the signed view, and only when the signature sits where the SAML profile
+says (on the Response or on an Assertion that is a child of it) and references its own parent. So
+a wrapped, moved or duplicated element can never supply a claim.
 
 Failures are diagnosed rather than just reported: a digest that no longer matches (the key is
 right, the content changed; recomputed here per reference, with a pretty-printing test), a key
 none of the anchors holds (compared with the certificate in KeyInfo) and malformed signatures.
-Anchor expiry never fails a check (IAM ignores metadata certificate expiry): verification runs at
-an instant inside the anchor's validity and expiry is reported separately. signxml canonicalises
-with samlcheck's `canonicalise`: through lxml its own departs from C14N for a document subset.
+Anchor expiry never fails a check (IAM ignores metadata certificate expiry): verification does not
+look at validity, and expiry is reported separately.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import functools
-import warnings
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from cryptography.utils import CryptographyDeprecationWarning
 from lxml import etree
 
 from samlcheck._internal.describe import near_miss
 from samlcheck._internal.inputs.xml import NS, XmlDocument, path_of, qname, safe_parser, text
 from samlcheck._internal.report import SignatureSummary
 from samlcheck._internal.stages.digests import (
-    C14N,
-    EXC_C14N,
     DigestCheck,
-    canonicalise,
     copy_element,
-    inherited_xml,
     recompute_digests,
     strip_whitespace,
 )
@@ -50,6 +40,14 @@ from samlcheck._internal.stages.profile import (
     document_violations,
     injected_text,
     signature_violations,
+)
+from samlcheck._internal.stages.verify import (
+    DigestMismatch,
+    Malformed,
+    SignatureMismatch,
+    missing_value,
+    public_key,
+    verify,
 )
 
 if TYPE_CHECKING:
@@ -254,6 +252,7 @@ def _described(cert: x509.Certificate) -> KeyInfoCert:
     return KeyInfoCert(cert, describe(cert))
 
 
+@functools.lru_cache(maxsize=256)
 def _public_key(cert: x509.Certificate) -> bytes | None:
     """The certificate's SubjectPublicKeyInfo (DER), None when its key cannot be read."""
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -280,170 +279,26 @@ def _candidates(
 # --- verification ------------------------------------------------------------------------------
 
 
-def missing_value(signature: etree._Element) -> str | None:
-    """Why the signature is invalid under any key, when its SignatureValue or a DigestValue is
-    absent or empty (there is nothing to verify), else None."""
-    value = signature.find("ds:SignatureValue", NS)
-    if value is None or not text(value).strip():
-        state = "absent" if value is None else "empty"
-        return (
-            f"the SignatureValue is {state}: a signature without a value is invalid under any key"
-        )
-    for reference in signature.findall("ds:SignedInfo/ds:Reference", NS):
-        digest = reference.find("ds:DigestValue", NS)
-        if digest is None or not text(digest).strip():
-            state = "absent" if digest is None else "empty"
-            return (
-                f"the DigestValue of Reference {reference.get('URI')!r} is {state}: a signature "
-                "without a digest is invalid under any key"
-            )
-    return None
-
-
-def verification_instant(cert: x509.Certificate, at: dt.datetime) -> dt.datetime:
-    """`at` if the certificate is valid then, else an instant inside its validity period."""
-    start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
-    if start <= at <= end:
-        return at
-    return start + (end - start) / 2
-
-
-def verify_pinned(
-    element: etree._Element, cert: x509.Certificate, at: dt.datetime | None = None
-) -> Any:
-    """Verify the ds:Signature child of `element` with `cert`: samlcheck's one signxml policy.
-
-    The certificate is pinned (KeyInfo is never trusted), the signature has one Reference, HMAC is
-    refused (a shared secret proves nothing about the IdP), SHA-1 is allowed so that it can be
-    reported rather than hidden, and the check runs at `at` (default: now) or, when the
-    certificate is not valid then, at an instant inside its validity: IAM ignores metadata
-    certificate expiry. Returns signxml's VerifyResult; raises signxml's exceptions.
-    """
-    from signxml.exceptions import InvalidSignature
-    from signxml.verifier import SignatureConfiguration
-
-    signature = element.find("ds:Signature", NS)
-    problem = missing_value(signature) if signature is not None else None
-    if problem is not None:  # signxml would raise a TypeError about None
-        raise InvalidSignature(problem)
-    when = at if at is not None else dt.datetime.now(dt.timezone.utc)
-    config = SignatureConfiguration(
-        **_pinned_policy(), verification_time=verification_instant(cert, when)
-    )
-    with warnings.catch_warnings():  # signxml reads the serial: no warning for a negative one
-        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-        return _verifier_class()(inherited_xml(element, own=True)).verify(
-            etree.tostring(element, with_tail=False),
-            x509_cert=cert,
-            id_attribute="ID",
-            parser=safe_parser(),
-            expect_config=config,
-        )
-
-
-@functools.cache
-def _pinned_policy() -> dict[str, Any]:
-    """The fixed part of `verify_pinned`'s signxml configuration, built once (the algorithm sets
-    cost more to build than a verification's RSA operation)."""
-    from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
-
-    return {
-        "default_reference_c14n_method": CanonicalizationMethod(C14N),
-        "require_x509": True,
-        "location": "./",
-        "expect_references": 1,
-        "signature_methods": frozenset(m for m in SignatureMethod if not m.name.startswith("HMAC")),
-        "digest_algorithms": frozenset(DigestAlgorithm),
-        "ignore_ambiguous_key_info": True,
-    }
-
-
-@functools.cache
-def _verifier_class() -> Any:
-    """signxml's XMLVerifier canonicalising with `canonicalise`: signxml canonicalises SignedInfo
-    as a child of its Signature, which lxml gets wrong (see `canonicalise`), and it keeps comments
-    in a same-document Reference, which XML DSig removes. signxml verifies a copy of the signed
-    element, so `inherited` holds the xml:* attributes that element has and inherits."""
-    from signxml.verifier import XMLVerifier
-
-    signed_info = qname("ds", "SignedInfo")
-
-    class Verifier(XMLVerifier):  # type: ignore[misc]
-        def __init__(self, inherited: dict[str, str]) -> None:
-            super().__init__()
-            self.inherited = inherited
-
-        @classmethod
-        def schemas(cls) -> list[etree.XMLSchema]:
-            return [_exc_c14n_schema()]
-
-        def _c14n(self, nodes: Any, algorithm: Any, inclusive_ns_prefixes: Any = None) -> bytes:
-            return b"".join(
-                canonicalise(
-                    node,
-                    algorithm.value,
-                    inclusive_ns_prefixes or (),
-                    comments=node.tag == signed_info,
-                    inherited={**self.inherited, **inherited_xml(node)},
-                )
-                for node in (nodes if isinstance(nodes, list) else [nodes])
-            )
-
-    return Verifier
-
-
-@functools.cache
-def _exc_c14n_schema() -> etree.XMLSchema:
-    """signxml's XML DSig schema plus exc-C14N's InclusiveNamespaces. CanonicalizationMethod's
-    content is validated strictly, so without it signxml refuses a SignedInfo that carries a
-    PrefixList. PrefixList is a string: its '#default' token is not an NMTOKEN."""
-    import importlib.resources
-
-    dsig = importlib.resources.files("signxml.schemas").joinpath("xmldsig1-schema.xsd")
-    schema = f"""<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="{EXC_C14N}"
-        elementFormDefault="qualified">
-      <import namespace="{NS["ds"]}" schemaLocation="{Path(str(dsig)).as_uri()}"/>
-      <element name="InclusiveNamespaces">
-        <complexType><attribute name="PrefixList" type="string"/></complexType>
-      </element>
-    </schema>"""
-    return etree.XMLSchema(etree.fromstring(schema))
-
-
-def _attempt(parent: etree._Element, cert: x509.Certificate, at: dt.datetime) -> Verification:
+def _attempt(parent: etree._Element, cert: x509.Certificate) -> Verification:
     """Verify with one certificate: valid (with the signed XML) or why not (digest, key,
     malformed)."""
-    from signxml.exceptions import InvalidDigest, InvalidSignature, SignXMLException
-
     try:
-        result = verify_pinned(parent, cert, at)
-    except InvalidDigest as error:
+        signed = verify(parent, cert)
+    except DigestMismatch as error:
         return Verification(Outcome.DIGEST_MISMATCH, str(error))
-    except InvalidSignature as error:
-        if "Signature verification failed" in str(error) or "Signature mismatch" in str(error):
-            return Verification(Outcome.KEY_NOT_TRUSTED, str(error))
+    except SignatureMismatch as error:
+        return Verification(Outcome.KEY_NOT_TRUSTED, str(error))
+    except Malformed as error:
         return Verification(Outcome.MALFORMED, str(error))
-    except (SignXMLException, etree.DocumentInvalid, etree.XMLSyntaxError, ValueError) as error:
-        return Verification(Outcome.MALFORMED, str(error) or type(error).__name__)
-    except Exception as error:  # signxml raises bare errors on some malformed input
-        return Verification(Outcome.MALFORMED, f"{type(error).__name__}: {error}")
-    return Verification(Outcome.VALID, "", signed=result.signed_xml)
-
-
-@dataclass(frozen=True)
-class _Signed:
-    """The element a ds:Signature signs and the instant it is verified at: what every attempt
-    with a candidate certificate shares."""
-
-    parent: etree._Element
-    at: dt.datetime
-
-    def attempt(self, cert: x509.Certificate) -> Verification:
-        return _attempt(self.parent, cert, self.at)
+    except ValueError as error:  # canonicalise refuses a layout it cannot do right
+        return Verification(Outcome.MALFORMED, str(error))
+    except etree.LxmlError:
+        return Verification(Outcome.MALFORMED, "the signed content cannot be canonicalised")
+    return Verification(Outcome.VALID, "", signed=signed)
 
 
 def check_signature(
-    signature: etree._Element, root: etree._Element, anchors: tuple[Anchor, ...], at: dt.datetime
+    signature: etree._Element, root: etree._Element, anchors: tuple[Anchor, ...]
 ) -> SignatureCheck:
     """Verify one ds:Signature and describe it."""
     parent = signature.getparent()
@@ -453,12 +308,11 @@ def check_signature(
     references = signature.findall("ds:SignedInfo/ds:Reference", NS)
     key_info, key_value_only, unread = _key_info(signature)
     tried, named, untried = _candidates(anchors, key_info)
-    signed = _Signed(parent, at)
-    verification = _verify(signature, signed, tried, named, key_info, method, unread)
+    verification = _verify(signature, parent, tried, named, key_info, method, unread)
     anchor = verification.anchor
     reindented = verification.outcome in (Outcome.DIGEST_MISMATCH, Outcome.ALTERED) and (
         _verifies_without_indentation(
-            signed, (anchor,) if anchor is not None else named or tried, key_info
+            parent, (anchor,) if anchor is not None else named or tried, key_info
         )
     )
     return SignatureCheck(
@@ -493,7 +347,7 @@ def check_signature(
 
 def _verify(
     signature: etree._Element,
-    signed: _Signed,
+    parent: etree._Element,
     tried: tuple[Anchor, ...],
     named: tuple[Anchor, ...],
     key_info: tuple[KeyInfoCert, ...],
@@ -509,21 +363,21 @@ def _verify(
     problem = missing_value(signature)
     if problem is not None:
         return Verification(Outcome.MALFORMED, problem)
-    return _outcome(signed, tried, named, key_info, method, unread)
+    return _outcome(parent, tried, named, key_info, method, unread)
 
 
 def _verifies_without_indentation(
-    signed: _Signed, anchors: tuple[Anchor, ...], key_info: tuple[KeyInfoCert, ...]
+    parent: etree._Element, anchors: tuple[Anchor, ...], key_info: tuple[KeyInfoCert, ...]
 ) -> bool:
     """Does the signature verify once whitespace-only text is removed (SignedInfo too)?"""
-    if not signed.parent.xpath("boolean(.//text()[normalize-space(.) = ''])"):
+    if not parent.xpath("boolean(.//text()[normalize-space(.) = ''])"):
         return False  # nothing to remove: no need to verify again
-    compact = copy_element(signed.parent)
+    compact = copy_element(parent)
     strip_whitespace(compact)
     certs = [a.certificate for a in anchors] or [
         k.certificate for k in key_info if k.certificate is not None
     ]
-    return any(_Signed(compact, signed.at).attempt(c).outcome is Outcome.VALID for c in certs)
+    return any(_attempt(compact, c).outcome is Outcome.VALID for c in certs)
 
 
 def _key_fits(method: str, cert: x509.Certificate) -> bool:
@@ -531,7 +385,10 @@ def _key_fits(method: str, cert: x509.Certificate) -> bool:
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
 
     name = method.rsplit("#", 1)[-1].lower()
-    key = cert.public_key()
+    try:
+        key = public_key(cert)
+    except Malformed:
+        return False
     if name.startswith("ecdsa"):
         return isinstance(key, ec.EllipticCurvePublicKey)
     if name.startswith("dsa"):
@@ -542,7 +399,7 @@ def _key_fits(method: str, cert: x509.Certificate) -> bool:
 
 
 def _outcome(
-    signed: _Signed,
+    parent: etree._Element,
     anchors: tuple[Anchor, ...],
     named: tuple[Anchor, ...],
     key_info: tuple[KeyInfoCert, ...],
@@ -552,16 +409,16 @@ def _outcome(
     """Try the anchors given (`named`: those whose key KeyInfo carries); when none verifies,
     find out why from the KeyInfo certificates."""
     if not anchors:
-        return _self_verified(signed, key_info)
-    return _by_anchors(signed, anchors, method) or _unverified(signed, named, key_info, unread)
+        return _self_verified(parent, key_info)
+    return _by_anchors(parent, anchors, method) or _unverified(parent, named, key_info, unread)
 
 
-def _self_verified(signed: _Signed, key_info: tuple[KeyInfoCert, ...]) -> Verification:
+def _self_verified(parent: etree._Element, key_info: tuple[KeyInfoCert, ...]) -> Verification:
     """Without anchors: verified with the first KeyInfo certificate only (it proves nothing)."""
     embedded = [k.certificate for k in key_info if k.certificate is not None]
     if not embedded:
         return Verification(Outcome.KEY_UNKNOWN, "no trust anchor and no certificate in KeyInfo")
-    attempt = signed.attempt(embedded[0])
+    attempt = _attempt(parent, embedded[0])
     if attempt.outcome is Outcome.VALID:
         return replace(
             attempt,
@@ -571,7 +428,9 @@ def _self_verified(signed: _Signed, key_info: tuple[KeyInfoCert, ...]) -> Verifi
     return attempt
 
 
-def _by_anchors(signed: _Signed, anchors: tuple[Anchor, ...], method: str) -> Verification | None:
+def _by_anchors(
+    parent: etree._Element, anchors: tuple[Anchor, ...], method: str
+) -> Verification | None:
     """Valid or a digest mismatch with the first anchor that says so; malformed when every
     anchor whose key type could make the signature finds it malformed; else None.
 
@@ -583,7 +442,7 @@ def _by_anchors(signed: _Signed, anchors: tuple[Anchor, ...], method: str) -> Ve
         if not _key_fits(method, anchor.certificate):
             other_failure = True
             continue
-        attempt = signed.attempt(anchor.certificate)
+        attempt = _attempt(parent, anchor.certificate)
         if attempt.outcome is Outcome.VALID:
             return replace(attempt, detail=f"verified with {anchor.source}", anchor=anchor)
         if attempt.outcome is Outcome.DIGEST_MISMATCH:
@@ -596,7 +455,10 @@ def _by_anchors(signed: _Signed, anchors: tuple[Anchor, ...], method: str) -> Ve
 
 
 def _unverified(
-    signed: _Signed, named: tuple[Anchor, ...], key_info: tuple[KeyInfoCert, ...], unread: int
+    parent: etree._Element,
+    named: tuple[Anchor, ...],
+    key_info: tuple[KeyInfoCert, ...],
+    unread: int,
 ) -> Verification:
     """Why no anchor verifies: the signature was altered, or a key no anchor holds signed it."""
     if named:
@@ -607,7 +469,7 @@ def _unverified(
         )
     embedded = [k.certificate for k in key_info if k.certificate is not None]
     for certificate in embedded:
-        if signed.attempt(certificate).outcome in (Outcome.VALID, Outcome.DIGEST_MISMATCH):
+        if _attempt(parent, certificate).outcome in (Outcome.VALID, Outcome.DIGEST_MISMATCH):
             return Verification(
                 Outcome.KEY_NOT_TRUSTED,
                 "signed by the key of the KeyInfo certificate, which no anchor holds",
@@ -746,7 +608,7 @@ unexamined signature."""
 
 
 def _signatures(
-    doc: XmlDocument, trust: Trust, at: dt.datetime, decrypted: bool
+    doc: XmlDocument, trust: Trust, decrypted: bool
 ) -> tuple[list[SignatureCheck], int]:
     """The checks of the first MAX_VERIFIED_SIGNATURES signatures, and how many were left."""
     checks: list[SignatureCheck] = []
@@ -759,7 +621,7 @@ def _signatures(
             left += 1
             continue
         anchors = _anchors_for(trust, _own_issuer(parent))
-        check = check_signature(signature, doc.root, anchors, at)
+        check = check_signature(signature, doc.root, anchors)
         if decrypted:
             check = replace(check, decrypted=True)
         checks.append(check)
@@ -772,7 +634,7 @@ def _signed_child_assertion(signed_response: etree._Element) -> etree._Element |
 
 
 def analyse(
-    doc: XmlDocument, trust: Trust, at: dt.datetime, decrypted: XmlDocument | None = None
+    doc: XmlDocument, trust: Trust, decrypted: XmlDocument | None = None
 ) -> SignatureAnalysis:
     """Verify every signature of a response and build the signed view.
 
@@ -780,10 +642,10 @@ def analyse(
     Assertion: the Response signature is verified on `doc` (it covers the ciphertext), the
     Assertion's own signature on `decrypted`.
     """
-    checks, unexamined = _signatures(doc, trust, at, decrypted=False)
+    checks, unexamined = _signatures(doc, trust, decrypted=False)
     working = doc
     if decrypted is not None:
-        inner, unexamined = _signatures(decrypted, trust, at, decrypted=True)
+        inner, unexamined = _signatures(decrypted, trust, decrypted=True)
         checks = [c for c in checks if c.covers is Covers.RESPONSE] + [
             c for c in inner if c.covers is not Covers.RESPONSE
         ]
