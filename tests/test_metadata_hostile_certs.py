@@ -148,24 +148,30 @@ def test_empty_xsi_type_on_a_nested_entity_is_a_schema_finding_not_a_crash() -> 
     entity.set("{http://www.w3.org/2001/XMLSchema-instance}type", "")
     result = check_metadata(fm.xml_bytes(fm.aggregate(entity)), "idp.xml", at=AT)
     schema = [f for f in result.findings if f.rule is rules.SCHEMA_INVALID]
-    assert len(schema) == 1 and "xsi:type '' on EntityDescriptor" in schema[0].message
-    assert schema[0].location.endswith("/EntitiesDescriptor/EntityDescriptor")
+    assert len(schema) == 1 and "xsi:type '' on md:EntityDescriptor" in schema[0].message
+    assert schema[0].location.endswith("/md:EntitiesDescriptor/md:EntityDescriptor")
 
 
 def test_base64_schema_error_names_the_element_and_its_fix() -> None:
     data = fm.xml_bytes(fm.idp_metadata(keys=[("signing", "MIIB!notbase64")]))
     result = check_metadata(data, "idp.xml", at=AT)
     (schema,) = [f for f in result.findings if f.rule is rules.SCHEMA_INVALID]
-    assert schema.message.startswith("X509Certificate must hold base64")
+    assert schema.message.startswith("ds:X509Certificate must hold base64")
     assert "atomic type" not in schema.message and "xs:base64Binary" not in schema.message
     assert schema.fix == rules.CERTIFICATE_UNREADABLE.fix
 
 
 @pytest.mark.parametrize("value", ["md:Nope", "Nope"])
-def test_xsi_type_naming_an_undefined_type_stops_validation_with_our_words(value: str) -> None:
+def test_xsi_type_naming_an_undefined_type_is_named_in_our_words_and_validation_goes_on(
+    value: str,
+) -> None:
     entity = fm.idp_metadata()
     entity.set("{http://www.w3.org/2001/XMLSchema-instance}type", value)
+    entity.set("validUntil", "tomorrow")  # after the xsi:type: still found
     result = check_metadata(fm.xml_bytes(fm.aggregate(entity)), "idp.xml", at=AT)
-    (schema,) = [f for f in result.findings if f.rule is rules.SCHEMA_INVALID]
-    assert schema.message.startswith("validation stopped at an xsi:type attribute that names")
-    assert "global component" not in schema.message
+    first, second = [f for f in result.findings if f.rule is rules.SCHEMA_INVALID]
+    assert first.message == (
+        f"xsi:type '{value}' on md:EntityDescriptor names no schema type; remove the attribute"
+    )
+    assert second.message.startswith("attribute validUntil of md:EntityDescriptor holds 'tomorrow'")
+    assert not [w for w in ("QName", "resolve", "Element '") if w in first.message + second.message]

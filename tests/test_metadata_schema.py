@@ -1,250 +1,209 @@
-"""The metadata schema: built at most once per run, cached across runs, robust cache fallback."""
+"""The metadata schema: lxml (libxml2) validation, built once per run, messages in our words."""
 
 from __future__ import annotations
 
-import os
-import pickle
-from collections.abc import Iterator
+import re
 from pathlib import Path
 
 import pytest
 import testidp
+from lxml import etree
 
 from samlcheck._internal.inputs import xml
 from samlcheck._internal.trust import schema
 
-
-@pytest.fixture()
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty cache home and a fresh per-run memo; the memo is reset afterwards too."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    schema.metadata_schema.cache_clear()
-    yield tmp_path / "samlcheck"
-    schema.metadata_schema.cache_clear()
+LIBRARY_WORDS = ("Element '", "atomic type", "Expected is", "facet", "{urn:", "xs:", "QName")
+"""Pieces of libxml2's messages that must never reach the user."""
 
 
-def _count_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-    real = schema.build
-
-    def counting() -> object:
-        calls.append(1)
-        return real()
-
-    monkeypatch.setattr(schema, "build", counting)
-    return calls
+def _metadata(old: bytes = b"", new: bytes = b"", pretty: bool = True) -> bytes:
+    """The test IdP's metadata, one element a line, with `old` replaced by `new` once."""
+    root = etree.fromstring(testidp.metadata(testidp.idp()))
+    data = etree.tostring(root, pretty_print=pretty) if pretty else etree.tostring(root)
+    return data.replace(old, new, 1) if old else data
 
 
-def test_schema_is_built_once_per_run(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    builds = _count_builds(monkeypatch)
-    first = schema.metadata_schema()
-    assert schema.metadata_schema() is first
-    assert builds == [1]
+def _errors(data: bytes, limit: int = 5) -> tuple[schema.SchemaError, ...]:
+    return schema.validate(xml.parse(data).root, limit)
 
 
-def test_second_run_loads_the_cached_schema(
-    cache_home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    builds = _count_builds(monkeypatch)
-    schema.metadata_schema()
-    cached = list(cache_home.glob("metadata-schema-*.pickle"))
-    assert len(cached) == 1 and cached[0].name == schema.cache_key()
-    assert oct(cache_home.stat().st_mode & 0o777) == "0o700"
-    schema.metadata_schema.cache_clear()  # a new run
-    reloaded = schema.metadata_schema()
-    assert builds == [1]
-    assert reloaded.built
+def test_schema_is_built_once_per_run() -> None:
+    assert schema.metadata_schema() is schema.metadata_schema()
 
 
-def test_corrupt_cache_falls_back_to_a_fresh_build(
-    cache_home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cache_home.mkdir()
-    (cache_home / schema.cache_key()).write_bytes(b"\x80\x05not a pickle")
-    builds = _count_builds(monkeypatch)
-    assert schema.metadata_schema().built
-    assert builds == [1]
-    assert pickle.loads((cache_home / schema.cache_key()).read_bytes()).built  # repaired
+def test_valid_metadata_has_no_error() -> None:
+    assert _errors(_metadata()) == ()
 
 
-def test_foreign_object_in_cache_is_ignored(
-    cache_home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cache_home.mkdir()
-    (cache_home / schema.cache_key()).write_bytes(pickle.dumps({"not": "a schema"}))
-    builds = _count_builds(monkeypatch)
-    schema.metadata_schema()
-    assert builds == [1]
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into a read-only directory")
-def test_unwritable_cache_still_validates(cache_home: Path) -> None:
-    cache_home.mkdir(mode=0o500)
-    try:
-        doc = xml.parse(testidp.metadata(testidp.idp()))
-        assert schema.validate(doc.root) == ()
-        assert list(cache_home.iterdir()) == []
-    finally:
-        cache_home.chmod(0o700)
-
-
-def test_cache_home_that_is_a_file_still_validates(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("not a directory")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    schema.metadata_schema.cache_clear()
-    try:
-        doc = xml.parse(testidp.metadata(testidp.idp()))
-        assert schema.validate(doc.root) == ()
-    finally:
-        schema.metadata_schema.cache_clear()
-
-
-def test_cache_key_changes_with_the_vendored_xsds(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    before = schema.cache_key()
-    copy = tmp_path / "xsd"
-    copy.mkdir()
-    for path in schema.XSD_DIR.glob("*.xsd"):
-        (copy / path.name).write_bytes(path.read_bytes())
-    monkeypatch.setattr(schema, "XSD_DIR", copy)
-    assert schema.cache_key() == before
-    (copy / "saml-schema-metadata-2.0.xsd").write_bytes(b"<!-- changed -->")
-    assert schema.cache_key() != before
-
-
-def test_validation_reports_line_and_path() -> None:
-    data = testidp.metadata(testidp.idp()).replace(
-        b"<md:NameIDFormat", b"<md:Bogus/>\n<md:NameIDFormat"
-    )
-    (error,) = schema.validate(xml.parse(data).root)
+def test_validation_reports_the_line_and_path_of_the_unexpected_element() -> None:
+    data = _metadata(b"<md:NameIDFormat", b"\n<md:Bogus/><md:NameIDFormat", pretty=False)
+    (error,) = _errors(data)
     assert error.line == 2
-    assert error.path == "/md:EntityDescriptor/md:IDPSSODescriptor"
-    assert "md:Bogus" in error.reason
+    assert error.path == "/md:EntityDescriptor/md:IDPSSODescriptor/md:Bogus"
+    assert error.reason.startswith(
+        "md:Bogus is not allowed at this place in md:IDPSSODescriptor; allowed here: "
+        "md:KeyDescriptor, md:Organization"
+    )
 
 
 def test_validation_stops_at_the_limit() -> None:
-    bogus = b"<md:Bogus/>" * 10
-    data = testidp.metadata(testidp.idp()).replace(
-        b"</md:EntityDescriptor>", bogus + b"</md:EntityDescriptor>"
-    )
-    root = xml.parse(data).root
-    assert len(schema.validate(root)) > 3, "the fixture must have more errors than the limit"
-    assert len(schema.validate(root, limit=3)) == 3
+    data = _metadata().replace(b"Location=", b'foo="1" bar="2" Location=')  # 2 x 2 errors
+    assert len(_errors(data, limit=20)) > 3, "the fixture must have more errors than the limit"
+    assert len(_errors(data, limit=3)) == 3
 
 
-def test_schema_imports_resolve_locally() -> None:
-    assert schema._uri_mapper((schema.XSD_DIR / "xml.xsd").as_uri()).endswith("/XML/xml.xsd")
-    assert schema._uri_mapper("https://example.test/xml.xsd") == "https://example.test/xml.xsd"
-
-
-def test_schema_location_hints_in_the_document_are_not_followed(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import urllib.request
-
-    def no_network(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the validator tried to fetch a URL")
-
-    monkeypatch.setattr(urllib.request, "urlopen", no_network)
-    hint = (
-        b' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation='
-        b'"urn:example:ext https://schemas.invalid/ext.xsd"'
-    )
-    data = testidp.metadata(testidp.idp()).replace(
-        b"<md:EntityDescriptor", b"<md:EntityDescriptor" + hint, 1
-    )
-    assert schema.validate(xml.parse(data).root) == ()
-
-
-def test_stale_cache_files_are_removed_when_a_new_one_is_written(cache_home: Path) -> None:
-    cache_home.mkdir()
-    stale = cache_home / "metadata-schema-00000000000000000000000000000000.pickle"
-    stale.write_bytes(b"old")
-    unrelated = cache_home / "other.txt"
-    unrelated.write_text("kept")
-    schema.metadata_schema()
-    assert not stale.exists()
-    assert unrelated.exists()
-    assert (cache_home / schema.cache_key()).exists()
-
-
-class _Touch:
-    """A pickle that creates a file when loaded: stands for code run by unpickling."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self) -> tuple[object, tuple[Path]]:
-        return (Path.touch, (self.marker,))
-
-
-def _plant(cache_home: Path, marker: Path, dir_mode: int, file_mode: int) -> None:
-    cache_home.mkdir(mode=0o700)
-    planted = cache_home / schema.cache_key()
-    planted.write_bytes(pickle.dumps(_Touch(marker)))
-    planted.chmod(file_mode)
-    cache_home.chmod(dir_mode)
-
-
-def _planted_pickle_ran(monkeypatch: pytest.MonkeyPatch, marker: Path) -> bool:
-    """Load the schema, asserting it is built once, and say whether the planted pickle ran."""
-    builds = _count_builds(monkeypatch)
-    assert schema.metadata_schema().built
-    assert builds == [1]
-    return marker.exists()
-
-
-def test_a_private_cache_file_is_unpickled(
-    cache_home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The control for the next tests: a planted pickle does run when the cache is private."""
-    marker = cache_home.parent / "ran"
-    _plant(cache_home, marker, 0o700, 0o600)
-    assert _planted_pickle_ran(monkeypatch, marker)
+XSI = b' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+SSO = b'<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"'
 
 
 @pytest.mark.parametrize(
-    ("dir_mode", "file_mode"), [(0o700, 0o666), (0o700, 0o620), (0o777, 0o600)]
+    ("old", "new", "reason"),
+    [
+        (
+            SSO,
+            b"<md:SingleSignOnService",
+            "md:SingleSignOnService lacks the required attribute Binding",
+        ),
+        (
+            b"<md:IDPSSODescriptor",
+            b'<md:IDPSSODescriptor foo="1"',
+            "md:IDPSSODescriptor has an attribute the schema does not allow: foo",
+        ),
+        (
+            b"<md:IDPSSODescriptor",
+            b'<md:IDPSSODescriptor WantAuthnRequestsSigned="maybe"',
+            "attribute WantAuthnRequestsSigned of md:IDPSSODescriptor holds 'maybe', which is not "
+            "true, false, 1 or 0",
+        ),
+        (
+            b"<md:EntityDescriptor",
+            b'<md:EntityDescriptor validUntil="tomorrow"',
+            "attribute validUntil of md:EntityDescriptor holds 'tomorrow', which is not a date "
+            "and time such as 2030-01-01T00:00:00Z",
+        ),
+        (
+            b'use="signing"',
+            b'use="sign"',
+            "attribute use of md:KeyDescriptor holds 'sign'; allowed: encryption or signing",
+        ),
+        (
+            b'entityID="',
+            b'entityID="' + b"x" * 1100,
+            "attribute entityID of md:EntityDescriptor is 1,129 characters long; the schema "
+            "allows at most 1,024",
+        ),
+        (
+            b"<md:EntityDescriptor",
+            b'<md:EntityDescriptor ID="1a"',
+            "attribute ID of md:EntityDescriptor holds '1a', which is not an ID (a name that "
+            "starts with a letter or '_', without spaces or ':')",
+        ),
+        (
+            b"<md:KeyDescriptor",
+            b"hello<md:KeyDescriptor",
+            "md:IDPSSODescriptor holds text between its child elements, where only elements may be",
+        ),
+        (
+            b"<md:EntityDescriptor",
+            b"<md:EntityDescriptor" + XSI + b' xsi:type="md:Nope"',
+            "xsi:type 'md:Nope' on md:EntityDescriptor names no schema type; remove the attribute",
+        ),
+        (
+            b"<md:EntityDescriptor",
+            b"<md:EntityDescriptor" + XSI + b' xsi:type="md:EndpointType"',
+            "xsi:type 'md:EndpointType' on md:EntityDescriptor names a type that may not replace "
+            "the element's own; remove the attribute",
+        ),
+        (
+            b"<ds:X509Certificate>",
+            b"<ds:X509Certificate>!!!",
+            "ds:X509Certificate must hold base64 (letters, digits, '+', '/', '=' and whitespace) "
+            "and holds other characters",
+        ),
+        (
+            b"<ds:X509Certificate>",
+            b"<ds:X509Certificate>A",
+            "ds:X509Certificate is not whole base64: its length or '=' padding is wrong",
+        ),
+    ],
 )
-def test_cache_writable_by_others_is_never_unpickled(
-    cache_home: Path, monkeypatch: pytest.MonkeyPatch, dir_mode: int, file_mode: int
-) -> None:
-    marker = cache_home.parent / "ran"
-    _plant(cache_home, marker, dir_mode, file_mode)
-    assert not _planted_pickle_ran(monkeypatch, marker)
+def test_every_kind_of_violation_is_said_in_our_words(old: bytes, new: bytes, reason: str) -> None:
+    (error,) = _errors(_metadata(old, new))
+    assert error.reason == reason
+    assert not [word for word in LIBRARY_WORDS if word in error.reason]
+    assert error.line is not None and error.path.startswith("/md:EntityDescriptor")
 
 
-def test_cache_owned_by_another_user_is_never_unpickled(
-    cache_home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    marker = cache_home.parent / "ran"
-    _plant(cache_home, marker, 0o700, 0o600)
-    monkeypatch.setattr(os, "getuid", lambda: os.geteuid() + 1)
-    assert not _planted_pickle_ran(monkeypatch, marker)
+def test_two_elements_with_one_id_are_named_as_a_duplicate() -> None:
+    data = _metadata(b"<md:EntityDescriptor", b'<md:EntityDescriptor ID="a"').replace(
+        b"<md:IDPSSODescriptor", b'<md:IDPSSODescriptor ID="a"', 1
+    )
+    (error,) = _errors(data)
+    assert error.reason.endswith("the ID 'a' is used more than once in the document")
 
 
-def test_cache_file_that_is_a_symlink_is_never_unpickled(
-    cache_home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    marker = cache_home.parent / "ran"
-    elsewhere = cache_home.parent / "elsewhere.pickle"
-    elsewhere.write_bytes(pickle.dumps(_Touch(marker)))
-    cache_home.mkdir(mode=0o700)
-    (cache_home / schema.cache_key()).symlink_to(elsewhere)
-    assert schema.metadata_schema().built
-    assert not marker.exists()
+def test_a_missing_child_names_what_may_come() -> None:
+    data = re.sub(rb"<md:SingleSignOnService[^>]*/>", b"", _metadata())
+    (error,) = _errors(data)
+    assert error.path == "/md:EntityDescriptor/md:IDPSSODescriptor"
+    assert error.reason == (
+        "md:IDPSSODescriptor lacks a required child element; allowed here: md:NameIDFormat, "
+        "md:SingleSignOnService"
+    )
 
 
-def test_the_suite_caches_the_schema_in_a_temporary_folder(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    folder = schema.cache_dir()
-    assert folder.is_relative_to(tmp_path_factory.getbasetemp())
-    assert not folder.is_relative_to(Path.home() / ".cache")
-    schema.metadata_schema.cache_clear()
-    schema.metadata_schema()
-    assert (folder / schema.cache_key()).is_file()
+def test_a_default_namespace_document_gets_readable_paths_and_names() -> None:
+    data = (
+        _metadata(b"<md:NameIDFormat", b"<md:Bogus/><md:NameIDFormat")
+        .replace(b'xmlns:md="', b'xmlns="')
+        .replace(b"<md:", b"<")
+        .replace(b"</md:", b"</")
+    )
+    (error,) = _errors(data)
+    assert error.path == "/EntityDescriptor/IDPSSODescriptor/Bogus"
+    assert error.reason.startswith("Bogus is not allowed at this place in IDPSSODescriptor")
+
+
+def test_base64_characters_libxml2_skips_are_reported_once_per_element() -> None:
+    """libxml2 ignores characters outside the alphabet; 'ab$c' also has a wrong length."""
+    data = _metadata(b"<ds:X509Certificate>", b"<ds:X509Certificate>ab$c", pretty=True)
+    data = re.sub(rb"<ds:X509Certificate>[^<]*<", b"<ds:X509Certificate>ab$c<", data)
+    (error,) = _errors(data)
+    assert error.base64 == "X509Certificate" and "holds other characters" in error.reason
+
+
+def test_the_base64_elements_come_from_the_vendored_xsds() -> None:
+    ds = "{http://www.w3.org/2000/09/xmldsig#}"
+    names = schema.base64_elements()
+    for local in ("X509Certificate", "SignatureValue", "DigestValue", "Modulus", "Exponent"):
+        assert ds + local in names
+    assert "{http://www.w3.org/2001/04/xmlenc#}CipherValue" in names
+    assert ds + "X509SubjectName" not in names and ds + "KeyName" not in names
+
+
+def test_a_duration_beyond_libxml2s_range_is_not_a_violation() -> None:
+    """The schema bounds no xs:duration; libxml2 refuses one beyond its range."""
+    for duration in (b"P99999999999999999999Y", b"PT99999999999999999999S"):
+        data = _metadata(
+            b"<md:EntityDescriptor", b'<md:EntityDescriptor cacheDuration="%s"' % duration
+        )
+        assert _errors(data) == ()
+    bad = _metadata(b"<md:EntityDescriptor", b'<md:EntityDescriptor cacheDuration="P1X"')
+    assert "cacheDuration" in _errors(bad)[0].reason
+
+
+def test_schema_location_hints_in_the_document_are_not_followed(tmp_path: Path) -> None:
+    """A hint naming a schema that would refuse the extension changes nothing."""
+    hostile = tmp_path / "ext.xsd"
+    hostile.write_text(
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:example:ext"'
+        ' elementFormDefault="qualified"><xs:element name="x" type="xs:boolean"/></xs:schema>'
+    )
+    hint = XSI + b' xsi:schemaLocation="urn:example:ext ' + hostile.as_uri().encode() + b'"'
+    data = _metadata(b"<md:EntityDescriptor", b"<md:EntityDescriptor" + hint).replace(
+        b"<md:IDPSSODescriptor",
+        b'<md:Extensions><e:x xmlns:e="urn:example:ext">not a boolean</e:x></md:Extensions>'
+        b"<md:IDPSSODescriptor",
+        1,
+    )
+    assert _errors(data) == ()

@@ -132,7 +132,7 @@ def _schema_findings(doc: XmlDocument) -> list[Finding]:
     validation = schema.check(doc.root, SCHEMA_ERRORS_LISTED + 1)
     errors = validation.errors
     found = rules.schema_findings(
-        ((e.line, e.path, e.reason) for e in errors[:SCHEMA_ERRORS_LISTED]),
+        ((e.line, e.path, e.reason, e.base64) for e in errors[:SCHEMA_ERRORS_LISTED]),
         more=len(errors) > SCHEMA_ERRORS_LISTED,
     )
     found += rules.partly_validated_finding(

@@ -499,16 +499,18 @@ def no_idp_descriptor(sp_only: bool, location: str) -> Finding:
     return NO_IDP_DESCRIPTOR.finding("no EntityDescriptor has an IDPSSODescriptor", location)
 
 
-def schema_findings(errors: Iterable[tuple[int | None, str, str]], more: bool) -> list[Finding]:
-    """One finding per (line, path, reason), the last one saying when there are more."""
+def schema_findings(
+    errors: Iterable[tuple[int | None, str, str, str]], more: bool
+) -> list[Finding]:
+    """One finding per (line, path, reason, base64 element), the last one saying when there are
+    more; a base64 element's finding gets the fix for that element."""
     found: list[Finding] = []
     listed = list(errors)
-    for index, (line, path, reason) in enumerate(listed):
+    for index, (line, path, reason, base64) in enumerate(listed):
         where = f"line {line}" if line else ""
         tail = " (further schema errors not listed)" if more and index == len(listed) - 1 else ""
         location = ", ".join(part for part in (where, path) if part)
-        message, fix = _schema_words(path, reason)
-        found.append(SCHEMA_INVALID.finding(f"{message}{tail}", location, fix=fix))
+        found.append(SCHEMA_INVALID.finding(f"{reason}{tail}", location, fix=_base64_fix(base64)))
     return found
 
 
@@ -519,18 +521,12 @@ _BASE64_FIXES = {
 }
 
 
-def _schema_words(path: str, reason: str) -> tuple[str, str | None]:
-    """The validator's reason, or samlcheck's own words (and fix) for what it says badly."""
-    if "base64Binary" not in reason:
-        return reason, None
-    element = path.rsplit("/", 1)[-1].rpartition(":")[2] or "an element"
-    fix = _BASE64_FIXES.get(
+def _base64_fix(element: str) -> str | None:
+    """The fix for base64 content that is wrong in `element` (None: not a base64 error)."""
+    if not element:
+        return None
+    return _BASE64_FIXES.get(
         element, f"Put valid base64 into {element}, or re-export the metadata from the IdP."
-    )
-    return (
-        f"{element} must hold base64 (letters, digits, '+', '/', '=' and whitespace) and holds "
-        "other characters",
-        fix,
     )
 
 

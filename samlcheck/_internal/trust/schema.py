@@ -1,164 +1,89 @@
-"""The OASIS SAML 2.0 metadata schema: built lazily, at most once per run, cached across runs.
+"""The OASIS SAML 2.0 metadata schema, validated with lxml (libxml2), its findings in samlcheck's
+words (trust.schema_messages).
 
-Building the schema with xmlschema takes a few hundred milliseconds; loading a pickled copy takes a
-few tens. The copy lives in $XDG_CACHE_HOME/samlcheck (default ~/.cache/samlcheck), under a name
-derived from the xmlschema and Python versions and the hashes of the vendored XSDs, so any change
-to them builds afresh. A corrupt, foreign or unwritable cache falls back silently to a fresh build.
-Unpickling runs code, so the copy is loaded only when its directory and the file belong to the
-current user and neither is writable by group or others (the directory is created 0700): a shared
-CI cache or a loosened mode means a fresh build, never a load.
+lxml builds the schema from the vendored XSDs in about 2 ms (every import is a local file), so it
+is built at most once per run and never cached on disk. libxml2 skips characters outside the
+base64 alphabet in xs:base64Binary values; samlcheck checks those itself (`_schema_errors`).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
-import pickle
-import stat
-import sys
-import tempfile
-from copy import deepcopy
+import itertools
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Protocol, cast
 
 from lxml import etree
 
-from samlcheck._internal.inputs.xml import path_of
-
 XSD_DIR = Path(__file__).parents[2] / "schemas" / "xsd"
-"""The vendored OASIS XSDs: package data at samlcheck/schemas/xsd."""
+"""The vendored OASIS and W3C XSDs: package data at samlcheck/schemas/xsd."""
 METADATA_XSD = XSD_DIR / "saml-schema-metadata-2.0.xsd"
-CACHE_FORMAT = "1"
-
-_BUNDLED = {
-    "xmldsig-core-schema.xsd": ("DSIG", "xmldsig-core-schema.xsd"),
-    "xenc-schema.xsd": ("XENC", "xenc-schema.xsd"),
-    "xml.xsd": ("XML", "xml.xsd"),
-}
-"""Schemas the OASIS XSDs import by relative name, taken from the copies xmlschema ships."""
+_XS = "{http://www.w3.org/2001/XMLSchema}"
 
 
 @dataclass(frozen=True)
 class SchemaError:
-    """One schema violation, with where it is."""
+    """One schema violation, with where it is, in samlcheck's words."""
 
     line: int | None
     path: str
     reason: str
+    base64: str = ""
+    """The element's local name when its base64 content is wrong (its fix depends on it)."""
 
 
-def cache_dir() -> Path:
-    """Where the built schema is cached."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "samlcheck"
+class _LogEntry(Protocol):
+    """What samlcheck reads of an entry of lxml's error log (its stubs leave the log untyped)."""
 
-
-def cache_key() -> str:
-    """A name that changes with xmlschema, Python, the cache format and every vendored XSD."""
-    import xmlschema
-
-    digest = hashlib.sha256()
-    digest.update(f"{CACHE_FORMAT}/{xmlschema.__version__}/{sys.version}".encode())
-    for path in sorted(XSD_DIR.glob("*.xsd")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return f"metadata-schema-{digest.hexdigest()[:32]}.pickle"
-
-
-def _uri_mapper(url: str) -> str:
-    import xmlschema
-
-    name = url.rsplit("/", 1)[-1]
-    if name in _BUNDLED and Path(url.removeprefix("file://")).parent == XSD_DIR:
-        folder, file = _BUNDLED[name]
-        return (Path(xmlschema.__file__).parent / "schemas" / folder / file).as_uri()
-    return url
-
-
-def build() -> Any:
-    """Build the metadata schema from the vendored XSDs (no network: every import is local)."""
-    import xmlschema
-
-    return xmlschema.XMLSchema10(str(METADATA_XSD), uri_mapper=_uri_mapper)
-
-
-def _private(status: os.stat_result) -> bool:
-    """Owned by the current user, and no one else may write it."""
-    return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
-
-def _read_private(path: Path) -> bytes | None:
-    """The file's bytes when only the current user can have written it and its directory."""
-    if not hasattr(os, "getuid"):  # no POSIX owners to check (Windows): never unpickle
-        return None
-    try:
-        folder = os.stat(path.parent)
-        if not stat.S_ISDIR(folder.st_mode) or not _private(folder):
-            return None
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        handle = os.open(path, flags)  # no symlink followed, no wait on a FIFO
-        with os.fdopen(handle, "rb") as stream:
-            status = os.fstat(stream.fileno())  # the file opened, not a name swapped since
-            if not stat.S_ISREG(status.st_mode) or not _private(status):
-                return None
-            return stream.read()
-    except OSError:
-        return None
-
-
-def _load_cached(path: Path) -> Any | None:
-    import xmlschema
-
-    data = _read_private(path)
-    if data is None:
-        return None
-    try:
-        schema = pickle.loads(data)
-    except Exception:  # missing, truncated or foreign file: any failure means "build afresh"
-        return None
-    return schema if isinstance(schema, xmlschema.XMLSchema10) and schema.built else None
-
-
-def _store(path: Path, schema: Any) -> None:
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump(schema, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-        for stale in path.parent.glob("metadata-schema-*.pickle"):
-            if stale != path:  # built by another xmlschema/Python version or older XSDs
-                stale.unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError, RecursionError):
-        return  # an unwritable cache only costs speed
+    path: str
+    message: str
 
 
 @functools.cache
-def metadata_schema() -> Any:
-    """The schema, built at most once per run: from the cache when it is usable."""
-    path = cache_dir() / cache_key()
-    schema = _load_cached(path)
-    if schema is None:
-        schema = build()
-        _store(path, schema)
-    return schema
+def metadata_schema() -> etree.XMLSchema:
+    """The schema, built at most once per run from the vendored XSDs (no network)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.XMLSchema(etree.parse(str(METADATA_XSD), parser))
 
 
-XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
-_XSI = {"xsi": "http://www.w3.org/2001/XMLSchema-instance"}
+@functools.cache
+def base64_elements() -> frozenset[str]:
+    """The {namespace}names the vendored XSDs give xs:base64Binary content or a type derived from
+    it (ds:X509Certificate, ds:SignatureValue, ds:Modulus, xenc:CipherValue ...)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    trees = [etree.parse(str(path), parser).getroot() for path in sorted(XSD_DIR.glob("*.xsd"))]
+    types = {"base64Binary"}
+    while True:  # types derived from a base64 type, to a fixed point
+        derived = {
+            str(kind.get("name"))
+            for root in trees
+            for kind in root.iter(f"{_XS}simpleType", f"{_XS}complexType")
+            if kind.get("name")
+            and any(
+                str(step.get("base", "")).rpartition(":")[2] in types
+                for step in kind.iter(f"{_XS}restriction", f"{_XS}extension")
+            )
+        }
+        if derived <= types:
+            break
+        types |= derived
+    return frozenset(
+        f"{{{root.get('targetNamespace')}}}{element.get('name')}"
+        for root in trees
+        for element in root.iter(f"{_XS}element")
+        if element.get("name") and str(element.get("type", "")).rpartition(":")[2] in types
+    )
 
 
 MAX_VALIDATED_ELEMENTS = 2_000
-"""Most elements handed to xmlschema (about 150 microseconds each on this machine): an IdP's
-metadata has a few hundred. Beyond it the content of md:Extensions, then the entities of an
-aggregate after the first that fit, are left out (both are optional to the schema, so leaving them
-out adds no violation); a document still larger is not validated. `Validation.skipped` counts
-what was left out."""
+"""Most elements validated: an IdP's metadata has a few hundred. Beyond it the content of
+md:Extensions, then the entities of an aggregate after the first that fit, are left out (both are
+optional to the schema, so leaving them out adds no violation); a document still larger is not
+validated. `Validation.skipped` counts what was left out. libxml2 validates a few microseconds an
+element; the bound keeps the errors located and the report the same on any input."""
 
 EXTENSIONS = "{urn:oasis:names:tc:SAML:2.0:metadata}Extensions"
 _ENTITIES = "{urn:oasis:names:tc:SAML:2.0:metadata}EntitiesDescriptor"
@@ -181,68 +106,119 @@ def validate(root: etree._Element, limit: int = 5) -> tuple[SchemaError, ...]:
 
 
 def check(root: etree._Element, limit: int = 5) -> Validation:
-    """The first `limit` schema violations of the document rooted at `root`, validating at most
-    MAX_VALIDATED_ELEMENTS elements (the rest is left out and counted, see there).
-
-    xmlschema raises on some documents the XSD allows or it cannot process: OverflowError on an
-    xs:duration beyond 2**63 months or seconds (cacheDuration="P99999999999999999999Y"), its own
-    exceptions on an xsi:type naming no type (xsi:type=""). Validation then stops there and the
-    violations found so far are returned, with one saying validation stopped. Texts longer than
-    MAX_VALIDATED_TEXT are validated as empty (see there).
-    """
-    errors = _xsi_type_errors(root, limit)
+    """The first `limit` schema violations of the document rooted at `root`, in document order,
+    validating at most MAX_VALIDATED_ELEMENTS elements (the rest is left out and counted, see
+    there). xsi:schemaLocation hints in the document are never followed."""
     total = _size(root)
     detached = _detach_beyond_budget(root, total)
     try:
         kept = _size(root)
         if kept > MAX_VALIDATED_ELEMENTS:
-            return Validation(tuple(errors), skipped=total, total=total)
-        errors += _schema_errors(root, limit - len(errors), explained=bool(errors))
+            return Validation((), skipped=total, total=total)
+        errors = _schema_errors(root, limit)
     finally:
         for parent, previous, child in reversed(detached):
             if previous is None:
                 parent.insert(0, child)
             else:
                 previous.addnext(child)
-    return Validation(tuple(errors[:limit]), skipped=total - kept, total=total)
+    return Validation(tuple(errors), skipped=total - kept, total=total)
 
 
-def _schema_errors(root: etree._Element, limit: int, explained: bool) -> list[SchemaError]:
-    """xmlschema's first `limit` violations; `explained`: a stop is already accounted for (the
-    xsi:type errors found before validation cause it)."""
-    from xmlschema.exceptions import XMLSchemaException
+def _schema_errors(root: etree._Element, limit: int) -> list[SchemaError]:
+    """The first `limit` violations in document order: libxml2's first `limit`, and the first
+    `limit` base64 texts holding characters libxml2 skips (a message of None)."""
+    schema = metadata_schema()
+    schema.validate(root)
+    entries = cast("Iterable[_LogEntry]", schema.error_log)
+    if entries:
+        from samlcheck._internal.trust import schema_messages  # its patterns: only on errors
 
-    errors: list[SchemaError] = []
-    if limit <= 0:
-        return errors
-    target = _without_long_texts(root)
-    # Never follow xsi:schemaLocation hints: a hostile document could name remote schemas.
-    try:
-        for error in metadata_schema().iter_errors(target, use_location_hints=False):
-            element = error.elem
-            line = getattr(element, "sourceline", None) if element is not None else None
-            reason = error.reason or error.message or ""
-            errors.append(SchemaError(line=line, path=error.path or "", reason=reason))
-            if len(errors) >= limit:
-                break
-    except OverflowError:
-        pass
-    except XMLSchemaException as error:
-        if explained:
-            return errors
-        reason = (
-            "an xsi:type attribute that names a type the schema does not define (remove it)"
-            if isinstance(error, KeyError)  # xmlschema's lookup of the named type failed
-            else "a construct the validator cannot process"
-        )
-        errors.append(
-            SchemaError(
-                None,
-                "",
-                f"validation stopped at {reason}; the rest of the document was not validated",
-            )
-        )
-    return errors
+        entries = (e for e in entries if not schema_messages.beyond_range(e.message))
+    found: list[tuple[etree._Element, str | None]] = [
+        (_element_at(root, entry.path), entry.message) for entry in itertools.islice(entries, limit)
+    ]
+    found += itertools.islice(
+        ((e, None) for e in root.iter(*base64_elements()) if not _BASE64.fullmatch(e.text or "")),
+        limit,
+    )
+    if not found:
+        return []
+    characters = {element for element, message in found if message is None}
+    found = [  # text with other characters: libxml2's length error on it says less
+        (element, message)
+        for element, message in found
+        if message is None or element not in characters or "base64Binary" not in message
+    ]
+    order = {element: number for number, element in enumerate(root.iter())}
+    found.sort(key=lambda pair: order.get(pair[0], 0))  # stable: libxml2's order on one element
+    return [_error(element, message) for element, message in found[:limit]]
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
+
+
+def _error(element: etree._Element, message: str | None) -> SchemaError:
+    """The violation `message` reports at `element`; None: base64 text with other characters."""
+    from samlcheck._internal.trust import schema_messages  # its patterns: only on errors
+
+    if message is None:
+        reason, base64 = schema_messages.base64_characters(element), True
+    else:
+        reason, base64 = schema_messages.reworded(message, element)
+    return SchemaError(
+        getattr(element, "sourceline", None),
+        schema_path(element),
+        reason,
+        etree.QName(element).localname if base64 else "",
+    )
+
+
+_STEP = re.compile(r"(?P<name>[^/\[]+)(?:\[(?P<index>\d+)\])?")
+
+
+def _element_at(root: etree._Element, path: str) -> etree._Element:
+    """The element libxml2's `path` names (/md:A/md:B[2], /*/*[3] under a default namespace),
+    `root` being its first step; the deepest element reached when a step names no element."""
+    element = root
+    for step in path.strip("/").split("/")[1:]:
+        match = _STEP.fullmatch(step)
+        if match is None:
+            break
+        wanted = match["name"]
+        children = [
+            child
+            for child in element
+            if isinstance(child.tag, str) and (wanted == "*" or wanted == written(child))
+        ]
+        index = int(match["index"] or 1) - 1
+        if index >= len(children):
+            break
+        element = children[index]
+    return element
+
+
+def written(element: etree._Element) -> str:
+    """The element's name as the document writes it: prefix:local, or local."""
+    local = etree.QName(element).localname
+    return f"{element.prefix}:{local}" if element.prefix else local
+
+
+def schema_path(element: etree._Element) -> str:
+    """/md:EntityDescriptor/md:IDPSSODescriptor/md:SingleSignOnService[1]: names as written, an
+    index where siblings share the name."""
+    steps: list[str] = []
+    node: etree._Element | None = element
+    while node is not None:
+        parent = node.getparent()
+        step = written(node)
+        if parent is not None:
+            same = [child for child in parent if child.tag == node.tag]
+            if len(same) > 1:
+                step += f"[{same.index(node) + 1}]"
+        steps.append(step)
+        node = parent
+    return "/" + "/".join(reversed(steps))
 
 
 def _size(element: etree._Element) -> int:
@@ -289,44 +265,3 @@ def _within(element: etree._Element, root: etree._Element) -> bool:
     while node is not None and node is not root:
         node = node.getparent()
     return node is root
-
-
-def _xsi_type_errors(root: etree._Element, limit: int) -> list[SchemaError]:
-    """Every xsi:type that names no type (empty, or a prefix that is not declared)."""
-    found: list[SchemaError] = []
-    typed = root.xpath("descendant-or-self::*[@xsi:type]", namespaces=_XSI)  # in C
-    for element in typed if isinstance(typed, list) else []:
-        if not isinstance(element, etree._Element):
-            continue
-        value = element.get(XSI_TYPE, "")
-        prefix = value.strip().partition(":")[0] if ":" in value else None
-        if not value.strip() or (prefix is not None and prefix not in element.nsmap):
-            name = etree.QName(element).localname
-            found.append(
-                SchemaError(
-                    getattr(element, "sourceline", None),
-                    path_of(element),
-                    f"xsi:type {value!r} on {name} names no schema type; remove the attribute",
-                )
-            )
-            if len(found) >= limit:
-                break
-    return found
-
-
-MAX_VALIDATED_TEXT = 200_000
-"""Longest element text handed to xmlschema. Its base64Binary check (X509Certificate,
-SignatureValue ...) takes about 200 bytes of memory per character: a 9 MB certificate, within
-IAM's size limit, would take 2 GB. Certificates are a few kilobytes; the rules that decode them
-still judge the full text."""
-
-
-def _without_long_texts(root: etree._Element) -> etree._Element:
-    """`root`, or a copy of it with every text longer than MAX_VALIDATED_TEXT emptied."""
-    if not any(len(e.text or "") > MAX_VALIDATED_TEXT for e in root.iter()):
-        return root
-    copy = deepcopy(root)
-    for element in copy.iter():
-        if len(element.text or "") > MAX_VALIDATED_TEXT:
-            element.text = ""
-    return copy
