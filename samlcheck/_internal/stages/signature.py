@@ -155,7 +155,7 @@ class SignatureCheck:
     @functools.cached_property
     def digests(self) -> tuple[DigestCheck, ...]:
         """Each Reference's digest, recomputed: only a failed signature's diagnosis needs it
-        (signxml already checked them), so it is computed on first use."""
+        (verification already checked them), so it is computed on first use."""
         return recompute_digests(self.element)
 
     @property
