@@ -1,7 +1,7 @@
 """Canonicalisation of a document subset, and Reference digests recomputed for a diagnosis.
 
 `canonicalise` is the one C14N of samlcheck: signature verification (SignedInfo and References)
-and the digests recomputed here use it. signxml reports a digest mismatch only as a failure;
+and the digests recomputed here use it. Verification reports a digest mismatch only as a failure;
 recomputing each Reference's digest over a copy of the signature's parent says which element no
 longer matches and whether removing indentation would make it match again (a pretty-printed
 capture).

@@ -102,7 +102,7 @@ class Verification:
     anchor: Anchor | None = None
     """The anchor that verified it (or whose key it is, for a digest mismatch)."""
     signed: etree._Element | None = None
-    """VerifyResult.signed_xml, when it verified."""
+    """The canonical signed element (verify.verify), when it verified."""
     carried_key_signed: bool = False
     """No anchor holds the key, but the KeyInfo certificate's key made the signature."""
 
@@ -138,7 +138,7 @@ class SignatureCheck:
     element: etree._Element
     """The ds:Signature itself."""
     signed: etree._Element | None
-    """VerifyResult.signed_xml: the canonical signed element (None unless verified)."""
+    """The canonical signed element (None unless verified)."""
     raw: etree._Element
     """The parent element in the parsed document (for comment and CDATA detection)."""
     decrypted: bool = False
@@ -155,7 +155,7 @@ class SignatureCheck:
     @functools.cached_property
     def digests(self) -> tuple[DigestCheck, ...]:
         """Each Reference's digest, recomputed: only a failed signature's diagnosis needs it
-        (signxml already checked them), so it is computed on first use."""
+        (verification already checked them), so it is computed on first use."""
         return recompute_digests(self.element)
 
     @property

@@ -22,9 +22,7 @@ import base64
 import binascii
 import functools
 import hashlib
-import importlib.util
 from collections.abc import Collection, Mapping
-from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -290,11 +288,11 @@ def _remove_enveloped(copy: etree._Element) -> None:
 
 @functools.cache
 def _schema() -> etree.XMLSchema:
-    """The XML DSig 1.1 schema (signxml's copy, found without importing signxml) plus exc-C14N's
-    InclusiveNamespaces, whose PrefixList is a string: its '#default' token is not an NMTOKEN."""
-    spec = importlib.util.find_spec("signxml")
-    assert spec is not None and spec.submodule_search_locations is not None
-    dsig = Path(next(iter(spec.submodule_search_locations))) / "schemas" / "xmldsig1-schema.xsd"
+    """The XML Signature schema (vendored) plus exc-C14N's InclusiveNamespaces, whose PrefixList
+    is a string: its '#default' token is not an NMTOKEN."""
+    from samlcheck._internal.trust.schema import XSD_DIR
+
+    dsig = XSD_DIR / "xmldsig-core-schema.xsd"
     schema = f"""<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="{EXC_C14N}"
         elementFormDefault="qualified">
       <import namespace="{NS["ds"]}" schemaLocation="{dsig.as_uri()}"/>
