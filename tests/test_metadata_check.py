@@ -18,6 +18,7 @@ from samlcheck._internal.checks.metadata_repair import fix_encoding
 from samlcheck._internal.errors import InputError
 from samlcheck._internal.inputs import xml
 from samlcheck._internal.inputs.encoding import read_bytes
+from samlcheck._internal.instants import parse_duration
 from samlcheck._internal.rules import metadata as rules
 from samlcheck._internal.stages.metadata_signature import verify_signature
 from samlcheck._internal.trust.metadata import idp_entities
@@ -81,7 +82,7 @@ def test_document_over_ten_million_characters_is_refused() -> None:
     ],
 )
 def test_cache_duration_parsing(value: str, expected: tuple[bool, bool] | None) -> None:
-    assert rules.parse_duration(value) == expected
+    assert parse_duration(value) == expected
 
 
 def test_valid_until_is_judged_at_the_given_instant() -> None:

@@ -1,4 +1,5 @@
-"""xs:dateTime values (IssueInstant, NotOnOrAfter, validUntil ...) as aware UTC datetimes."""
+"""xs:dateTime values (IssueInstant, NotOnOrAfter, validUntil ...) as aware UTC datetimes, and
+xs:duration values (cacheDuration) read for their sign."""
 
 from __future__ import annotations
 
@@ -59,3 +60,18 @@ def given_instant(value: str | None) -> dt.datetime | None:
     except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
         problem = "falls outside years 1 to 9999 once in UTC"
     raise InputError("--at", f"{value!r} {problem}", "Use e.g. 2026-01-15T12:01:00Z.")
+
+
+_DURATION = re.compile(
+    r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+def parse_duration(value: str) -> tuple[bool, bool] | None:
+    """(negative, zero) for an xs:duration; None when malformed."""
+    text = value.strip()
+    match = _DURATION.match(text)
+    if not match or text.endswith(("P", "T")) or not any(match.groups()[1:]):
+        return None
+    zero = all(float(g) == 0 for g in match.groups()[1:] if g)
+    return bool(match.group(1)), zero

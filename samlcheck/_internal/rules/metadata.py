@@ -28,7 +28,6 @@ Functions and the rules they emit:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -42,7 +41,7 @@ from samlcheck._internal.aws import (
 from samlcheck._internal.describe import near_miss
 from samlcheck._internal.findings import Finding, Rule, Severity, numbered_rule
 from samlcheck._internal.inputs.xml import XmlRefused
-from samlcheck._internal.instants import parse_instant
+from samlcheck._internal.instants import parse_duration, parse_instant
 from samlcheck._internal.trust.certs import (
     CertFacts,
     describe,
@@ -575,20 +574,6 @@ def partly_validated_finding(skipped: int, total: int, limit: int) -> list[Findi
 
 
 # --- entities -------------------------------------------------------------------------------------
-
-_DURATION = re.compile(
-    r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
-)
-
-
-def parse_duration(value: str) -> tuple[bool, bool] | None:
-    """(negative, zero) for an xs:duration; None when malformed."""
-    text = value.strip()
-    match = _DURATION.match(text)
-    if not match or text.endswith(("P", "T")) or not any(match.groups()[1:]):
-        return None
-    zero = all(float(g) == 0 for g in match.groups()[1:] if g)
-    return bool(match.group(1)), zero
 
 
 def validity_findings(mark: ValidityMark, at: dt.datetime) -> list[Finding]:

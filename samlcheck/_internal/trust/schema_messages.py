@@ -10,7 +10,7 @@ import re
 from lxml import etree
 
 from samlcheck._internal.inputs.xml import NS
-from samlcheck._internal.rules.metadata import parse_duration
+from samlcheck._internal.instants import parse_duration
 from samlcheck._internal.trust.schema import written
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
