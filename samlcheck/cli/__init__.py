@@ -18,6 +18,7 @@ app = typer.Typer(
     epilog=EXIT_CODES,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help, as click prints it: rich costs --help ~70 ms to load
 )
 
 
@@ -81,8 +82,19 @@ def _type_word(descriptor: Any) -> str:
     return {Path: "PATH", int: "INTEGER", float: "NUMBER"}.get(element, "TEXT")
 
 
+def _quick_values() -> None:
+    """Option values converted without pydantic where typer would use it (cli.coercion).
+    Older typer (click's types) has no such layer and needs nothing."""
+    try:
+        from samlcheck.cli import coercion
+    except ImportError:
+        return
+    coercion.install()
+
+
 def _register() -> None:
     _conventional_help()
+    _quick_values()
     from samlcheck.cli import (  # noqa: F401  (each adds its command to `app`)
         check,
         decode,
