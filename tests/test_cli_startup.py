@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 import testidp
 import typer
+import typer.testing
 from typer import _coercion
 from typer._click import Command, Context
 from typer.core import _TyperParameter
 
-from samlcheck.cli import _register, app
+from samlcheck.cli import COMMANDS, _register, app
 from samlcheck.cli.coercion import QuickParam
 from samlcheck.cli.common import OutputFormat
 
@@ -45,7 +46,11 @@ CHECKER = {"signxml", "samlcheck._internal.checks", "samlcheck._internal.rules"}
         (["check", "--help"], CHECKER),
         (
             ["check", VALID, "--metadata", METADATA, "--at", testidp.CHECK_AT],
-            {"samlcheck._internal.rules.metadata", "samlcheck._internal.trust.live"},
+            {
+                "samlcheck._internal.rules.metadata",
+                "samlcheck._internal.trust.live",
+                *(f"samlcheck.cli.{name}" for name in COMMANDS if name != "check"),
+            },
         ),
     ],
     ids=["help", "check help", "check"],
@@ -59,6 +64,37 @@ def test_command_loads_only_what_it_needs(args: list[str], also_never: set[str])
     assert "samlcheck.cli" in loaded
     unwanted = NEVER | also_never
     assert [m for m in loaded if any(m == u or m.startswith(f"{u}.") for u in unwanted)] == []
+
+
+def test_commands_keep_their_order_whichever_was_registered_first() -> None:
+    probe = (
+        "import typer\n"
+        "from samlcheck.cli import _register, app\n"
+        "_register('provider'); _register('keys'); _register()\n"
+        "print(' '.join(typer.main.get_command(app).commands))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [
+        "check",
+        "decode",
+        "explain",
+        "keys",
+        "role",
+        "serve",
+        "test",
+        "metadata",
+        "provider",
+    ]
+
+
+def test_help_lists_every_command_with_its_whole_summary() -> None:
+    """Plain help, yet each command's first paragraph in full (click would cut it with '...')."""
+    _register()
+    root = typer.main.get_command(app)
+    text = "".join(typer.testing.CliRunner().invoke(app, ["--help"]).stdout.split())
+    for name, command in getattr(root, "commands", {}).items():
+        summary = (command.help or "").split("\n\n")[0]
+        assert "".join([name, *summary.split()]) in text  # wrapped anywhere, even at a hyphen
 
 
 def _parameters(command: Command) -> Iterator[tuple[Command, _TyperParameter]]:
