@@ -49,6 +49,8 @@ CHECKER = {"signxml", "samlcheck._internal.checks", "samlcheck._internal.rules"}
             {
                 "samlcheck._internal.rules.metadata",
                 "samlcheck._internal.trust.live",
+                "samlcheck._internal.trust.keys",  # private keys: only with --sp-key
+                "html.parser",  # only an HTML capture
                 *(f"samlcheck.cli.{name}" for name in COMMANDS if name != "check"),
             },
         ),
