@@ -35,7 +35,12 @@ PROBE = (
 )
 NEVER = {"pydantic", "rich", "markdown_it", "xmlschema", "boto3"}
 """Loaded by none of these commands (signxml is the checker's own business, not the CLI's)."""
-CHECKER = {"signxml", "samlcheck._internal.checks", "samlcheck._internal.rules"}
+CHECKER = {
+    "signxml",
+    "samlcheck._internal.checks",
+    "samlcheck._internal.rules",
+    "samlcheck._internal.report",
+}
 """What only a command that checks something needs."""
 
 
