@@ -60,8 +60,10 @@ def test_help_uses_conventional_placeholders(
 
 def test_check_help_names_paths_and_texts(run_cli: RunCli) -> None:
     text = run_cli("check", "--help").stdout
-    assert "[CAPTURE...]" in text.splitlines()[1]
+    usage = next(line for line in text.splitlines() if "Usage:" in line)
+    assert usage.rstrip().endswith("[OPTIONS] [CAPTURE...]")
     flat = " ".join(text.split())
+    assert "or [tool.samlcheck] in pyproject.toml" in flat  # printed as written, not as markup
     assert (
         "--metadata PATH" in flat and "--at TEXT" in flat and "--duration-seconds INTEGER" in flat
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ app = typer.Typer(
     epilog=EXIT_CODES,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help, as click prints it: rich costs --help ~70 ms to load
 )
 
 
@@ -69,6 +71,18 @@ def _conventional_help() -> None:
     if hasattr(argument, "_usage_display_name"):
         argument._usage_display_name = usage_name
         argument.display_name_raw = property(name)
+    _whole_summaries(core)
+
+
+def _whole_summaries(core: Any) -> None:
+    """The command list of --help shows each command's first paragraph whole, wrapped, rather
+    than cut at ~45 characters with '...' (click's plain help; rich's showed it whole)."""
+    cut = core._click.Command.get_short_help_str
+
+    def whole(command: Any, limit: int = 45) -> str:
+        return str(cut(command, sys.maxsize))
+
+    core.TyperCommand.get_short_help_str = core.TyperGroup.get_short_help_str = whole
 
 
 def _type_word(descriptor: Any) -> str:
@@ -81,19 +95,34 @@ def _type_word(descriptor: Any) -> str:
     return {Path: "PATH", int: "INTEGER", float: "NUMBER"}.get(element, "TEXT")
 
 
-def _register() -> None:
+def _quick_values() -> None:
+    """Option values converted without pydantic where typer would use it (cli.coercion).
+    Older typer (click's types) has no such layer and needs nothing."""
+    try:
+        from samlcheck.cli import coercion
+    except ImportError:
+        return
+    coercion.install()
+
+
+COMMANDS = ("check", "decode", "explain", "keys", "metadata", "provider", "role", "serve", "test")
+"""The command modules (each adds the command of its name to `app`), in --help's order."""
+
+
+def _register(command: str | None = None) -> None:
+    """Add the commands to `app`: only `command` when it names one (a cold `samlcheck check` need
+    not import and build the other eight), else every one."""
     _conventional_help()
-    from samlcheck.cli import (  # noqa: F401  (each adds its command to `app`)
-        check,
-        decode,
-        explain,
-        keys,
-        metadata,
-        provider,
-        role,
-        serve,
-        test,
-    )
+    _quick_values()
+    for name in [command] if command in COMMANDS else COMMANDS:
+        importlib.import_module(f"samlcheck.cli.{name}")
+    # the order of COMMANDS, whichever command came first in this process
+    app.registered_commands.sort(key=lambda c: COMMANDS.index(_module_of(c.callback)))
+    app.registered_groups.sort(key=lambda g: COMMANDS.index(str(g.name)))
+
+
+def _module_of(callback: Any) -> str:
+    return str(callback.__module__).rpartition(".")[2]
 
 
 def main() -> None:
@@ -103,14 +132,16 @@ def main() -> None:
     like input that cannot be read, instead of click's usage block and framed message. Any other
     exception is a samlcheck bug: one line and exit 3, never the 0 or 1 of a verdict.
     """
-    _register()
+    _register(sys.argv[1] if len(sys.argv) > 1 else None)
     for stream in (sys.stdout, sys.stderr):  # a cp1252 console shows \u2192 rather than failing
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     try:
         code = app(standalone_mode=False)
     except typer.TyperException as error:  # click's UsageError, BadParameter, NoSuchOption ...
-        if type(error).__name__ != "NoArgsIsHelpError":  # that one has printed the help
+        if type(error).__name__ == "NoArgsIsHelpError":  # its message is the help
+            typer.echo(error.format_message())
+        else:
             sys.stderr.write(_usage_line(error) + "\n")
         raise SystemExit(error.exit_code) from None
     except typer.Exit as done:

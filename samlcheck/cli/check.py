@@ -301,8 +301,6 @@ def _aws_settings(
     aws: bool, ask_sts: bool, profile: str | None, region: str | None, endpoint_url: str | None
 ) -> AwsSettings | None:
     """The --aws settings, None without --aws (whose companions are then a usage error)."""
-    from samlcheck._internal.trust.live import AwsSettings
-
     if not aws:
         given = [
             n
@@ -317,6 +315,8 @@ def _aws_settings(
         if given:
             raise InputError(given[0], "needs --aws", "Add --aws (it fetches from IAM, read-only).")
         return None
+    from samlcheck._internal.trust.live import AwsSettings
+
     return AwsSettings(profile, region, endpoint_url)
 
 

@@ -11,12 +11,14 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec, TypeVar
 
 import typer
 
 from samlcheck._internal.errors import InputError
-from samlcheck._internal.report import Report
+
+if TYPE_CHECKING:
+    from samlcheck._internal.report import Report
 
 
 class OutputFormat(str, enum.Enum):

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from samlcheck._internal.aws import AwsError, Evidence
 from samlcheck._internal.errors import InputError
-from samlcheck._internal.findings import Rule
-from samlcheck._internal.render.text import describe_code, wrap
 from samlcheck.cli import app
 from samlcheck.cli.common import EXIT_CODES, DataFormat, DataFormatOption, DebugOption, guarded
+
+if TYPE_CHECKING:
+    from samlcheck._internal.findings import Rule
 
 _EVIDENCE = {
     Evidence.DOCUMENTED: "documented (by AWS, or by the standard the source names)",
@@ -22,6 +23,8 @@ _EVIDENCE = {
 
 
 def _block(label: str, value: str) -> str:
+    from samlcheck._internal.render.text import wrap
+
     return "\n".join(wrap(value, " " * 15, first=f"  {label:<12} "))
 
 
@@ -93,10 +96,12 @@ def explain(
 
 
 def _error_text(error: AwsError, rules: tuple[Rule, ...]) -> str:
+    from samlcheck._internal.render import text
+
     lines = [
         error.heading,
         _block("AWS prints", error.text),
-        _block("code", describe_code(error)),
+        _block("code", text.describe_code(error)),
         _block("documented", error.source),
         _block("causes", error.causes),
         _block("fix", error.remediation),

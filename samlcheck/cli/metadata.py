@@ -20,7 +20,6 @@ from typer.core import TyperGroup
 from samlcheck._internal.errors import InputError
 from samlcheck._internal.inputs.files import read_file
 from samlcheck._internal.instants import given_instant as instant
-from samlcheck._internal.report import Report
 from samlcheck.cli import app
 from samlcheck.cli.common import DebugOption, FormatOption, OutputFormat, emit, guarded
 
@@ -156,6 +155,7 @@ def check(
 ) -> None:
     """Every reason IAM would refuse this metadata upload, with the fix."""
     from samlcheck._internal.checks.metadata import check_metadata
+    from samlcheck._internal.report import Report
     from samlcheck._internal.trust.certs import load_certificate
 
     moment = instant(at)
@@ -182,6 +182,7 @@ def diff(
 ) -> None:
     """What changed between the metadata IAM holds (OLD) and the IdP's current one (NEW)."""
     from samlcheck._internal.checks.metadata import compare
+    from samlcheck._internal.report import Report
 
     result = compare(
         _read(old), _read(new), old_source=old, new_source=new, issuer=issuer, at=instant(at)

@@ -71,21 +71,21 @@ def _names(pattern: str, rule_id: str) -> bool:
 def patterns(values: Iterable[str], option: str) -> tuple[str, ...]:
     """Rule IDs and prefixes from option values ('SC-SIG,SC-TIME-001', repeatable); InputError
     for one that names no rule."""
+    found = tuple(filter(None, (p.strip().upper() for v in values for p in v.split(","))))
+    if not found:
+        return ()  # no rule to look up: every rule module need not be loaded
     from samlcheck._internal.rules import all_rules
 
     ids = [r.id for r in all_rules()]
-    found: list[str] = []
-    for value in values:
-        for part in filter(None, (p.strip().upper() for p in value.split(","))):
-            if not _PATTERN.fullmatch(part) or not any(_names(part, i) for i in ids):
-                raise InputError(
-                    option,
-                    f"{part!r} names no rule",
-                    "Give rule IDs or prefixes such as SC-SIG or SC-SIG-001 "
-                    "(samlcheck explain --list shows them).",
-                )
-            found.append(part)
-    return tuple(found)
+    for part in found:
+        if not _PATTERN.fullmatch(part) or not any(_names(part, i) for i in ids):
+            raise InputError(
+                option,
+                f"{part!r} names no rule",
+                "Give rule IDs or prefixes such as SC-SIG or SC-SIG-001 "
+                "(samlcheck explain --list shows them).",
+            )
+    return found
 
 
 # --- defaults from the working directory ----------------------------------------------------

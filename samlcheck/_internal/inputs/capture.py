@@ -16,7 +16,6 @@ import re
 import urllib.parse
 import zlib
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any, TypeVar
 
 from lxml import etree
@@ -334,28 +333,31 @@ def _form_tags(page: str) -> str:
     return "".join(tags)
 
 
-class _FormInputs(HTMLParser):
-    """Collects the SAML inputs of HTML forms (attribute names in any case, entities decoded)."""
+def _form_inputs(page: str) -> list[tuple[str, str, str | None]]:
+    """The SAML inputs of the page's HTML forms as (name, value, form action); attribute names
+    in any case, entities decoded."""
+    from html.parser import HTMLParser  # only an HTML capture needs it
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.action: str | None = None
-        self.found: list[tuple[str, str, str | None]] = []
+    found: list[tuple[str, str, str | None]] = []
+    action: list[str | None] = [None]
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {key: value or "" for key, value in attrs}
-        if tag == "form":
-            self.action = values.get("action")
-        elif tag == "input" and values.get("name") in _PARAMETERS:
-            self.found.append((values["name"], values.get("value", ""), self.action))
+    class FormInputs(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = {key: value or "" for key, value in attrs}
+            if tag == "form":
+                action[0] = values.get("action")
+            elif tag == "input" and values.get("name") in _PARAMETERS:
+                found.append((values["name"], values.get("value", ""), action[0]))
+
+    parser = FormInputs(convert_charrefs=True)
+    parser.feed(_form_tags(page))
+    parser.close()
+    return found
 
 
 def _from_html(page: str, source: str, budget: Budget, **origin: Any) -> list[Message]:
-    parser = _FormInputs()
-    parser.feed(_form_tags(page))
-    parser.close()
     messages = []
-    for name, value, action in parser.found:
+    for name, value, action in _form_inputs(page):
         where = origin | ({"url": action} if action and "url" not in origin else {})
         messages.append(_parameter_message(name, [value], source, budget, **where))
     return messages

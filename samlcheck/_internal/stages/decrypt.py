@@ -25,11 +25,8 @@ import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from lxml import etree
 
 from samlcheck._internal.aws import MAX_PRIVATE_KEYS
@@ -44,7 +41,6 @@ from samlcheck._internal.inputs.xml import (
     qname,
 )
 from samlcheck._internal.inputs.xml import text as xml_text
-from samlcheck._internal.trust.keys import load_rsa_private_key
 
 XENC = NS["xenc"]
 XENC11 = NS["xenc11"]
@@ -202,6 +198,8 @@ def decrypt(doc: XmlDocument, key_paths: tuple[Source, ...]) -> Decryption:
             )
         )
         return Decryption(None, tuple(problems), None, encrypted=True)
+    from samlcheck._internal.trust.keys import load_rsa_private_key  # only with --sp-key
+
     keys = [_Key(str(path), load_rsa_private_key(path)) for path in key_paths]
     try:
         plaintexts = _decrypt_containers(containers, keys)
@@ -362,7 +360,12 @@ def _unwrap(encrypted_key: etree._Element, key: _Key, transport: str, wanted: in
 
 def _decrypt_data(algorithm: DataAlgorithm, session: bytes, data: bytes) -> bytes:
     """Plain bytes, or ValueError saying what is wrong with the ciphertext."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
     if algorithm.mode == "gcm":
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         if len(data) < 12 + 16:
             raise ValueError(f"the ciphertext is {len(data)} bytes, shorter than IV and tag")
         try:
