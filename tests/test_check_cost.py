@@ -61,20 +61,46 @@ def test_the_signed_assertion_is_scanned_for_injected_text_with_its_response(
     assert [xml.local_name(e) for e in scanned] == ["Response"]
 
 
-def test_an_attribute_and_its_values_walk_up_the_tree_once(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    extra = tuple((f"urn:x:a{i}", ("v1", "v2")) for i in range(50))
+def _read_counting_paths(
+    monkeypatch: pytest.MonkeyPatch, attributes: int
+) -> tuple[claims.AssertionFacts, int]:
+    """The facts of a detached assertion (as a signed view) with `attributes` extra attributes
+    of two values each, and how many times path_of ran to locate them."""
+    extra = tuple((f"urn:x:a{i}", ("v1", "v2")) for i in range(attributes))
     root = etree.fromstring(testidp.response_xml(testidp.ResponseSpec(extra_attributes=extra)))
-    assertion = copy.deepcopy(root.find("saml:Assertion", xml.NS))  # detached, as a signed view
+    assertion = copy.deepcopy(root.find("saml:Assertion", xml.NS))
     assert assertion is not None
     located = counted(monkeypatch, xml, "path_of")
     monkeypatch.setattr(claims, "path_of", xml.path_of)
     facts = claims.read_assertion(assertion)
-    last = facts.attributes[-1]
+    monkeypatch.undo()
+    return facts, len(located)
+
+
+def test_attributes_and_values_are_located_without_walking_up_from_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    few, few_walks = _read_counting_paths(monkeypatch, 5)
+    many, many_walks = _read_counting_paths(monkeypatch, 50)
+    last = many.attributes[-1]
     assert last.location == "/Assertion/AttributeStatement/Attribute[52]"
     assert last.values[1].location == last.location + "/AttributeValue[2]"
-    assert len(located) <= 5 * len(facts.attributes)  # 327 when each walked up to the root
+    assert few.attributes[0].values[0].location.endswith("/Attribute[1]/AttributeValue")
+    assert many_walks == few_walks  # 327 and 42 when each attribute and value walked up
+
+
+def test_each_attribute_name_is_normalised_once_for_near_misses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from samlcheck._internal.rules import attributes
+
+    facts, _ = _read_counting_paths(monkeypatch, 50)
+    normalised = counted(monkeypatch, attributes, "_normal")
+    found = attributes.name_findings(facts)
+    unknown = [a.name for a in facts.attributes if a.name not in attributes._KNOWN]
+    assert normalised == unknown  # once each, not once per known name (250 calls, not 50)
+    assert len(attributes._NEAR_MISSES) == len(attributes._KNOWN)  # no two share a normal form
+    assert found == []
 
 
 def test_check_response_reloads_trust_only_when_a_file_changes(

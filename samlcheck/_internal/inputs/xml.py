@@ -263,6 +263,18 @@ def _sibling_index(parent: etree._Element, node: etree._Element) -> str:
     return known[node]
 
 
+def located_children(
+    parent: etree._Element, path: str, tag: str
+) -> list[tuple[etree._Element, str]]:
+    """The children of `parent` named `tag` (Clark notation), each with its location, `path`
+    being the parent's: what path_of gives them, in one pass instead of one walk each."""
+    same = [child for child in parent if child.tag == tag]
+    name = "/" + tag.rpartition("}")[2]
+    if len(same) == 1:
+        return [(same[0], path + name)]
+    return [(child, f"{path}{name}[{n}]") for n, child in enumerate(same, 1)]
+
+
 def find_all(element: etree._Element, path: str) -> list[etree._Element]:
     """Elements matching an XPath over the known namespace prefixes."""
     found = element.xpath(path, namespaces=NS)
