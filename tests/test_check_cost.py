@@ -52,6 +52,15 @@ def test_a_keyinfo_certificate_is_described_once_per_der(monkeypatch: pytest.Mon
     assert facts[0] is not None and all(f == facts[0] for f in facts)
 
 
+def test_a_keyinfo_certificate_is_decoded_once_per_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    certs._decoded.cache_clear()
+    loaded = counted(monkeypatch, certs, "load_der")
+    first, second = analyse_valid(), analyse_valid()
+    assert len(loaded) == 1  # two signatures, two checks, one certificate text
+    decoded = [c.key_info[0].certificate for a in (first, second) for c in a.signatures]
+    assert decoded[0] is not None and all(d == decoded[0] for d in decoded)
+
+
 def test_the_signed_assertion_is_scanned_for_injected_text_with_its_response(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
