@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +110,28 @@ def test_each_attribute_name_is_normalised_once_for_near_misses(
     assert normalised == unknown  # once each, not once per known name (250 calls, not 50)
     assert len(attributes._NEAR_MISSES) == len(attributes._KNOWN)  # no two share a normal form
     assert found == []
+
+
+class _CountedTuple(tuple[claims.Attribute, ...]):
+    """A tuple that counts how many times it is walked."""
+
+    walks = 0
+
+    def __iter__(self) -> Iterator[claims.Attribute]:
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_attributes_are_gathered_by_name_once_for_every_lookup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    facts, _ = _read_counting_paths(monkeypatch, 50)
+    object.__setattr__(facts, "attributes", _CountedTuple(facts.attributes))
+    _CountedTuple.walks = 0
+    names = ("https://aws.amazon.com/SAML/Attributes/Role", "urn:x:a7", "urn:x:none")
+    found = [facts.values(name) for name in names * 4]
+    assert [len(values) for values in found[:3]] == [1, 2, 0]
+    assert _CountedTuple.walks == 1  # 12 when each lookup walked every attribute
 
 
 def test_check_response_reloads_trust_only_when_a_file_changes(

@@ -9,6 +9,7 @@ claim-like content outside the signed view (an unsigned second Assertion, a diff
 
 from __future__ import annotations
 
+import functools
 import re
 from copy import deepcopy
 from dataclasses import dataclass
@@ -94,7 +95,16 @@ class AssertionFacts:
 
     def attribute(self, name: str) -> tuple[Attribute, ...]:
         """The Attribute elements with exactly this Name."""
-        return tuple(a for a in self.attributes if a.name == name)
+        return self._by_name.get(name, ())
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, tuple[Attribute, ...]]:
+        """The attributes by Name, in document order: gathered once, not once per lookup (a
+        check looks up a dozen names among what may be hundreds of attributes)."""
+        named: dict[str, list[Attribute]] = {}
+        for attribute in self.attributes:
+            named.setdefault(attribute.name, []).append(attribute)
+        return {name: tuple(found) for name, found in named.items()}
 
     def values(self, name: str) -> tuple[Text, ...]:
         return tuple(v for a in self.attribute(name) for v in a.values)
