@@ -40,7 +40,8 @@ def analyse_valid() -> signature.SignatureAnalysis:
     return signature.analyse(doc, TRUST, AT)
 
 
-TRUST = load_trust((FIXTURES / "idp" / "metadata.xml",), ())
+METADATA = FIXTURES / "idp" / "metadata.xml"
+TRUST = load_trust((METADATA,), ())
 
 
 def test_a_keyinfo_certificate_is_described_once_per_der(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,3 +153,20 @@ def test_check_response_reloads_trust_only_when_a_file_changes(
     metadata.write_bytes(testidp.metadata(testidp.idp("idp-next")))  # another key: no longer valid
     assert response.check_response(message, options).verdict != first.verdict
     assert len(loaded) == 2
+
+
+def test_json_output_leaves_the_pure_python_encoder_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from samlcheck._internal.checks import response
+    from samlcheck._internal.inputs.capture import Message
+    from samlcheck._internal.options import CheckOptions
+    from samlcheck._internal.render.json import render_json
+    from samlcheck._internal.report import Report
+
+    message = Message("valid.xml", (FIXTURES / "responses" / "valid.xml").read_bytes())
+    result = response.check_response(message, CheckOptions(metadata=(METADATA,), at=AT))
+    walked = counted(monkeypatch, json.encoder, "_make_iterencode")
+    rendered = render_json(Report((result,)))
+    assert json.loads(rendered)["results"][0]["verdict"]["accepted"] is True
+    assert walked == []  # json.dumps(indent=2) builds it for every document
