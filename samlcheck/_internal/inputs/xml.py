@@ -7,6 +7,7 @@ bounded input size. Encoding facts (byte order mark, declared encoding) are kept
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from dataclasses import dataclass
 
@@ -273,6 +274,28 @@ def located_children(
     if len(same) == 1:
         return [(same[0], path + name)]
     return [(child, f"{path}{name}[{n}]") for n, child in enumerate(same, 1)]
+
+
+def children_at(element: etree._Element, path: str) -> list[etree._Element]:
+    """`element.findall(path, NS)` for a path of child steps such as 'saml:Subject/saml:NameID',
+    without ElementPath, which parses and walks the path in Python code (3 to 8 µs a call,
+    a tenth of a check's reading of its claims)."""
+    found = [element]
+    for tag in _steps(path):
+        found = [child for node in found for child in node.iterchildren(tag)]
+    return found
+
+
+def child_at(element: etree._Element, path: str) -> etree._Element | None:
+    """`element.find(path, NS)` for a path of child steps (see children_at)."""
+    found = children_at(element, path)
+    return found[0] if found else None
+
+
+@functools.lru_cache(maxsize=64)
+def _steps(path: str) -> tuple[str, ...]:
+    """'saml:Subject/saml:NameID' as Clark-notation tags."""
+    return tuple(qname(*step.split(":")) for step in path.split("/"))
 
 
 def find_all(element: etree._Element, path: str) -> list[etree._Element]:

@@ -19,6 +19,8 @@ from lxml import etree
 from samlcheck._internal import aws
 from samlcheck._internal.inputs.xml import (
     NS,
+    child_at,
+    children_at,
     local_name,
     located_children,
     path_of,
@@ -138,7 +140,7 @@ class _Reader:
         return self.prefix + path_of(node)
 
     def text(self, parent: etree._Element, path: str) -> Text | None:
-        node = parent.find(path, NS)
+        node = child_at(parent, path)
         return None if node is None else Text(text(node), self.where(node))
 
 
@@ -152,9 +154,11 @@ def _prefix(view: etree._Element, raw: etree._Element | None) -> str:
 def read_response(element: etree._Element, signed: bool, prefix: str = "") -> ResponseFacts:
     reader = _Reader(prefix)
     codes = tuple(
-        code.get("Value", "") for code in element.findall("samlp:Status//samlp:StatusCode", NS)
+        code.get("Value", "")
+        for status in children_at(element, "samlp:Status")
+        for code in status.iterdescendants(qname("samlp", "StatusCode"))
     )
-    message = element.find("samlp:Status/samlp:StatusMessage", NS)
+    message = child_at(element, "samlp:Status/samlp:StatusMessage")
     return ResponseFacts(
         issuer=reader.text(element, "saml:Issuer"),
         issue_instant=element.get("IssueInstant"),
@@ -169,8 +173,8 @@ def read_response(element: etree._Element, signed: bool, prefix: str = "") -> Re
 def read_assertion(element: etree._Element, prefix: str = "") -> AssertionFacts:
     reader = _Reader(prefix)
     confirmations = []
-    for node in element.findall("saml:Subject/saml:SubjectConfirmation", NS):
-        data = node.find("saml:SubjectConfirmationData", NS)
+    for node in children_at(element, "saml:Subject/saml:SubjectConfirmation"):
+        data = child_at(node, "saml:SubjectConfirmationData")
         confirmations.append(
             Confirmation(
                 method=node.get("Method"),
@@ -181,7 +185,7 @@ def read_assertion(element: etree._Element, prefix: str = "") -> AssertionFacts:
                 has_data=data is not None,
             )
         )
-    conditions = element.find("saml:Conditions", NS)
+    conditions = child_at(element, "saml:Conditions")
     location = reader.where(element)
 
     def condition(name: str) -> Text | None:
@@ -192,15 +196,15 @@ def read_assertion(element: etree._Element, prefix: str = "") -> AssertionFacts:
     return AssertionFacts(
         issuer=reader.text(element, "saml:Issuer"),
         issue_instant=element.get("IssueInstant"),
-        subject_present=element.find("saml:Subject", NS) is not None,
+        subject_present=child_at(element, "saml:Subject") is not None,
         name_id=reader.text(element, "saml:Subject/saml:NameID"),
         confirmations=tuple(confirmations),
         conditions_present=conditions is not None,
         not_before=condition("NotBefore"),
         not_on_or_after=condition("NotOnOrAfter"),
         audience_restrictions=tuple(
-            tuple(Text(text(a), reader.where(a)) for a in r.findall("saml:Audience", NS))
-            for r in element.findall("saml:Conditions/saml:AudienceRestriction", NS)
+            tuple(Text(text(a), reader.where(a)) for a in children_at(r, "saml:Audience"))
+            for r in children_at(element, "saml:Conditions/saml:AudienceRestriction")
         ),
         attributes=_attributes(element, location),
         location=location,
@@ -231,7 +235,7 @@ def _attributes(assertion: etree._Element, location: str) -> tuple[Attribute, ..
 
 
 def _format(element: etree._Element) -> str | None:
-    name_id = element.find("saml:Subject/saml:NameID", NS)
+    name_id = child_at(element, "saml:Subject/saml:NameID")
     return name_id.get("Format") if name_id is not None else None
 
 
