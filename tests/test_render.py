@@ -183,7 +183,7 @@ def test_json_layout_is_json_dumps_with_an_indent_of_two_character_for_character
         "literals": (True, False, None, [True, 1, False, 0]),
         "empty": [{}, [], (), {"inner": {}}],
         "nested": {"a": [{"b": [[], {"c": None}]}], "": ""},
-        "keys": {1: "one", None: "none", True: "yes", 2.5: [1, {}]},
+        "keys": {1: "one", None: "none", False: "no", 2.5: [1, {}]},
     }
     assert dumps(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     assert dumps([]) == "[]\n" and dumps("x") == '"x"\n'
