@@ -276,6 +276,17 @@ def located_children(
     return [(child, f"{path}{name}[{n}]") for n, child in enumerate(same, 1)]
 
 
+def located_at(
+    element: etree._Element, location: str, path: str
+) -> list[tuple[etree._Element, str]]:
+    """`children_at(element, path)`, each with its location, `location` being the element's:
+    what path_of gives them, without walking up from each."""
+    found = [(element, location)]
+    for tag in _steps(path):
+        found = [pair for node, where in found for pair in located_children(node, where, tag)]
+    return found
+
+
 def children_at(element: etree._Element, path: str) -> list[etree._Element]:
     """`element.findall(path, NS)` for a path of child steps such as 'saml:Subject/saml:NameID',
     without ElementPath, which parses and walks the path in Python code (3 to 8 µs a call,

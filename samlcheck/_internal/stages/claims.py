@@ -22,7 +22,7 @@ from samlcheck._internal.inputs.xml import (
     child_at,
     children_at,
     local_name,
-    located_children,
+    located_at,
     path_of,
     qname,
     text,
@@ -130,20 +130,6 @@ class Lookalike:
     values: tuple[tuple[str, str], ...]
 
 
-class _Reader:
-    """Reads paths inside one element, locating them in the original document."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-
-    def where(self, node: etree._Element) -> str:
-        return self.prefix + path_of(node)
-
-    def text(self, parent: etree._Element, path: str) -> Text | None:
-        node = child_at(parent, path)
-        return None if node is None else Text(text(node), self.where(node))
-
-
 def _prefix(view: etree._Element, raw: etree._Element | None) -> str:
     """Where a detached copy sits in the document; '' for an element that is still in a tree
     (the signed Response's copy holds its Assertion at the full path already)."""
@@ -151,8 +137,14 @@ def _prefix(view: etree._Element, raw: etree._Element | None) -> str:
     return path_of(parent) if parent is not None else ""
 
 
+def _text(element: etree._Element, location: str, path: str) -> Text | None:
+    """The text at `path` inside `element` (found at `location`), with its own location."""
+    found = located_at(element, location, path)
+    return Text(text(found[0][0]), found[0][1]) if found else None
+
+
 def read_response(element: etree._Element, signed: bool, prefix: str = "") -> ResponseFacts:
-    reader = _Reader(prefix)
+    location = prefix + path_of(element)
     codes = tuple(
         code.get("Value", "")
         for status in children_at(element, "samlp:Status")
@@ -160,77 +152,77 @@ def read_response(element: etree._Element, signed: bool, prefix: str = "") -> Re
     )
     message = child_at(element, "samlp:Status/samlp:StatusMessage")
     return ResponseFacts(
-        issuer=reader.text(element, "saml:Issuer"),
+        issuer=_text(element, location, "saml:Issuer"),
         issue_instant=element.get("IssueInstant"),
         destination=element.get("Destination"),
         status_codes=codes,
         status_message=text(message) if message is not None else None,
         signed=signed,
-        location=reader.where(element),
+        location=location,
     )
 
 
 def read_assertion(element: etree._Element, prefix: str = "") -> AssertionFacts:
-    reader = _Reader(prefix)
-    confirmations = []
-    for node in children_at(element, "saml:Subject/saml:SubjectConfirmation"):
-        data = child_at(node, "saml:SubjectConfirmationData")
-        confirmations.append(
-            Confirmation(
-                method=node.get("Method"),
-                recipient=data.get("Recipient") if data is not None else None,
-                not_on_or_after=data.get("NotOnOrAfter") if data is not None else None,
-                not_before=data.get("NotBefore") if data is not None else None,
-                location=reader.where(data if data is not None else node),
-                has_data=data is not None,
-            )
-        )
-    conditions = child_at(element, "saml:Conditions")
-    location = reader.where(element)
+    """The facts of one Assertion; every location is found from the Assertion's own, walked up
+    to once (walking up from each element cost most of the reading of a large assertion)."""
+    location = prefix + path_of(element)
+    conditions = located_at(element, location, "saml:Conditions")
 
     def condition(name: str) -> Text | None:
-        if conditions is None or conditions.get(name) is None:
+        if not conditions:
             return None
-        return Text(conditions.get(name, ""), reader.where(conditions) + f"/@{name}")
+        node, where = conditions[0]
+        value = node.get(name)
+        return None if value is None else Text(value, f"{where}/@{name}")
 
     return AssertionFacts(
-        issuer=reader.text(element, "saml:Issuer"),
+        issuer=_text(element, location, "saml:Issuer"),
         issue_instant=element.get("IssueInstant"),
         subject_present=child_at(element, "saml:Subject") is not None,
-        name_id=reader.text(element, "saml:Subject/saml:NameID"),
-        confirmations=tuple(confirmations),
-        conditions_present=conditions is not None,
+        name_id=_text(element, location, "saml:Subject/saml:NameID"),
+        confirmations=tuple(
+            _confirmation(node, where)
+            for node, where in located_at(
+                element, location, "saml:Subject/saml:SubjectConfirmation"
+            )
+        ),
+        conditions_present=bool(conditions),
         not_before=condition("NotBefore"),
         not_on_or_after=condition("NotOnOrAfter"),
         audience_restrictions=tuple(
-            tuple(Text(text(a), reader.where(a)) for a in children_at(r, "saml:Audience"))
-            for r in children_at(element, "saml:Conditions/saml:AudienceRestriction")
+            tuple(Text(text(a), at) for a, at in located_at(r, where, "saml:Audience"))
+            for r, where in located_at(
+                element, location, "saml:Conditions/saml:AudienceRestriction"
+            )
         ),
-        attributes=_attributes(element, location),
+        attributes=tuple(
+            Attribute(
+                name=node.get("Name", ""),
+                values=tuple(
+                    Text(text(v), at) for v, at in located_at(node, where, "saml:AttributeValue")
+                ),
+                location=where,
+            )
+            for node, where in located_at(
+                element, location, "saml:AttributeStatement/saml:Attribute"
+            )
+        ),
         location=location,
         name_id_format=_format(element),
     )
 
 
-_STATEMENT, _ATTRIBUTE, _VALUE = (
-    qname("saml", name) for name in ("AttributeStatement", "Attribute", "AttributeValue")
-)
-
-
-def _attributes(assertion: etree._Element, location: str) -> tuple[Attribute, ...]:
-    """Every Attribute of every AttributeStatement, located from the assertion's `location`
-    (one pass over each parent's children: locating each value on its own cost most of a check
-    with hundreds of attributes)."""
-    return tuple(
-        Attribute(
-            name=node.get("Name", ""),
-            values=tuple(
-                Text(text(value), where) for value, where in located_children(node, path, _VALUE)
-            ),
-            location=path,
-        )
-        for statement, base in located_children(assertion, location, _STATEMENT)
-        for node, path in located_children(statement, base, _ATTRIBUTE)
+def _confirmation(node: etree._Element, location: str) -> Confirmation:
+    """One SubjectConfirmation (found at `location`) and its SubjectConfirmationData."""
+    found = located_at(node, location, "saml:SubjectConfirmationData")[:1]
+    data, where = found[0] if found else (None, location)
+    return Confirmation(
+        method=node.get("Method"),
+        recipient=data.get("Recipient") if data is not None else None,
+        not_on_or_after=data.get("NotOnOrAfter") if data is not None else None,
+        not_before=data.get("NotBefore") if data is not None else None,
+        location=where,
+        has_data=data is not None,
     )
 
 
