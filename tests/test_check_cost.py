@@ -6,7 +6,7 @@ import copy
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import testidp
@@ -170,3 +170,25 @@ def test_json_output_leaves_the_pure_python_encoder_alone(monkeypatch: pytest.Mo
     rendered = render_json(Report((result,)))
     assert json.loads(rendered)["results"][0]["verdict"]["accepted"] is True
     assert walked == []  # json.dumps(indent=2) builds it for every document
+
+
+class _CountedBytes(bytes):
+    """Bytes that record what is counted in them."""
+
+    counted: ClassVar[list[bytes]] = []
+
+    def count(self, sub: Any, *args: Any) -> int:
+        type(self).counted.append(sub)
+        return super().count(sub, *args)
+
+
+def test_end_tags_are_counted_only_for_a_document_near_the_node_limit() -> None:
+    data = (FIXTURES / "responses" / "valid.xml").read_bytes()
+    _CountedBytes.counted = []
+    parse(_CountedBytes(data))
+    assert _CountedBytes.counted == [b"<"]  # '</' too, for every document, before
+    _CountedBytes.counted = []
+    parse(_CountedBytes(b"<r>" + b"<a></a>" * 10 + b"</r>"), max_nodes=12)
+    assert _CountedBytes.counted == [b"<", b"</"]  # 22 '<', of which 11 end tags: 11 nodes
+    with pytest.raises(xml.XmlRefused, match="11 elements"):
+        parse(_CountedBytes(b"<r>" + b"<a></a>" * 10 + b"</r>"), max_nodes=10)
