@@ -23,6 +23,7 @@ from samlcheck._internal.inputs.xml import (
     children_at,
     local_name,
     located_at,
+    located_children,
     path_of,
     qname,
     text,
@@ -195,21 +196,26 @@ def read_assertion(element: etree._Element, prefix: str = "") -> AssertionFacts:
                 element, location, "saml:Conditions/saml:AudienceRestriction"
             )
         ),
-        attributes=tuple(
-            Attribute(
-                name=node.get("Name", ""),
-                values=tuple(
-                    Text(text(v), at) for v, at in located_at(node, where, "saml:AttributeValue")
-                ),
-                location=where,
-            )
-            for node, where in located_at(
-                element, location, "saml:AttributeStatement/saml:Attribute"
-            )
-        ),
+        attributes=_attributes(element, location),
         location=location,
         name_id_format=_format(element),
     )
+
+
+def _attributes(assertion: etree._Element, location: str) -> tuple[Attribute, ...]:
+    """Every Attribute of every AttributeStatement, with its values (the one part of a response
+    that grows: hundreds of attributes, thousands of values)."""
+    return tuple(
+        Attribute(
+            name=node.get("Name", ""),
+            values=tuple([Text(text(v), at) for v, at in located_children(node, where, _VALUE)]),
+            location=where,
+        )
+        for node, where in located_at(assertion, location, "saml:AttributeStatement/saml:Attribute")
+    )
+
+
+_VALUE = qname("saml", "AttributeValue")
 
 
 def _confirmation(node: etree._Element, location: str) -> Confirmation:
