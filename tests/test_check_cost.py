@@ -192,3 +192,30 @@ def test_end_tags_are_counted_only_for_a_document_near_the_node_limit() -> None:
     assert _CountedBytes.counted == [b"<", b"</"]  # 22 '<', of which 11 end tags: 11 nodes
     with pytest.raises(xml.XmlRefused, match="11 elements"):
         parse(_CountedBytes(b"<r>" + b"<a></a>" * 10 + b"</r>"), max_nodes=10)
+
+
+class _XPathCounted(etree.ElementBase):
+    """An element that counts the XPath expressions compiled to search it."""
+
+    compiled = 0
+
+    def xpath(self, *args: Any, **kwargs: Any) -> Any:
+        type(self).compiled += 1
+        return super().xpath(*args, **kwargs)
+
+
+def test_duplicate_ids_are_searched_with_an_expression_compiled_once() -> None:
+    from samlcheck._internal.stages import profile
+
+    parser = etree.XMLParser()
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(element=_XPathCounted))
+    root = etree.fromstring((FIXTURES / "responses" / "valid.xml").read_bytes(), parser)
+    assert isinstance(root, _XPathCounted)
+    _XPathCounted.compiled = 0
+    assert profile.document_violations(root) == []
+    assertion = root.find("saml:Assertion", xml.NS)
+    assert assertion is not None
+    root.append(copy.deepcopy(assertion))
+    found = profile.document_violations(root)
+    assert {v.kind for v in found} == {profile.Breach.DUPLICATE_ID, profile.Breach.ASSERTION_COUNT}
+    assert _XPathCounted.compiled == 0  # once per call, before

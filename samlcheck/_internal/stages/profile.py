@@ -180,12 +180,16 @@ def _reference_violations(
     return found
 
 
+_ID_VALUES = etree.XPath("|".join(f"//@{name}" for name in ID_ATTRIBUTES))
+"""Every ID attribute in the document, found in C (no Python loop per element), and compiled
+once: compiling the expression took two thirds of each search."""
+
+
 def document_violations(root: etree._Element) -> list[ProfileViolation]:
     """Duplicate ID values and the count of Assertion/EncryptedAssertion elements anywhere."""
     found: list[ProfileViolation] = []
     seen: dict[str, list[etree._Element]] = defaultdict(list)
-    query = "|".join(f"//@{name}" for name in ID_ATTRIBUTES)  # in C: no Python loop per element
-    for attribute in root.xpath(query):  # type: ignore[union-attr]
+    for attribute in _ID_VALUES(root):  # type: ignore[union-attr]
         owner = attribute.getparent()  # type: ignore[union-attr]
         if isinstance(owner, etree._Element):
             seen[str(attribute)].append(owner)
