@@ -62,6 +62,19 @@ def test_a_keyinfo_certificate_is_decoded_once_per_text(monkeypatch: pytest.Monk
     assert decoded[0] is not None and all(d == decoded[0] for d in decoded)
 
 
+def test_a_keyinfo_value_too_long_for_a_certificate_is_decoded_but_not_kept() -> None:
+    ds = xml.NS["ds"]
+    signature = etree.fromstring(
+        f'<ds:Signature xmlns:ds="{ds}"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>'
+        f"{'A' * (certs._CACHED_CHARS + 4)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>"
+        "</ds:Signature>"
+    )
+    certs._decoded.cache_clear()
+    decoded, _ = certs.key_info_certificates(signature)
+    assert decoded[0].certificate is None and decoded[0].problem
+    assert certs._decoded.cache_info().currsize == 0
+
+
 def test_the_signed_assertion_is_scanned_for_injected_text_with_its_response(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
