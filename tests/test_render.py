@@ -167,3 +167,25 @@ def test_strict_exit_code_fails_what_could_not_be_judged() -> None:
     judged = Report((Result("y", "response"),))
     assert (unjudged.exit_code(), unjudged.exit_code(strict=True)) == (0, 1)
     assert (judged.exit_code(), judged.exit_code(strict=True)) == (0, 0)
+
+
+def test_json_layout_is_json_dumps_with_an_indent_of_two_character_for_character() -> None:
+    import enum
+
+    from samlcheck._internal.render.json import dumps
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    document = {
+        "text": 'quote " backslash \\ tab \t nul \x00 del \x7f line sep \u2028 é 😀',
+        "numbers": [0, -1, 10**30, 1.5, -0.0, 1e100, float("nan"), float("inf"), Level.HIGH],
+        "literals": (True, False, None, [True, 1, False, 0]),
+        "empty": [{}, [], (), {"inner": {}}],
+        "nested": {"a": [{"b": [[], {"c": None}]}], "": ""},
+        "keys": {1: "one", None: "none", False: "no", 2.5: [1, {}]},
+    }
+    assert dumps(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    assert dumps([]) == "[]\n" and dumps("x") == '"x"\n'
+    with pytest.raises(TypeError):
+        dumps({"not json": object()})

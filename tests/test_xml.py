@@ -158,3 +158,25 @@ def test_utf16_without_mark_or_declaration_is_sniffed(codec: str) -> None:
     assert sniff_encoding("<a/>".encode(codec)).family == codec.upper()
     doctype = '<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'.encode(codec)
     assert refusal(doctype).reason == "doctype"
+
+
+def test_children_at_finds_what_elementpath_finds() -> None:
+    from lxml import etree
+
+    from samlcheck._internal.inputs.xml import NS, child_at, children_at
+
+    root = etree.fromstring(
+        b'<a:Assertion xmlns:a="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:o="urn:other">'
+        b"<a:Subject><!-- no NameID here --><o:NameID>other</o:NameID></a:Subject>"
+        b"<a:Subject><a:NameID>first</a:NameID><a:NameID>second</a:NameID></a:Subject>"
+        b"<o:Subject><a:NameID>elsewhere</a:NameID></o:Subject>"
+        b"<a:Subject><a:NameID>third</a:NameID></a:Subject></a:Assertion>"
+    )
+    for path in ("saml:Subject/saml:NameID", "saml:Subject", "saml:Issuer", "saml:NameID"):
+        assert children_at(root, path) == root.findall(path, NS)
+        assert child_at(root, path) is root.find(path, NS)
+    assert [e.text for e in children_at(root, "saml:Subject/saml:NameID")] == [
+        "first",
+        "second",
+        "third",
+    ]

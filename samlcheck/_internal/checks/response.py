@@ -26,6 +26,7 @@ from samlcheck._internal.inputs.xml import (
     NS,
     XmlDocument,
     XmlRefused,
+    child_at,
     local_name,
     parse,
     path_of,
@@ -175,7 +176,7 @@ def _shape(doc: XmlDocument) -> response.Shape:
         namespace=etree.QName(root).namespace,
         has_id=bool(root.get("ID")),
         version=root.get("Version"),
-        encrypted=root.find("saml:EncryptedAssertion", NS) is not None,
+        encrypted=child_at(root, "saml:EncryptedAssertion") is not None,
         decrypted=False,
     )
 

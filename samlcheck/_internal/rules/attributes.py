@@ -256,6 +256,10 @@ def _normal(name: str) -> str:
     return name.strip().lower().replace("http://", "https://")
 
 
+_NEAR_MISSES = {_normal(known): known for known in _KNOWN}
+"""Each known name by its normal form, which no two share (normalised once, not per attribute)."""
+
+
 def name_findings(assertion: AssertionFacts) -> list[Finding]:
     """Near-miss AWS attribute names and attribute names that repeat."""
     places: dict[str, list[str]] = {}
@@ -270,14 +274,14 @@ def name_findings(assertion: AssertionFacts) -> list[Finding]:
     for attribute in assertion.attributes:
         if attribute.name in _KNOWN or attribute.name.startswith(aws.PRINCIPAL_TAG_PREFIX):
             continue
-        near += (
-            (
-                f"the attribute {attribute.name!r} is not {known!r}; AWS ignores it",
-                attribute.location,
+        known = _NEAR_MISSES.get(_normal(attribute.name))
+        if known is not None:
+            near.append(
+                (
+                    f"the attribute {attribute.name!r} is not {known!r}; AWS ignores it",
+                    attribute.location,
+                )
             )
-            for known in _KNOWN
-            if _normal(attribute.name) == _normal(known)
-        )
     return grouped(ATTRIBUTE_REPEATED, repeated, "attributes repeat") + grouped(
         ATTRIBUTE_NAME_NEAR_MISS, near, "attribute names are near misses"
     )

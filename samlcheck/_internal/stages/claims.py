@@ -9,6 +9,7 @@ claim-like content outside the signed view (an unsigned second Assertion, a diff
 
 from __future__ import annotations
 
+import functools
 import re
 from copy import deepcopy
 from dataclasses import dataclass
@@ -16,7 +17,17 @@ from dataclasses import dataclass
 from lxml import etree
 
 from samlcheck._internal import aws
-from samlcheck._internal.inputs.xml import NS, local_name, path_of, qname, text
+from samlcheck._internal.inputs.xml import (
+    NS,
+    child_at,
+    children_at,
+    local_name,
+    located_at,
+    located_children,
+    path_of,
+    qname,
+    text,
+)
 from samlcheck._internal.report import Claims, RoleClaim
 from samlcheck._internal.stages.profile import MAX_LISTED, find_assertions
 from samlcheck._internal.stages.signature import SignedView
@@ -87,7 +98,16 @@ class AssertionFacts:
 
     def attribute(self, name: str) -> tuple[Attribute, ...]:
         """The Attribute elements with exactly this Name."""
-        return tuple(a for a in self.attributes if a.name == name)
+        return self._by_name.get(name, ())
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, tuple[Attribute, ...]]:
+        """The attributes by Name, in document order: gathered once, not once per lookup (a
+        check looks up a dozen names among what may be hundreds of attributes)."""
+        named: dict[str, list[Attribute]] = {}
+        for attribute in self.attributes:
+            named.setdefault(attribute.name, []).append(attribute)
+        return {name: tuple(found) for name, found in named.items()}
 
     def values(self, name: str) -> tuple[Text, ...]:
         return tuple(v for a in self.attribute(name) for v in a.values)
@@ -111,20 +131,6 @@ class Lookalike:
     values: tuple[tuple[str, str], ...]
 
 
-class _Reader:
-    """Reads paths inside one element, locating them in the original document."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-
-    def where(self, node: etree._Element) -> str:
-        return self.prefix + path_of(node)
-
-    def text(self, parent: etree._Element, path: str) -> Text | None:
-        node = parent.find(path, NS)
-        return None if node is None else Text(text(node), self.where(node))
-
-
 def _prefix(view: etree._Element, raw: etree._Element | None) -> str:
     """Where a detached copy sits in the document; '' for an element that is still in a tree
     (the signed Response's copy holds its Assertion at the full path already)."""
@@ -132,76 +138,102 @@ def _prefix(view: etree._Element, raw: etree._Element | None) -> str:
     return path_of(parent) if parent is not None else ""
 
 
+def _text(element: etree._Element, location: str, path: str) -> Text | None:
+    """The text at `path` inside `element` (found at `location`), with its own location."""
+    found = located_at(element, location, path)
+    return Text(text(found[0][0]), found[0][1]) if found else None
+
+
 def read_response(element: etree._Element, signed: bool, prefix: str = "") -> ResponseFacts:
-    reader = _Reader(prefix)
+    location = prefix + path_of(element)
     codes = tuple(
-        code.get("Value", "") for code in element.findall("samlp:Status//samlp:StatusCode", NS)
+        code.get("Value", "")
+        for status in children_at(element, "samlp:Status")
+        for code in status.iterdescendants(qname("samlp", "StatusCode"))
     )
-    message = element.find("samlp:Status/samlp:StatusMessage", NS)
+    message = child_at(element, "samlp:Status/samlp:StatusMessage")
     return ResponseFacts(
-        issuer=reader.text(element, "saml:Issuer"),
+        issuer=_text(element, location, "saml:Issuer"),
         issue_instant=element.get("IssueInstant"),
         destination=element.get("Destination"),
         status_codes=codes,
         status_message=text(message) if message is not None else None,
         signed=signed,
-        location=reader.where(element),
+        location=location,
     )
 
 
 def read_assertion(element: etree._Element, prefix: str = "") -> AssertionFacts:
-    reader = _Reader(prefix)
-    confirmations = []
-    for node in element.findall("saml:Subject/saml:SubjectConfirmation", NS):
-        data = node.find("saml:SubjectConfirmationData", NS)
-        confirmations.append(
-            Confirmation(
-                method=node.get("Method"),
-                recipient=data.get("Recipient") if data is not None else None,
-                not_on_or_after=data.get("NotOnOrAfter") if data is not None else None,
-                not_before=data.get("NotBefore") if data is not None else None,
-                location=reader.where(data if data is not None else node),
-                has_data=data is not None,
-            )
-        )
-    conditions = element.find("saml:Conditions", NS)
-    attributes = tuple(
-        Attribute(
-            name=node.get("Name", ""),
-            values=tuple(
-                Text(text(v), reader.where(v)) for v in node.findall("saml:AttributeValue", NS)
-            ),
-            location=reader.where(node),
-        )
-        for node in element.findall("saml:AttributeStatement/saml:Attribute", NS)
-    )
+    """The facts of one Assertion; every location is found from the Assertion's own, walked up
+    to once (walking up from each element cost most of the reading of a large assertion)."""
+    location = prefix + path_of(element)
+    conditions = located_at(element, location, "saml:Conditions")
 
     def condition(name: str) -> Text | None:
-        if conditions is None or conditions.get(name) is None:
+        if not conditions:
             return None
-        return Text(conditions.get(name, ""), reader.where(conditions) + f"/@{name}")
+        node, where = conditions[0]
+        value = node.get(name)
+        return None if value is None else Text(value, f"{where}/@{name}")
 
     return AssertionFacts(
-        issuer=reader.text(element, "saml:Issuer"),
+        issuer=_text(element, location, "saml:Issuer"),
         issue_instant=element.get("IssueInstant"),
-        subject_present=element.find("saml:Subject", NS) is not None,
-        name_id=reader.text(element, "saml:Subject/saml:NameID"),
-        confirmations=tuple(confirmations),
-        conditions_present=conditions is not None,
+        subject_present=child_at(element, "saml:Subject") is not None,
+        name_id=_text(element, location, "saml:Subject/saml:NameID"),
+        confirmations=tuple(
+            _confirmation(node, where)
+            for node, where in located_at(
+                element, location, "saml:Subject/saml:SubjectConfirmation"
+            )
+        ),
+        conditions_present=bool(conditions),
         not_before=condition("NotBefore"),
         not_on_or_after=condition("NotOnOrAfter"),
         audience_restrictions=tuple(
-            tuple(Text(text(a), reader.where(a)) for a in r.findall("saml:Audience", NS))
-            for r in element.findall("saml:Conditions/saml:AudienceRestriction", NS)
+            tuple(Text(text(a), at) for a, at in located_at(r, where, "saml:Audience"))
+            for r, where in located_at(
+                element, location, "saml:Conditions/saml:AudienceRestriction"
+            )
         ),
-        attributes=attributes,
-        location=reader.where(element),
+        attributes=_attributes(element, location),
+        location=location,
         name_id_format=_format(element),
     )
 
 
+def _attributes(assertion: etree._Element, location: str) -> tuple[Attribute, ...]:
+    """Every Attribute of every AttributeStatement, with its values (the one part of a response
+    that grows: hundreds of attributes, thousands of values)."""
+    return tuple(
+        Attribute(
+            name=node.get("Name", ""),
+            values=tuple([Text(text(v), at) for v, at in located_children(node, where, _VALUE)]),
+            location=where,
+        )
+        for node, where in located_at(assertion, location, "saml:AttributeStatement/saml:Attribute")
+    )
+
+
+_VALUE = qname("saml", "AttributeValue")
+
+
+def _confirmation(node: etree._Element, location: str) -> Confirmation:
+    """One SubjectConfirmation (found at `location`) and its SubjectConfirmationData."""
+    found = located_at(node, location, "saml:SubjectConfirmationData")[:1]
+    data, where = found[0] if found else (None, location)
+    return Confirmation(
+        method=node.get("Method"),
+        recipient=data.get("Recipient") if data is not None else None,
+        not_on_or_after=data.get("NotOnOrAfter") if data is not None else None,
+        not_before=data.get("NotBefore") if data is not None else None,
+        location=where,
+        has_data=data is not None,
+    )
+
+
 def _format(element: etree._Element) -> str | None:
-    name_id = element.find("saml:Subject/saml:NameID", NS)
+    name_id = child_at(element, "saml:Subject/saml:NameID")
     return name_id.get("Format") if name_id is not None else None
 
 

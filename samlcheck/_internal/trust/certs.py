@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import re
 import warnings
 from collections.abc import Callable
@@ -310,8 +311,17 @@ def key_info_certificates(
         if len(decoded) == MAX_KEYINFO_CERTS:
             unread += 1
         else:
-            decoded.append(decode_x509_element_text(text(node)))
+            value = text(node)
+            cached = len(value) <= _CACHED_CHARS
+            decoded.append(_decoded(value) if cached else decode_x509_element_text(value))
     return tuple(decoded), unread
+
+
+_CACHED_CHARS = 16_384
+"""KeyInfo values no longer than this (a certificate's base64 is 1-3 KB) are decoded once and
+kept: an IdP sends the same certificate with every response, and decoding it cost each check
+tens of microseconds. Longer values are decoded each time, so the cache stays small."""
+_decoded = functools.lru_cache(maxsize=64)(decode_x509_element_text)
 
 
 def _inner_pem_der(text: bytes) -> bytes | None:
