@@ -96,12 +96,14 @@ def test_comment_injection_keeps_the_signature_valid() -> None:
     assert check("comment-injection").signature.status == "valid"
 
 
-def test_cdata_inside_a_signed_value_is_flagged() -> None:
+@pytest.mark.parametrize("encoding", ["UTF-8", "UTF-16", "ISO-8859-1"])
+def test_cdata_inside_a_signed_value_is_flagged(encoding: str) -> None:
+    """In any encoding: the CDATA marker is looked for in the bytes only when they are UTF-8."""
     root = testidp.response_element(testidp.ResponseSpec(), testidp.idp())
-    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-    data = data.replace(
-        b">alice@example.test</saml:NameID>", b">alice<![CDATA[@example.test]]></saml:NameID>"
+    text = etree.tostring(root, encoding="unicode").replace(
+        ">alice@example.test</saml:NameID>", ">alice<![CDATA[@example.test]]></saml:NameID>"
     )
+    data = f'<?xml version="1.0" encoding="{encoding}"?>{text}'.encode(encoding)
     result = check_response(Message("cdata", data), OPTIONS)
     kinds = [f.message for f in result.findings if f.rule.name == "comment-injection"]
     assert kinds and "CDATA" in kinds[0]

@@ -39,6 +39,7 @@ from samlcheck._internal.stages.profile import (
     covers,
     document_violations,
     injected_text,
+    may_hold_cdata,
     signature_violations,
 )
 from samlcheck._internal.stages.verify import (
@@ -656,7 +657,10 @@ def analyse(
     if not foreign:  # a foreign Issuer with one-entity metadata is reported once, as `foreign`
         checks = [_bind_issuer(c, working.root) for c in checks]
     view = _view(checks, working.root, encrypted=decrypted is not None)
-    injected = [i for raw in _outermost(checks) or [working.root] for i in injected_text(raw)]
+    cdata = may_hold_cdata(working)
+    injected = [
+        i for raw in _outermost(checks) or [working.root] for i in injected_text(raw, cdata)
+    ]
     return SignatureAnalysis(
         status=Status.INVALID
         if unexamined
