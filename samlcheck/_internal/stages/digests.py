@@ -63,11 +63,16 @@ class DigestCheck:
     """The digest matches once whitespace-only text is removed: re-indented after signing."""
 
 
-def copy_element(element: etree._Element) -> etree._Element:
-    """A copy alone in a document of its own, carrying every namespace in scope. A document's
-    root has nothing in scope it does not declare, so it is copied as a tree (four times faster
-    than serialising and parsing again); any other element is serialised and parsed."""
-    if element.getparent() is None:
+def copy_element(element: etree._Element, *, used_only: bool = False) -> etree._Element:
+    """A copy alone in a document of its own, carrying every namespace in scope (`used_only`:
+    those it and its descendants use, enough for exclusive C14N without a PrefixList, which
+    renders no other).
+
+    A document's root has nothing in scope it does not declare, and libxml2 declares on a copied
+    subtree's root each namespace the subtree uses: such copies are made as trees (three to four
+    times faster). Any other element is serialised with every in-scope declaration and parsed.
+    """
+    if element.getparent() is None or used_only:
         copied = copy.deepcopy(element)
         copied.tail = None
         return copied

@@ -228,22 +228,21 @@ def _verify_reference(
     reference: etree._Element, index: int, parent: etree._Element, inherited: Mapping[str, str]
 ) -> etree._Element:
     """The canonical form of what the Reference covers, once its digest matches."""
-    copy = copy_element(parent)
-    target = _resolve(copy, reference.get("URI"))
-    transforms = [
-        t.get("Algorithm") or "" for t in reference.findall("ds:Transforms/ds:Transform", NS)
-    ]
+    nodes = reference.findall("ds:Transforms/ds:Transform", NS)
+    transforms = [t.get("Algorithm") or "" for t in nodes]
     c14n = [t for t in transforms if t in C14N_METHODS]
     unknown = [t for t in transforms if t != ENVELOPED and t not in C14N_METHODS]
     if unknown or len(c14n) > 1:
         raise Malformed(f"the Reference's transforms are not ones samlcheck applies: {transforms}")
+    algorithm = c14n[0] if c14n else C14N
+    prefixes = next((_prefixes(n) for n in nodes if n.get("Algorithm") in C14N_METHODS), [])
+    copy = copy_element(parent, used_only=algorithm.startswith(EXC_C14N) and not prefixes)
+    target = _resolve(copy, reference.get("URI"))
     if ENVELOPED in transforms:
         _remove_enveloped(copy)
-    nodes = reference.findall("ds:Transforms/ds:Transform", NS)
-    prefixes = next((_prefixes(n) for n in nodes if n.get("Algorithm") in C14N_METHODS), [])
     data = canonicalise(
         target,
-        c14n[0] if c14n else C14N,
+        algorithm,
         prefixes,
         comments=False,  # a same-document Reference never covers comments (XML DSig 4.4.3.3)
         inherited={**inherited, **inherited_xml(target)},
