@@ -251,6 +251,18 @@ def _verify_reference(
     expected = _base64(_text(reference, "ds:DigestValue"), "DigestValue")
     if hashlib.new(DIGEST_METHODS[digest], data).digest() != expected:
         raise DigestMismatch(f"Digest mismatch for reference {index} ({reference.get('URI')})")
+    return _signed_tree(copy, target, algorithm, data)
+
+
+def _signed_tree(
+    copy: etree._Element, target: etree._Element, algorithm: str, data: bytes
+) -> etree._Element:
+    """What the digest covered, as a tree: `data` parsed back, or the canonicalised subtree
+    itself when it is the whole copy, exclusive C14N wrote it and it holds no comment or
+    processing instruction (C14N drops those): parsing the bytes back gives that same tree."""
+    markup = next(copy.iter(etree.Comment, etree.ProcessingInstruction), None)
+    if target is copy and algorithm.startswith(EXC_C14N) and markup is None:
+        return copy
     return etree.fromstring(data, safe_parser())
 
 
