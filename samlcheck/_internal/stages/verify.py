@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, padding, rsa, utils
 from lxml import etree
 
-from samlcheck._internal.inputs.xml import NS, safe_parser, text
+from samlcheck._internal.inputs.xml import NS, child_at, children_at, safe_parser, text
 from samlcheck._internal.stages.digests import (
     C14N,
     C14N_METHODS,
@@ -95,7 +95,7 @@ def verify(
     """Verify the first ds:Signature child of `parent` with `cert`; return the canonical signed
     element. `inherited`: the xml:* attributes `parent` inherits (default: from its ancestors),
     which inclusive C14N writes on the signed element."""
-    signature = parent.find("ds:Signature", NS)
+    signature = child_at(parent, "ds:Signature")
     if signature is None:
         raise Malformed(f"{parent.tag} has no ds:Signature child")
     problem = missing_value(signature)
@@ -103,11 +103,11 @@ def verify(
         raise Malformed(problem)
     if not _schema().validate(signature):
         raise Malformed(_schema_error())
-    info = signature.find("ds:SignedInfo", NS)
+    info = child_at(signature, "ds:SignedInfo")
     assert info is not None  # the schema requires it
     signed_info = _verified_signed_info(signature, info, cert)
     inherited = inherited_xml(parent, own=True) if inherited is None else inherited
-    references = signed_info.findall("ds:Reference", NS)
+    references = children_at(signed_info, "ds:Reference")
     signed = [_verify_reference(r, i, parent, inherited) for i, r in enumerate(references)]
     if len(signed) != 1:
         raise Malformed(f"the signature has {len(signed)} References; exactly one is verified")
@@ -117,14 +117,14 @@ def verify(
 def missing_value(signature: etree._Element) -> str | None:
     """Why the signature is invalid under any key, when its SignatureValue or a DigestValue is
     absent or empty (there is nothing to verify), else None."""
-    value = signature.find("ds:SignatureValue", NS)
+    value = child_at(signature, "ds:SignatureValue")
     if value is None or not text(value).strip():
         state = "absent" if value is None else "empty"
         return (
             f"the SignatureValue is {state}: a signature without a value is invalid under any key"
         )
-    for reference in signature.findall("ds:SignedInfo/ds:Reference", NS):
-        digest = reference.find("ds:DigestValue", NS)
+    for reference in children_at(signature, "ds:SignedInfo/ds:Reference"):
+        digest = child_at(reference, "ds:DigestValue")
         if digest is None or not text(digest).strip():
             state = "absent" if digest is None else "empty"
             return (
@@ -138,13 +138,13 @@ def _verified_signed_info(
     signature: etree._Element, info: etree._Element, cert: x509.Certificate
 ) -> etree._Element:
     """SignedInfo canonicalised, its SignatureValue verified with `cert`, parsed back."""
-    c14n = _algorithm(info.find("ds:CanonicalizationMethod", NS), C14N_METHODS, "c14n")
-    method_node = info.find("ds:SignatureMethod", NS)
+    c14n = _algorithm(child_at(info, "ds:CanonicalizationMethod"), C14N_METHODS, "c14n")
+    method_node = child_at(info, "ds:SignatureMethod")
     named = method_node.get("Algorithm", "") if method_node is not None else ""
     if "hmac" in named.lower():
         raise Malformed(f"{named} is an HMAC: a shared secret proves nothing about the IdP's key")
     method = _algorithm(method_node, SIGNATURE_METHODS, "signature")
-    data = canonicalise(info, c14n, _prefixes(info.find("ds:CanonicalizationMethod", NS)))
+    data = canonicalise(info, c14n, _prefixes(child_at(info, "ds:CanonicalizationMethod")))
     value = _base64(_text(signature, "ds:SignatureValue"), "SignatureValue")
     _verify_value(value, data, method, cert)
     return etree.fromstring(data, safe_parser())
@@ -164,7 +164,7 @@ def _prefixes(method: etree._Element | None) -> list[str]:
 
 
 def _text(element: etree._Element, path: str) -> str:
-    node = element.find(path, NS)
+    node = child_at(element, path)
     return text(node) if node is not None else ""
 
 
@@ -228,7 +228,7 @@ def _verify_reference(
     reference: etree._Element, index: int, parent: etree._Element, inherited: Mapping[str, str]
 ) -> etree._Element:
     """The canonical form of what the Reference covers, once its digest matches."""
-    nodes = reference.findall("ds:Transforms/ds:Transform", NS)
+    nodes = children_at(reference, "ds:Transforms/ds:Transform")
     transforms = [t.get("Algorithm") or "" for t in nodes]
     c14n = [t for t in transforms if t in C14N_METHODS]
     unknown = [t for t in transforms if t != ENVELOPED and t not in C14N_METHODS]
@@ -247,7 +247,7 @@ def _verify_reference(
         comments=False,  # a same-document Reference never covers comments (XML DSig 4.4.3.3)
         inherited={**inherited, **inherited_xml(target)},
     )
-    digest = _algorithm(reference.find("ds:DigestMethod", NS), DIGEST_METHODS, "digest")
+    digest = _algorithm(child_at(reference, "ds:DigestMethod"), DIGEST_METHODS, "digest")
     expected = _base64(_text(reference, "ds:DigestValue"), "DigestValue")
     if hashlib.new(DIGEST_METHODS[digest], data).digest() != expected:
         raise DigestMismatch(f"Digest mismatch for reference {index} ({reference.get('URI')})")
@@ -284,7 +284,7 @@ def _resolve(copy: etree._Element, uri: str | None) -> etree._Element:
 
 def _remove_enveloped(copy: etree._Element) -> None:
     """The enveloped-signature transform: remove the signature, keep the text after it."""
-    signature = copy.find("ds:Signature", NS)
+    signature = child_at(copy, "ds:Signature")
     if signature is None:
         return
     tail = signature.tail
