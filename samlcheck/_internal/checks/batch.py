@@ -224,15 +224,24 @@ CHUNK = 16
 check of a small capture."""
 
 
+def _chunks(inputs: list[Input], jobs: int) -> Iterator[list[Input]]:
+    """The inputs in chunks of CHUNK, smaller towards the end (down to one input) so that the
+    processes finish together rather than one waiting for the other's last chunk."""
+    start = 0
+    while start < len(inputs):
+        size = max(1, min(CHUNK, (len(inputs) - start) // (jobs * 4)))
+        yield inputs[start : start + size]
+        start += size
+
+
 def _parallel(options: CheckOptions, inputs: list[Input], jobs: int) -> Iterator[list[Result]]:
     """The inputs' results from a process pool, in input order, a few chunks in flight per
     process (memory stays flat however long the batch)."""
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    chunks = [inputs[i : i + CHUNK] for i in range(0, len(inputs), CHUNK)]
     with ProcessPoolExecutor(jobs, initializer=_start, initargs=(options,)) as pool:
         pending: list[Future[list[list[Result]]]] = []
-        for chunk in chunks:
+        for chunk in _chunks(inputs, jobs):
             pending.append(pool.submit(_in_worker, chunk))
             if len(pending) >= jobs * 2:
                 yield from pending.pop(0).result()
