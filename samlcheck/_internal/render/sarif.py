@@ -3,7 +3,6 @@ result per finding, located in its input file (and, for XML inputs, at its eleme
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -146,4 +145,6 @@ def log(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_sarif(report: Report) -> str:
-    return json.dumps(sarif_dict(report), indent=2, ensure_ascii=False) + "\n"
+    from samlcheck._internal.render.json import dumps
+
+    return dumps(sarif_dict(report))

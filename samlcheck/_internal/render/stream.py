@@ -137,9 +137,10 @@ def _document(fmt: str, title: str) -> _Document:
 
 def _json(document: Any) -> str:
     """A JSON document as `render` writes it."""
+    from samlcheck._internal.render.json import dumps
     from samlcheck._internal.render.safe import json_visible
 
-    return json_visible(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return json_visible(dumps(document))
 
 
 def _dumps(item: Any, indent: str) -> str:
