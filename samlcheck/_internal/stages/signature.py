@@ -24,7 +24,6 @@ from lxml import etree
 
 from samlcheck._internal.describe import near_miss
 from samlcheck._internal.inputs.xml import (
-    NS,
     XmlDocument,
     child_at,
     children_at,
@@ -332,11 +331,11 @@ def check_signature(
         parent_id=parent.get("ID"),
         references=tuple(r.get("URI") or "" for r in references),
         transforms=tuple(
-            t.get("Algorithm") or "" for t in signature.findall(".//ds:Transform", NS)
+            t.get("Algorithm") or "" for t in signature.iter(qname("ds", "Transform"))
         ),
         signature_method=method,
         digest_methods=tuple(
-            d.get("Algorithm") or "" for d in signature.findall(".//ds:DigestMethod", NS)
+            d.get("Algorithm") or "" for d in signature.iter(qname("ds", "DigestMethod"))
         ),
         key_info=key_info,
         key_value_only=key_value_only,
