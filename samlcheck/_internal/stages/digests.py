@@ -108,14 +108,18 @@ def canonicalise(
 
     lxml canonicalises an element that is not its document's root wrongly: below a default
     namespace declared on an ancestor it writes xmlns="" on grandchildren, and it drops the xml:*
-    attributes inclusive C14N inherits. So the element is re-rooted (serialised with every
-    namespace in scope, parsed again) and, for inclusive C14N, given the `inherited` xml:*
-    attributes (default: its ancestors'). An element alone in its document needs neither.
+    attributes inclusive C14N inherits. So the element is re-rooted (a copy carrying every
+    namespace in scope, or those it uses for exclusive C14N without a PrefixList) and, for
+    inclusive C14N, given the `inherited` xml:* attributes (default: its ancestors'). An element
+    alone in its document needs neither.
     """
     exclusive = algorithm.startswith(EXC_C14N)
     given = {} if exclusive else inherited_xml(element) if inherited is None else inherited
     extra = {name: value for name, value in given.items() if name not in element.attrib}
-    root = element if not extra and _alone(element) else copy_element(element)
+    if not extra and _alone(element):
+        root = element
+    else:
+        root = copy_element(element, used_only=exclusive and not any(prefixes))
     for name, value in extra.items():
         root.set(name, value)
     data = etree.tostring(
