@@ -262,3 +262,27 @@ def test_evil_encrypted_assertion_beside_a_signed_plain_one_is_rejected() -> Non
     root, signed = _signed_assertion_and_response()
     signed.addprevious(_encrypted(xsw._attacker_assertion(), "beside"))
     _assert_rejected_without_attacker_claims(root)
+
+
+@pytest.mark.parametrize(
+    "added",
+    [b"<foo:bar/>", b'<y xmlns:p="urn:p" xmlns:q="urn:p" p:a="1" q:a="2"/>'],
+    ids=["undefined prefix", "attribute twice"],
+)
+def test_namespace_broken_markup_in_the_unsigned_part_is_not_a_valid_response(
+    added: bytes,
+) -> None:
+    """Markup a namespace-aware parser refuses, put where no signature covers it (an Object of
+    the Response's Signature) with a warning after it, never leaves a valid, accepted response."""
+    data = testidp.response_xml(testidp.ResponseSpec())
+    end = b"</ds:KeyInfo></ds:Signature>"
+    assert data.count(end) >= 1
+    tampered = data.replace(
+        end,
+        b"</ds:KeyInfo><ds:Object>" + added + b'<x xml:space="bad"/></ds:Object></ds:Signature>',
+        1,
+    )
+    result = check_response(Message("broken", tampered), OPTIONS)
+    assert result.signature.status != "valid"
+    assert not result.verdict.accepted
+    assert result.claims is None
