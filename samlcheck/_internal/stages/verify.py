@@ -237,7 +237,10 @@ def _verify_reference(
     algorithm = c14n[0] if c14n else C14N
     prefixes = next((_prefixes(n) for n in nodes if n.get("Algorithm") in C14N_METHODS), [])
     copy = copy_element(parent, used_only=algorithm.startswith(EXC_C14N) and not prefixes)
-    target = _resolve(copy, reference.get("URI"))
+    uri = reference.get("URI")
+    if uri == "":
+        _whole_document(parent)
+    target = _resolve(copy, uri)
     if ENVELOPED in transforms:
         _remove_enveloped(copy)
     data = canonicalise(
@@ -258,17 +261,34 @@ def _signed_tree(
     copy: etree._Element, target: etree._Element, algorithm: str, data: bytes
 ) -> etree._Element:
     """What the digest covered, as a tree: `data` parsed back, or the canonicalised subtree
-    itself when it is the whole copy, exclusive C14N wrote it and it holds no comment or
-    processing instruction (C14N drops those): parsing the bytes back gives that same tree."""
+    itself when it is the whole copy, exclusive C14N wrote it and it holds no comment (which
+    C14N drops) nor processing instruction: parsing the bytes back gives that same tree."""
     markup = next(copy.iter(etree.Comment, etree.ProcessingInstruction), None)
     if target is copy and algorithm.startswith(EXC_C14N) and markup is None:
         return copy
     return etree.fromstring(data, safe_parser())
 
 
+def _whole_document(parent: etree._Element) -> None:
+    """URI '' covers the whole document, which the copy of `parent` is only when `parent` is
+    the document's root and no processing instruction stands beside it (C14N keeps those; a
+    comment it drops)."""
+    if parent.getparent() is not None:
+        raise Malformed(
+            "the Reference URI '' covers the whole document, not the element the signature is "
+            "in; samlcheck verifies a signature over its own element only"
+        )
+    beside = [*parent.itersiblings(preceding=True), *parent.itersiblings()]
+    if any(isinstance(node, etree._ProcessingInstruction) for node in beside):
+        raise Malformed(
+            "the Reference URI '' covers the processing instructions outside the root element "
+            "too; samlcheck does not verify a signature over them"
+        )
+
+
 def _resolve(copy: etree._Element, uri: str | None) -> etree._Element:
-    """The element a same-document URI names inside the copy: '' is the whole, '#x' the one
-    element whose ID is x."""
+    """The element a same-document URI names inside the copy: '' is the whole (see
+    _whole_document), '#x' the one element whose ID is x."""
     if uri == "":
         return copy
     if uri is None or not uri.startswith("#") or uri.startswith("#xpointer("):
