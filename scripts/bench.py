@@ -35,6 +35,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import bench_jobs  # noqa: E402
 import testidp  # noqa: E402
 from bench_decode import big_har  # noqa: E402
 from bench_decode import floor as har_floor  # noqa: E402
@@ -309,6 +310,19 @@ def batch(count: int) -> list[Row]:
     ]
 
 
+def jobs(count: int, runs: int) -> list[Row]:
+    """`samlcheck check FOLDER --jobs 2` against `--jobs 1` on `count` responses (wall, the
+    median of alternating runs; bench_jobs.py says more)."""
+    with tempfile.TemporaryDirectory(prefix="samlcheck-bench-") as name:
+        folder = bench_jobs.generate(Path(name) / "responses", count)
+        walls: dict[int, list[float]] = {1: [], 2: []}
+        for _ in range(runs):
+            for processes, measured in walls.items():
+                measured.append(bench_jobs.Run(folder, processes).wall)
+    one, two = (statistics.median(walls[n]) for n in (1, 2))
+    return [Row(f"`check --jobs 2`, {count} responses, wall", two, "s", "`--jobs 1`", one)]
+
+
 def _spec(shape: str, count: int) -> testidp.ResponseSpec:
     """A response with `count` attributes more, or one attribute with `count` values."""
     if shape == "attribute":
@@ -397,6 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = testidp.response_xml()
     rows = in_process(data, args.repeat) + cold(data, args.cold) + batch(args.count)
+    rows += jobs(args.count, max(3, args.cold // 3))
     rows += slopes(max(5, args.repeat // 5)) + har(max(5, args.repeat // 5))
     if args.json:
         print(json.dumps([asdict(r) | {"ratio": r.ratio} for r in rows], indent=2))

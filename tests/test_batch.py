@@ -11,6 +11,8 @@ import jsonschema
 import pytest
 from conftest import ROOT, RunCli
 
+from samlcheck._internal.checks import batch
+
 FIXTURES = ROOT / "fixtures"
 METADATA = str(FIXTURES / "idp" / "metadata.xml")
 AT = "2026-01-15T12:00:10Z"
@@ -73,6 +75,31 @@ def test_jobs_2_gives_the_same_json_as_jobs_1(run_cli: RunCli) -> None:
     one = _json(run_cli, folder, "--at", AT, "--jobs", "1")
     two = _json(run_cli, folder, "--at", AT, "--jobs", "2")
     assert len(one["results"]) > 10 and one == two
+
+
+@pytest.mark.parametrize("fmt", ["text", "junit"])
+def test_jobs_2_gives_the_output_and_exit_code_of_jobs_1(
+    run_cli: RunCli, mixed: Path, fmt: str
+) -> None:
+    """Accepted, rejected and unreadable inputs over several chunks: the same bytes, in input
+    order, and the same exit code, with and without --strict."""
+    shutil.copytree(FIXTURES / "captures", mixed / "captures")
+    shutil.copytree(FIXTURES / "responses", mixed / "responses")
+    args = ("check", str(mixed), "--metadata", METADATA, "--at", AT, "--format", fmt)
+    for strict in ((), ("--strict",)):
+        one, two = (run_cli(*args, *strict, "--jobs", jobs) for jobs in ("1", "2"))
+        assert (
+            one.exit_code == 1 and one.stdout.count("[input]" if fmt == "text" else "<error") >= 3
+        )
+        assert (two.exit_code, two.stdout) == (one.exit_code, one.stdout)
+
+
+def test_chunks_keep_input_order_and_shrink_towards_the_end() -> None:
+    inputs = [batch.Input(str(n)) for n in range(500)]
+    chunks = list(batch._chunks(inputs, 2))
+    assert [i for chunk in chunks for i in chunk] == inputs
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes[0] == batch.CHUNK and sizes[-1] == 1 and sizes == sorted(sizes, reverse=True)
 
 
 def test_quiet_prints_only_rejections_and_the_counts(run_cli: RunCli, mixed: Path) -> None:

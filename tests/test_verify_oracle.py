@@ -4,7 +4,8 @@ signxml verifies as samlcheck did before it had a verifier of its own: pinned ce
 Reference, ID attribute "ID", HMAC refused, canonicalising with samlcheck's `canonicalise` (lxml's
 own C14N of a document subset is wrong; tests/test_c14n.py). Every ds:Signature of every signed
 fixture and corpus response, and of tampered twins of each, gets the same outcome from both
-(valid, digest mismatch, key mismatch, malformed) and, when valid, the same signed bytes.
+(valid, digest mismatch, key mismatch, malformed) and, when valid, the same signed element
+(compared canonically).
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def oracle(parent: etree._Element, cert: x509.Certificate) -> tuple[str, bytes |
         return ("key" if "Signature verification failed" in str(error) else "malformed"), None
     except Exception:  # signxml raises bare errors on some malformed input
         return "malformed", None
-    return "valid", etree.tostring(result.signed_xml)
+    return "valid", etree.tostring(result.signed_xml, method="c14n", exclusive=True)
 
 
 def ours(parent: etree._Element, cert: x509.Certificate) -> tuple[str, bytes | None]:
@@ -121,7 +122,7 @@ def ours(parent: etree._Element, cert: x509.Certificate) -> tuple[str, bytes | N
         return "key", None
     except (verify.Malformed, ValueError, etree.LxmlError):
         return "malformed", None
-    return "valid", etree.tostring(signed)
+    return "valid", etree.tostring(signed, method="c14n", exclusive=True)
 
 
 # --- the cases ---------------------------------------------------------------------------------

@@ -93,6 +93,27 @@ def test_broken_input_names_its_problem(data: bytes, reason: str) -> None:
     assert refusal(data).reason == reason
 
 
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b'<a><p:b/><x xml:space="bad"/></a>', "Namespace prefix p on b is not defined"),
+        (
+            b'<a xmlns:p="urn:x" xmlns:q="urn:x" p:a="1" q:a="2"><x xml:space="bad"/></a>',
+            "Namespaced Attribute a in 'urn:x' redefined",
+        ),
+    ],
+)
+def test_a_namespace_error_is_refused_even_when_a_warning_follows(
+    data: bytes, problem: str
+) -> None:
+    """lxml returns a tree when libxml2's last message is only a warning; the earlier error
+    still makes the document one a namespace-aware parser (AWS's) refuses."""
+    with pytest.raises(XmlRefused) as refused:
+        parse(data)
+    assert refused.value.reason == "not-well-formed"
+    assert problem in refused.value.message
+
+
 def test_text_joins_every_text_node_across_comments() -> None:
     root = parse(b"<NameID>admin@example.com<!-- x -->.evil.test</NameID>").root
     assert root.text == "admin@example.com"  # what a naive reader sees

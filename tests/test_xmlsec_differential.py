@@ -321,3 +321,21 @@ def test_every_allowed_disagreement_names_a_case() -> None:
     cases |= {f"corpus/{p.relative_to(RESPONSES)}" for p in CORPUS_FILES}
     stale = [key for key in ALLOWED if key.rsplit("#", 1)[0] not in cases]
     assert not stale, f"ALLOWED names cases that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("where", ["none", "signed", "added"])
+def test_an_empty_reference_uri_covers_the_whole_document(
+    where: str, signer: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """URI '' signs the whole document, processing instructions beside the root included:
+    samlcheck verifies it only when there are none, and never says valid where xmlsec1 does not."""
+    layout = Layout("samlp", "saml", "ds", "exc", "response")
+    template = layout_template(layout).replace('URI="#_response"', 'URI=""')
+    if where == "signed":
+        template = "<?pi before?>" + template
+    signed = xmlsec_sign(template, signer, tmp_path)
+    if where == "added":
+        signed = signed.replace(b"<samlp:Response", b"<?pi added?><samlp:Response", 1)
+    theirs = xmlsec_verdicts(signed, signer[1], tmp_path)
+    assert theirs == [where != "added"]
+    assert samlcheck_verdicts(signed, signer[1]) == [where == "none"]

@@ -96,12 +96,14 @@ def test_comment_injection_keeps_the_signature_valid() -> None:
     assert check("comment-injection").signature.status == "valid"
 
 
-def test_cdata_inside_a_signed_value_is_flagged() -> None:
+@pytest.mark.parametrize("encoding", ["UTF-8", "UTF-16", "ISO-8859-1"])
+def test_cdata_inside_a_signed_value_is_flagged(encoding: str) -> None:
+    """In any encoding: the CDATA marker is looked for in the bytes only when they are UTF-8."""
     root = testidp.response_element(testidp.ResponseSpec(), testidp.idp())
-    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-    data = data.replace(
-        b">alice@example.test</saml:NameID>", b">alice<![CDATA[@example.test]]></saml:NameID>"
+    text = etree.tostring(root, encoding="unicode").replace(
+        ">alice@example.test</saml:NameID>", ">alice<![CDATA[@example.test]]></saml:NameID>"
     )
+    data = f'<?xml version="1.0" encoding="{encoding}"?>{text}'.encode(encoding)
     result = check_response(Message("cdata", data), OPTIONS)
     kinds = [f.message for f in result.findings if f.rule.name == "comment-injection"]
     assert kinds and "CDATA" in kinds[0]
@@ -260,3 +262,27 @@ def test_evil_encrypted_assertion_beside_a_signed_plain_one_is_rejected() -> Non
     root, signed = _signed_assertion_and_response()
     signed.addprevious(_encrypted(xsw._attacker_assertion(), "beside"))
     _assert_rejected_without_attacker_claims(root)
+
+
+@pytest.mark.parametrize(
+    "added",
+    [b"<foo:bar/>", b'<y xmlns:p="urn:p" xmlns:q="urn:p" p:a="1" q:a="2"/>'],
+    ids=["undefined prefix", "attribute twice"],
+)
+def test_namespace_broken_markup_in_the_unsigned_part_is_not_a_valid_response(
+    added: bytes,
+) -> None:
+    """Markup a namespace-aware parser refuses, put where no signature covers it (an Object of
+    the Response's Signature) with a warning after it, never leaves a valid, accepted response."""
+    data = testidp.response_xml(testidp.ResponseSpec())
+    end = b"</ds:KeyInfo></ds:Signature>"
+    assert data.count(end) >= 1
+    tampered = data.replace(
+        end,
+        b"</ds:KeyInfo><ds:Object>" + added + b'<x xml:space="bad"/></ds:Object></ds:Signature>',
+        1,
+    )
+    result = check_response(Message("broken", tampered), OPTIONS)
+    assert result.signature.status != "valid"
+    assert not result.verdict.accepted
+    assert result.claims is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from samlcheck._internal.aws import EVALUATION_ORDER, AwsError
@@ -136,25 +137,51 @@ class Report:
 
     def tally(self) -> Tally:
         """The counts of the JSON `summary` and the text's last line."""
-        unreadable = sum(r.unreadable for r in self.results)
-        judged = [r.verdict for r in self.results if not r.unreadable]
-        unjudged = sum(v.accepted and bool(v.unjudged) for v in judged)
-        rejected = sum(not v.accepted for v in judged)
-        return Tally(
-            inputs=len(self.results),
-            accepted=len(judged) - rejected - unjudged,
-            rejected=rejected,
-            unjudged=unjudged,
-            unreadable=unreadable,
-        )
+        return Totals.of(self.results).tally()
+
+    def exit_code(self, strict: bool = False) -> int:
+        """See Totals.exit_code."""
+        return Totals.of(self.results).exit_code(strict)
+
+
+@dataclass
+class Totals:
+    """What a report's counts and exit code need, gathered one result at a time (a batch
+    streams its results instead of holding them)."""
+
+    inputs: int = 0
+    rejected: int = 0
+    unjudged: int = 0
+    unreadable: int = 0
+    fully_judged: bool = True
+
+    @classmethod
+    def of(cls, results: Iterable[Result]) -> Totals:
+        totals = cls()
+        for result in results:
+            totals.add(result)
+        return totals
+
+    def add(self, result: Result) -> None:
+        verdict = result.verdict
+        self.inputs += 1
+        self.unreadable += result.unreadable
+        self.rejected += not result.unreadable and not verdict.accepted
+        self.unjudged += not result.unreadable and verdict.accepted and bool(verdict.unjudged)
+        self.fully_judged = self.fully_judged and not verdict.unjudged
+
+    def tally(self) -> Tally:
+        """The counts of the JSON `summary` and the text's last line."""
+        accepted = self.inputs - self.unreadable - self.rejected - self.unjudged
+        return Tally(self.inputs, accepted, self.rejected, self.unjudged, self.unreadable)
 
     def exit_code(self, strict: bool = False) -> int:
         """0 when AWS accepts everything, 1 when it rejects anything (or, strict, when
         samlcheck could not judge everything, an unreadable input included), 2 when no input
         could be read at all."""
-        if self.results and all(r.unreadable for r in self.results):
+        if self.inputs and self.unreadable == self.inputs:
             return 2
-        return 0 if self.accepted and (self.fully_judged or not strict) else 1
+        return 0 if not self.rejected and (self.fully_judged or not strict) else 1
 
 
 def _stage_rank(finding: Finding) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -23,7 +23,6 @@ from samlcheck.cli.common import (
     DebugOption,
     FormatOption,
     OutputFormat,
-    emit,
     guarded,
     reading,
 )
@@ -232,7 +231,6 @@ def check(
 ) -> None:
     """Predict AWS STS's answer to a captured SAMLResponse, with the evidence and the fix."""
     from samlcheck._internal.options import CheckOptions
-    from samlcheck._internal.report import Report
     from samlcheck._internal.trust.account import resolve
 
     inputs = _inputs(captures, text)
@@ -254,8 +252,24 @@ def check(
     options = resolve(given, provider or (), providers)
     settings = _aws_settings(aws, ask_sts, profile, region, endpoint_url)
     results = _results(options, inputs, _selection(select, ignore), jobs, settings, ask_sts)
-    report = Report(results)
-    emit(report, fmt, strict=strict, verbose=verbose, quiet=quiet, command="samlcheck check")
+    _emit(results, fmt, strict=strict, verbose=verbose, quiet=quiet)
+
+
+def _emit(
+    results: Iterable[Result], fmt: OutputFormat, *, strict: bool, verbose: bool, quiet: bool
+) -> NoReturn:
+    """Write the report as the results come (memory stays flat however long the batch), then
+    exit as `emit` does."""
+    from samlcheck._internal.render.stream import write
+    from samlcheck.cli.common import colors_wanted
+
+    name = OutputFormat(fmt).value
+    color = name == "text" and colors_wanted()
+    title = "samlcheck check"
+    totals = write(
+        results, name, sys.stdout, color=color, verbose=verbose, quiet=quiet, title=title
+    )
+    raise typer.Exit(totals.exit_code(strict))
 
 
 def _inputs(captures: list[str] | None, text: list[str] | None) -> list[Input]:
@@ -280,21 +294,21 @@ def _results(
     jobs: int,
     settings: AwsSettings | None,
     ask_sts: bool,
-) -> tuple[Result, ...]:
-    """Every result; with --aws, checked against what IAM holds, and with --ask-sts, AWS's
-    own answer beside each prediction (on stderr: the report stays what it is)."""
+) -> Iterable[Result]:
+    """Every result, as it comes; with --aws, checked against what IAM holds, and with
+    --ask-sts, AWS's own answer beside each prediction (on stderr, before the report)."""
     from samlcheck._internal.checks import batch
 
     if settings is not None:
         from samlcheck._internal.trust import live
 
         options = live.fetch_into(options, inputs, settings)
-    results = tuple(batch.run(options, inputs, selection, jobs, _progress(len(inputs)), reading))
-    if settings is not None and ask_sts:
-        sys.stderr.writelines(
-            f"{line}\n" for line in live.ask_sts(options, inputs, results, settings)
-        )
-    return results
+    results = batch.run(options, inputs, selection, jobs, _progress(len(inputs)), reading)
+    if settings is None or not ask_sts:
+        return results
+    held = tuple(results)  # each response is asked about before the report
+    sys.stderr.writelines(f"{line}\n" for line in live.ask_sts(options, inputs, held, settings))
+    return held
 
 
 def _aws_settings(

@@ -162,7 +162,7 @@ def expand(captures: list[str]) -> list[Input]:
 
 
 _WORKER: Any = None
-"""The Checker of a worker process (built once per process by _start)."""
+"""The Checker of a worker process (a forked one inherits the parent's; else _start builds it)."""
 
 
 def check_input(checker: Any, item: Input) -> list[Result]:
@@ -185,7 +185,8 @@ def _start(options: CheckOptions) -> None:
     from samlcheck._internal.checks.capture import Checker
 
     global _WORKER
-    _WORKER = Checker(options)
+    if _WORKER is None:  # a forked worker has the parent's, warmed by its first input
+        _WORKER = Checker(options)
 
 
 def _in_worker(items: list[Input]) -> list[list[Result]]:
@@ -208,7 +209,7 @@ def run(
     checker = Checker(options)  # unreadable metadata or keys stop the run before any work
     parallel = jobs > 1 and len(inputs) > 1 and all(i.path not in (None, "-") for i in inputs)
     if parallel:
-        per_input = _parallel(options, inputs, jobs)
+        per_input = _parallel(checker, inputs, jobs)
     else:
         per_input = (check_input(checker, item) for item in inputs)
     for done, item in enumerate(inputs, 1):
@@ -224,17 +225,33 @@ CHUNK = 16
 check of a small capture."""
 
 
-def _parallel(options: CheckOptions, inputs: list[Input], jobs: int) -> Iterator[list[Result]]:
+def _chunks(inputs: list[Input], jobs: int) -> Iterator[list[Input]]:
+    """The inputs in chunks of CHUNK, smaller towards the end (down to one input) so that the
+    processes finish together rather than one waiting for the other's last chunk."""
+    start = 0
+    while start < len(inputs):
+        size = max(1, min(CHUNK, (len(inputs) - start) // (jobs * 4)))
+        yield inputs[start : start + size]
+        start += size
+
+
+def _parallel(checker: Any, inputs: list[Input], jobs: int) -> Iterator[list[Result]]:
     """The inputs' results from a process pool, in input order, a few chunks in flight per
-    process (memory stays flat however long the batch)."""
+    process (memory stays flat however long the batch). The first is checked here: what a
+    check loads once (modules, trust) is then loaded before the workers fork, not in each."""
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    chunks = [inputs[i : i + CHUNK] for i in range(0, len(inputs), CHUNK)]
-    with ProcessPoolExecutor(jobs, initializer=_start, initargs=(options,)) as pool:
-        pending: list[Future[list[list[Result]]]] = []
-        for chunk in chunks:
-            pending.append(pool.submit(_in_worker, chunk))
-            if len(pending) >= jobs * 2:
-                yield from pending.pop(0).result()
-        for future in pending:
-            yield from future.result()
+    global _WORKER
+    yield check_input(checker, inputs[0])
+    _WORKER = checker
+    try:
+        with ProcessPoolExecutor(jobs, initializer=_start, initargs=(checker.options,)) as pool:
+            pending: list[Future[list[list[Result]]]] = []
+            for chunk in _chunks(inputs[1:], jobs):
+                pending.append(pool.submit(_in_worker, chunk))
+                if len(pending) >= jobs * 2:
+                    yield from pending.pop(0).result()
+            for future in pending:
+                yield from future.result()
+    finally:
+        _WORKER = None

@@ -146,10 +146,16 @@ def parse(
             f"the document holds {nodes:,} elements or other markup; samlcheck reads at most "
             f"{max_nodes:,} (a SAML message has dozens)",
         )
+    parser = safe_parser()
     try:
-        root = etree.fromstring(data, safe_parser())
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        raise _refusal(error) from None
+        raise _refusal(" ".join(str(error.msg or error).split()), *error.position) from None
+    for entry in parser.error_log:  # type: ignore[attr-defined]
+        if entry.level >= etree.ErrorLevels.ERROR:  # type: ignore[attr-defined]
+            # lxml returns a tree when libxml2's last message is a warning, even after an error
+            # (an undefined prefix, one attribute twice): a namespace-aware parser refuses it
+            raise _refusal(entry.message, entry.line, entry.column)
     docinfo = root.getroottree().docinfo
     if docinfo.internalDTD is not None:
         raise XmlRefused(
@@ -166,10 +172,12 @@ def _markup_count(data: bytes, codec: str, most: int) -> int:
     return opening if opening <= most else opening - data.count("</".encode(codec))
 
 
-def _refusal(error: etree.XMLSyntaxError) -> XmlRefused:
+def _refusal(message: str, line: int, column: int) -> XmlRefused:
+    """libxml2's first error, as the reason the document is refused."""
     # libxml2 puts a line break before ', line N, column M' in some messages: keep one line
-    text = " ".join(str(error.msg or error).split()).replace(" ,", ",")
-    line, column = error.position
+    text = " ".join(message.split()).replace(" ,", ",")
+    if ", line " not in text:
+        text += f", line {line}, column {column}"
     if "Extra content at the end of the document" in text:
         return XmlRefused(
             "multiple-documents",

@@ -19,7 +19,7 @@ def render(
     GitHub workflow commands (for CI; `title` names the command run), with every control
     character from the input shown as an escape
     (samlcheck._internal.render.safe)."""
-    from samlcheck._internal.render.safe import clean, json_visible
+    from samlcheck._internal.render.safe import json_visible
 
     if fmt == "json":
         from samlcheck._internal.render.json import render_json
@@ -39,4 +39,4 @@ def render(
         return render_github(report)
     from samlcheck._internal.render.text import render_text
 
-    return render_text(clean(report), color=color, verbose=verbose, quiet=quiet)
+    return render_text(report, color=color, verbose=verbose, quiet=quiet)

@@ -3,14 +3,12 @@ escaped as the runner requires, then the one-line summary."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from samlcheck._internal.findings import Finding, Severity
-from samlcheck._internal.render.locations import XmlLines, display_path, input_file
+from samlcheck._internal.render.locations import LastFile, display_path, input_file
 from samlcheck._internal.render.safe import visible
 from samlcheck._internal.render.sarif import finding_text
 from samlcheck._internal.render.text import background, tally_line
-from samlcheck._internal.report import Report, Result
+from samlcheck._internal.report import Report, Result, Tally
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -38,9 +36,14 @@ def annotation(finding: Finding, result: Result, file: str | None, line: int | N
     return f"::{COMMANDS[finding.severity]} {listed}::{message}"
 
 
-def _annotations(result: Result, xml: dict[Path, XmlLines]) -> list[str]:
+def github_lines(result: Result, xml: LastFile) -> str:
+    """One result's annotations, a line each."""
+    return "".join(f"{line}\n" for line in _annotations(result, xml))
+
+
+def _annotations(result: Result, xml: LastFile) -> list[str]:
     path = input_file(result.source)
-    lines = xml.setdefault(path, XmlLines(path)) if path is not None else None
+    lines = xml(path)
     file = display_path(path) if path is not None else None
     found = []
     for finding in result.findings:
@@ -52,6 +55,11 @@ def _annotations(result: Result, xml: dict[Path, XmlLines]) -> list[str]:
 
 
 def render_github(report: Report) -> str:
-    xml: dict[Path, XmlLines] = {}
-    lines = [line for result in report.results for line in _annotations(result, xml)]
-    return "\n".join([*lines, visible(tally_line(report.tally()))]) + "\n"
+    xml = LastFile()
+    lines = "".join(github_lines(result, xml) for result in report.results)
+    return lines + github_end(report.tally())
+
+
+def github_end(tally: Tally) -> str:
+    """The summary line that ends the annotations."""
+    return visible(tally_line(tally)) + "\n"

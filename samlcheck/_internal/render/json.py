@@ -45,10 +45,17 @@ def claims_dict(claims: Claims | None, kind: str) -> dict[str, Any] | None:
     if claims is None and kind != "response":
         return None
     claims = claims or Claims()
-    data = asdict(claims)
+    data = _fields(claims)  # its values are text, numbers and None but for these three
     data["audiences"] = list(claims.audiences)
-    data["roles"] = [asdict(role) for role in claims.roles]
+    data["roles"] = [_fields(role) for role in claims.roles]
+    data["principal_tags"] = dict(claims.principal_tags)
     return data
+
+
+def _fields(item: Any) -> dict[str, Any]:
+    """A dataclass's fields as a dict, shallow: `asdict` deep-copies every value, a third of the
+    time a result takes to render."""
+    return {name: getattr(item, name) for name in item.__dataclass_fields__}
 
 
 def result_dict(result: Result) -> dict[str, Any]:

@@ -82,6 +82,20 @@ class XmlLines:
         return _resolve(self.root, location) if location.startswith("/") else None
 
 
+class LastFile:
+    """The XmlLines of the file asked for last: a batch's results of one file come together, so
+    a renderer keeps one parsed file, not every file of the batch."""
+
+    def __init__(self) -> None:
+        self.path: Path | None = None
+        self.lines: XmlLines | None = None
+
+    def __call__(self, path: Path | None) -> XmlLines | None:
+        if path is not None and path != self.path:
+            self.path, self.lines = path, XmlLines(path)
+        return self.lines if path is not None else None
+
+
 def _resolve(root: etree._Element, path: str) -> int | None:
     steps = path.split("/")[1:]
     first = _STEP.fullmatch(steps[0]) if steps else None

@@ -3,7 +3,6 @@ result per finding, located in its input file (and, for XML inputs, at its eleme
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +10,9 @@ from samlcheck import __version__
 from samlcheck._internal.aws import ERRORS
 from samlcheck._internal.findings import Finding, Rule, Severity
 from samlcheck._internal.render.json import aws_error_dict
-from samlcheck._internal.render.locations import XmlLines, input_file, uri
+from samlcheck._internal.render.locations import LastFile, XmlLines, input_file, uri
 from samlcheck._internal.render.safe import clean
-from samlcheck._internal.report import Report, Result
+from samlcheck._internal.report import Report, Result, Tally
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -73,9 +72,12 @@ def _location(finding: Finding, file: Path | None, lines: XmlLines | None) -> li
     return [where] if where else []
 
 
-def _results(result: Result, index: dict[str, int], xml: dict[Path, XmlLines]) -> list[Any]:
+def sarif_results(result: Result, index: dict[str, int], xml: LastFile) -> list[Any]:
+    """SARIF's result entries for every finding of `result` (cleaned of control characters);
+    `index` gives each rule's position in the driver's rules."""
+    result = clean(result)  # control characters as visible escapes (GitHub shows these texts)
     file = input_file(result.source)
-    lines = xml.setdefault(file, XmlLines(file)) if file is not None else None
+    lines = xml(file)
     decisive = result.verdict.finding
     found = []
     for finding in result.findings:
@@ -100,17 +102,26 @@ def _results(result: Result, index: dict[str, int], xml: dict[Path, XmlLines]) -
 
 def sarif_dict(report: Report) -> dict[str, Any]:
     """The SARIF log of one run: every rule samlcheck has, then every finding of every input."""
-    from dataclasses import asdict
+    index, xml = rule_index(), LastFile()
+    found = [entry for result in report.results for entry in sarif_results(result, index, xml)]
+    return sarif_frame(report.tally(), found)
 
+
+def rule_index() -> dict[str, int]:
+    """Each rule's position in the driver's rules (a result's ruleIndex)."""
     from samlcheck._internal.rules import all_rules
 
-    report = clean(report)  # control characters as visible escapes (GitHub shows these texts)
-    index = {rule.id: number for number, rule in enumerate(all_rules())}
-    xml: dict[Path, XmlLines] = {}
+    return {rule.id: number for number, rule in enumerate(all_rules())}
+
+
+def sarif_frame(tally: Tally, results: list[Any]) -> dict[str, Any]:
+    """The SARIF log of one run with these result entries and the run's counts."""
+    from dataclasses import asdict
+
     run = {
         "tool": {"driver": driver()},
-        "results": [entry for result in report.results for entry in _results(result, index, xml)],
-        "properties": {"summary": asdict(report.tally())},
+        "results": results,
+        "properties": {"summary": asdict(tally)},
     }
     return log(run)
 
@@ -134,4 +145,6 @@ def log(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_sarif(report: Report) -> str:
-    return json.dumps(sarif_dict(report), indent=2, ensure_ascii=False) + "\n"
+    from samlcheck._internal.render.json import dumps
+
+    return dumps(sarif_dict(report))

@@ -4,13 +4,13 @@ suite.schema.json), JUnit (a testcase per case), SARIF (a result per failed case
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from samlcheck import __version__
 from samlcheck._internal.checks.suite import ACCEPTED, Outcome
+from samlcheck._internal.render.json import dumps
 from samlcheck._internal.render.safe import json_visible, visible
 
 EXPECTATION = "suite-expectation"
@@ -75,7 +75,7 @@ def _json(outcomes: Sequence[Outcome]) -> str:
         "summary": {"cases": len(outcomes), "passed": len(outcomes) - failed, "failed": failed},
         "cases": [case_dict(outcome) for outcome in outcomes],
     }
-    return json_visible(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return json_visible(dumps(document))
 
 
 # --- JUnit ----------------------------------------------------------------------------------------
@@ -153,7 +153,7 @@ def _sarif(outcomes: Sequence[Outcome]) -> str:
         "results": [_sarif_result(outcome) for outcome in failed],
         "properties": {"summary": summary_line(outcomes)},
     }
-    return json_visible(json.dumps(log(run), indent=2, ensure_ascii=False) + "\n")
+    return json_visible(dumps(log(run)))
 
 
 def _github(outcomes: Sequence[Outcome]) -> str:

@@ -7,6 +7,7 @@ import textwrap
 
 from samlcheck._internal.aws import AwsError
 from samlcheck._internal.findings import Finding, Severity
+from samlcheck._internal.render.safe import clean
 from samlcheck._internal.report import Claims, Report, Result, Tally
 
 _COLORS = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
@@ -181,13 +182,22 @@ def result_text(result: Result, *, color: bool = False, verbose: bool = False) -
     return "\n".join(_result_lines(result, _Style(color), verbose))
 
 
+def text_block(
+    result: Result, *, color: bool = False, verbose: bool = False, quiet: bool = False
+) -> str:
+    """One result's block and the blank line after it, control characters visible ('' when
+    `quiet` leaves it out: it is not a rejection)."""
+    if quiet and not _rejected(result):
+        return ""
+    return result_text(clean(result), color=color, verbose=verbose) + "\n\n"
+
+
 def render_text(
     report: Report, *, color: bool = False, verbose: bool = False, quiet: bool = False
 ) -> str:
     """Every result (`quiet`: the rejections only), then the counts."""
-    shown = [r for r in report.results if not quiet or _rejected(r)]
-    blocks = [result_text(result, color=color, verbose=verbose) for result in shown]
-    return "\n\n".join([*blocks, tally_line(report.tally())]) + "\n"
+    blocks = (text_block(r, color=color, verbose=verbose, quiet=quiet) for r in report.results)
+    return "".join(blocks) + tally_line(report.tally()) + "\n"
 
 
 def tally_line(tally: Tally) -> str:

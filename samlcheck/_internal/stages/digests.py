@@ -63,11 +63,16 @@ class DigestCheck:
     """The digest matches once whitespace-only text is removed: re-indented after signing."""
 
 
-def copy_element(element: etree._Element) -> etree._Element:
-    """A copy alone in a document of its own, carrying every namespace in scope. A document's
-    root has nothing in scope it does not declare, so it is copied as a tree (four times faster
-    than serialising and parsing again); any other element is serialised and parsed."""
-    if element.getparent() is None:
+def copy_element(element: etree._Element, *, used_only: bool = False) -> etree._Element:
+    """A copy alone in a document of its own, carrying every namespace in scope (`used_only`:
+    those it and its descendants use, enough for exclusive C14N without a PrefixList, which
+    renders no other).
+
+    A document's root has nothing in scope it does not declare, and libxml2 declares on a copied
+    subtree's root each namespace the subtree uses: such copies are made as trees (three to four
+    times faster). Any other element is serialised with every in-scope declaration and parsed.
+    """
+    if element.getparent() is None or used_only:
         copied = copy.deepcopy(element)
         copied.tail = None
         return copied
@@ -103,14 +108,18 @@ def canonicalise(
 
     lxml canonicalises an element that is not its document's root wrongly: below a default
     namespace declared on an ancestor it writes xmlns="" on grandchildren, and it drops the xml:*
-    attributes inclusive C14N inherits. So the element is re-rooted (serialised with every
-    namespace in scope, parsed again) and, for inclusive C14N, given the `inherited` xml:*
-    attributes (default: its ancestors'). An element alone in its document needs neither.
+    attributes inclusive C14N inherits. So the element is re-rooted (a copy carrying every
+    namespace in scope, or those it uses for exclusive C14N without a PrefixList) and, for
+    inclusive C14N, given the `inherited` xml:* attributes (default: its ancestors'). An element
+    alone in its document needs neither.
     """
     exclusive = algorithm.startswith(EXC_C14N)
     given = {} if exclusive else inherited_xml(element) if inherited is None else inherited
     extra = {name: value for name, value in given.items() if name not in element.attrib}
-    root = element if not extra and _alone(element) else copy_element(element)
+    if not extra and _alone(element):
+        root = element
+    else:
+        root = copy_element(element, used_only=exclusive and not any(prefixes))
     for name, value in extra.items():
         root.set(name, value)
     data = etree.tostring(

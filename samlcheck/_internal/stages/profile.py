@@ -18,6 +18,7 @@ from typing import Literal
 from lxml import etree
 
 from samlcheck._internal.inputs.xml import (
+    XmlDocument,
     children_at,
     has_comment,
     local_name,
@@ -232,12 +233,13 @@ def _listed(elements: list[etree._Element]) -> str:
     return paths + (f" and {more} more" if more > 0 else "")
 
 
-def injected_text(element: etree._Element) -> list[InjectedText]:
+def injected_text(element: etree._Element, cdata: bool = True) -> list[InjectedText]:
     """Leaf elements whose text is split by a comment, a processing instruction or CDATA (the
-    first MAX_LISTED); none at all is decided once for the whole element."""
+    first MAX_LISTED); none at all is decided once for the whole element. `cdata` False: the
+    document is known to hold no CDATA section (see may_hold_cdata)."""
     found: list[InjectedText] = []
     markup = next(element.iter(etree.Comment, etree.ProcessingInstruction), None) is not None
-    if not markup and b"<![CDATA[" not in etree.tostring(element):
+    if not markup and not (cdata and b"<![CDATA[" in etree.tostring(element)):
         return found
     for node in element.iter():
         if len(found) == MAX_LISTED:
@@ -258,6 +260,18 @@ def injected_text(element: etree._Element) -> list[InjectedText]:
             )
         )
     return found
+
+
+_ASCII_BASED = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+
+
+def may_hold_cdata(doc: XmlDocument) -> bool:
+    """False when the bytes the document was parsed from, in UTF-8 or ASCII, hold no CDATA
+    section: then no element does, and none needs serialising to find out."""
+    ascii_based = doc.encoding.family == "UTF-8" and (
+        doc.encoding.declared is None or doc.encoding.declared.lower() in _ASCII_BASED
+    )
+    return not ascii_based or b"<![CDATA[" in doc.data
 
 
 def _text_before_markup(leaf: etree._Element) -> str:

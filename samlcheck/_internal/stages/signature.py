@@ -23,7 +23,15 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from samlcheck._internal.describe import near_miss
-from samlcheck._internal.inputs.xml import NS, XmlDocument, path_of, qname, safe_parser, text
+from samlcheck._internal.inputs.xml import (
+    XmlDocument,
+    child_at,
+    children_at,
+    path_of,
+    qname,
+    safe_parser,
+    text,
+)
 from samlcheck._internal.report import SignatureSummary
 from samlcheck._internal.stages.digests import (
     DigestCheck,
@@ -39,6 +47,7 @@ from samlcheck._internal.stages.profile import (
     covers,
     document_violations,
     injected_text,
+    may_hold_cdata,
     signature_violations,
 )
 from samlcheck._internal.stages.verify import (
@@ -239,7 +248,7 @@ def _key_info(signature: etree._Element) -> tuple[tuple[KeyInfoCert, ...], bool,
         else KeyInfoCert(None, None, f"unreadable X509Certificate: {d.problem}")
         for d in decoded
     )
-    key_value = signature.find("ds:KeyInfo/ds:KeyValue", NS) is not None
+    key_value = child_at(signature, "ds:KeyInfo/ds:KeyValue") is not None
     return certs, key_value and not certs, unread
 
 
@@ -303,9 +312,9 @@ def check_signature(
     """Verify one ds:Signature and describe it."""
     parent = signature.getparent()
     assert parent is not None
-    method_node = signature.find("ds:SignedInfo/ds:SignatureMethod", NS)
+    method_node = child_at(signature, "ds:SignedInfo/ds:SignatureMethod")
     method = method_node.get("Algorithm", "") if method_node is not None else ""
-    references = signature.findall("ds:SignedInfo/ds:Reference", NS)
+    references = children_at(signature, "ds:SignedInfo/ds:Reference")
     key_info, key_value_only, unread = _key_info(signature)
     tried, named, untried = _candidates(anchors, key_info)
     verification = _verify(signature, parent, tried, named, key_info, method, unread)
@@ -322,11 +331,11 @@ def check_signature(
         parent_id=parent.get("ID"),
         references=tuple(r.get("URI") or "" for r in references),
         transforms=tuple(
-            t.get("Algorithm") or "" for t in signature.findall(".//ds:Transform", NS)
+            t.get("Algorithm") or "" for t in signature.iter(qname("ds", "Transform"))
         ),
         signature_method=method,
         digest_methods=tuple(
-            d.get("Algorithm") or "" for d in signature.findall(".//ds:DigestMethod", NS)
+            d.get("Algorithm") or "" for d in signature.iter(qname("ds", "DigestMethod"))
         ),
         key_info=key_info,
         key_value_only=key_value_only,
@@ -497,7 +506,7 @@ def _unverified(
 
 def _own_issuer(element: etree._Element) -> str | None:
     """The Issuer inside the element a signature covers (a Response's or an Assertion's)."""
-    node = element.find("saml:Issuer", NS)
+    node = child_at(element, "saml:Issuer")
     return text(node).strip() if node is not None else None
 
 
@@ -537,8 +546,8 @@ def provider_issuers(root: etree._Element, trust: Trust) -> tuple[ProfileViolati
             path_of(node),
         )
         for label, node in (
-            ("Response", root.find("saml:Issuer", NS)),
-            ("Assertion", root.find("saml:Assertion/saml:Issuer", NS)),
+            ("Response", child_at(root, "saml:Issuer")),
+            ("Assertion", child_at(root, "saml:Assertion/saml:Issuer")),
         )
         if node is not None and text(node) != entity
     )
@@ -569,9 +578,9 @@ def _bind_issuer(check: SignatureCheck, root: etree._Element) -> SignatureCheck:
     if not check.verified or anchor is None or anchor.entity_id is None or check.signed is None:
         return check
     entity = anchor.entity_id
-    signed = check.signed.findall("saml:Issuer", NS)
+    signed = children_at(check.signed, "saml:Issuer")
     if check.covers is Covers.RESPONSE:
-        signed += check.signed.findall("saml:Assertion/saml:Issuer", NS)
+        signed += children_at(check.signed, "saml:Assertion/saml:Issuer")
     found = [
         ProfileViolation(
             Breach.ISSUER_SIGNER,
@@ -584,7 +593,7 @@ def _bind_issuer(check: SignatureCheck, root: etree._Element) -> SignatureCheck:
         if text(node).strip() != entity
     ]
     for label, path in (("Response", "saml:Issuer"), ("Assertion", "saml:Assertion/saml:Issuer")):
-        node = root.find(path, NS)
+        node = child_at(root, path)
         if found or node is None or text(node).strip() == entity:
             continue
         found.append(
@@ -629,7 +638,7 @@ def _signatures(
 
 
 def _signed_child_assertion(signed_response: etree._Element) -> etree._Element | None:
-    assertions = signed_response.findall("saml:Assertion", NS)
+    assertions = children_at(signed_response, "saml:Assertion")
     return assertions[0] if len(assertions) == 1 else None
 
 
@@ -656,7 +665,10 @@ def analyse(
     if not foreign:  # a foreign Issuer with one-entity metadata is reported once, as `foreign`
         checks = [_bind_issuer(c, working.root) for c in checks]
     view = _view(checks, working.root, encrypted=decrypted is not None)
-    injected = [i for raw in _outermost(checks) or [working.root] for i in injected_text(raw)]
+    cdata = may_hold_cdata(working)
+    injected = [
+        i for raw in _outermost(checks) or [working.root] for i in injected_text(raw, cdata)
+    ]
     return SignatureAnalysis(
         status=Status.INVALID
         if unexamined
@@ -695,11 +707,11 @@ def _view(checks: list[SignatureCheck], root: etree._Element, encrypted: bool) -
         return SignedView(signed_response, assertion.signed, assertion.raw, Via.ASSERTION_SIGNATURE)
     if signed_response is not None and response is not None:
         if encrypted:
-            raw = root.find("saml:Assertion", NS)
+            raw = child_at(root, "saml:Assertion")
             return SignedView(signed_response, raw_copy_signed(raw), raw, Via.CIPHERTEXT_ONLY)
-        raw = response.raw.find("saml:Assertion", NS)
+        raw = child_at(response.raw, "saml:Assertion")
         child = _signed_child_assertion(signed_response)
-        if child is not None and len(response.raw.findall("saml:Assertion", NS)) == 1:
+        if child is not None and len(children_at(response.raw, "saml:Assertion")) == 1:
             return SignedView(signed_response, child, raw, Via.RESPONSE_SIGNATURE)
     return SignedView(response=signed_response)
 
@@ -723,7 +735,7 @@ def _status(
     was_decrypted: bool,
 ) -> Status:
     if not checks:
-        sealed = doc.root.find("saml:EncryptedAssertion", NS) is not None and not was_decrypted
+        sealed = child_at(doc.root, "saml:EncryptedAssertion") is not None and not was_decrypted
         return Status.UNVERIFIABLE if sealed else Status.UNSIGNED
     failed = [c for c in checks if not c.verified or c.violations]
     if (

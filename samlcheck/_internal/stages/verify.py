@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, padding, rsa, utils
 from lxml import etree
 
-from samlcheck._internal.inputs.xml import NS, safe_parser, text
+from samlcheck._internal.inputs.xml import NS, child_at, children_at, safe_parser, text
 from samlcheck._internal.stages.digests import (
     C14N,
     C14N_METHODS,
@@ -95,7 +95,7 @@ def verify(
     """Verify the first ds:Signature child of `parent` with `cert`; return the canonical signed
     element. `inherited`: the xml:* attributes `parent` inherits (default: from its ancestors),
     which inclusive C14N writes on the signed element."""
-    signature = parent.find("ds:Signature", NS)
+    signature = child_at(parent, "ds:Signature")
     if signature is None:
         raise Malformed(f"{parent.tag} has no ds:Signature child")
     problem = missing_value(signature)
@@ -103,11 +103,11 @@ def verify(
         raise Malformed(problem)
     if not _schema().validate(signature):
         raise Malformed(_schema_error())
-    info = signature.find("ds:SignedInfo", NS)
+    info = child_at(signature, "ds:SignedInfo")
     assert info is not None  # the schema requires it
     signed_info = _verified_signed_info(signature, info, cert)
     inherited = inherited_xml(parent, own=True) if inherited is None else inherited
-    references = signed_info.findall("ds:Reference", NS)
+    references = children_at(signed_info, "ds:Reference")
     signed = [_verify_reference(r, i, parent, inherited) for i, r in enumerate(references)]
     if len(signed) != 1:
         raise Malformed(f"the signature has {len(signed)} References; exactly one is verified")
@@ -117,14 +117,14 @@ def verify(
 def missing_value(signature: etree._Element) -> str | None:
     """Why the signature is invalid under any key, when its SignatureValue or a DigestValue is
     absent or empty (there is nothing to verify), else None."""
-    value = signature.find("ds:SignatureValue", NS)
+    value = child_at(signature, "ds:SignatureValue")
     if value is None or not text(value).strip():
         state = "absent" if value is None else "empty"
         return (
             f"the SignatureValue is {state}: a signature without a value is invalid under any key"
         )
-    for reference in signature.findall("ds:SignedInfo/ds:Reference", NS):
-        digest = reference.find("ds:DigestValue", NS)
+    for reference in children_at(signature, "ds:SignedInfo/ds:Reference"):
+        digest = child_at(reference, "ds:DigestValue")
         if digest is None or not text(digest).strip():
             state = "absent" if digest is None else "empty"
             return (
@@ -138,13 +138,13 @@ def _verified_signed_info(
     signature: etree._Element, info: etree._Element, cert: x509.Certificate
 ) -> etree._Element:
     """SignedInfo canonicalised, its SignatureValue verified with `cert`, parsed back."""
-    c14n = _algorithm(info.find("ds:CanonicalizationMethod", NS), C14N_METHODS, "c14n")
-    method_node = info.find("ds:SignatureMethod", NS)
+    c14n = _algorithm(child_at(info, "ds:CanonicalizationMethod"), C14N_METHODS, "c14n")
+    method_node = child_at(info, "ds:SignatureMethod")
     named = method_node.get("Algorithm", "") if method_node is not None else ""
     if "hmac" in named.lower():
         raise Malformed(f"{named} is an HMAC: a shared secret proves nothing about the IdP's key")
     method = _algorithm(method_node, SIGNATURE_METHODS, "signature")
-    data = canonicalise(info, c14n, _prefixes(info.find("ds:CanonicalizationMethod", NS)))
+    data = canonicalise(info, c14n, _prefixes(child_at(info, "ds:CanonicalizationMethod")))
     value = _base64(_text(signature, "ds:SignatureValue"), "SignatureValue")
     _verify_value(value, data, method, cert)
     return etree.fromstring(data, safe_parser())
@@ -164,7 +164,7 @@ def _prefixes(method: etree._Element | None) -> list[str]:
 
 
 def _text(element: etree._Element, path: str) -> str:
-    node = element.find(path, NS)
+    node = child_at(element, path)
     return text(node) if node is not None else ""
 
 
@@ -228,36 +228,67 @@ def _verify_reference(
     reference: etree._Element, index: int, parent: etree._Element, inherited: Mapping[str, str]
 ) -> etree._Element:
     """The canonical form of what the Reference covers, once its digest matches."""
-    copy = copy_element(parent)
-    target = _resolve(copy, reference.get("URI"))
-    transforms = [
-        t.get("Algorithm") or "" for t in reference.findall("ds:Transforms/ds:Transform", NS)
-    ]
+    nodes = children_at(reference, "ds:Transforms/ds:Transform")
+    transforms = [t.get("Algorithm") or "" for t in nodes]
     c14n = [t for t in transforms if t in C14N_METHODS]
     unknown = [t for t in transforms if t != ENVELOPED and t not in C14N_METHODS]
     if unknown or len(c14n) > 1:
         raise Malformed(f"the Reference's transforms are not ones samlcheck applies: {transforms}")
+    algorithm = c14n[0] if c14n else C14N
+    prefixes = next((_prefixes(n) for n in nodes if n.get("Algorithm") in C14N_METHODS), [])
+    copy = copy_element(parent, used_only=algorithm.startswith(EXC_C14N) and not prefixes)
+    uri = reference.get("URI")
+    if uri == "":
+        _whole_document(parent)
+    target = _resolve(copy, uri)
     if ENVELOPED in transforms:
         _remove_enveloped(copy)
-    nodes = reference.findall("ds:Transforms/ds:Transform", NS)
-    prefixes = next((_prefixes(n) for n in nodes if n.get("Algorithm") in C14N_METHODS), [])
     data = canonicalise(
         target,
-        c14n[0] if c14n else C14N,
+        algorithm,
         prefixes,
         comments=False,  # a same-document Reference never covers comments (XML DSig 4.4.3.3)
         inherited={**inherited, **inherited_xml(target)},
     )
-    digest = _algorithm(reference.find("ds:DigestMethod", NS), DIGEST_METHODS, "digest")
+    digest = _algorithm(child_at(reference, "ds:DigestMethod"), DIGEST_METHODS, "digest")
     expected = _base64(_text(reference, "ds:DigestValue"), "DigestValue")
     if hashlib.new(DIGEST_METHODS[digest], data).digest() != expected:
         raise DigestMismatch(f"Digest mismatch for reference {index} ({reference.get('URI')})")
+    return _signed_tree(copy, target, algorithm, data)
+
+
+def _signed_tree(
+    copy: etree._Element, target: etree._Element, algorithm: str, data: bytes
+) -> etree._Element:
+    """What the digest covered, as a tree: `data` parsed back, or the canonicalised subtree
+    itself when it is the whole copy, exclusive C14N wrote it and it holds no comment (which
+    C14N drops) nor processing instruction: parsing the bytes back gives that same tree."""
+    markup = next(copy.iter(etree.Comment, etree.ProcessingInstruction), None)
+    if target is copy and algorithm.startswith(EXC_C14N) and markup is None:
+        return copy
     return etree.fromstring(data, safe_parser())
 
 
+def _whole_document(parent: etree._Element) -> None:
+    """URI '' covers the whole document, which the copy of `parent` is only when `parent` is
+    the document's root and no processing instruction stands beside it (C14N keeps those; a
+    comment it drops)."""
+    if parent.getparent() is not None:
+        raise Malformed(
+            "the Reference URI '' covers the whole document, not the element the signature is "
+            "in; samlcheck verifies a signature over its own element only"
+        )
+    beside = [*parent.itersiblings(preceding=True), *parent.itersiblings()]
+    if any(isinstance(node, etree._ProcessingInstruction) for node in beside):
+        raise Malformed(
+            "the Reference URI '' covers the processing instructions outside the root element "
+            "too; samlcheck does not verify a signature over them"
+        )
+
+
 def _resolve(copy: etree._Element, uri: str | None) -> etree._Element:
-    """The element a same-document URI names inside the copy: '' is the whole, '#x' the one
-    element whose ID is x."""
+    """The element a same-document URI names inside the copy: '' is the whole (see
+    _whole_document), '#x' the one element whose ID is x."""
     if uri == "":
         return copy
     if uri is None or not uri.startswith("#") or uri.startswith("#xpointer("):
@@ -273,7 +304,7 @@ def _resolve(copy: etree._Element, uri: str | None) -> etree._Element:
 
 def _remove_enveloped(copy: etree._Element) -> None:
     """The enveloped-signature transform: remove the signature, keep the text after it."""
-    signature = copy.find("ds:Signature", NS)
+    signature = child_at(copy, "ds:Signature")
     if signature is None:
         return
     tail = signature.tail
