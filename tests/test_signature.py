@@ -357,3 +357,15 @@ def test_rotation_is_one_finding_per_signing_certificate_naming_every_signed_ele
     rotation = [f for f in result.findings if f.rule.name == "signing-certificate-rotated"]
     assert len(rotation) == 1
     assert "signed /Response and /Response/Assertion (" in rotation[0].message
+
+
+def test_a_changed_element_with_a_non_ascii_attribute_name_is_diagnosed() -> None:
+    """Recomputing the digests copies the signed element: serialised in ASCII, lxml wrote a
+    character reference into the attribute name, which no parser reads back (found by fuzzing)."""
+    data = testidp.response_xml(testidp.ResponseSpec()).decode()
+    tampered = data.replace("<saml:Subject>", '<saml:Subject x\ufeff="1">', 1).encode()
+    assert tampered != data.encode()
+    options = CheckOptions(metadata=(FIXTURES / "idp" / "metadata.xml",), at=AT)
+    result = check_response(Message("x", tampered), options)
+    assert result.signature.status == "invalid"
+    assert any(f.rule.name == "signed-content-changed" for f in result.findings)

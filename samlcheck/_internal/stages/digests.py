@@ -76,7 +76,9 @@ def copy_element(element: etree._Element, *, used_only: bool = False) -> etree._
         copied = copy.deepcopy(element)
         copied.tail = None
         return copied
-    return etree.fromstring(etree.tostring(element, with_tail=False), safe_parser())
+    # UTF-8: in ASCII, lxml writes a character reference into a non-ASCII attribute *name*
+    data = etree.tostring(element, with_tail=False, encoding="UTF-8")
+    return etree.fromstring(data, safe_parser())
 
 
 def _digest(data: bytes, method: str) -> bytes | None:
