@@ -239,11 +239,13 @@ def _parallel(checker: Any, inputs: list[Input], jobs: int) -> Iterator[list[Res
     """The inputs' results from a process pool, in input order, a few chunks in flight per
     process (memory stays flat however long the batch). The first is checked here: what a
     check loads once (modules, trust) is then loaded before the workers fork, not in each."""
+    import gc
     from concurrent.futures import Future, ProcessPoolExecutor
 
     global _WORKER
     yield check_input(checker, inputs[0])
     _WORKER = checker
+    gc.freeze()  # a forked worker's collections then leave the parent's objects, and pages, alone
     try:
         with ProcessPoolExecutor(jobs, initializer=_start, initargs=(checker.options,)) as pool:
             pending: list[Future[list[list[Result]]]] = []
@@ -254,4 +256,5 @@ def _parallel(checker: Any, inputs: list[Input], jobs: int) -> Iterator[list[Res
             for future in pending:
                 yield from future.result()
     finally:
+        gc.unfreeze()
         _WORKER = None
