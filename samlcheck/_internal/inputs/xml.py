@@ -310,6 +310,9 @@ def children_at(element: etree._Element, path: str) -> list[etree._Element]:
 
 def child_at(element: etree._Element, path: str) -> etree._Element | None:
     """`element.find(path, NS)` for a path of child steps (see children_at)."""
+    steps = _steps(path)
+    if len(steps) == 1:  # most calls: the first such child, without a list
+        return next(element.iterchildren(steps[0]), None)
     found = children_at(element, path)
     return found[0] if found else None
 
