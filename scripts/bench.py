@@ -320,7 +320,7 @@ def jobs(count: int, runs: int) -> list[Row]:
             for processes, measured in walls.items():
                 measured.append(bench_jobs.Run(folder, processes).wall)
     one, two = (statistics.median(walls[n]) for n in (1, 2))
-    return [Row(f"`check --jobs 2`, {count} responses, wall", two, "s", "`--jobs 1`", one)]
+    return [Row(f"`check --jobs 2`, {count} responses, wall", two, "ms", "`--jobs 1`", one)]
 
 
 def _spec(shape: str, count: int) -> testidp.ResponseSpec:
