@@ -145,6 +145,14 @@ def _flip(value: str) -> str:
     return value.replace(first, "A" if first != "A" else "B", 1)
 
 
+def _root_id_twice(xml: bytes) -> bytes:
+    """The root's ID given to its first child as well: the Reference names two elements."""
+    root = etree.fromstring(xml, safe_parser())
+    if root.get("ID") is not None and len(root):
+        root[0].set("ID", root.get("ID", ""))
+    return etree.tostring(root)
+
+
 TWINS: dict[str, Callable[[bytes], bytes]] = {
     "as-captured": lambda xml: xml,
     "content": _replace_text(".//saml:Issuer", lambda t: t + "x"),
@@ -154,6 +162,7 @@ TWINS: dict[str, Callable[[bytes], bytes]] = {
     "reindented": lambda xml: xml.replace(b"><", b">\n  <"),
     "unknown-digest": lambda xml: xml.replace(b"xmlenc#sha256", b"xmlenc#sha999", 1),
     "off-schema": lambda xml: xml.replace(b"SignatureMethod ", b"SignatureMethods ", 1),
+    "id-twice": _root_id_twice,
 }
 
 
