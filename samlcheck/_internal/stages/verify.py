@@ -140,13 +140,14 @@ def _verified_signed_info(
     signature: etree._Element, info: etree._Element, cert: x509.Certificate
 ) -> etree._Element:
     """SignedInfo canonicalised, its SignatureValue verified with `cert`, parsed back."""
-    c14n = _algorithm(child_at(info, "ds:CanonicalizationMethod"), C14N_METHODS, "c14n")
+    c14n_node = child_at(info, "ds:CanonicalizationMethod")
+    c14n = _algorithm(c14n_node, C14N_METHODS, "c14n")
     method_node = child_at(info, "ds:SignatureMethod")
     named = method_node.get("Algorithm", "") if method_node is not None else ""
     if "hmac" in named.lower():
         raise Malformed(f"{named} is an HMAC: a shared secret proves nothing about the IdP's key")
     method = _algorithm(method_node, SIGNATURE_METHODS, "signature")
-    data = canonicalise(info, c14n, _prefixes(child_at(info, "ds:CanonicalizationMethod")))
+    data = canonicalise(info, c14n, _prefixes(c14n_node))
     value = _base64(_text(signature, "ds:SignatureValue"), "SignatureValue")
     _verify_value(value, data, method, cert)
     return etree.fromstring(data, safe_parser())
@@ -202,8 +203,7 @@ def _verify_value(value: bytes, data: bytes, method: str, cert: x509.Certificate
             )
     except InvalidSignature:
         raise SignatureMismatch(
-            "Signature verification failed: the SignatureValue was not made by this key over "
-            "this SignedInfo"
+            "the SignatureValue was not made by this key over this SignedInfo"
         ) from None
 
 
