@@ -380,7 +380,7 @@ def cells(row: Row) -> tuple[str, str, str, str]:
     reference = row.reference
     if row.reference_value is not None:
         reference += f": {shown(row.reference_value, row.unit)}"
-    ratio = f"{row.ratio:.1f}x" if row.ratio else ""
+    ratio = f"{row.ratio:.{2 if row.ratio < 2 else 1}f}x" if row.ratio else ""
     return row.what, shown(row.ours, row.unit), (reference + f" {row.note}").strip(), ratio
 
 
