@@ -1,25 +1,17 @@
-"""Canonicalisation of a document subset, and Reference digests recomputed for a diagnosis.
+"""Canonicalisation of a document subset, and the algorithm identifiers it and verification use.
 
-`canonicalise` is the one C14N of samlcheck: signature verification (SignedInfo and References)
-and the digests recomputed here use it. Verification reports a digest mismatch only as a failure;
-recomputing each Reference's digest over a copy of the signature's parent says which element no
-longer matches and whether removing indentation would make it match again (a pretty-printed
-capture).
+`canonicalise` is the one C14N of samlcheck: signature verification (SignedInfo and References,
+stages/verify.py) and its diagnosis use it.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
-import functools
-import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from lxml import etree
 
-from samlcheck._internal.inputs.xml import NS, path_of, safe_parser
+from samlcheck._internal.inputs.xml import safe_parser
 
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
@@ -51,18 +43,6 @@ DIGEST_METHODS = {
 """The DigestMethods verified, by URI: their hashlib names."""
 
 
-@dataclass(frozen=True)
-class DigestCheck:
-    """One Reference's digest, recomputed here."""
-
-    uri: str
-    target: str
-    """Path of the referenced element ('' when the URI does not resolve inside the parent)."""
-    matches: bool
-    pretty_printed: bool = False
-    """The digest matches once whitespace-only text is removed: re-indented after signing."""
-
-
 def copy_element(element: etree._Element, *, used_only: bool = False) -> etree._Element:
     """A copy alone in a document of its own, carrying every namespace in scope (`used_only`:
     those it and its descendants use, enough for exclusive C14N without a PrefixList, which
@@ -79,11 +59,6 @@ def copy_element(element: etree._Element, *, used_only: bool = False) -> etree._
     # UTF-8: in ASCII, lxml writes a character reference into a non-ASCII attribute *name*
     data = etree.tostring(element, with_tail=False, encoding="UTF-8")
     return etree.fromstring(data, safe_parser())
-
-
-def _digest(data: bytes, method: str) -> bytes | None:
-    name = DIGEST_METHODS.get(method)
-    return hashlib.new(name, data).digest() if name else None
 
 
 def inherited_xml(element: etree._Element, *, own: bool = False) -> dict[str, str]:
@@ -182,79 +157,10 @@ def _declare_default(data: bytes, uri: str) -> bytes:
     return data[:name_end] + f' xmlns="{value}"'.encode() + data[name_end:]
 
 
-def _reference_c14n(transforms: list[etree._Element]) -> tuple[str, list[str]]:
-    """The Reference's c14n algorithm (C14N 1.0 when it names none) and its PrefixList."""
-    for node in transforms:
-        algorithm = node.get("Algorithm") or ""
-        if algorithm.startswith((EXC_C14N, C14N)):
-            inclusive = node.find(f"{{{EXC_C14N}}}InclusiveNamespaces")
-            prefixes = (inclusive.get("PrefixList") or "").split() if inclusive is not None else []
-            return algorithm, prefixes
-    return C14N, []
-
-
 def strip_whitespace(element: etree._Element) -> None:
+    """Remove whitespace-only text between elements (undo pretty-printing), in place."""
     for node in element.iter():
         if node.text is not None and not node.text.strip() and len(node):
             node.text = None
         if node is not element and node.tail is not None and not node.tail.strip():
             node.tail = None
-
-
-def recompute_digests(signature: etree._Element) -> tuple[DigestCheck, ...]:
-    """Each Reference's digest recomputed over the signature's parent (a copy)."""
-    parent = signature.getparent()
-    if parent is None:
-        return ()
-    copy = copy_element(parent)
-    position = list(parent).index(signature)
-    copy_signature = copy[position]
-    checks: list[DigestCheck] = []
-    for reference in signature.findall("ds:SignedInfo/ds:Reference", NS):
-        uri = reference.get("URI") or ""
-        if uri in ("", f"#{parent.get('ID')}"):
-            target: etree._Element | None = copy
-        else:
-            found = [e for e in copy.iter() if isinstance(e.tag, str) and e.get("ID") == uri[1:]]
-            target = found[0] if len(found) == 1 else None
-        if target is None:
-            checks.append(DigestCheck(uri=uri, target="", matches=False))
-            continue
-        nodes = reference.findall("ds:Transforms/ds:Transform", NS)
-        transforms = [t.get("Algorithm") or "" for t in nodes]
-        algorithm, prefixes = _reference_c14n(nodes)
-        canonical = functools.partial(
-            canonicalise,
-            algorithm=algorithm,
-            prefixes=prefixes,
-            comments=False,  # a same-document Reference never covers comments (XML DSig 4.4.3.3)
-            inherited={**inherited_xml(parent), **inherited_xml(target)},
-        )
-        if ENVELOPED in transforms and copy_signature.getparent() is not None:
-            copy_signature.getparent().remove(copy_signature)  # type: ignore[union-attr]
-        method_node = reference.find("ds:DigestMethod", NS)
-        method = method_node.get("Algorithm", "") if method_node is not None else ""
-        value_node = reference.find("ds:DigestValue", NS)
-        try:
-            expected = base64.b64decode(
-                "".join((value_node.text or "").split()) if value_node is not None else ""
-            )
-        except (ValueError, binascii.Error):
-            expected = b""
-        try:
-            actual = _digest(canonical(target), method)
-            matches = actual is not None and actual == expected
-            pretty = False
-            if not matches and actual is not None:
-                stripped = copy_element(target)
-                strip_whitespace(stripped)
-                pretty = _digest(canonical(stripped), method) == expected
-        except (etree.LxmlError, ValueError):  # not canonicalisable: it cannot match either
-            matches, pretty = False, False
-        inside = path_of(target)[len(path_of(copy)) :]
-        checks.append(
-            DigestCheck(
-                uri=uri, target=path_of(parent) + inside, matches=matches, pretty_printed=pretty
-            )
-        )
-    return tuple(checks)

@@ -33,12 +33,7 @@ from samlcheck._internal.inputs.xml import (
     text,
 )
 from samlcheck._internal.report import SignatureSummary
-from samlcheck._internal.stages.digests import (
-    DigestCheck,
-    copy_element,
-    recompute_digests,
-    strip_whitespace,
-)
+from samlcheck._internal.stages.digests import copy_element, strip_whitespace
 from samlcheck._internal.stages.profile import (
     Breach,
     Covers,
@@ -51,11 +46,13 @@ from samlcheck._internal.stages.profile import (
     signature_violations,
 )
 from samlcheck._internal.stages.verify import (
+    DigestCheck,
     DigestMismatch,
     Malformed,
     SignatureMismatch,
+    key_fits,
     missing_value,
-    public_key,
+    recompute_digests,
     verify,
 )
 
@@ -292,7 +289,7 @@ def _attempt(parent: etree._Element, cert: x509.Certificate) -> Verification:
     """Verify with one certificate: valid (with the signed XML) or why not (digest, key,
     malformed)."""
     try:
-        signed = verify(parent, cert)
+        signed = verify(parent, cert, values_checked=True)  # _verify checked them
     except DigestMismatch as error:
         return Verification(Outcome.DIGEST_MISMATCH, str(error))
     except SignatureMismatch as error:
@@ -389,24 +386,6 @@ def _verifies_without_indentation(
     return any(_attempt(compact, c).outcome is Outcome.VALID for c in certs)
 
 
-def _key_fits(method: str, cert: x509.Certificate) -> bool:
-    """Can the certificate's key type make a signature with this SignatureMethod at all?"""
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
-
-    name = method.rsplit("#", 1)[-1].lower()
-    try:
-        key = public_key(cert)
-    except Malformed:
-        return False
-    if name.startswith("ecdsa"):
-        return isinstance(key, ec.EllipticCurvePublicKey)
-    if name.startswith("dsa"):
-        return isinstance(key, dsa.DSAPublicKey)
-    if name.startswith(("rsa", "sha")):  # rsa-sha256, sha256-rsa-MGF1
-        return isinstance(key, rsa.RSAPublicKey)
-    return True
-
-
 def _outcome(
     parent: etree._Element,
     anchors: tuple[Anchor, ...],
@@ -448,7 +427,7 @@ def _by_anchors(
     other_failure = False
     malformed: Verification | None = None
     for anchor in anchors:
-        if not _key_fits(method, anchor.certificate):
+        if not key_fits(method, anchor.certificate):
             other_failure = True
             continue
         attempt = _attempt(parent, anchor.certificate)

@@ -14,6 +14,9 @@ The order is XML DSig's: the SignatureValue first, over the canonical SignedInfo
 Reference read from that verified canonical form ("see what is signed"), then the count of
 References (exactly one). Transforms: enveloped-signature and one C14N (C14N 1.0 when none);
 certificate validity is not checked (IAM ignores it for metadata certificates).
+
+`recompute_digests` runs the same Reference steps for a failed signature's diagnosis: which
+element no longer matches its digest, and whether it would once indentation is removed.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import binascii
 import functools
 import hashlib
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -30,7 +34,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, padding, rsa, utils
 from lxml import etree
 
-from samlcheck._internal.inputs.xml import NS, child_at, children_at, safe_parser, text
+from samlcheck._internal.inputs.xml import NS, child_at, children_at, path_of, safe_parser, text
 from samlcheck._internal.stages.digests import (
     C14N,
     C14N_METHODS,
@@ -40,6 +44,7 @@ from samlcheck._internal.stages.digests import (
     canonicalise,
     copy_element,
     inherited_xml,
+    strip_whitespace,
 )
 
 
@@ -92,15 +97,14 @@ predicate with the value, which lxml evaluates on every element."""
 
 
 def verify(
-    parent: etree._Element, cert: x509.Certificate, inherited: Mapping[str, str] | None = None
+    parent: etree._Element, cert: x509.Certificate, *, values_checked: bool = False
 ) -> etree._Element:
     """Verify the first ds:Signature child of `parent` with `cert`; return the canonical signed
-    element. `inherited`: the xml:* attributes `parent` inherits (default: from its ancestors),
-    which inclusive C14N writes on the signed element."""
+    element. `values_checked`: the caller has had `missing_value` say None for that signature."""
     signature = child_at(parent, "ds:Signature")
     if signature is None:
         raise Malformed(f"{parent.tag} has no ds:Signature child")
-    problem = missing_value(signature)
+    problem = None if values_checked else missing_value(signature)
     if problem is not None:
         raise Malformed(problem)
     if not _schema().validate(signature):
@@ -108,7 +112,7 @@ def verify(
     info = child_at(signature, "ds:SignedInfo")
     assert info is not None  # the schema requires it
     signed_info = _verified_signed_info(signature, info, cert)
-    inherited = inherited_xml(parent, own=True) if inherited is None else inherited
+    inherited = inherited_xml(parent, own=True)
     references = children_at(signed_info, "ds:Reference")
     signed = [_verify_reference(r, i, parent, inherited) for i, r in enumerate(references)]
     if len(signed) != 1:
@@ -178,28 +182,48 @@ def _base64(value: str, name: str) -> bytes:
         raise Malformed(f"the {name} is not base64") from None
 
 
+_KEY_TYPES: dict[str, type] = {
+    _RSA: rsa.RSAPublicKey,
+    _PSS: rsa.RSAPublicKey,
+    _ECDSA: ec.EllipticCurvePublicKey,
+    _DSA: dsa.DSAPublicKey,
+}
+"""The public key type each SignatureMethod family needs."""
+
+
+def key_fits(method: str, cert: x509.Certificate) -> bool:
+    """Can the certificate's key make a signature with this SignatureMethod at all (a method
+    samlcheck does not verify: assume so, verification says why not)?"""
+    if method not in SIGNATURE_METHODS:
+        return True
+    try:
+        return isinstance(public_key(cert), _KEY_TYPES[SIGNATURE_METHODS[method][0]])
+    except Malformed:
+        return False
+
+
 def _verify_value(value: bytes, data: bytes, method: str, cert: x509.Certificate) -> None:
     """Raise SignatureMismatch unless `cert`'s key made `value` over `data` with `method`."""
     family, digest = SIGNATURE_METHODS[method]
     algorithm = _HASHES[digest]()
     key = public_key(cert)
+    if not isinstance(key, _KEY_TYPES[family]):
+        raise Malformed(
+            f"the certificate's key cannot make a {method.rsplit('#', 1)[-1]} signature"
+        )
     try:
-        if family in (_RSA, _PSS) and isinstance(key, rsa.RSAPublicKey):
+        if isinstance(key, rsa.RSAPublicKey):
             pad: padding.AsymmetricPadding = (
                 padding.PKCS1v15()
                 if family == _RSA
                 else padding.PSS(padding.MGF1(algorithm), algorithm.digest_size)
             )
             key.verify(value, data, pad, algorithm)
-        elif family == _ECDSA and isinstance(key, ec.EllipticCurvePublicKey):
+        elif isinstance(key, ec.EllipticCurvePublicKey):
             key.verify(_dss(value, key.key_size), data, ec.ECDSA(algorithm))
-        elif family == _DSA and isinstance(key, dsa.DSAPublicKey):
+        elif isinstance(key, dsa.DSAPublicKey):
             key.verify(
                 _dss(value, key.parameters().parameter_numbers().q.bit_length()), data, algorithm
-            )
-        else:
-            raise Malformed(
-                f"the certificate's key cannot make a {method.rsplit('#', 1)[-1]} signature"
             )
     except InvalidSignature:
         raise SignatureMismatch(
@@ -226,10 +250,32 @@ def public_key(cert: x509.Certificate) -> object:
         raise Malformed("the certificate's public key cannot be read") from None
 
 
-def _verify_reference(
-    reference: etree._Element, index: int, parent: etree._Element, inherited: Mapping[str, str]
-) -> etree._Element:
-    """The canonical form of what the Reference covers, once its digest matches."""
+@dataclass(frozen=True)
+class _Covered:
+    """What a Reference covers: its target inside a copy of the signature's parent, with the
+    enveloped signature removed, and how it is canonicalised."""
+
+    copy: etree._Element
+    target: etree._Element
+    algorithm: str
+    prefixes: list[str]
+    inherited: Mapping[str, str]
+
+    def canonical(self, element: etree._Element) -> bytes:
+        return canonicalise(
+            element,
+            self.algorithm,
+            self.prefixes,
+            comments=False,  # a same-document Reference never covers comments (XML DSig 4.4.3.3)
+            inherited={**self.inherited, **inherited_xml(self.target)},
+        )
+
+
+def _covered(
+    reference: etree._Element, parent: etree._Element, inherited: Mapping[str, str]
+) -> _Covered:
+    """The Reference's transforms applied to a copy of `parent` (Malformed when samlcheck does
+    not apply them or the URI names no one element)."""
     nodes = children_at(reference, "ds:Transforms/ds:Transform")
     transforms = [t.get("Algorithm") or "" for t in nodes]
     c14n = [t for t in transforms if t in C14N_METHODS]
@@ -245,28 +291,82 @@ def _verify_reference(
     target = _resolve(copy, uri)
     if ENVELOPED in transforms:
         _remove_enveloped(copy)
-    data = canonicalise(
-        target,
-        algorithm,
-        prefixes,
-        comments=False,  # a same-document Reference never covers comments (XML DSig 4.4.3.3)
-        inherited={**inherited, **inherited_xml(target)},
-    )
+    return _Covered(copy, target, algorithm, prefixes, inherited)
+
+
+def _digest_facts(reference: etree._Element) -> tuple[str, bytes]:
+    """(the hashlib name of the Reference's DigestMethod, its DigestValue decoded)."""
     digest = _algorithm(child_at(reference, "ds:DigestMethod"), DIGEST_METHODS, "digest")
-    expected = _base64(_text(reference, "ds:DigestValue"), "DigestValue")
-    if hashlib.new(DIGEST_METHODS[digest], data).digest() != expected:
-        raise DigestMismatch(f"Digest mismatch for reference {index} ({reference.get('URI')})")
-    return _signed_tree(copy, target, algorithm, data)
+    return DIGEST_METHODS[digest], _base64(_text(reference, "ds:DigestValue"), "DigestValue")
 
 
-def _signed_tree(
-    copy: etree._Element, target: etree._Element, algorithm: str, data: bytes
+def _verify_reference(
+    reference: etree._Element, index: int, parent: etree._Element, inherited: Mapping[str, str]
 ) -> etree._Element:
+    """The canonical form of what the Reference covers, once its digest matches."""
+    covered = _covered(reference, parent, inherited)
+    data = covered.canonical(covered.target)
+    method, expected = _digest_facts(reference)
+    if hashlib.new(method, data).digest() != expected:
+        raise DigestMismatch(f"Digest mismatch for reference {index} ({reference.get('URI')})")
+    return _signed_tree(covered, data)
+
+
+@dataclass(frozen=True)
+class DigestCheck:
+    """One Reference's digest, recomputed for a diagnosis."""
+
+    uri: str
+    target: str
+    """Path of the referenced element ('' when the URI does not resolve inside the parent)."""
+    matches: bool
+    pretty_printed: bool = False
+    """The digest matches once whitespace-only text is removed: re-indented after signing."""
+
+
+def recompute_digests(signature: etree._Element) -> tuple[DigestCheck, ...]:
+    """Each Reference's digest recomputed as verification does: a failed signature's diagnosis
+    says which element no longer matches, and whether removing indentation would make it match
+    again (a pretty-printed capture)."""
+    parent = signature.getparent()
+    if parent is None:
+        return ()
+    inherited = inherited_xml(parent, own=True)
+    return tuple(
+        _recomputed(reference, parent, inherited)
+        for reference in children_at(signature, "ds:SignedInfo/ds:Reference")
+    )
+
+
+def _recomputed(
+    reference: etree._Element, parent: etree._Element, inherited: Mapping[str, str]
+) -> DigestCheck:
+    uri = reference.get("URI") or ""
+    try:
+        covered = _covered(reference, parent, inherited)
+    except (Malformed, ValueError, etree.LxmlError):
+        return DigestCheck(uri=uri, target="", matches=False)
+    try:
+        method, expected = _digest_facts(reference)
+        matches = hashlib.new(method, covered.canonical(covered.target)).digest() == expected
+        pretty = False
+        if not matches:
+            stripped = copy_element(covered.target)
+            strip_whitespace(stripped)
+            pretty = hashlib.new(method, covered.canonical(stripped)).digest() == expected
+    except (Malformed, ValueError, etree.LxmlError):  # it cannot match either
+        matches, pretty = False, False
+    inside = path_of(covered.target)[len(path_of(covered.copy)) :]
+    return DigestCheck(uri, path_of(parent) + inside, matches, pretty)
+
+
+def _signed_tree(covered: _Covered, data: bytes) -> etree._Element:
     """What the digest covered, as a tree: `data` parsed back, or the canonicalised subtree
     itself when it is the whole copy, exclusive C14N wrote it and it holds no comment (which
     C14N drops) nor processing instruction: parsing the bytes back gives that same tree."""
+    copy = covered.copy
     markup = next(copy.iter(etree.Comment, etree.ProcessingInstruction), None)
-    if target is copy and algorithm.startswith(EXC_C14N) and markup is None:
+    if covered.target is copy and covered.algorithm.startswith(EXC_C14N) and markup is None:
         return copy
     return etree.fromstring(data, safe_parser())
 
