@@ -315,11 +315,8 @@ def jobs(count: int, runs: int) -> list[Row]:
     median of alternating runs; bench_jobs.py says more)."""
     with tempfile.TemporaryDirectory(prefix="samlcheck-bench-") as name:
         folder = bench_jobs.generate(Path(name) / "responses", count)
-        walls: dict[int, list[float]] = {1: [], 2: []}
-        for _ in range(runs):
-            for processes, measured in walls.items():
-                measured.append(bench_jobs.Run(folder, processes).wall)
-    one, two = (statistics.median(walls[n]) for n in (1, 2))
+        measured = bench_jobs.alternate(folder, runs)
+    one, two = (statistics.median(r.wall for r in measured[n]) for n in (1, 2))
     return [Row(f"`check --jobs 2`, {count} responses, wall", two, "ms", "`--jobs 1`", one)]
 
 

@@ -59,12 +59,18 @@ def generate(folder: Path, count: int) -> Path:
     return folder
 
 
-def speed(folder: Path, count: int, runs: int) -> int:
-    """Alternate --jobs 1 and 2; the medians, the speed-up; 1 when their JSON differs."""
+def alternate(folder: Path, runs: int) -> dict[int, list[Run]]:
+    """`runs` runs each of --jobs 1 and --jobs 2, alternating (so both meet the same load)."""
     measured: dict[int, list[Run]] = {1: [], 2: []}
     for _ in range(runs):
-        for jobs in measured:
-            measured[jobs].append(Run(folder, jobs))
+        for jobs, done in measured.items():
+            done.append(Run(folder, jobs))
+    return measured
+
+
+def speed(folder: Path, count: int, runs: int) -> int:
+    """Alternate --jobs 1 and 2; the medians, the speed-up; 1 when their JSON differs."""
+    measured = alternate(folder, runs)
     wall = {j: statistics.median(r.wall for r in runs_) for j, runs_ in measured.items()}
     best = {j: min(r.wall for r in runs_) for j, runs_ in measured.items()}
     cpu = {j: statistics.median(r.cpu for r in runs_) for j, runs_ in measured.items()}
