@@ -175,3 +175,24 @@ def test_xsi_type_naming_an_undefined_type_is_named_in_our_words_and_validation_
     )
     assert second.message.startswith("attribute validUntil of md:EntityDescriptor holds 'tomorrow'")
     assert not [w for w in ("QName", "resolve", "Element '") if w in first.message + second.message]
+
+
+def test_no_deprecation_warning_prints_for_keys_that_are_not_dsa(tmp_path: Path) -> None:
+    """cryptography 51 warns on every use of DSA's key class names, an isinstance test included:
+    an EC certificate or key, tested against DSA on its way, must print nothing on stderr."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    public = ec.derive_private_key(7, ec.SECP256R1()).public_key()
+    cert = testidp.certificate(testidp.rsa_key("ec-issuer"), "ec.example.test", public_key=public)
+    metadata = tmp_path / "idp.xml"
+    metadata.write_bytes(_metadata(cert.public_bytes(serialization.Encoding.DER)))
+    response = tmp_path / "response.xml"
+    response.write_bytes(testidp.response_xml())
+    keys = str(Path(__file__).resolve().parent.parent / "fixtures" / "keys" / "ec-p256.pem")
+    for args in (
+        ("metadata", str(metadata), "--at", fm.CHECK_AT),
+        ("check", str(response), "--metadata", str(metadata), "--at", fm.CHECK_AT),
+        ("keys", keys),
+    ):
+        done = _samlcheck(*args)
+        assert done.stderr == "", args

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, padding, rsa, utils
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from lxml import etree
 
 from samlcheck._internal.inputs.xml import NS, child_at, children_at, path_of, safe_parser, text
@@ -46,6 +46,7 @@ from samlcheck._internal.stages.digests import (
     inherited_xml,
     strip_whitespace,
 )
+from samlcheck._internal.trust.certs import DSA_PUBLIC_KEY
 
 
 class Malformed(ValueError):
@@ -186,7 +187,7 @@ _KEY_TYPES: dict[str, type] = {
     _RSA: rsa.RSAPublicKey,
     _PSS: rsa.RSAPublicKey,
     _ECDSA: ec.EllipticCurvePublicKey,
-    _DSA: dsa.DSAPublicKey,
+    _DSA: DSA_PUBLIC_KEY,
 }
 """The public key type each SignatureMethod family needs."""
 
@@ -221,7 +222,7 @@ def _verify_value(value: bytes, data: bytes, method: str, cert: x509.Certificate
             key.verify(value, data, pad, algorithm)
         elif isinstance(key, ec.EllipticCurvePublicKey):
             key.verify(_dss(value, key.key_size), data, ec.ECDSA(algorithm))
-        elif isinstance(key, dsa.DSAPublicKey):
+        elif isinstance(key, DSA_PUBLIC_KEY):
             key.verify(
                 _dss(value, key.parameters().parameter_numbers().q.bit_length()), data, algorithm
             )

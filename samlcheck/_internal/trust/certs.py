@@ -91,6 +91,17 @@ def key_problem(cert: x509.Certificate) -> str | None:
     return None
 
 
+def _dsa_key_types() -> tuple[type[dsa.DSAPublicKey], type[dsa.DSAPrivateKey]]:
+    """cryptography 51 deprecates DSA and warns on every use of its key classes' names, even in
+    an isinstance test: they are taken once here, the warning kept from the user."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return dsa.DSAPublicKey, dsa.DSAPrivateKey
+
+
+DSA_PUBLIC_KEY, DSA_PRIVATE_KEY = _dsa_key_types()
+
+
 def _key(cert: x509.Certificate) -> tuple[str, int | None]:
     problem = key_problem(cert)
     if problem is not None:
@@ -98,7 +109,7 @@ def _key(cert: x509.Certificate) -> tuple[str, int | None]:
     key = cert.public_key()
     if isinstance(key, rsa.RSAPublicKey):
         return f"RSA {key.key_size}", key.key_size
-    if isinstance(key, dsa.DSAPublicKey):
+    if isinstance(key, DSA_PUBLIC_KEY):
         return f"DSA {key.key_size}", key.key_size
     if isinstance(key, ec.EllipticCurvePublicKey):
         return f"EC {key.curve.name}", key.curve.key_size

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field, replace
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from samlcheck._internal.errors import InputError
 from samlcheck._internal.inputs.files import Source, read_file
 from samlcheck._internal.trust import der
-from samlcheck._internal.trust.certs import load_der
+from samlcheck._internal.trust.certs import DSA_PRIVATE_KEY, load_der
 
 MAX_KEY_CHARACTERS = 16_384
 """AddPrivateKey's maximum length (IAM API Reference, UpdateSAMLProvider/CreateSAMLProvider)."""
@@ -167,7 +167,7 @@ def _key_algorithm(key: PrivateKeyTypes) -> tuple[str, int | None]:
         return "RSA", key.key_size
     if isinstance(key, ec.EllipticCurvePrivateKey):
         return f"EC {key.curve.name}", key.key_size
-    if isinstance(key, dsa.DSAPrivateKey):
+    if isinstance(key, DSA_PRIVATE_KEY):
         return "DSA", key.key_size
     if isinstance(key, ed25519.Ed25519PrivateKey):
         return "Ed25519", None
